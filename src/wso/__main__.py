@@ -1,0 +1,3 @@
+from wso.cli.main import main
+
+main()

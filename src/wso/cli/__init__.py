@@ -1,0 +1,1 @@
+"""The command-line door: thin Typer wrappers over the rooms' library functions."""

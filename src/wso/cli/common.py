@@ -1,0 +1,43 @@
+"""What every command shares: JSON output, one-line errors with exit status 2, the database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic_core import to_jsonable_python
+
+from wso.store import Database, open_database
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
+
+EXIT_USAGE = 2
+
+
+def to_json(data: Any) -> str:
+    """Dataclasses, pydantic models, dates and paths, as indented JSON."""
+    return json.dumps(to_jsonable_python(data), indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(to_json(data) + "\n")
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one clear line on stderr and stop with a non-zero status."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_date(value: str, *, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD")
+
+
+def database() -> Database:
+    return open_database()
