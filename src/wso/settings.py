@@ -20,7 +20,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="WSO_", extra="ignore")
 
-    data_dir: Path = Field(default_factory=default_data_dir, description="Where the default database and captures live.")
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="Where the default database and captures live."
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the database; default: an SQLite file in WSO_DATA_DIR."
     )
