@@ -78,6 +78,23 @@ class StateLaw:
     def in_force(self, on: date) -> bool:
         return self.effective <= on
 
+    def existing_end(self) -> date:
+        """The day from which agreements that existed before `effective` may no longer be held."""
+        return self.existing_agreements_end or self.effective
+
+    def bars_agreement(self, on: date, agency_kind: str, began: date | None = None) -> bool:
+        """Whether this law forbids an agency of this kind to hold an agreement on `on`.
+
+        Only a prohibiting law bars agreements. Before `existing_agreements_end` an agreement that began before
+        `effective` is still allowed (the grace period); one that began on or after `effective` is not.
+        `began` None means unknown: the agreement is treated as an existing one (the lenient reading).
+        """
+        if self.stance != "prohibits" or not self.in_force(on) or not self.binds_kind(agency_kind):
+            return False
+        if on >= self.existing_end():
+            return True
+        return began is not None and began >= self.effective
+
 
 T = TypeVar("T", bound=str)
 
