@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -119,15 +120,32 @@ def detainer_answer(
     policy = detainer_policy(chosen)
     if chosen == "flat":
         return DetainerDeadline(begin, begin + DETAINER_HOLD, chosen, tz, policy.citation)
-    days = calendar or BusinessCalendar()
-    remaining = DETAINER_HOLD
+    days = calendar if calendar is not None else _federal_calendar()
+    deadline = _counting_deadline(begin, zone, DETAINER_HOLD, days.is_business_day)
+    return DetainerDeadline(begin, deadline, chosen, tz, policy.citation)
+
+
+@cache
+def _federal_calendar() -> BusinessCalendar:
+    return BusinessCalendar()
+
+
+def _counting_deadline(begin: datetime, zone: ZoneInfo, hours: timedelta, counts: Callable[[date], bool]) -> datetime:
+    """`hours` of elapsed time after `begin`, counting only the local days of `zone` for which `counts` is true."""
+    remaining = hours
     cursor = begin
     while True:
         local_day = cursor.astimezone(zone).date()
         next_midnight = datetime.combine(local_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-        if days.is_business_day(local_day):
+        if counts(local_day):
             available = next_midnight - cursor
             if remaining <= available:
-                return DetainerDeadline(begin, cursor + remaining, chosen, tz, policy.citation)
+                return cursor + remaining
             remaining -= available
         cursor = next_midnight
+
+
+def complaint_report_deadline(received_at: datetime, tz: str) -> datetime:
+    """WSO-COMPLAINT-48H: 48 hours after the complaint, excluding Saturdays and Sundays in local time (aware, UTC)."""
+    begin = _aware_utc(received_at, "received_at")
+    return _counting_deadline(begin, _zone(tz), timedelta(hours=COMPLAINT_REPORT_HOURS), lambda d: d.weekday() < 5)
