@@ -129,3 +129,42 @@ def test_laws_lists_a_states_laws() -> None:
     listed = json.loads(out)
     assert [law["id"] for law in listed] == ["TX-SB8-2025"]
     assert listed[0]["comply_by"] == "2026-12-01"
+
+
+def test_detainer_command_names_its_reading() -> None:
+    code, out, _ = run("detainer", "--start", "2026-03-06T13:00-05:00", "--tz", "America/New_York", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["reading"] == "excluding"  # the default setting
+    assert answer["deadline"].startswith("2026-03-10T17:00")
+    code, out, _ = run("detainer", "--start", "2026-03-06T13:00-05:00", "--tz", "America/New_York", "--reading", "flat")
+    assert code == 0
+    assert out.startswith("2026-03-08T14:00:00-04:00") and "flat" in out
+
+
+def test_detainer_command_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wso.settings import get_settings
+
+    monkeypatch.setenv("WSO_DETAINER_READING", "flat")
+    get_settings.cache_clear()
+    code, out, _ = run("detainer", "--start", "2026-03-06T13:00-05:00", "--tz", "America/New_York", "--json")
+    get_settings.cache_clear()
+    assert code == 0
+    assert json.loads(out)["reading"] == "flat"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--start", "friday", "--tz", "America/New_York"], ["--start", "ISO 8601"]),
+        (["--start", "2026-03-06T13:00", "--tz", "America/New_York"], ["--start", "offset"]),
+        (["--start", "2026-03-06T13:00-05:00", "--tz", "Mars/Olympus"], ["--tz", "Mars/Olympus"]),
+        (["--start", "2026-03-06T13:00-05:00", "--tz", "UTC", "--reading", "soft"], ["--reading", "excluding"]),
+    ],
+)
+def test_detainer_command_bad_input(args: list[str], words: list[str]) -> None:
+    code, out, err = run("detainer", *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    for word in words:
+        assert word in err

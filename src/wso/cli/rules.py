@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
 from wso.cli.common import JsonFlag, emit_json, fail, parse_date
 from wso.program import (
     AGENCY_KINDS,
+    DETAINER_READINGS,
     STATES,
+    BusinessCalendar,
     Eligibility,
     LawFileError,
     Model,
     Rule,
     StateLaw,
     UnknownValue,
+    detainer_answer,
     eligibility,
     parse_agency_kind,
     parse_model,
+    parse_reading,
     parse_state,
     rule,
     rules,
@@ -154,3 +159,36 @@ def list_laws(
 
 def _default_day(on: str | None) -> date | None:
     return parse_date(on, option="--on") if on is not None else None
+
+
+@app.command()
+def detainer(
+    start: Annotated[str, typer.Option("--start", help="When the hold began, ISO 8601 with offset.")],
+    tz: Annotated[str, typer.Option("--tz", help="The facility's IANA time zone, such as America/Chicago.")],
+    reading: Annotated[
+        str | None, typer.Option("--reading", help="excluding or flat (default: WSO_DETAINER_READING).")
+    ] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Also skip this state's public holidays.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """When an I-247A detainer hold must end, under the reading in force (which the answer names)."""
+    try:
+        began = datetime.fromisoformat(start)
+    except ValueError:
+        fail(f"--start {start!r} is not a time; write it as ISO 8601 with an offset, e.g. 2026-03-06T13:00-05:00")
+    if began.tzinfo is None:
+        fail(f"--start {start!r} has no UTC offset; add one, e.g. {start}-05:00")
+    try:
+        chosen = parse_reading(reading if reading is not None else get_settings().detainer_reading)
+    except UnknownValue:
+        fail(f"--reading: unknown reading {reading!r}; accepted: {', '.join(DETAINER_READINGS)}")
+    calendar = BusinessCalendar(_state(state)) if state is not None else None
+    try:
+        answer = detainer_answer(began, tz, chosen, calendar)
+    except UnknownValue as exc:
+        fail(f"--tz: {exc}")
+    if json_out:
+        emit_json(answer)
+        return
+    local = answer.deadline.astimezone(ZoneInfo(tz))
+    typer.echo(f"{local.isoformat()} ({answer.reading} reading: {answer.citation})")
