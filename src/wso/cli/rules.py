@@ -8,8 +8,9 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from sqlalchemy.orm import Session
 
-from wso.cli.common import JsonFlag, emit_json, fail, parse_date
+from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.program import (
     AGENCY_KINDS,
     DETAINER_READINGS,
@@ -31,6 +32,8 @@ from wso.program import (
     rules,
     state_laws,
 )
+from wso.registry import latest_snapshot_date
+from wso.registry.compliance import ConflictReport, Coverage, conflicts, coverage
 from wso.settings import get_settings
 
 app = typer.Typer(help="The program's rules, state laws and who may (or must) sign what.", no_args_is_help=True)
@@ -192,3 +195,73 @@ def detainer(
         return
     local = answer.deadline.astimezone(ZoneInfo(tz))
     typer.echo(f"{local.isoformat()} ({answer.reading} reading: {answer.citation})")
+
+
+def _registry_day(session: Session, on: str | None) -> date:
+    """--on, else the latest snapshot date in the registry (no system clock)."""
+    if on is not None:
+        return parse_date(on, option="--on")
+    latest = latest_snapshot_date(session)
+    if latest is None:
+        fail("the registry holds no snapshot yet, so --on has no default; ingest ICE's spreadsheets or give --on")
+    return latest
+
+
+def _conflicts_text(report: ConflictReport) -> str:
+    head = f"{len(report.conflicts)} conflict(s) on {report.on} among {report.agreements_checked} listed agreements"
+    if report.snapshot is None:
+        head += " (no snapshot on or before that day)"
+    else:
+        head += f" (ICE listing of {report.snapshot}" + (", carried forward)" if report.carried_forward else ")")
+    lines = [head]
+    for c in report.conflicts:
+        signed = c.signed or "unknown"
+        lines.append(f"  {c.state} {c.agency_name} {c.model} (signed {signed}): {c.law_id}, {c.citation}; {c.reason}")
+    return "\n".join(lines)
+
+
+@app.command("conflicts")
+def conflicts_command(on: OnOption = None, laws: LawsOption = None, json_out: JsonFlag = False) -> None:
+    """Agreements ICE lists as active on a day in a state whose law forbids them that day."""
+    chosen = load_laws(laws)
+    with database().session() as session:
+        day = _registry_day(session, on)
+        report = conflicts(session, day, chosen)
+    if json_out:
+        emit_json(report)
+        return
+    typer.echo(_conflicts_text(report))
+
+
+def _coverage_text(answer: Coverage) -> str:
+    lines = [f"{answer.state} on {answer.on}: {answer.reason}"]
+    for law in answer.laws:
+        lines.append(_law_line(law))
+    if answer.can_tell:
+        late = ", overdue" if answer.overdue and answer.uncovered else ""
+        lines.append(f"  counties without an agreement ({len(answer.uncovered)}; due by {answer.comply_by}{late}):")
+        lines += [f"    {county}" for county in answer.uncovered] or ["    none"]
+        if answer.not_counted:
+            lines.append(f"  not counted (no county jail): {', '.join(answer.not_counted)}")
+        if answer.unmatched_agencies:
+            lines.append(f"  county not recognised: {', '.join(answer.unmatched_agencies)}")
+    return "\n".join(lines)
+
+
+@app.command("coverage")
+def coverage_command(
+    state: Annotated[str, typer.Option("--state", help="USPS code or name of the state.")],
+    on: OnOption = None,
+    laws: LawsOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Which counties a state's mandate covers on a day, and which have no agreement (where the registry can tell)."""
+    code = _state(state)
+    chosen = load_laws(laws)
+    with database().session() as session:
+        day = _registry_day(session, on)
+        answer = coverage(session, code, day, chosen)
+    if json_out:
+        emit_json(answer)
+        return
+    typer.echo(_coverage_text(answer))
