@@ -322,3 +322,12 @@ def test_cli_empty_registry_needs_on(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = run(None, monkeypatch, "conflicts", "--on", "2026-07-01", "--json")
     assert code == 0
     assert json.loads(out)["snapshot"] is None
+
+
+def test_a_day_between_snapshots_uses_the_snapshot_published_on_or_before_it(real: Database) -> None:
+    with real.session() as session:
+        report = conflicts(session, date(2025, 6, 2))
+        listed = active_agreements(session, date(2025, 6, 2))
+    assert report.snapshot is not None and report.snapshot <= date(2025, 6, 2)
+    assert not report.carried_forward
+    assert report.agreements_checked == len(listed)
