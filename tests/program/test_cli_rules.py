@@ -168,3 +168,16 @@ def test_detainer_command_bad_input(args: list[str], words: list[str]) -> None:
     assert len(err.strip().splitlines()) == 1
     for word in words:
         assert word in err
+
+
+def test_bad_laws_file_from_the_setting_names_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wso.settings import get_settings
+
+    path = tmp_path / "laws.csv"
+    path.write_text("id,state,stance,citation,effective\nAL-X,AL,bans,Test Act,2026-01-01\n", encoding="utf-8")
+    monkeypatch.setenv("WSO_LAWS_FILE", str(path))
+    get_settings.cache_clear()
+    code, _, err = run("check", "--state", "AL", "--model", "WSO", "--on", "2026-01-02")
+    get_settings.cache_clear()
+    assert code == 2
+    assert err.startswith("error: WSO_LAWS_FILE:") and "line 2" in err and "'stance'" in err

@@ -239,3 +239,14 @@ def test_add_business_days_lands_on_a_business_day(d: date, n: int, state: str |
         assert calendar.add_business_days(d, n + 1) > result
         between = [d + timedelta(days=i) for i in range(1, (result - d).days + 1)]
         assert sum(calendar.is_business_day(x) for x in between) == n
+
+
+def test_packaged_closures_are_weekdays_that_federal_holidays_miss() -> None:
+    from wso.program import packaged_closures
+
+    closures = packaged_closures()
+    assert len(closures) >= 6
+    without = BusinessCalendar(include_closures=False)
+    for day, name in closures.items():
+        assert day.weekday() < 5, name
+        assert without.is_business_day(day), f"{day} is already a holiday: {name}"

@@ -51,7 +51,7 @@ def load_laws(path: Path | None) -> tuple[StateLaw, ...]:
     try:
         return state_laws(chosen)
     except LawFileError as exc:
-        fail(f"--laws: {exc}")
+        fail(f"{'--laws' if path is not None else 'WSO_LAWS_FILE'}: {exc}")
 
 
 def _state(text: str) -> str:
