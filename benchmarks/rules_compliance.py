@@ -18,9 +18,9 @@ from wso.store import open_database
 
 
 def main() -> None:
-    sheets = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/data/ice-287g-sheets"
-    )
+    here = Path(__file__).resolve()
+    shared = next((p / "shared" for p in here.parents if (p / "shared" / "data").is_dir()), here.parents[2] / "shared")
+    sheets = Path(sys.argv[1]) if len(sys.argv) > 1 else shared / "data" / "ice-287g-sheets"
     with tempfile.TemporaryDirectory() as tmp:
         database = open_database(f"sqlite:///{tmp}/bench.sqlite3")
         with database.session() as session:
