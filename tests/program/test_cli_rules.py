@@ -181,3 +181,14 @@ def test_bad_laws_file_from_the_setting_names_the_setting(tmp_path: Path, monkey
     get_settings.cache_clear()
     assert code == 2
     assert err.startswith("error: WSO_LAWS_FILE:") and "line 2" in err and "'stance'" in err
+
+
+def test_models_command() -> None:
+    code, out, _ = run("models", "--json")
+    assert code == 0
+    assert [m["model"] for m in json.loads(out)] == ["TFM", "JEM", "WSO"]
+    code, out, _ = run("models", "Warrant Service Officer")
+    assert code == 0
+    assert out.startswith("WSO  Warrant Service Officer") and "I-205" in out and "may not" in out
+    code, out, err = run("models", "XYZ")
+    assert code == 2 and "unknown model 'XYZ'" in err and "WSO" in err

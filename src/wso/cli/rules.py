@@ -19,11 +19,14 @@ from wso.program import (
     Eligibility,
     LawFileError,
     Model,
+    ModelSpec,
     Rule,
     StateLaw,
     UnknownValue,
     detainer_answer,
     eligibility,
+    model_spec,
+    model_specs,
     parse_agency_kind,
     parse_model,
     parse_reading,
@@ -100,6 +103,35 @@ def show(
         emit_json(chosen[0] if rule_id is not None else list(chosen))
         return
     typer.echo("\n\n".join(_rule_lines(r) for r in chosen))
+
+
+def _model_text(spec: ModelSpec) -> str:
+    lines = [f"{spec.model.value}  {spec.name}: {spec.where}", "  may:"]
+    lines += [f"    {item}" for item in spec.authorizes]
+    if spec.forbids:
+        lines.append("  may not:")
+        lines += [f"    {item}" for item in spec.forbids]
+    lines.append(f"  training: {spec.training}")
+    lines.append(f"  sources: {', '.join(spec.sources)}")
+    return "\n".join(lines)
+
+
+@app.command()
+def models(
+    model: Annotated[str | None, typer.Argument(help="TFM, JEM or WSO; all three if left out.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """What each 287(g) model authorizes and forbids, where its officers act, and their training."""
+    chosen = model_specs()
+    if model is not None:
+        try:
+            chosen = (model_spec(model),)
+        except UnknownValue as exc:
+            fail(str(exc))
+    if json_out:
+        emit_json(list(chosen) if model is None else chosen[0])
+        return
+    typer.echo("\n\n".join(_model_text(spec) for spec in chosen))
 
 
 def _law_line(law: StateLaw) -> str:
