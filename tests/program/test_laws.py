@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import REFERENCE
 from wso.program import LawFileError, Model, StateLaw, eligibility, state_laws
@@ -223,3 +225,49 @@ def test_row_with_too_many_values_is_refused(tmp_path: Path) -> None:
 def test_missing_user_file_is_a_law_file_error(tmp_path: Path) -> None:
     with pytest.raises(LawFileError, match="cannot be read"):
         state_laws(tmp_path / "nope.csv")
+
+
+def test_user_file_saved_by_excel_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        '\ufeffid,state,stance,citation,effective\r\nAL-X,Alabama,prohibits,"Act 1, § 2",2027-01-01\r\n'.encode()
+    )
+    added = next(law for law in state_laws(path) if law.id == "AL-X")
+    assert added.citation == "Act 1, § 2"
+    assert added.state == "AL"
+
+
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\u2028\u2029\x85"), max_size=40
+).map(str.strip)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    citation=texts.filter(bool),
+    note=texts,
+    stance=st.sampled_from(["prohibits", "restricts", "mandates", "encourages"]),
+    binds=st.sampled_from(["all", "state_agencies", "sheriffs_with_jails"]),
+    effective=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+    grace=st.none() | st.integers(min_value=0, max_value=400),
+    state=st.sampled_from(["AL", "TX", "PR", "DC"]),
+)
+def test_any_valid_row_reads_back_exactly(
+    tmp_path_factory: pytest.TempPathFactory,
+    citation: str,
+    note: str,
+    stance: str,
+    binds: str,
+    effective: date,
+    grace: int | None,
+    state: str,
+) -> None:
+    ends = effective + timedelta(days=grace) if grace is not None else None
+    path = tmp_path_factory.mktemp("laws") / "laws.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "state", "stance", "citation", "effective", "existing_agreements_end", "binds", "note"])
+        writer.writerow([f"{state}-P", state, stance, citation, effective, ends or "", binds, note])
+    law = next(law for law in state_laws(path) if law.id == f"{state}-P")
+    assert (law.state, law.stance, law.citation, law.effective) == (state, stance, citation, effective)
+    assert (law.existing_agreements_end, law.binds, law.note) == (ends, binds, note)
