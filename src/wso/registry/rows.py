@@ -283,7 +283,7 @@ def _read_row(
         return cells[col] if col is not None and col < len(cells) else None
 
     def issue(code: str, field_name: str | None, value: Cell, message: str) -> None:
-        text = None if value is None else _as_text(value)
+        text = None if value is None else (_as_text(value) or None)
         issues.append(IssueRecord(number, code, field_name, text, message))
 
     state_cell = value_of("state")

@@ -25,8 +25,8 @@ def name_key(name: str) -> str:
 
     "Sheriff's Office", "SHERIFF’S OFFICE", "Sheriffs  Office." all give "sheriffs office".
     """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = _APOSTROPHE_RE.sub("", text)
+    text = _APOSTROPHE_RE.sub("", name)  # first: NFKC would turn the acute accent ´ into a space and a mark
+    text = _APOSTROPHE_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
     text = _NON_WORD_RE.sub(" ", text)
     return " ".join(text.split())
 
