@@ -13,7 +13,10 @@ from wso import registry
 from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
 from wso.registry.bundled import load_bundled_if_empty
+from wso.registry.export import FORMATS, export
+from wso.registry.fetch import FetchError, fetch
 from wso.registry.ingestion import IngestReport, discover
+from wso.settings import get_settings
 
 app = typer.Typer(help="ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots.", no_args_is_help=True)
 
@@ -161,3 +164,64 @@ def issues_command(
         where = f"row {i.row_number}" if i.row_number is not None else "file"
         typer.echo(f"{i.code:22} {i.file_name} ({i.snapshot}) {where}: {i.message}")
     typer.echo(f"{len(found)} issues")
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Old snapshot: label (2025-06-27am), sha256, or file path.")],
+    new: Annotated[str, typer.Argument(help="New snapshot: label (2025-07-03pm#2), sha256, or file path.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Agreements added, removed and changed between two snapshots."""
+    with database().session() as session:
+        try:
+            result = registry.diff(session, old, new)
+        except registry.UnknownSnapshot as exc:
+            fail(str(exc.args[0]))
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(
+        f"{result.old} -> {result.new}: {len(result.added)} added, {len(result.removed)} removed, "
+        f"{len(result.changed)} changed"
+    )
+    for sign, items in (("+", result.added), ("-", result.removed)):
+        for c in items:
+            typer.echo(f"{sign} {c.state} {c.agency_name} {c.model} signed {c.signed or 'unsigned'}")
+    for c in result.changed:
+        detail = "; ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in c.fields.items())
+        typer.echo(f"~ {c.state} {c.agency_name} {c.model}: {detail}")
+
+
+@app.command("export")
+def export_command(
+    path: Annotated[Path, typer.Argument(help="Folder to write one file per table into.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, parquet or json.")] = "csv",
+    as_json: JsonFlag = False,
+) -> None:
+    """Export snapshots, rows, issues, agencies, agreements and listings."""
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r}: use csv, parquet or json")
+    with database().session() as session:
+        files = export(session, fmt, path)
+    if as_json:
+        emit_json([str(f) for f in files])
+        return
+    for f in files:
+        typer.echo(str(f))
+
+
+@app.command("fetch")
+def fetch_command(as_json: JsonFlag = False) -> None:
+    """Download ICE's current participating and pending spreadsheets, keep them as a capture, ingest them."""
+    settings = get_settings()
+    urls = {"participating": settings.fetch_participating_url, "pending": settings.fetch_pending_url}
+    with database().session() as session:
+        try:
+            fetched, report = fetch(session, clock=SystemClock(), data_dir=settings.data_dir, urls=urls)
+        except FetchError as exc:
+            fail(str(exc), code=1)
+    if not as_json:
+        for f in fetched:
+            typer.echo(f"fetched {f.url} -> {f.path}")
+    _print_report(report, as_json)

@@ -6,14 +6,17 @@ whatever order the files were ingested in."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from wso.registry.bulk import bulk_insert
 from wso.registry.identity import Sighting, resolve_agencies
 from wso.registry.lives import Listed, SnapshotKey, build_lives
-from wso.registry.models import Agency, Agreement, Listing, Row, Snapshot
+from wso.registry.models import AGENCIES, AGREEMENTS, LISTINGS, ROWS, Snapshot
 
 HALF_ORDER = {"am": 0, None: 1, "pm": 2}
 
@@ -29,32 +32,40 @@ def ordered_snapshots(session: Session) -> list[Snapshot]:
     return snaps
 
 
-def rebuild(session: Session) -> None:
+_FIELDS = ("snapshot_id", "row_number", "state", "name", "name_key", "kind", "county", "model", "signed", "moa_url")
+
+
+def rebuild(session: Session, fresh: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Recompute agencies, agreements and listings from every stored row. `fresh` may carry rows just inserted
+    in this transaction, to spare reading them back; stored rows of other snapshots are read."""
     snaps = ordered_snapshots(session)
     keys = {s.id: SnapshotKey(s.id, s.kind, s.published, order) for order, s in enumerate(snaps)}
-    rows = session.execute(
-        select(
-            Row.snapshot_id, Row.row_number, Row.state, Row.name, Row.name_key, Row.kind, Row.county, Row.model,
-            Row.signed, Row.moa_url,
-        ).where(Row.state.is_not(None), Row.name_key.is_not(None))
-    ).all()  # fmt: skip
+    fresh_ids = {r["snapshot_id"] for r in fresh}
+    rows: list[tuple[Any, ...]] = [tuple(r[f] for f in _FIELDS) for r in fresh if r["state"] and r["name_key"]]
+    if len(fresh_ids) < len(keys):
+        stmt = select(*(ROWS.c[f] for f in _FIELDS)).where(ROWS.c.state.is_not(None), ROWS.c.name_key.is_not(None))
+        if fresh_ids:
+            stmt = stmt.where(ROWS.c.snapshot_id.not_in(fresh_ids))
+        rows.extend(tuple(r) for r in session.execute(stmt))
     sightings = [
-        Sighting((keys[r.snapshot_id].order, r.row_number), r.state, r.name, r.name_key, r.kind, r.county) for r in rows
+        Sighting((keys[sid].order, number), state, name, key, kind, county)
+        for sid, number, state, name, key, kind, county, _m, _s, _u in rows
     ]
     agencies, index = resolve_agencies(sightings)
     listed = [
-        Listed(keys[r.snapshot_id], r.row_number, index[(r.state, r.name_key)], r.model, r.signed, r.moa_url)
-        for r in rows
-        if r.model is not None
+        Listed(keys[sid], number, index[(state, key)], model, signed, url)
+        for sid, number, state, _n, key, _k, _c, model, signed, url in rows
+        if model is not None
     ]
     lives, listings = build_lives(list(keys.values()), listed)
 
-    session.execute(delete(Listing))
-    session.execute(delete(Agreement))
-    session.execute(delete(Agency))
+    connection = session.connection()
+    connection.execute(delete(LISTINGS))
+    connection.execute(delete(AGREEMENTS))
+    connection.execute(delete(AGENCIES))
     if agencies:
-        session.execute(
-            insert(Agency),
+        connection.execute(
+            insert(AGENCIES),
             [
                 {
                     "id": a.id,
@@ -69,9 +80,9 @@ def rebuild(session: Session) -> None:
             ],
         )
     if lives:
-        session.execute(insert(Agreement), [vars(life) for life in lives])
-    if listings:
-        session.execute(
-            insert(Listing),
-            [{"snapshot_id": s, "row_number": n, "agency_id": ag, "agreement_id": agr} for s, n, ag, agr in listings],
-        )
+        connection.execute(insert(AGREEMENTS), [vars(life) for life in lives])
+    bulk_insert(
+        connection,
+        LISTINGS,
+        [{"snapshot_id": s, "row_number": n, "agency_id": ag, "agreement_id": agr} for s, n, ag, agr in listings],
+    )

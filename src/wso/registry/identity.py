@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wso.registry.rows import kind_from_name
-from wso.registry.text import edit_distance, name_key
+from wso.registry.text import name_key, within_one_edit
 
 MIN_TYPO_WORD = 5
 _SHERIFF_RE = re.compile(r"\bsheriffs? (?:office|department|dept)\b")
@@ -100,7 +100,7 @@ def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
             wa = a.split()[i]
             for b in members[a_index + 1 :]:
                 wb = b.split()[i]
-                if max(len(wa), len(wb)) >= MIN_TYPO_WORD and edit_distance(wa, wb, 1) == 1:
+                if max(len(wa), len(wb)) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
                     yield a, b
 
 
@@ -137,10 +137,10 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     by_state: dict[str, list[str]] = {}
     for state, key in groups:
         by_state.setdefault(state, []).append(key)
+    profile = {k: (g.dominant_kind(), g.dominant_county()) for k, g in groups.items()}
     for state, keys in sorted(by_state.items()):
         for a, b in _typo_pairs(keys):
-            ga, gb = groups[(state, a)], groups[(state, b)]
-            if ga.dominant_kind() != gb.dominant_kind() or ga.dominant_county() != gb.dominant_county():
+            if profile[(state, a)] != profile[(state, b)]:
                 continue
             ra, rb = find((state, a)), find((state, b))
             if ra != rb:

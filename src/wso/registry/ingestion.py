@@ -15,10 +15,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
+from wso.registry.bulk import bulk_insert
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.derive import rebuild
-from wso.registry.models import Issue, Row, Snapshot
-from wso.registry.rows import HeaderError, IssueRecord, raw_json, read_sheet
+from wso.registry.models import ISSUES, ROWS, SNAPSHOTS, Snapshot
+from wso.registry.rows import HeaderError, IssueRecord, RowCache, read_sheet
 from wso.registry.sheets import SheetError, read_table
 
 SUFFIXES = (".xlsx", ".csv")
@@ -94,7 +95,15 @@ def _file_issue(code: str, message: str) -> IssueRecord:
     return IssueRecord(None, code, None, None, message)
 
 
-def parse_file(path: Path, data: bytes, sha: str, *, captured_at: datetime | None, ingested_at: datetime) -> _Parsed:
+def parse_file(
+    path: Path,
+    data: bytes,
+    sha: str,
+    *,
+    captured_at: datetime | None,
+    ingested_at: datetime,
+    cache: RowCache | None = None,
+) -> _Parsed:
     """Read one file into snapshot, row and issue records (nothing written yet). Raises SheetError/HeaderError."""
     table = read_table(path.name, data)
     info = read_file_name(path.name)
@@ -109,7 +118,7 @@ def parse_file(path: Path, data: bytes, sha: str, *, captured_at: datetime | Non
         file_issues.append(
             _file_issue("kind_from_header", f"file name does not say participating or pending; read as {kind}")
         )
-    sheet = read_sheet(table, kind)
+    sheet = read_sheet(table, kind, cache)
     if captured_at is None:
         captured_at = read_capture_folder(path.parent.name)
     if captured_at is None:
@@ -149,26 +158,7 @@ def parse_file(path: Path, data: bytes, sha: str, *, captured_at: datetime | Non
         all_issues.append(
             _file_issue("blank_rows", f"{sheet.blank_rows} blank row(s) between the header and the last row skipped")
         )
-    rows = [
-        {
-            "snapshot_id": sha,
-            "row_number": r.row_number,
-            "raw": raw_json(r),
-            "state": r.state,
-            "name": r.name,
-            "name_key": r.name_key,
-            "kind": r.kind,
-            "county": r.county,
-            "model": r.model,
-            "signed": r.signed,
-            "moa_text": r.moa_text,
-            "moa_url_raw": r.moa_url_raw,
-            "moa_url": r.moa_url,
-            "addendum_url_raw": r.addendum_url_raw,
-            "addendum_url": r.addendum_url,
-        }
-        for r in sheet.rows
-    ]
+    rows = [{**r.record(), "snapshot_id": sha, "row_number": number} for number, r in sheet.rows]
     issues = [
         {
             "snapshot_id": sha,
@@ -204,6 +194,7 @@ def ingest(
     rows: list[dict[str, Any]] = []
     issues: list[dict[str, Any]] = []
     now = clock.now()
+    cache: RowCache = {}
     for path in files:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
@@ -211,7 +202,7 @@ def ingest(
             report.files.append(FileResult(str(path), sha, "skipped", message="same content already ingested"))
         else:
             try:
-                parsed = parse_file(path, data, sha, captured_at=captured_at, ingested_at=now)
+                parsed = parse_file(path, data, sha, captured_at=captured_at, ingested_at=now, cache=cache)
             except (SheetError, HeaderError) as exc:
                 report.files.append(FileResult(str(path), sha, "failed", message=f"{path}: {exc}"))
             else:
@@ -235,10 +226,9 @@ def ingest(
         if progress is not None:
             progress(path)
     if snapshots:
-        session.execute(insert(Snapshot), snapshots)
-        if rows:
-            session.execute(insert(Row), rows)
-        if issues:
-            session.execute(insert(Issue), issues)
-        rebuild(session)
+        connection = session.connection()
+        connection.execute(insert(SNAPSHOTS), snapshots)
+        bulk_insert(connection, ROWS, rows)
+        bulk_insert(connection, ISSUES, issues)
+        rebuild(session, fresh=rows)
     return report

@@ -10,8 +10,9 @@ rebuilt after every ingest that adds a snapshot: `registry_agencies`, `registry_
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wso.store import Base, UTCDateTime
@@ -103,3 +104,11 @@ class Listing(Base):
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[str] = mapped_column(String(24))
     agreement_id: Mapped[str] = mapped_column(String(24))
+
+
+SNAPSHOTS = cast(Table, Snapshot.__table__)
+ROWS = cast(Table, Row.__table__)
+ISSUES = cast(Table, Issue.__table__)
+AGENCIES = cast(Table, Agency.__table__)
+AGREEMENTS = cast(Table, Agreement.__table__)
+LISTINGS = cast(Table, Listing.__table__)

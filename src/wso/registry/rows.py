@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +47,7 @@ def field_of_header(header: object) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def read_model(value: object) -> str | None:
     """TFM, JEM or WSO from ICE's SUPPORT TYPE text, by its words: any case, spacing or abbreviation."""
     key = name_key(str(value)) if value is not None else ""
@@ -60,6 +62,7 @@ def read_model(value: object) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def read_kind(value: object) -> str | None:
     """county, municipal or state from ICE's TYPE text ('County', 'Municipality', 'State Agency', ...)."""
     words = name_key(str(value)).split() if value is not None else []
@@ -92,6 +95,8 @@ SAFELINK_HOST_SUFFIX = ".safelinks.protection.outlook.com"
 def unwrap_url(url: str) -> str:
     """The real address behind an Outlook safelink (https://*.safelinks.protection.outlook.com/?url=...),
     otherwise the URL itself."""
+    if "safelinks" not in url.lower():
+        return url
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -138,13 +143,33 @@ class ReadRow:
     moa_url: str | None = None
     addendum_url_raw: str | None = None
     addendum_url: str | None = None
+    raw_text: str = ""  # `raw` as JSON, made once
+
+    def record(self) -> dict[str, Any]:
+        """The row's stored columns except its snapshot."""
+        return {
+            "row_number": self.row_number,
+            "raw": self.raw_text,
+            "state": self.state,
+            "name": self.name,
+            "name_key": self.name_key,
+            "kind": self.kind,
+            "county": self.county,
+            "model": self.model,
+            "signed": self.signed,
+            "moa_text": self.moa_text,
+            "moa_url_raw": self.moa_url_raw,
+            "moa_url": self.moa_url,
+            "addendum_url_raw": self.addendum_url_raw,
+            "addendum_url": self.addendum_url,
+        }
 
 
 @dataclass
 class ReadSheet:
     header: list[str]
     columns: dict[str, int]
-    rows: list[ReadRow] = field(default_factory=list)
+    rows: list[tuple[int, ReadRow]] = field(default_factory=list)  # (row number, the row as read: shared)
     issues: list[IssueRecord] = field(default_factory=list)
     blank_rows: int = 0
 
@@ -186,8 +211,14 @@ def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
     )
 
 
-def read_sheet(table: Table, kind: str) -> ReadSheet:
-    """Every data row of `table` read into registry fields, with its raw cells and its issues."""
+RowCache = dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]
+
+
+def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSheet:
+    """Every data row of `table` read into registry fields, with its raw cells and its issues.
+
+    ICE's files repeat most rows from one publication to the next, so a `cache` shared across files reads each
+    distinct row (same cells, hyperlinks and columns) once; the result is identical without it."""
     header_index, header, columns = find_header(table)
     sheet = ReadSheet(header=header, columns=columns)
     known = set(columns.values())
@@ -204,11 +235,24 @@ def read_sheet(table: Table, kind: str) -> ReadSheet:
     links_by_row: dict[int, dict[int, str]] = {}
     for (r, c), url in table.links.items():
         links_by_row.setdefault(r, {})[c] = url
+    layout = (kind, tuple(labels), tuple(sorted(columns.items())))
+    if cache is None:
+        cache = {}
     for number, cells in table.rows[header_index + 1 :]:
-        if _is_blank(cells):
-            sheet.blank_rows += 1
-            continue
-        sheet.rows.append(_read_row(number, cells, labels, columns, links_by_row.get(number, {}), kind, sheet.issues))
+        row_links = links_by_row.get(number, {})
+        key = (layout, tuple(cells), tuple(sorted(row_links.items())))
+        hit = cache.get(key)
+        if hit is None:
+            if _is_blank(cells):
+                sheet.blank_rows += 1
+                continue
+            found: list[IssueRecord] = []
+            template = _read_row(0, cells, labels, columns, row_links, kind, found)
+            template.raw_text = json.dumps(template.raw, ensure_ascii=False, separators=(",", ":"))
+            hit = cache[key] = (template, found)
+        template, row_issues = hit
+        sheet.rows.append((number, template))
+        sheet.issues.extend(replace(i, row_number=number) for i in row_issues)
     return sheet
 
 
@@ -239,7 +283,7 @@ def _read_row(
         return cells[col] if col is not None and col < len(cells) else None
 
     def issue(code: str, field_name: str | None, value: Cell, message: str) -> None:
-        text = None if value is None else _as_text(value)
+        text = None if value is None else (_as_text(value) or None)
         issues.append(IssueRecord(number, code, field_name, text, message))
 
     state_cell = value_of("state")
@@ -314,7 +358,3 @@ def _read_row(
                 f"ADDENDUM says {text!r} but the cell holds no hyperlink",
             )
     return row
-
-
-def raw_json(row: ReadRow) -> str:
-    return json.dumps(row.raw, ensure_ascii=False, separators=(",", ":"))

@@ -4,6 +4,7 @@ sheet's <hyperlinks> and relationships read straight from the xlsx zip; CSV thro
 from __future__ import annotations
 
 import csv
+import html
 import io
 import posixpath
 import re
@@ -16,7 +17,6 @@ from python_calamine import CalamineWorkbook
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
@@ -46,6 +46,9 @@ _REF_RE = re.compile(r"([A-Z]+)(\d+)")
 
 def _cells_of(ref: str) -> list[tuple[int, int]]:
     """The (row number, 0-based column) cells of a reference such as G5 or G5:H7."""
+    single = _REF_RE.fullmatch(ref)
+    if single is not None:
+        return [(int(single.group(2)), _column_index(single.group(1)))]
     coords: list[tuple[int, int]] = []
     for part in ref.upper().replace("$", "").split(":"):
         match = _REF_RE.fullmatch(part)
@@ -75,6 +78,7 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
 
 _HYPERLINK_RE = re.compile(rb"<(?:\w+:)?hyperlink\s([^>]*?)/?>")
 _ATTR_RE = re.compile(rb'([\w:]+)="([^"]*)"')
+_RELATIONSHIP_RE = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*?)/?>")
 
 
 def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
@@ -96,10 +100,13 @@ def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
     rels_path = posixpath.join(posixpath.dirname(sheet_path), "_rels", posixpath.basename(sheet_path) + ".rels")
     targets: dict[str, str] = {}
     try:
-        rels = ElementTree.fromstring(archive.read(rels_path))
-        targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{{{NS_PKG}}}Relationship")}
+        rels = archive.read(rels_path)
     except KeyError:
-        pass
+        rels = b""
+    for match in _RELATIONSHIP_RE.finditer(rels):
+        attrs = dict(_ATTR_RE.findall(match.group(1)))
+        if b"Id" in attrs and b"Target" in attrs:
+            targets[attrs[b"Id"].decode()] = _unescape(attrs[b"Target"].decode())
     links: dict[tuple[int, int], str] = {}
     for match in _HYPERLINK_RE.finditer(sheet, start):
         attrs = {k.split(b":")[-1].decode(): v.decode() for k, v in _ATTR_RE.findall(match.group(1))}
@@ -114,8 +121,8 @@ def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
 
 
 def _unescape(text: str) -> str:
-    """XML entities of an attribute read from raw bytes (relationship targets come decoded from ElementTree)."""
-    return text.replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+    """An XML attribute value read from raw bytes, with its entities decoded."""
+    return html.unescape(text) if "&" in text else text
 
 
 def read_xlsx(data: bytes) -> Table:

@@ -25,8 +25,8 @@ def name_key(name: str) -> str:
 
     "Sheriff's Office", "SHERIFF’S OFFICE", "Sheriffs  Office." all give "sheriffs office".
     """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = _APOSTROPHE_RE.sub("", text)
+    text = _APOSTROPHE_RE.sub("", name)  # first: NFKC would turn the acute accent ´ into a space and a mark
+    text = _APOSTROPHE_RE.sub("", unicodedata.normalize("NFKC", text).casefold())
     text = _NON_WORD_RE.sub(" ", text)
     return " ".join(text.split())
 
@@ -58,3 +58,22 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
             return limit + 1
         prev_prev, prev = prev, cur
     return prev[-1]
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by at most one insertion, deletion, substitution or swap of neighbours."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True  # one substitution
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]

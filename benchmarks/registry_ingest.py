@@ -1,0 +1,127 @@
+"""Benchmark: ingest every shared ICE snapshot into a fresh SQLite file and a fresh PostgreSQL schema.
+
+Prints, for each engine, the best of N runs: seconds, rows per second, the ratio to bare parsing, and the time
+of a repeated ingest of the same files (which must skip everything by content hash).
+
+"Bare parsing" is measured two ways, both over the same 42 files, best of N:
+  - cells: python-calamine reading every cell of the first sheet into Python values (nothing else);
+  - cells + hyperlinks: the registry's own reader (calamine cells plus the sheet's hyperlinks from the zip),
+    i.e. everything ingest must read before it can start interpreting and storing.
+Ingest figures include hashing, reading, interpreting every row, recording issues, resolving agencies,
+dating agreements and writing everything in one transaction.
+
+Run: PYTHONPATH=src python benchmarks/registry_ingest.py [--sheets DIR] [--runs N] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from wso.clock import FixedClock
+from wso.registry import ingest
+from wso.registry.sheets import read_table
+from wso.store import open_database
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHEETS = ROOT.parent / "shared" / "data" / "ice-287g-sheets"
+DEFAULT_POSTGRES = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def best_of(runs: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def parse_cells(files: list[Path]) -> int:
+    return sum(len(CalamineWorkbook.from_path(str(f)).get_sheet_by_index(0).to_python()) for f in files)
+
+
+def parse_cells_and_links(files: list[Path]) -> int:
+    return sum(len(read_table(f.name, f.read_bytes()).rows) for f in files)
+
+
+def ingest_once(url: str, sheets: Path) -> tuple[float, float, int]:
+    database = open_database(url)  # migrations run here, outside the timed part
+    try:
+        start = time.perf_counter()
+        with database.session() as session:
+            report = ingest(session, [sheets], clock=CLOCK)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        with database.session() as session:
+            again = ingest(session, [sheets], clock=CLOCK)
+        repeat = time.perf_counter() - start
+        assert again.added == 0, "a repeated ingest added snapshots"
+        return first, repeat, report.rows
+    finally:
+        database.dispose()
+
+
+def sqlite_run(sheets: Path) -> tuple[float, float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return ingest_once(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", sheets)
+
+
+def postgres_run(base: str, sheets: Path) -> tuple[float, float, int]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        return ingest_once(url.render_as_string(hide_password=False), sheets)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sheets", type=Path, default=DEFAULT_SHEETS)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    files = sorted(p for p in args.sheets.rglob("*") if p.suffix.lower() in (".xlsx", ".csv"))
+    if not files:
+        sys.exit(f"no spreadsheets under {args.sheets}")
+    cells = best_of(args.runs, lambda: parse_cells(files))
+    links = best_of(args.runs, lambda: parse_cells_and_links(files))
+    print(f"{len(files)} files under {args.sheets}, best of {args.runs} runs")
+    print(f"bare parsing, cells only (calamine):        {cells:7.3f} s")
+    print(f"bare parsing, cells + hyperlinks (reader):  {links:7.3f} s")
+    engines: list[tuple[str, Callable[[], tuple[float, float, int]]]] = [("sqlite", lambda: sqlite_run(args.sheets))]
+    if not args.no_postgres:
+        engines.append(("postgresql", lambda: postgres_run(args.postgres, args.sheets)))
+    for name, run in engines:
+        results = [run() for _ in range(args.runs)]
+        first = min(r[0] for r in results)
+        repeat = min(r[1] for r in results)
+        rows = results[0][2]
+        print(
+            f"{name:10} full ingest {first:7.3f} s  {rows / first:8.0f} rows/s  "
+            f"x{first / cells:4.1f} cells-only  x{first / links:4.1f} cells+links  "
+            f"repeated ingest {repeat:6.3f} s  ({rows} rows)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Agreement lives on small hand-made CSV snapshots: pending before signed, renewed, removed, still active."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.registry.conftest import INGESTED_AT
+from wso import registry
+from wso.clock import FixedClock
+from wso.registry.models import Agency, Agreement
+from wso.store import Database, open_database
+
+PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+PENDING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"]
+
+A = ["TEXAS", "Alpha County Sheriff's Office", "County", "Alpha County", "Task Force Model"]
+B = ["TEXAS", "Bravo County Sheriff's Office", "County", "Bravo County", "Warrant Service Officer"]
+C = ["FLORIDA", "Charlie Police Department", "Municipality", "", "Warrant Service Officer"]
+D = ["FLORIDA", "Delta County Sheriff’s Office", "County", "Delta County", "Jail Enforcement Model"]
+
+SNAPSHOTS: dict[str, tuple[list[str], list[list[str]]]] = {
+    "20250421T150000Z/pendingAgencies04202025am.csv": (PENDING, [A, C]),
+    "20250502T150000Z/participatingAgencies05012025am.csv": (
+        PARTICIPATING,
+        [[*A, "04/01/2025", "link pending"], [*B, "2020-01-01", "https://www.ice.gov/doclib/287gMOA/b.pdf"]],
+    ),
+    "20250511T150000Z/participatingAgencies05102025pm.csv": (
+        PARTICIPATING,
+        [
+            [
+                "texas ",
+                "ALPHA COUNTY SHERIFFS OFFICE",
+                "County",
+                "Alpha County ",
+                "Task Force Model ",
+                "4/1/2025",
+                "link",
+            ],
+            [*B, "2020-01-01", "link"],
+            [*B, "05/05/2025", "link pending"],
+            [*C, "2025-05-08", "link pending"],
+        ],
+    ),
+    "20250521T150000Z/participatingAgencies05202025am.csv": (PARTICIPATING, [[*A, "04/01/2025", "link"]]),
+    "20250521T150000Z/pendingAgencies05202025am.csv": (PENDING, [D]),
+}
+
+
+def write_snapshots(root: Path) -> list[Path]:
+    paths = []
+    for name, (header, rows) in SNAPSHOTS.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        paths.append(path)
+    return paths
+
+
+def lives(db: Database) -> dict[tuple[str, str, date | None], registry.AgreementView]:
+    with db.session() as s:
+        agencies = [registry.get_agency(s, a) for a in s.scalars(select(Agency.id))]
+    return {(a.agency_name, a.model, a.signed): a for ag in agencies if ag for a in ag.agreements}
+
+
+@pytest.fixture
+def history(db: Database, tmp_path: Path) -> Database:
+    with db.session() as s:
+        report = registry.ingest(s, write_snapshots(tmp_path / "captures"), clock=FixedClock(INGESTED_AT))
+    assert report.added == 5 and not report.failed
+    return db
+
+
+def test_spellings_of_one_agency_are_one_agreement(history: Database) -> None:
+    with history.session() as s:
+        (alpha,) = registry.find_agencies(s, "alpha county")
+    assert len(alpha.agreements) == 1
+    assert alpha.name == "Alpha County Sheriff's Office"  # the latest spelling
+    assert alpha.county == "Alpha County"
+
+
+def test_pending_then_signed_then_still_active(history: Database) -> None:
+    alpha = lives(history)[("Alpha County Sheriff's Office", "TFM", date(2025, 4, 1))]
+    assert alpha.pending_since == date(2025, 4, 20)
+    assert (alpha.first_listed, alpha.last_listed) == (date(2025, 5, 1), date(2025, 5, 20))
+    assert (alpha.status, alpha.removed_on) == ("active", None)
+
+
+def test_renewed_then_removed(history: Database) -> None:
+    all_lives = lives(history)
+    old = all_lives[("Bravo County Sheriff's Office", "WSO", date(2020, 1, 1))]
+    new = all_lives[("Bravo County Sheriff's Office", "WSO", date(2025, 5, 5))]
+    assert new.renewal_of == old.id and old.renewal_of is None
+    assert old.moa_url == "https://www.ice.gov/doclib/287gMOA/b.pdf"
+    assert (old.status, old.removed_on) == ("removed", date(2025, 5, 20))
+    assert (new.first_listed, new.last_listed, new.removed_on) == (
+        date(2025, 5, 10),
+        date(2025, 5, 10),
+        date(2025, 5, 20),
+    )
+
+
+def test_pending_listing_before_signing_counts_for_a_municipality(history: Database) -> None:
+    charlie = lives(history)[("Charlie Police Department", "WSO", date(2025, 5, 8))]
+    assert charlie.pending_since == date(2025, 4, 20)
+    assert charlie.status == "removed"
+
+
+def test_pending_only_agency_is_a_pending_agreement(history: Database) -> None:
+    delta = lives(history)[("Delta County Sheriff’s Office", "JEM", None)]
+    assert (delta.status, delta.pending_since, delta.signed) == ("pending", date(2025, 5, 20), None)
+
+
+def test_active_agreements_and_in_force_by_day(history: Database) -> None:
+    with history.session() as s:
+        assert registry.active_agreements(s, date(2025, 4, 30)) == []
+        on_may_12 = registry.active_agreements(s, date(2025, 5, 12))
+        assert len(on_may_12) == 4
+        assert {a.state for a in registry.active_agreements(s, date(2025, 5, 12), state="fl")} == {"FL"}
+        (bravo,) = registry.find_agencies(s, "bravo")
+        assert registry.agreement_in_force(s, bravo.id, "WSO", date(2025, 5, 12))
+        assert not registry.agreement_in_force(s, bravo.id, "WSO", date(2025, 5, 25))
+        assert registry.latest_snapshot_date(s) == date(2025, 5, 20)
+
+
+def test_ids_do_not_depend_on_ingest_order(history: Database, tmp_path: Path) -> None:
+    other = open_database(f"sqlite:///{tmp_path / 'reverse.sqlite3'}")
+    try:
+        paths = sorted(write_snapshots(tmp_path / "again"), reverse=True)
+        for path in paths:  # one file at a time, newest first
+            with other.session() as s:
+                registry.ingest(s, [path], clock=FixedClock(INGESTED_AT))
+        with history.session() as s1, other.session() as s2:
+            first = [
+                (a.id, a.agency_id, a.status, a.pending_since, a.renewal_of)
+                for a in s1.scalars(select(Agreement).order_by(Agreement.id))
+            ]
+            second = [
+                (a.id, a.agency_id, a.status, a.pending_since, a.renewal_of)
+                for a in s2.scalars(select(Agreement).order_by(Agreement.id))
+            ]
+        assert first == second and len(first) == 5
+    finally:
+        other.dispose()
