@@ -2,19 +2,17 @@
 
 An agency with hand-entered agreements for a model is answered from them alone (the jail's own record wins);
 otherwise, if the registry lists the agency, the registry's `agreement_in_force` answers. The registry is reached
-only through its public functions, looked up at run time so that custody works on its own when no registry is
-installed or loaded.
+only through its public functions; a database without registry data simply has no registry agencies.
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, datetime
-from types import ModuleType
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from wso import registry
 from wso.custody.models import Agreement
 
 
@@ -35,35 +33,18 @@ def hand_entered(session: Session, agency_id: str, model: str | None = None) -> 
     return list(latest.values())
 
 
-def _registry() -> ModuleType | None:
-    try:
-        module = importlib.import_module("wso.registry")
-    except ImportError:
-        return None
-    if not hasattr(module, "agreement_in_force") or not hasattr(module, "get_agency"):
-        return None
-    return module
-
-
 def registry_agency(session: Session, agency_id: str) -> tuple[str, str] | None:
     """(name, state) of a registry agency, or None."""
-    registry = _registry()
-    if registry is None:
-        return None
-    try:
-        view = registry.get_agency(session, agency_id)
-    except Exception:  # the registry's tables may not exist in this database
-        return None
+    view = registry.get_agency(session, agency_id)
     if view is None:
         return None
-    return str(view.name), str(view.state)
+    return view.name, view.state
 
 
 def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:
     rows = hand_entered(session, agency_id, model)
     if rows:
         return any(row.signed <= on and (row.ended is None or on < row.ended) for row in rows)
-    registry = _registry()
-    if registry is None or registry_agency(session, agency_id) is None:
+    if registry.get_agency(session, agency_id) is None:
         return False
-    return bool(registry.agreement_in_force(session, agency_id, model, on))
+    return registry.agreement_in_force(session, agency_id, model, on)

@@ -725,7 +725,8 @@ def _release(ctx: Context, args: Mapping[str, Any]) -> str:
         raise Refused(SEQUENCE, f"no citizenship claim is recorded on {hold.warrant_id}; record the claim first")
     late = _late(ctx, hold)
     _close(ctx, hold, "released", reason)
-    return f"{hold.warrant_id}: released ({reason}){late}"
+    why = "" if reason == "released" else f" ({reason})"
+    return f"{hold.warrant_id}: released{why}{late}"
 
 
 def _continue(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -771,7 +772,8 @@ def _sweep(ctx: Context, args: Mapping[str, Any]) -> str:
     raised = sweep(ctx.session, _FixedNow(ctx.now), ctx.notifier)
     for alert in raised:
         ctx.alerts.append({"kind": alert.kind, "warrant": alert.warrant, "hold": alert.hold, "at": alert.at})
-    return f"{len(raised)} alert(s) raised"
+    listed = "; ".join(f"{alert.kind} {alert.warrant}" for alert in raised)
+    return f"{len(raised)} alert(s) raised" + (f": {listed}" if listed else "")
 
 
 class _FixedNow:
