@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         description="Where `wso registry fetch` downloads ICE's pending-agencies spreadsheet.",
     )
     webhook_url: str | None = Field(default=None, description="Where custody alerts are POSTed, if set.")
+    custody_pseudonym_key: str | None = Field(
+        default=None,
+        description="Key for the custody export's stable pseudonyms; generated and kept in WSO_DATA_DIR if unset.",
+    )
     secret_key: str | None = Field(
         default=None, description="Key for signing web sessions; generated and kept in WSO_DATA_DIR if unset."
     )

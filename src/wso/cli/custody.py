@@ -2,6 +2,186 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
+from wso.cli.common import JsonFlag, database, emit_json, fail
+from wso.clock import SystemClock
+from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier, find_hold, history, holds, sweep, verify
+from wso.custody.export import export_hold_records, pseudonym_key
+from wso.custody.replay import ReplayError, parse, replay
+from wso.program import DetainerReading, UnknownValue, parse_reading
+from wso.settings import get_settings
+from wso.store import open_database
+
 app = typer.Typer(help="The custody ledger: WSO holds with the 48-hour clock.", no_args_is_help=True)
+
+ReadingOption = Annotated[
+    str | None,
+    typer.Option("--reading", help="Detainer reading: excluding or flat (default: WSO_DETAINER_READING)."),
+]
+
+
+def _reading(value: str | None) -> DetainerReading:
+    if value is None:
+        return get_settings().detainer_reading
+    try:
+        return parse_reading(value)
+    except UnknownValue as error:
+        fail(f"--reading: {error}")
+
+
+def _notifier() -> Notifier:
+    url = get_settings().webhook_url
+    return WebhookNotifier(url) if url else LogNotifier()
+
+
+@app.command("replay")
+def replay_command(
+    file: Annotated[Path, typer.Argument(help="A JSONL file: one command per line with `at` and `cmd`.")],
+    json_out: JsonFlag = False,
+    reading: ReadingOption = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database", help="Replay into this database (default: a fresh temporary one)."),
+    ] = None,
+) -> None:
+    """Replay a day in a jail; print each line's result, every hold's deadline and the alerts raised."""
+    try:
+        lines = parse(file)
+    except ReplayError as error:
+        fail(str(error))
+    chosen = _reading(reading)
+    with tempfile.TemporaryDirectory(prefix="wso-replay-") as tmp:
+        db = open_database(database_url or f"sqlite:///{Path(tmp) / 'replay.sqlite3'}")
+        try:
+            answer = replay(lines, db, detainer_reading=chosen)
+        finally:
+            db.dispose()
+    if json_out:
+        emit_json(answer)
+        return
+    for result in answer["results"]:
+        rule = f" [{result['rule']}]" if "rule" in result else ""
+        typer.echo(f"line {result['line']:>3} {result['status']:<8}{rule} {result['message']}")
+    for hold in answer["holds"]:
+        typer.echo(
+            f"hold {hold['warrant']}: {hold['status']}, deadline {hold['deadline']} ({hold['rule']}, {hold['reading']})"
+        )
+    for alert in answer["alerts"]:
+        typer.echo(f"alert {alert['at']} {alert['kind']} {alert['warrant']}")
+
+
+@app.command("run")
+def run_command(
+    command: Annotated[str, typer.Argument(help="A command, e.g. ice.notify (the replay vocabulary).")],
+    args: Annotated[str, typer.Argument(help='Its fields as a JSON object, e.g. \'{"warrant": "W-1"}\'.')] = "{}",
+    key: Annotated[str | None, typer.Option("--key", help="Idempotency key: a retry is applied once.")] = None,
+    actor: Annotated[str, typer.Option("--actor", help="Who acts (recorded in the ledger).")] = "clerk",
+    json_out: JsonFlag = False,
+) -> None:
+    """Apply one command now; exit 1 if it is refused (with the rule and what to do)."""
+    try:
+        fields: Any = json.loads(args)
+    except json.JSONDecodeError as error:
+        fail(f"ARGS is not JSON: {error.msg}")
+    if not isinstance(fields, dict):
+        fail("ARGS must be a JSON object")
+    db = database()
+    result = Custody(db, SystemClock(), detainer_reading=get_settings().detainer_reading, notifier=_notifier()).run(
+        command, fields, actor=actor, idempotency_key=key
+    )
+    if json_out:
+        emit_json(result)
+    else:
+        rule = f" [{result.rule}]" if result.rule else ""
+        typer.echo(f"{result.status}{rule}: {result.message}")
+    if not result.accepted:
+        raise typer.Exit(1)
+
+
+@app.command("holds")
+def holds_command(
+    json_out: JsonFlag = False,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open holds.")] = False,
+) -> None:
+    """Every hold with its deadline (UTC and the facility's time), time left and status."""
+    with database().session() as session:
+        views = holds(session, SystemClock().now(), open_only=open_only)
+    if json_out:
+        emit_json(views)
+        return
+    for v in views:
+        left = "" if v.seconds_left is None else f", {v.seconds_left / 3600:+.1f} h left"
+        typer.echo(f"{v.hold}: {v.status}, deadline {v.deadline_local} ({v.deadline_rule}, {v.reading}){left}")
+
+
+@app.command("history")
+def history_command(
+    hold: Annotated[str, typer.Argument(help="A hold id or its warrant's id.")],
+    json_out: JsonFlag = False,
+) -> None:
+    """A hold's events in order, with their hashes, and the alerts raised on it."""
+    with database().session() as session:
+        found = find_hold(session, hold)
+        if found is None:
+            fail(f"no hold {hold!r} (give a hold id or a warrant id)")
+        answer = history(session, found)
+    if json_out:
+        emit_json(answer)
+        return
+    for event in answer["events"]:
+        typer.echo(
+            f"{event['seq']:>3} {event['occurred_at']} {event['kind']:<22} {event['actor']:<12} {event['hash'][:12]}"
+        )
+
+
+@app.command("verify")
+def verify_command(json_out: JsonFlag = False) -> None:
+    """Recompute every hold's hash chain; name the first broken link of each broken chain (exit 1)."""
+    with database().session() as session:
+        result = verify(session)
+    if json_out:
+        emit_json({"ok": result.ok, "holds": result.holds, "events": result.events, "broken": result.broken})
+    elif result.ok:
+        typer.echo(f"ok: {result.holds} holds, {result.events} events, every chain verifies")
+    else:
+        for link in result.broken:
+            typer.echo(f"broken: hold {link.hold_id} at event {link.seq}: {link.problem}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command("sweep")
+def sweep_command(json_out: JsonFlag = False) -> None:
+    """Raise every alert now due (each once) through the notifier (webhook if WSO_WEBHOOK_URL, else the log)."""
+    with database().session() as session:
+        raised = sweep(session, SystemClock(), _notifier())
+    if json_out:
+        emit_json(raised)
+        return
+    typer.echo(f"{len(raised)} alert(s) raised")
+    for alert in raised:
+        typer.echo(f"  {alert.kind} {alert.warrant} (due {alert.due_at})")
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory for holds.csv, officers.csv, agreements.csv.")],
+    identified: Annotated[
+        bool, typer.Option("--identified", help="Real ids and persons.csv with personal data (jail use only).")
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Export the ledger as hold-record schema v1, pseudonymised unless --identified."""
+    with database().session() as session:
+        summary = export_hold_records(session, out, pseudonym_key(get_settings()), identified=identified)
+    if json_out:
+        emit_json(summary)
+        return
+    for name, count in summary.files.items():
+        typer.echo(f"{out / name}: {count} rows")

@@ -1,0 +1,33 @@
+"""The custody ledger: the WSO program run for real in a jail, with the 48-hour clock.
+
+Public functions: `Custody` (commands, checked against `wso.program` rules before anything is written),
+`sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
+`replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v1, pseudonymised by default).
+"""
+
+from wso.custody.commands import FIELDS, HANDLERS, Custody, Result
+from wso.custody.ledger import Verification, verify
+from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
+from wso.custody.queries import HoldView, due_within, find_hold, history, holds
+from wso.custody.sweep import RaisedAlert, sweep
+
+__all__ = [
+    "FIELDS",
+    "HANDLERS",
+    "AlertMessage",
+    "Custody",
+    "HoldView",
+    "LogNotifier",
+    "MemoryNotifier",
+    "Notifier",
+    "RaisedAlert",
+    "Result",
+    "Verification",
+    "WebhookNotifier",
+    "due_within",
+    "find_hold",
+    "history",
+    "holds",
+    "sweep",
+    "verify",
+]

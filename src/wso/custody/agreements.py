@@ -1,0 +1,50 @@
+"""Is an agency's agreement in force on a day? Hand-entered agreements first, then the registry.
+
+An agency with hand-entered agreements for a model is answered from them alone (the jail's own record wins);
+otherwise, if the registry lists the agency, the registry's `agreement_in_force` answers. The registry is reached
+only through its public functions; a database without registry data simply has no registry agencies.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from wso import registry
+from wso.custody.models import Agreement
+
+
+def enter(session: Session, agency_id: str, model: str, signed: date, ended: date | None, at: datetime) -> None:
+    session.execute(
+        insert(Agreement).values(agency_id=agency_id, model=model, signed=signed, ended=ended, entered_at=at)
+    )
+
+
+def hand_entered(session: Session, agency_id: str, model: str | None = None) -> list[Agreement]:
+    """The current version of each hand-entered agreement (a later entry for the same signing supersedes)."""
+    query = select(Agreement).where(Agreement.agency_id == agency_id)
+    if model is not None:
+        query = query.where(Agreement.model == model)
+    latest: dict[tuple[str, date], Agreement] = {}
+    for row in session.execute(query.order_by(Agreement.id)).scalars():
+        latest[(row.model, row.signed)] = row
+    return list(latest.values())
+
+
+def registry_agency(session: Session, agency_id: str) -> tuple[str, str] | None:
+    """(name, state) of a registry agency, or None."""
+    view = registry.get_agency(session, agency_id)
+    if view is None:
+        return None
+    return view.name, view.state
+
+
+def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:
+    rows = hand_entered(session, agency_id, model)
+    if rows:
+        return any(row.signed <= on and (row.ended is None or on < row.ended) for row in rows)
+    if registry.get_agency(session, agency_id) is None:
+        return False
+    return registry.agreement_in_force(session, agency_id, model, on)

@@ -1,0 +1,226 @@
+"""Export the ledger as hold-record schema v1 (`wso.program.hold_records`): holds.csv, officers.csv, agreements.csv.
+
+By default personal data never leaves: `record_id` and `person_ref` are stable HMAC-SHA256 pseudonyms under a
+key (WSO_CUSTODY_PSEUDONYM_KEY, else a random key created once in WSO_DATA_DIR/custody-pseudonym.key), so two
+exports with the same key agree and no one without the key can link them back. `identified=True` writes the
+hold ids and a fourth file, persons.csv (person_ref, booking, name, date of birth, A-number), for the jail's own
+use only.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import importlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wso.custody.agreements import hand_entered
+from wso.custody.models import Agency, Booking, Facility, Hold, Officer, OfficerEvent, Warrant
+from wso.settings import Settings
+
+KEY_FILE = "custody-pseudonym.key"
+
+# Hold-record schema v1, column for column as HELPERS.md lists it. The schema's own definition is
+# `wso.program.hold_records` (the audit room's); when it is installed `schema()` reads the columns from it, and
+# tests/custody/test_export.py checks that the two agree.
+SCHEMA_VERSION = 1
+HOLDS_COLUMNS = (
+    "record_id",
+    "state",
+    "agency_id",
+    "agency_name",
+    "facility_id",
+    "facility_tz",
+    "instrument",
+    "officer_id",
+    "served_at",
+    "scheduled_release_at",
+    "served_inside_facility",
+    "ice_notified_at",
+    "citizenship_claim_at",
+    "citizenship_reported_at",
+    "detention_agreement",
+    "ended_at",
+    "end_reason",
+    "person_ref",
+)
+OFFICERS_COLUMNS = ("officer_id", "agency_id", "authorized_from", "authorized_until")
+AGREEMENTS_COLUMNS = ("agency_id", "state", "model", "in_force_from", "in_force_until")
+
+
+@dataclass(frozen=True)
+class Schema:
+    version: int
+    holds: tuple[str, ...]
+    officers: tuple[str, ...]
+    agreements: tuple[str, ...]
+
+
+def schema() -> Schema:
+    """The hold-record schema's columns: from `wso.program.hold_records` when present, else the v1 list above."""
+    try:
+        module = importlib.import_module("wso.program.hold_records")
+    except ImportError:
+        return Schema(SCHEMA_VERSION, HOLDS_COLUMNS, OFFICERS_COLUMNS, AGREEMENTS_COLUMNS)
+    return Schema(
+        int(module.SCHEMA_VERSION),
+        tuple(module.HOLDS.column_names),
+        tuple(module.OFFICERS.column_names),
+        tuple(module.AGREEMENTS.column_names),
+    )
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    if settings.custody_pseudonym_key:
+        return settings.custody_pseudonym_key.encode("utf-8")
+    path = settings.data_dir / KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Pseudonyms:
+    key: bytes
+
+    def make(self, prefix: str, value: str) -> str:
+        digest = hmac.new(self.key, f"{prefix}:{value}".encode(), hashlib.sha256).hexdigest()
+        return f"{prefix}-{digest[:20]}"
+
+
+def _ts(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _person(booking: Booking) -> str:
+    """Who the person is across bookings: the A-number when known, else the booking."""
+    return f"a:{booking.a_number}" if booking.a_number else f"booking:{booking.id}"
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    directory: str
+    schema_version: int
+    identified: bool
+    files: dict[str, int]
+
+
+def export_hold_records(session: Session, out: Path, key: bytes, *, identified: bool = False) -> ExportSummary:
+    out.mkdir(parents=True, exist_ok=True)
+    names = Pseudonyms(key)
+    rows = session.execute(
+        select(Hold, Warrant, Booking, Facility, Agency)
+        .join(Warrant, Warrant.id == Hold.warrant_id)
+        .join(Booking, Booking.id == Hold.booking_id)
+        .join(Facility, Facility.id == Hold.facility_id)
+        .join(Agency, Agency.id == Hold.agency_id)
+        .order_by(Hold.opened_at, Hold.id)
+    ).all()
+    holds: list[list[str]] = []
+    persons: dict[str, list[str]] = {}
+    for hold, warrant, booking, facility, agency in rows:
+        person_ref = names.make("p", _person(booking))
+        holds.append(
+            [
+                hold.id if identified else names.make("r", hold.id),
+                agency.state,
+                agency.id,
+                agency.name,
+                facility.id,
+                facility.tz,
+                warrant.form,
+                hold.officer_id or "",
+                _ts(hold.opened_at),
+                _ts(booking.scheduled_release),
+                _bool(True),  # service outside the facility is refused (WSO-JAIL-ONLY), never recorded
+                _ts(hold.ice_notified_at),
+                _ts(hold.citizenship_claim_at),
+                _ts(hold.citizenship_reported_at),
+                _bool(facility.detention_agreement),
+                _ts(hold.ended_at),
+                hold.end_reason or "",
+                person_ref,
+            ]
+        )
+        if identified:
+            persons[person_ref] = [
+                person_ref,
+                booking.id,
+                booking.person_name or "",
+                booking.date_of_birth.isoformat() if booking.date_of_birth else "",
+                booking.a_number or "",
+            ]
+    columns = schema()
+    if (columns.version, columns.holds, columns.officers, columns.agreements) != (
+        SCHEMA_VERSION,
+        HOLDS_COLUMNS,
+        OFFICERS_COLUMNS,
+        AGREEMENTS_COLUMNS,
+    ):
+        raise RuntimeError(f"hold-record schema v{columns.version} differs from the v1 this export writes")
+    counts = {
+        "holds.csv": _write(out / "holds.csv", columns.holds, holds),
+        "officers.csv": _write(out / "officers.csv", columns.officers, officer_windows(session)),
+        "agreements.csv": _write(out / "agreements.csv", columns.agreements, agreement_windows(session)),
+    }
+    if identified:
+        header = ("person_ref", "booking_id", "name", "date_of_birth", "a_number")
+        counts["persons.csv"] = _write(out / "persons.csv", header, persons.values())
+    return ExportSummary(str(out), SCHEMA_VERSION, identified, counts)
+
+
+def officer_windows(session: Session) -> list[list[str]]:
+    """One row per authorization window, from the officers' event history."""
+    out: list[list[str]] = []
+    officers = {o.id: o.agency_id for o in session.execute(select(Officer)).scalars()}
+    opened: dict[str, datetime] = {}
+    events = session.execute(
+        select(OfficerEvent)
+        .where(OfficerEvent.kind.in_(("authorized", "withdrawn")))
+        .order_by(OfficerEvent.officer_id, OfficerEvent.seq)
+    ).scalars()
+    for event in events:
+        if event.kind == "authorized":
+            opened[event.officer_id] = event.occurred_at
+        elif event.officer_id in opened:
+            start = opened.pop(event.officer_id)
+            out.append([event.officer_id, officers[event.officer_id], _ts(start), _ts(event.occurred_at)])
+    for officer_id, start in opened.items():
+        out.append([officer_id, officers[officer_id], _ts(start), ""])
+    return sorted(out)
+
+
+def agreement_windows(session: Session) -> list[list[str]]:
+    out: list[list[str]] = []
+    for agency in session.execute(select(Agency).order_by(Agency.id)).scalars():
+        for row in sorted(hand_entered(session, agency.id), key=lambda r: (r.model, r.signed)):
+            last_day: date | None = row.ended - timedelta(days=1) if row.ended else None
+            out.append(
+                [agency.id, agency.state, row.model, row.signed.isoformat(), last_day.isoformat() if last_day else ""]
+            )
+    return out
+
+
+def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count

@@ -1,0 +1,132 @@
+"""Replay a day in a jail written as JSONL: one command per line, the clock set from each line's `at`.
+
+A line is a JSON object with `at` (ISO 8601 with offset), `cmd` (see `FIELDS`) and the command's fields, either
+beside them or under `args`; optional `actor` and `key` (an idempotency key). Blank lines and lines starting
+with `#` are skipped. The whole file is checked before anything runs; a bad line raises `ReplayError` naming
+the file, line and field. Lines must not go back in time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wso.clock import FixedClock
+from wso.custody.commands import FIELDS, Custody
+from wso.custody.notify import Notifier
+from wso.custody.policy import DetainerReading
+from wso.custody.queries import holds
+from wso.store import Database
+
+RESERVED = ("at", "cmd", "args", "actor", "key")
+
+
+class ReplayError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    at: datetime
+    cmd: str
+    args: dict[str, Any]
+    actor: str
+    key: str | None
+
+
+def parse(path: Path) -> list[Line]:
+    """Every command line of `path`, checked."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ReplayError(f"{path}: cannot read: {error.strerror}") from None
+    return parse_lines(text.splitlines(), str(path))
+
+
+def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
+    out: list[Line] = []
+    previous: datetime | None = None
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        where = f"{name} line {number}"
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as error:
+            raise ReplayError(f"{where}: not JSON ({error.msg} at column {error.colno})") from None
+        if not isinstance(data, dict):
+            raise ReplayError(f"{where}: a line must be a JSON object with 'at' and 'cmd'")
+        cmd = data.get("cmd")
+        if cmd not in FIELDS:
+            raise ReplayError(f"{where}: field 'cmd' is {cmd!r}; known commands: {', '.join(FIELDS)}")
+        at_text = data.get("at")
+        try:
+            at = datetime.fromisoformat(str(at_text))
+        except ValueError:
+            raise ReplayError(f"{where}: field 'at' must be ISO 8601 with offset, got {at_text!r}") from None
+        if at.tzinfo is None:
+            raise ReplayError(f"{where}: field 'at' ({at_text}) has no UTC offset; add one, e.g. -05:00")
+        at = at.astimezone(UTC)
+        if previous is not None and at < previous:
+            raise ReplayError(f"{where}: field 'at' ({at_text}) goes back in time; order the lines by time")
+        previous = at
+        args = data.get("args", {})
+        if not isinstance(args, dict):
+            raise ReplayError(f"{where}: field 'args' must be an object")
+        args = {**{k: v for k, v in data.items() if k not in RESERVED}, **args}
+        missing = [f for f in FIELDS[cmd] if args.get(f) is None]
+        if missing:
+            raise ReplayError(f"{where}: {cmd} needs field(s) {', '.join(repr(f) for f in missing)}")
+        key = data.get("key")
+        out.append(Line(number, at, cmd, args, str(data.get("actor") or "replay"), None if key is None else str(key)))
+    return out
+
+
+def replay(
+    lines: list[Line],
+    db: Database,
+    *,
+    detainer_reading: DetainerReading = "excluding",
+    notifier: Notifier | None = None,
+) -> dict[str, Any]:
+    """Run every line; return `results`, `holds` and `alerts` (see the README's "Custody ledger" section)."""
+    if not lines:
+        return {"results": [], "holds": [], "alerts": []}
+    clock = FixedClock(lines[0].at)
+    custody = Custody(db, clock, detainer_reading=detainer_reading, notifier=notifier)
+    results: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+    for line in lines:
+        clock.set(line.at)
+        result = custody.run(line.cmd, line.args, actor=line.actor, idempotency_key=line.key)
+        entry: dict[str, Any] = {"line": line.number, "cmd": line.cmd, "status": result.status}
+        if result.rule is not None:
+            entry["rule"] = result.rule
+        if result.law is not None:
+            entry["law"] = result.law
+        entry["message"] = result.message
+        results.append(entry)
+        alerts.extend({"kind": a["kind"], "warrant": a["warrant"], "at": a["at"]} for a in result.alerts)
+    with db.session() as session:
+        views = holds(session, clock.now())
+    return {
+        "results": results,
+        "holds": [
+            {
+                "warrant": v.warrant,
+                "kind": v.kind,
+                "status": v.status,
+                "deadline": v.deadline,
+                "reading": v.reading,
+                "rule": v.deadline_rule,
+                "end_reason": v.end_reason,
+            }
+            for v in sorted(views, key=lambda v: v.warrant)
+        ],
+        "alerts": alerts,
+    }

@@ -1,0 +1,113 @@
+"""`wso custody ...`: thin wrappers over the library, against a real database."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from tests.custody.test_readme import block, section
+from wso.cli.main import app
+from wso.store import open_database
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The README's day replayed into the configured database (WSO_DATABASE_URL)."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    monkeypatch.setenv("WSO_DATABASE_URL", url)
+    from wso.settings import get_settings
+
+    get_settings.cache_clear()
+    day = tmp_path / "day.jsonl"
+    day.write_text(block(section(), "jsonl"), encoding="utf-8")
+    result = runner.invoke(app, ["custody", "replay", str(day), "--database", url, "--json"])
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def test_holds_history_verify(loaded: str) -> None:
+    holds = json.loads(runner.invoke(app, ["custody", "holds", "--json"]).stdout)
+    assert [(h["warrant"], h["status"], h["reading"]) for h in holds] == [
+        ("I200-101", "released", "flat"),
+        ("I247A-102", "released", "excluding"),
+    ]
+    assert holds[0]["deadline_local"] == "2026-03-08T10:00:00-04:00"
+    history = json.loads(runner.invoke(app, ["custody", "history", "I200-101", "--json"]).stdout)
+    assert [e["kind"] for e in history["events"]] == ["served", "ice_notified", "released"]
+    assert [a["kind"] for a in history["alerts"]] == ["ice_not_notified", "due_12h", "due_1h", "overdue"]
+    result = runner.invoke(app, ["custody", "verify"])
+    assert result.exit_code == 0 and "every chain verifies" in result.stdout
+
+
+def test_verify_exits_1_naming_the_broken_link(loaded: str) -> None:
+    db = open_database(loaded)
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER custody_hold_events_no_update"))
+        conn.execute(
+            text("UPDATE custody_hold_events SET actor = 'mallory' WHERE hold_id = 'hold-I200-101' AND seq = 2")
+        )
+    db.dispose()
+    result = runner.invoke(app, ["custody", "verify"])
+    assert result.exit_code == 1
+    assert "hold hold-I200-101 at event 2" in result.stdout
+
+
+def test_history_of_unknown_hold_exits_2(loaded: str) -> None:
+    result = runner.invoke(app, ["custody", "history", "nope", "--json"])
+    assert result.exit_code == 2 and "no hold 'nope'" in result.stderr
+
+
+def test_run_refused_exits_1_with_the_rule(loaded: str) -> None:
+    result = runner.invoke(
+        app, ["custody", "run", "detainer.issue", '{"officer": "wso-17", "booking": "bk-101"}', "--json"]
+    )
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["rule"] == "WSO-NO-DETAINER"
+
+
+def test_export_is_pseudonymised_by_default(loaded: str, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    result = runner.invoke(app, ["custody", "export", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"] == {"holds.csv": 2, "officers.csv": 1, "agreements.csv": 1}
+    rows = list(csv.DictReader((out / "holds.csv").open(encoding="utf-8")))
+    assert all(r["record_id"].startswith("r-") and r["person_ref"].startswith("p-") for r in rows)
+    assert "hold-I200-101" not in (out / "holds.csv").read_text(encoding="utf-8")
+    assert not (out / "persons.csv").exists()
+    again = tmp_path / "again"
+    runner.invoke(app, ["custody", "export", "--out", str(again)])
+    assert (again / "holds.csv").read_text(encoding="utf-8") == (out / "holds.csv").read_text(encoding="utf-8")
+
+
+def test_replay_bad_line_exits_2_naming_file_line_and_field(tmp_path: Path) -> None:
+    day = tmp_path / "bad.jsonl"
+    day.write_text(
+        '{"at": "2026-03-05T08:00:00-05:00", "cmd": "agency", "id": "A", "name": "A", "state": "FL"}\n'
+        '{"at": "2026-03-05T08:00:00", "cmd": "sweep"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["custody", "replay", str(day), "--json"])
+    assert result.exit_code == 2
+    assert f"{day} line 2: field 'at'" in result.stderr and "no UTC offset" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('{"at": "2026-03-05T08:00:00Z", "cmd": "warrant.serve", "warrant": "W"}', "'officer', 'facility'"),
+        ('{"at": "2026-03-05T08:00:00Z", "cmd": "teleport"}', "field 'cmd' is 'teleport'"),
+        ("not json", "not JSON"),
+    ],
+)
+def test_replay_rejects_the_whole_file_before_running(tmp_path: Path, line: str, words: str) -> None:
+    day = tmp_path / "bad.jsonl"
+    day.write_text(line + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["custody", "replay", str(day)])
+    assert result.exit_code == 2 and words in result.stderr

@@ -1,0 +1,160 @@
+"""The sweep raises each alert once, at the right time, through the notifier seam."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+
+from tests.custody.conftest import RELEASE, accepted
+from wso.clock import FixedClock
+from wso.custody import AlertMessage, Custody, LogNotifier, MemoryNotifier, WebhookNotifier, sweep
+from wso.custody.sweep import deadline_alert
+from wso.store import Database
+
+
+def kinds(result: Any) -> list[str]:
+    return sorted(a["kind"] for a in result.alerts)
+
+
+def test_alerts_12_4_1_hours_then_overdue_each_once(jail: Custody, clock: FixedClock, notifier: MemoryNotifier) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    deadline = RELEASE + timedelta(hours=48)
+    steps = [
+        (deadline - timedelta(hours=12, seconds=1), []),
+        (deadline - timedelta(hours=12), ["due_12h"]),
+        (deadline - timedelta(hours=11), []),
+        (deadline - timedelta(hours=4), ["due_4h"]),
+        (deadline - timedelta(minutes=30), ["due_1h"]),
+        (deadline - timedelta(minutes=1), []),
+        (deadline, ["overdue"]),
+        (deadline + timedelta(hours=5), []),
+    ]
+    for at, expected in steps:
+        clock.set(at)
+        assert kinds(jail.run("sweep")) == expected, at
+    assert [m.kind for m in notifier.sent] == ["due_12h", "due_4h", "due_1h", "overdue"]
+    assert all(m.warrant == "W1" and "Roe" not in m.text for m in notifier.sent)
+
+
+def test_a_hold_first_seen_late_gets_only_the_most_urgent_window(jail: Custody, clock: FixedClock) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.set(RELEASE + timedelta(hours=45))
+    assert kinds(jail.run("sweep")) == ["due_4h"]
+
+
+def test_ice_not_notified_and_citizenship_report_due(jail: Custody, clock: FixedClock) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "citizenship.claim", {"warrant": "W1"})
+    assert kinds(jail.run("sweep")) == ["citizenship_report_due"]
+    clock.advance(timedelta(minutes=14))
+    assert kinds(jail.run("sweep")) == []
+    clock.advance(timedelta(minutes=1))
+    assert kinds(jail.run("sweep")) == ["ice_not_notified"]
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    accepted(jail, "citizenship.report", {"warrant": "W1"})
+    assert kinds(jail.run("sweep")) == []
+
+
+def test_closed_holds_raise_nothing(jail: Custody, clock: FixedClock) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    accepted(jail, "custody.transfer", {"warrant": "W1"})
+    clock.advance(timedelta(hours=100))
+    assert kinds(jail.run("sweep")) == []
+
+
+def test_two_sweeps_at_the_same_moment_raise_once(jail: Custody, db: Database, clock: FixedClock) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.advance(timedelta(hours=49))
+    with db.session() as first, db.session() as second:
+        a = sweep(first, clock)
+        first.commit()
+        b = sweep(second, clock)
+    assert [x.kind for x in a] == ["overdue"] and b == []
+
+
+@pytest.mark.parametrize(
+    ("hours_left", "kind"), [(13, None), (12, "due_12h"), (4, "due_4h"), (1, "due_1h"), (0, "overdue"), (-1, "overdue")]
+)
+def test_deadline_alert_windows(clock: FixedClock, hours_left: int, kind: str | None) -> None:
+    now = clock.now()
+    assert deadline_alert(now, now + timedelta(hours=hours_left)) == kind
+
+
+MESSAGE = AlertMessage("overdue", "hold-W1", "W1", "JAIL", "2026-03-08T14:00:00Z", "2026-03-08T14:00:00Z", "x")
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            status = 500 if self.path == "/broken" else 204
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_webhook_notifier_posts_the_alert_as_json(webhook: tuple[str, list[dict[str, Any]]]) -> None:
+    url, received = webhook
+    WebhookNotifier(url + "/alerts").notify(MESSAGE)
+    assert received == [
+        {
+            "kind": "overdue",
+            "hold": "hold-W1",
+            "warrant": "W1",
+            "facility": "JAIL",
+            "at": "2026-03-08T14:00:00Z",
+            "due_at": "2026-03-08T14:00:00Z",
+            "text": "x",
+        }
+    ]
+
+
+def test_a_failed_delivery_keeps_the_alert_recorded_and_logs(
+    jail: Custody,
+    db: Database,
+    clock: FixedClock,
+    webhook: tuple[str, list[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url, received = webhook
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.advance(timedelta(hours=49))
+    with caplog.at_level(logging.ERROR), db.session() as session:
+        raised = sweep(session, clock, WebhookNotifier(url + "/broken"))
+    assert [a.kind for a in raised] == ["overdue"] and len(received) == 1
+    assert "could not deliver alert overdue" in caplog.text
+    with db.session() as session:
+        assert sweep(session, clock, WebhookNotifier(url)) == []
+
+
+def test_log_notifier_writes_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="wso.custody.alerts"):
+        LogNotifier().notify(MESSAGE)
+    assert "overdue W1" in caplog.text
