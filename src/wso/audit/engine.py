@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from wso.audit import calendar, facts
 from wso.audit.load import Records
-from wso.audit.rules import Inputs, findings
+from wso.audit.rules import FINDING_SCHEMA, Inputs, detainers, flagged, unpivot
 
 Backend = Literal["duckdb", "pyspark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "pyspark")
@@ -100,12 +100,36 @@ def finalize(raw: pa.Table) -> pa.Table:
                     THEN rule_info.citation || '; ' || raw.txt2 ELSE rule_info.citation END AS citation,
                {_evidence_sql()} AS evidence,
                raw.state, raw.agency_id, raw.facility_id
-        FROM raw JOIN rule_info USING (rule_id)
+        FROM (SELECT DISTINCT * FROM raw) AS raw JOIN rule_info USING (rule_id)
         ORDER BY raw.record_id, raw.rule_id, evidence
     """
     table = con.execute(sql).to_arrow_table()
     con.close()
     return table
+
+
+def _normalise(table: pa.Table) -> pa.Table:
+    """Backends answer with slightly different Arrow types (large strings, int32); make them one schema."""
+    fields = []
+    for f in table.schema:
+        if pa.types.is_integer(f.type):
+            fields.append(pa.field(f.name, pa.int64()))
+        elif pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            fields.append(pa.field(f.name, pa.string()))
+        else:
+            fields.append(f)
+    return table.cast(pa.schema(fields))
+
+
+def _unpivot_locally(wide: pa.Table, det: pa.Table, as_of: datetime) -> pa.Table:
+    """The flagged rows as finding rows, computed by the same Ibis expressions on an in-process DuckDB."""
+    local = ibis.duckdb.connect()
+    expr = ibis.union(
+        unpivot(ibis.memtable(_normalise(wide)), as_of), ibis.memtable(_normalise(det), schema=FINDING_SCHEMA)
+    )
+    raw = local.to_pyarrow(expr)
+    local.disconnect()
+    return _normalise(raw)
 
 
 def _inputs(con: Any, records: Records, as_of: datetime, tables: dict[str, Any]) -> Inputs:
@@ -160,8 +184,9 @@ def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spa
     if backend == "duckdb":
         con = ibis.duckdb.from_connection(records.con)
         tables = {name: con.table(name) for name in ("holds", "officers", "agreements")}
-        expr = findings(_inputs(con, records, as_of, tables), as_of)
-        raw = con.to_pyarrow(expr)
+        inputs = _inputs(con, records, as_of, tables)
+        wide = con.to_pyarrow(flagged(inputs, as_of))
+        det = con.to_pyarrow(detainers(inputs, as_of))
     elif backend == "pyspark":
         session = spark if spark is not None else spark_session()
         con = ibis.pyspark.connect(session)
@@ -171,9 +196,10 @@ def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spa
                 path = Path(tmp) / f"{name}.parquet"
                 records.con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
                 tables[name] = con.read_parquet(str(path), table_name=f"wso_audit_{name}")
-            expr = findings(_inputs(con, records, as_of, tables), as_of)
-            raw = con.to_pyarrow(expr)
+            inputs = _inputs(con, records, as_of, tables)
+            wide = con.to_pyarrow(flagged(inputs, as_of))
+            det = con.to_pyarrow(detainers(inputs, as_of))
     else:
         raise BackendError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
-    raw = raw.cast(pa.schema([(f.name, f.type) for f in raw.schema]))
+    raw = _unpivot_locally(wide, det, as_of)
     return AuditResult(findings=finalize(raw), holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)

@@ -109,7 +109,8 @@ def _column_sql(
         src_type = sources[src_name].upper()
     text = f"CAST({src} AS VARCHAR)"
     is_text = src_type == "VARCHAR"
-    value = f"NULLIF(TRIM({src}), '')" if is_text else src
+    csv = path.suffix.lower() == ".csv" or col.name in spec.constants
+    value = (f"NULLIF(TRIM({src}), '')" if csv else f"NULLIF({src}, '')") if is_text else src
     required = "" if col.nullable else f" OR ({value}) IS NULL"
     empty_msg = "" if col.nullable else "; it may not be empty"
 
@@ -159,7 +160,7 @@ def _column_sql(
     tz = mapping.time_zone
     zone = "facility_tz_src" if tz == "facility" else (_lit(tz) if tz else None)
     if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
-        typed = f"({src} AT TIME ZONE 'UTC')"
+        typed = f"make_timestamp(epoch_us({src}))"  # naive UTC, without a per-row time-zone lookup
         return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
     if src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
