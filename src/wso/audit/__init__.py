@@ -1,0 +1,72 @@
+"""The audit: the program's rules over many hold records at once, on DuckDB or any Ibis backend (PySpark, ...).
+
+Public functions: ``load_records`` (check and type a directory of hold records), ``run_audit`` (findings on a
+backend), ``summarize``, ``write_output``, ``audit_to_file`` (all of it, as ``wso audit run`` does), ``generate``
+(synthetic records with planted violations and an answer key), ``load_mapping``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wso.audit.engine import BACKENDS, AuditResult, BackendError, run_audit, spark_session
+from wso.audit.load import Records, RecordsError, Rejects, load_records
+from wso.audit.mapping import Mapping, MappingError, load_mapping
+from wso.audit.output import FORMATS, write_output
+from wso.audit.summary import hold_counts, summarize
+from wso.audit.synth import PLANTED, SynthSummary, generate
+
+__all__ = [
+    "BACKENDS",
+    "FORMATS",
+    "PLANTED",
+    "AuditResult",
+    "AuditRun",
+    "BackendError",
+    "Mapping",
+    "MappingError",
+    "Records",
+    "RecordsError",
+    "Rejects",
+    "SynthSummary",
+    "audit_to_file",
+    "generate",
+    "hold_counts",
+    "load_mapping",
+    "load_records",
+    "run_audit",
+    "spark_session",
+    "summarize",
+    "write_output",
+]
+
+
+@dataclass
+class AuditRun:
+    result: AuditResult
+    summary: dict[str, Any]
+    written: list[Path]
+
+
+def audit_to_file(
+    records_dir: Path,
+    out: Path,
+    *,
+    as_of: datetime,
+    fmt: str = "json",
+    backend: str = "duckdb",
+    mapping: Mapping | None = None,
+    lenient: bool = False,
+) -> AuditRun:
+    """Load, check, audit and write. Nothing is written unless the records pass their checks (or ``lenient``)."""
+    records = load_records(records_dir, mapping, lenient=lenient)
+    try:
+        result = run_audit(records, as_of, backend)
+        summary = summarize(result, hold_counts(records))
+        written = write_output(result, summary, fmt, out, records.rejects)
+    finally:
+        records.con.close()
+    return AuditRun(result=result, summary=summary, written=written)

@@ -1,0 +1,146 @@
+"""Small lookup tables that let plain SQL handle time zones and business days, on any engine.
+
+Engines disagree on time-zone functions, and no engine knows federal holidays, so the audit joins its hold
+records against tables computed here in Python from ``zoneinfo`` and ``wso.program.BusinessCalendar``:
+
+- ``offsets``: (tz, utc_hour) -> offset_s, the zone's UTC offset in seconds during that UTC hour;
+- ``local_offsets``: (tz, local_hour) -> offset_s, the inverse (a repeated local hour takes the earlier offset);
+- ``days``: (tz, day, business, n_before): local day number (days since 1970-01-01 in local time), whether it is a
+  business day, and how many business days precede it in the table;
+- ``business_days``: (tz, n, day): the n-th business day.
+
+Hours and days outside the table's range are clamped to its edges (the offset of the nearest covered hour), so the
+range covers the records' own times plus a margin; see ``span``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pyarrow as pa
+
+from wso.program import BusinessCalendar
+
+DAY = 86_400
+HOUR = 3_600
+MAX_SPAN = timedelta(days=366 * 12)
+
+
+@dataclass(frozen=True)
+class CalendarTables:
+    first_hour: int
+    last_hour: int
+    offsets: pa.Table
+    local_offsets: pa.Table
+    days: pa.Table
+    business_days: pa.Table
+
+
+def span(first: datetime | None, last: datetime | None, as_of: datetime) -> tuple[datetime, datetime]:
+    """The UTC range the tables cover: the records' times (clamped to 12 years around ``as_of``) plus margins."""
+    naive_as_of = as_of.astimezone(UTC).replace(tzinfo=None)
+    lo = first if first is not None else naive_as_of
+    hi = max(last if last is not None else naive_as_of, naive_as_of)
+    lo = max(lo, naive_as_of - MAX_SPAN)
+    hi = min(hi, naive_as_of + MAX_SPAN)
+    return lo - timedelta(days=3), hi + timedelta(days=40)
+
+
+def _epoch(dt: datetime) -> int:
+    return int(dt.replace(tzinfo=UTC).timestamp()) if dt.tzinfo is None else int(dt.timestamp())
+
+
+def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCalendar | None = None) -> CalendarTables:
+    """Tables for ``zones`` covering UTC times ``lo``..``hi`` (naive UTC or aware)."""
+    cal = calendar or BusinessCalendar()
+    first_hour = _epoch(lo) // HOUR
+    last_hour = _epoch(hi) // HOUR
+    hours = np.arange(first_hour, last_hour + 1, dtype=np.int64)
+    off_tz: list[str] = []
+    off_hour: list[np.ndarray] = []
+    off_val: list[np.ndarray] = []
+    loc_tz: list[str] = []
+    loc_hour: list[np.ndarray] = []
+    loc_val: list[np.ndarray] = []
+    day_cols: dict[str, list[object]] = {"tz": [], "day": [], "business": [], "n_before": []}
+    bday_cols: dict[str, list[object]] = {"tz": [], "n": [], "day": []}
+    for tz in sorted(set(zones)):
+        zone = ZoneInfo(tz)
+        # offsets change only at transitions: evaluate each hour cheaply by walking days
+        values = np.empty(len(hours), dtype=np.int64)
+        # compute the offset at the start of each UTC hour
+        start = datetime.fromtimestamp(int(hours[0]) * HOUR, tz=UTC)
+        current = None
+        for i in range(len(hours)):
+            if i % 24 == 0 or current is None:
+                t = start + timedelta(hours=i)
+                current_day_start = t.astimezone(zone).utcoffset()
+                t_end = t + timedelta(hours=23)
+                current_day_end = t_end.astimezone(zone).utcoffset()
+                current = (current_day_start, current_day_end)
+            if current[0] == current[1]:
+                delta = current[0]
+            else:
+                delta = (start + timedelta(hours=i)).astimezone(zone).utcoffset()
+            assert delta is not None
+            values[i] = int(delta.total_seconds())
+        off_tz.extend([tz] * len(hours))
+        off_hour.append(hours)
+        off_val.append(values)
+        local = hours * HOUR + values
+        local_hours = local // HOUR
+        # inverse: first UTC hour mapping to each local hour wins (a repeated hour keeps the earlier offset)
+        uniq, idx = np.unique(local_hours, return_index=True)
+        loc_tz.extend([tz] * len(uniq))
+        loc_hour.append(uniq)
+        loc_val.append(values[idx])
+        first_day = int((hours[0] * HOUR + values[0]) // DAY)
+        last_day = int((hours[-1] * HOUR + values[-1]) // DAY)
+        n = 0
+        for day in range(first_day, last_day + 1):
+            d = date(1970, 1, 1) + timedelta(days=day)
+            business = cal.is_business_day(d)
+            day_cols["tz"].append(tz)
+            day_cols["day"].append(day)
+            day_cols["business"].append(business)
+            day_cols["n_before"].append(n)
+            if business:
+                bday_cols["tz"].append(tz)
+                bday_cols["n"].append(n)
+                bday_cols["day"].append(day)
+                n += 1
+    empty = np.array([], dtype=np.int64)
+    offsets = pa.table(
+        {
+            "tz": pa.array(off_tz, pa.string()),
+            "utc_hour": pa.array(np.concatenate(off_hour) if off_hour else empty),
+            "offset_s": pa.array(np.concatenate(off_val) if off_val else empty),
+        }
+    )
+    local_offsets = pa.table(
+        {
+            "tz": pa.array(loc_tz, pa.string()),
+            "local_hour": pa.array(np.concatenate(loc_hour) if loc_hour else empty),
+            "offset_s": pa.array(np.concatenate(loc_val) if loc_val else empty),
+        }
+    )
+    days = pa.table(
+        {
+            "tz": pa.array(day_cols["tz"], pa.string()),
+            "day": pa.array(day_cols["day"], pa.int64()),
+            "business": pa.array(day_cols["business"], pa.bool_()),
+            "n_before": pa.array(day_cols["n_before"], pa.int64()),
+        }
+    )
+    business_days = pa.table(
+        {
+            "tz": pa.array(bday_cols["tz"], pa.string()),
+            "n": pa.array(bday_cols["n"], pa.int64()),
+            "day": pa.array(bday_cols["day"], pa.int64()),
+        }
+    )
+    return CalendarTables(int(hours[0]), int(hours[-1]), offsets, local_offsets, days, business_days)

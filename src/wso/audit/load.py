@@ -1,0 +1,312 @@
+"""Read hold records (the schema's three tables, as Parquet or CSV), map them, check them, type them.
+
+Everything happens in one in-process DuckDB connection: each table becomes a view with the schema's columns and
+types (times as naive UTC timestamps, dates as dates). A missing column, a wrong type, an unparseable time, an
+empty required value or an unknown code stops the load with a message naming the file, the column and the first
+bad row; with ``lenient=True`` the bad rows are set aside (kept, with the reason) and counted instead.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from wso.audit.mapping import Mapping, TableMapping
+from wso.program import hold_records as hr
+
+TRUE_VALUES = ("true", "t", "1", "yes", "y")
+FALSE_VALUES = ("false", "f", "0", "no", "n")
+_OFFSET_RE = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
+
+
+class RecordsError(ValueError):
+    """Records that cannot be audited as given. The message names the file, the column and the first bad row."""
+
+
+@dataclass
+class Rejects:
+    """Rows set aside under ``lenient``: the source row as text, where it came from and why."""
+
+    table: str
+    file: Path
+    count: int
+    rows: pa.Table
+
+
+@dataclass
+class Records:
+    """Checked, typed hold records in a DuckDB connection: views ``holds``, ``officers``, ``agreements``."""
+
+    con: duckdb.DuckDBPyConnection
+    files: dict[str, Path]
+    time_zones: tuple[str, ...]
+    first_time: datetime | None
+    last_time: datetime | None
+    rejects: list[Rejects] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return sum(r.count for r in self.rejects)
+
+    def count(self, table: str) -> int:
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _find_file(root: Path, table: str, spec: TableMapping) -> Path:
+    if spec.file is not None:
+        path = Path(spec.file)
+        path = path if path.is_absolute() else root / path
+        if not path.is_file():
+            raise RecordsError(f"{path}: no such file (the mapping names it for table {table})")
+        return path
+    for ext in (".parquet", ".csv"):
+        path = root / f"{table}{ext}"
+        if path.is_file():
+            return path
+    raise RecordsError(f"{root}: no {table}.parquet or {table}.csv (the hold-record schema needs table {table})")
+
+
+@dataclass(frozen=True)
+class _Col:
+    name: str
+    typed: str  # SQL expression for the typed value
+    bad: str  # SQL predicate: this row's value is bad
+    problem: str  # what "bad" means, for the message
+    source: str  # SQL expression for the source value as text
+
+
+def _column_sql(
+    table: hr.Table, col: hr.Column, spec: TableMapping, mapping: Mapping, sources: dict[str, str], path: Path
+) -> _Col:
+    if col.name in spec.constants:
+        value = spec.constants[col.name]
+        src = "NULL::VARCHAR" if value == "" else _lit(value)
+        src_type = "VARCHAR"
+        src_name = f"constant {value!r}"
+    else:
+        src_name = spec.columns.get(col.name, col.name)
+        if src_name not in sources:
+            shown = ", ".join(sources) or "none"
+            raise RecordsError(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) is missing; the file has columns: {shown}"
+            )
+        src = _q(src_name)
+        src_type = sources[src_name].upper()
+    text = f"CAST({src} AS VARCHAR)"
+    is_text = src_type == "VARCHAR"
+    csv = path.suffix.lower() == ".csv" or col.name in spec.constants
+    value = (f"NULLIF(TRIM({src}), '')" if csv else f"NULLIF({src}, '')") if is_text else src
+    required = "" if col.nullable else f" OR ({value}) IS NULL"
+    empty_msg = "" if col.nullable else "; it may not be empty"
+
+    if col.type == "string":
+        if not (is_text or src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
+            raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text")
+        typed = f"CAST({value} AS VARCHAR)"
+        bad = f"FALSE{required}"
+        problem = f"expected text{empty_msg}"
+        if col.values:
+            allowed = ", ".join(_lit(v) for v in col.values)
+            bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN ({allowed}))"
+            problem = f"expected one of {', '.join(col.values)}{empty_msg}"
+        if col.name == "facility_tz":
+            bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN (SELECT name FROM __tz_names))"
+            problem = "expected an IANA time zone such as America/New_York"
+        return _Col(col.name, typed, bad, problem, text)
+
+    if col.type == "boolean":
+        if src_type == "BOOLEAN":
+            return _Col(col.name, src, f"FALSE{required}", f"expected true or false{empty_msg}", text)
+        if not is_text:
+            raise RecordsError(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean"
+            )
+        trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
+        falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
+        low = f"LOWER({value})"
+        typed = f"CASE WHEN {low} IN ({trues}) THEN TRUE WHEN {low} IN ({falses}) THEN FALSE END"
+        bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
+        return _Col(col.name, typed, bad, f"expected true or false{empty_msg}", text)
+
+    fmt = spec.time_formats.get(col.name, mapping.time_format)
+    if col.type == "date":
+        if src_type == "DATE":
+            typed = src
+        elif src_type.startswith("TIMESTAMP"):
+            typed = f"CAST({src} AS DATE)"
+        elif is_text:
+            typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
+        else:
+            raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date")
+        bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
+        return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", text)
+
+    # timestamps: naive UTC inside
+    tz = mapping.time_zone
+    zone = "facility_tz_src" if tz == "facility" else (_lit(tz) if tz else None)
+    if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
+        typed = f"make_timestamp(epoch_us({src}))"  # naive UTC, without a per-row time-zone lookup
+        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
+    if src_type.startswith("TIMESTAMP"):
+        ts = f"CAST({src} AS TIMESTAMP)"
+        typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
+        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
+    if not is_text:
+        raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time")
+    if fmt:
+        parsed = f"TRY_STRPTIME({value}, {_lit(fmt)})"
+        if "%z" in fmt or "%Z" in fmt:
+            typed = f"(CAST({parsed} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
+        elif zone:
+            typed = f"(timezone({zone}, CAST({parsed} AS TIMESTAMP)) AT TIME ZONE 'UTC')"
+        else:
+            raise RecordsError(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}): format {fmt!r} has no offset (%z); "
+                "give time_zone in the mapping"
+            )
+        problem = f"expected a time in format {fmt}"
+    else:
+        with_offset = f"(CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
+        naive = f"TRY_CAST({value} AS TIMESTAMP)"
+        local = f"(timezone({zone}, {naive}) AT TIME ZONE 'UTC')" if zone else "NULL::TIMESTAMP"
+        typed = f"CASE WHEN regexp_matches({value}, {_lit(_OFFSET_RE)}) THEN {with_offset} ELSE {local} END"
+        problem = (
+            "expected an ISO 8601 time"
+            + ("" if zone else " with a UTC offset (or give time_zone in the mapping)")
+            + empty_msg
+        )
+    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
+    return _Col(col.name, typed, bad, problem, text)
+
+
+def _source(path: Path) -> str:
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet({_lit(str(path))})"
+    return f"read_csv({_lit(str(path))}, all_varchar = true, header = true, auto_detect = true)"
+
+
+def _load_table(
+    con: duckdb.DuckDBPyConnection, table: hr.Table, path: Path, mapping: Mapping, lenient: bool
+) -> tuple[Rejects | None, dict[str, object]]:
+    src = _source(path)
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
+    except duckdb.Error as exc:
+        raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
+    sources = {str(r[0]): str(r[1]) for r in described}
+    spec = mapping.table(table.name)
+    cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+    facility_src = ""
+    if mapping.time_zone == "facility":
+        tz_name = spec.columns.get("facility_tz", "facility_tz")
+        if "facility_tz" in spec.constants:
+            facility_src = f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
+        elif table.name == "holds" and tz_name in sources:
+            facility_src = f", NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '') AS facility_tz_src"
+        else:
+            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table {table.name}")
+    base = f"(SELECT *{facility_src} FROM {src})"
+    flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
+    extra: dict[str, object] = {}
+    stats = ""
+    if table.name == "holds":
+        served = next(c.typed for c in cols if c.name == "served_at")
+        release = next(c.typed for c in cols if c.name == "scheduled_release_at")
+        tzc = next(c.typed for c in cols if c.name == "facility_tz")
+        stats = (
+            f", least(min({served}), min({release})) AS first_time, greatest(max({served}), max({release}))"
+            f" AS last_time, list(DISTINCT {tzc}) AS zones"
+        )
+    try:
+        row = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}").fetchone()
+    except duckdb.Error as exc:
+        raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
+    assert row is not None
+    bad_counts = dict(zip([c.name for c in cols], row[1 : 1 + len(cols)], strict=True))
+    if table.name == "holds":
+        extra = {"first_time": row[-3], "last_time": row[-2], "zones": row[-1]}
+    select = ", ".join(f"{c.typed} AS {_q(c.name)}" for c in cols)
+    any_bad = " OR ".join(f"({c.bad})" for c in cols)
+    line_offset = 1 if path.suffix.lower() == ".csv" else 0
+    rejects = None
+    if any(bad_counts.values()):
+        first = next(c for c in cols if bad_counts[c.name])
+        found = con.execute(
+            f"SELECT __row, __text FROM (SELECT row_number() OVER () AS __row, ({first.bad}) AS __bad, "
+            f"{first.source} AS __text FROM {base}) WHERE __bad ORDER BY __row LIMIT 1"
+        ).fetchone()
+        assert found is not None
+        n_bad = con.execute(f"SELECT count(*) FROM {base} WHERE {any_bad}").fetchone()
+        total_bad = int(n_bad[0]) if n_bad else 0
+        where = f"row {found[0]}" + (f" (line {found[0] + line_offset})" if line_offset else "")
+        shown = "empty" if found[1] is None or str(found[1]).strip() == "" else repr(found[1])
+        message = (
+            f"{path}: column {spec.columns.get(first.name, first.name)!r} ({table.name}.{first.name}), {where}: "
+            f"{shown}: {first.problem} ({total_bad} bad row{'s' if total_bad != 1 else ''} in the file)"
+        )
+        if not lenient:
+            raise RecordsError(message + "; nothing was written (use --lenient to set bad rows aside)")
+        reasons = " || ".join(
+            f"CASE WHEN {c.bad} THEN {_lit(c.name + ': ' + c.problem + '; ')} ELSE '' END" for c in cols
+        )
+        rows = con.execute(
+            f"SELECT {_lit(str(path))} AS file, __row AS row, __reason AS reason, * EXCLUDE (__row, __reason) FROM "
+            f"(SELECT row_number() OVER () AS __row, {reasons} AS __reason, "
+            + ", ".join(f"{c.source} AS {_q(c.name)}" for c in cols)
+            + f", ({any_bad}) AS __bad FROM {base}) WHERE __bad ORDER BY __row"
+        ).to_arrow_table()
+        rows = rows.drop_columns(["__bad"])
+        rejects = Rejects(table=table.name, file=path, count=rows.num_rows, rows=rows)
+        con.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT {select} FROM {base} WHERE NOT ({any_bad})")
+    else:
+        con.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT {select} FROM {base}")
+    return rejects, extra
+
+
+def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = False) -> Records:
+    """Check and type the records in directory ``root`` (holds, officers, agreements as .parquet or .csv)."""
+    mapping = mapping or Mapping()
+    if not root.is_dir():
+        raise RecordsError(f"{root}: not a directory of hold records (holds, officers, agreements)")
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    zones = pa.table({"name": sorted(zoneinfo.available_timezones())})
+    con.register("__tz_names_arrow", zones)
+    con.execute("CREATE TEMP TABLE __tz_names AS SELECT * FROM __tz_names_arrow")
+    con.unregister("__tz_names_arrow")
+    files: dict[str, Path] = {}
+    rejects: list[Rejects] = []
+    extra: dict[str, object] = {}
+    for table in hr.TABLES:
+        path = _find_file(root, table.name, mapping.table(table.name))
+        files[table.name] = path
+        rej, info = _load_table(con, table, path, mapping, lenient)
+        if rej is not None:
+            rejects.append(rej)
+        extra.update(info)
+    zones_found = extra.get("zones") or []
+    assert isinstance(zones_found, Iterable)
+    first, last = extra.get("first_time"), extra.get("last_time")
+    return Records(
+        con=con,
+        files=files,
+        time_zones=tuple(sorted(str(z) for z in zones_found if z is not None)),
+        first_time=first if isinstance(first, datetime) else None,
+        last_time=last if isinstance(last, datetime) else None,
+        rejects=rejects,
+    )

@@ -1,0 +1,369 @@
+"""The audit's rules, written once as Ibis expressions; any Ibis backend runs them (DuckDB, PySpark, ...).
+
+Two queries run on the backend: ``flagged`` (one pass over the holds: each row-level rule a flag column, only the
+rows with a flag kept) and ``detainers`` (the I-247A holds under both readings). ``unpivot`` then turns the flagged
+rows into rows of one shape (``FINDING_SCHEMA``): the record, the rule id, and typed evidence slots (times as UTC
+epoch seconds, durations in seconds, a local day number, text). The engine names the evidence after the backend has
+answered, so every backend's findings come out byte-identical.
+
+Definitions the program leaves to us (documented in the README):
+
+- A WSO hold is one on an I-200 or I-205. ``WSO-48H``, ``WSO-AUTHORIZED-OFFICER``, ``WSO-JAIL-ONLY``,
+  ``WSO-SCHEDULED-RELEASE``, ``WSO-AGREEMENT-IN-FORCE``, ``STATE-LAW`` and ``WSO-NOTIFY-ICE`` apply to WSO holds.
+- ``WSO-48H``: held longer than 48 hours from service without a detention agreement; an open hold counts from
+  service to the audit time. A hold whose end lies after the audit time is left to ``DATA-FUTURE-TIME``.
+- ``WSO-NOTIFY-ICE``: "immediately" is read as within ``NOTIFY_TOLERANCE`` (one hour) of service; never notified
+  counts once that hour has passed by the audit time.
+- ``WSO-WARRANT-FORMS``: an I-247A detainer served by an officer (recorded with an ``officer_id``), i.e. a detainer
+  treated as a warrant. Detainer holds with no officer are the jail's own detainer holds (only ``DETAINER-48H``).
+- ``DETAINER-48H``: a detainer hold runs from the later of service and scheduled release; it is reported when it
+  exceeds 48 hours under either reading (flat, or excluding Saturdays, Sundays and federal holidays in the
+  facility's time zone, 8 C.F.R. 287.7(d)); the evidence gives both; severity "violation" when the excluding
+  reading is exceeded, "warning" when only the flat one is.
+- ``WSO-AGREEMENT-IN-FORCE`` and ``STATE-LAW`` use the local date of service in the facility's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+WSO_INSTRUMENTS = ("I-200", "I-205")
+NOTIFY_TOLERANCE = timedelta(hours=1)
+HOLD_LIMIT = timedelta(hours=48)
+CITIZENSHIP_LIMIT = timedelta(hours=1)
+DAY = 86_400
+HOUR = 3_600
+FOREVER = 2**62  # stands for an open end of a window, so every window join is a plain range
+
+FINDING_SCHEMA = ibis.schema(
+    {
+        "record_id": "string",
+        "rule_id": "string",
+        "severity": "string",
+        "state": "string",
+        "agency_id": "string",
+        "facility_id": "string",
+        "t1": "int64",
+        "t2": "int64",
+        "t3": "int64",
+        "t4": "int64",
+        "s1": "int64",
+        "s2": "int64",
+        "day": "int64",
+        "txt": "string",
+        "txt2": "string",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The tables the rules read, all on one backend."""
+
+    holds: ir.Table
+    officers: ir.Table
+    agreements: ir.Table
+    offsets: ir.Table
+    local_offsets: ir.Table
+    days: ir.Table
+    business_days: ir.Table
+    law_windows: ir.Table
+    first_hour: int
+    last_hour: int
+
+
+def _epoch(col: ir.TimestampValue) -> ir.IntegerValue:
+    return col.epoch_seconds().cast("int64")
+
+
+def _null_int() -> ir.IntegerValue:
+    return ibis.null().cast("int64")
+
+
+def _null_str() -> ir.StringValue:
+    return ibis.null().cast("string")
+
+
+def _finding(t: ir.Table, rule_id: str, severity: str | ir.StringValue = "", **slots: ir.Value) -> ir.Table:
+    values: dict[str, ir.Value] = {
+        "record_id": t.record_id,
+        "rule_id": ibis.literal(rule_id),
+        "severity": ibis.literal(severity) if isinstance(severity, str) else severity,
+        "state": t.state,
+        "agency_id": t.agency_id,
+        "facility_id": t.facility_id,
+    }
+    for name, dtype in FINDING_SCHEMA.items():
+        if name in values:
+            continue
+        if name in slots:
+            values[name] = slots[name].cast(dtype)
+        else:
+            values[name] = _null_str() if dtype.is_string() else _null_int()
+    return t.select(**values)
+
+
+def _clamp_hour(expr: ir.IntegerValue, inputs: Inputs) -> ir.IntegerValue:
+    return ibis.greatest(ibis.least(expr, inputs.last_hour), inputs.first_hour)
+
+
+FLAGS: tuple[str, ...] = (
+    "WSO-48H",
+    "WSO-JAIL-ONLY",
+    "WSO-WARRANT-FORMS",
+    "WSO-SCHEDULED-RELEASE",
+    "WSO-NOTIFY-ICE",
+    "WSO-CITIZENSHIP-1H",
+    "WSO-AUTHORIZED-OFFICER",
+    "DATA-NO-OFFICER",
+    "WSO-AGREEMENT-IN-FORCE",
+    "STATE-LAW",
+    "DATA-ENDED-BEFORE-SERVED",
+    "DATA-FUTURE-TIME",
+)
+
+
+def flag_name(rule_id: str) -> str:
+    return "f_" + rule_id.lower().replace("-", "_")
+
+
+def _fresh(t: ir.Table) -> ir.Table:
+    """A new relation over ``t`` (after a join), so that later joins may use its computed columns."""
+    return t.mutate(_fresh=ibis.literal(True)).drop("_fresh")
+
+
+def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
+    """One pass over the holds: every row-level rule as a flag column; only the rows with a flag set.
+
+    The joins (time-zone offsets, officers' windows, agreements' windows, state-law windows) are left joins on
+    small tables, so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
+    """
+    as_of_s = int(as_of.astimezone(UTC).timestamp())
+    h = inputs.holds
+    h = h.mutate(
+        served_s=_epoch(h.served_at),
+        release_s=_epoch(h.scheduled_release_at),
+        notified_s=_epoch(h.ice_notified_at),
+        claim_s=_epoch(h.citizenship_claim_at),
+        reported_s=_epoch(h.citizenship_reported_at),
+        ended_s=_epoch(h.ended_at),
+        wso=h.instrument.isin(WSO_INSTRUMENTS),
+    )
+    # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
+    h = h.mutate(
+        end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
+        open=h.ended_s.isnull(),
+        served_hour=_clamp_hour(h.served_s // HOUR, inputs),
+    )
+    # the local date of service (facility time zone)
+    off = inputs.offsets
+    h = h.left_join(off, [h.facility_tz == off.tz, h.served_hour == off.utc_hour]).select(
+        h, served_day=((h.served_s + off.offset_s.fill_null(0)) // DAY).cast("int64")
+    )
+    h = _fresh(h)
+    # an authorization window of this officer, in this agency, covering the service
+    o = inputs.officers
+    cov = o.select(
+        cov_officer=o.officer_id,
+        cov_agency=o.agency_id,
+        cov_from=_epoch(o.authorized_from),
+        cov_until=_epoch(o.authorized_until).fill_null(FOREVER),
+    )
+    h = h.left_join(
+        cov,
+        [
+            h.officer_id == cov.cov_officer,
+            h.agency_id == cov.cov_agency,
+            cov.cov_from <= h.served_s,
+            h.served_s < cov.cov_until,
+        ],
+    ).select(h, authorized=cov.cov_officer.notnull())
+    h = _fresh(h)
+    # a WSO agreement of the agency in force on the local date of service
+    a = inputs.agreements
+    agr = a.filter(a.model == "WSO").select(
+        agr_agency=a.agency_id,
+        agr_from=(_epoch(a.in_force_from.cast("timestamp")) // DAY).cast("int64"),
+        agr_until=(_epoch(a.in_force_until.cast("timestamp")) // DAY).cast("int64").fill_null(FOREVER),
+    )
+    h = h.left_join(
+        agr, [h.agency_id == agr.agr_agency, agr.agr_from <= h.served_day, h.served_day <= agr.agr_until]
+    ).select(h, in_force=agr.agr_agency.notnull())
+    h = _fresh(h)
+    # a state law prohibiting it on that date
+    lw = inputs.law_windows
+    laws = lw.select(
+        law_state=lw.state,
+        law_from=lw.from_day,
+        law_until=lw.until_day.fill_null(FOREVER),
+        law_ids=lw.law_ids,
+        law_citations=lw.law_citations,
+    )
+    h = h.left_join(
+        laws, [h.state == laws.law_state, laws.law_from <= h.served_day, h.served_day < laws.law_until]
+    ).select(h, law_ids=laws.law_ids, law_citations=laws.law_citations)
+    h = _fresh(h)
+
+    limit = int(HOLD_LIMIT.total_seconds())
+    tol = int(NOTIFY_TOLERANCE.total_seconds())
+    climit = int(CITIZENSHIP_LIMIT.total_seconds())
+    served_by_now = h.served_s <= as_of_s
+    flags: dict[str, ir.BooleanValue] = {
+        # held past 48 hours from service without a detention agreement (open holds: up to the audit time)
+        "WSO-48H": h.wso & ~h.detention_agreement & served_by_now & (h.end_s - h.served_s > limit),
+        "WSO-JAIL-ONLY": h.wso & ~h.served_inside_facility,
+        # a detainer served by an officer as though it were a warrant
+        "WSO-WARRANT-FORMS": (h.instrument == "I-247A") & h.officer_id.notnull(),
+        "WSO-SCHEDULED-RELEASE": h.wso & (h.served_s < h.release_s),
+        "WSO-NOTIFY-ICE": h.wso
+        & served_by_now
+        & ((h.notified_s.isnull() & (as_of_s - h.served_s > tol)) | (h.notified_s - h.served_s > tol)),
+        "WSO-CITIZENSHIP-1H": h.claim_s.notnull()
+        & (h.claim_s <= as_of_s)
+        & ((h.reported_s.isnull() & (as_of_s - h.claim_s > climit)) | (h.reported_s - h.claim_s > climit)),
+        "WSO-AUTHORIZED-OFFICER": h.wso & h.officer_id.notnull() & ~h.authorized,
+        "DATA-NO-OFFICER": h.wso & h.officer_id.isnull(),
+        "WSO-AGREEMENT-IN-FORCE": h.wso & ~h.in_force,
+        "STATE-LAW": h.wso & h.law_ids.notnull(),
+        "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
+        "DATA-FUTURE-TIME": ibis.or_(*[h[c] > as_of_s for c in TIME_SLOTS]),
+    }
+    flag_values = {flag_name(k): v.fill_null(False) for k, v in flags.items()}
+    h = h.mutate(**flag_values)
+    keep = [
+        "record_id", "state", "agency_id", "facility_id", "officer_id", "instrument", "open", "end_s",
+        "served_day", "law_ids", "law_citations", *TIME_SLOTS, *flag_values,
+    ]  # fmt: skip
+    return h.filter(ibis.or_(*[h[f] for f in flag_values])).select(*keep)
+
+
+TIME_SLOTS = ("served_s", "release_s", "notified_s", "claim_s", "reported_s", "ended_s")
+TIME_NAMES = (
+    "served_at",
+    "scheduled_release_at",
+    "ice_notified_at",
+    "citizenship_claim_at",
+    "citizenship_reported_at",
+    "ended_at",
+)
+
+
+def unpivot(w: ir.Table, as_of: datetime) -> ir.Table:
+    """The flagged rows (``flagged``'s output, on any backend) as one finding row per flag set."""
+    as_of_s = int(as_of.astimezone(UTC).timestamp())
+    limit = int(HOLD_LIMIT.total_seconds())
+    tol = int(NOTIFY_TOLERANCE.total_seconds())
+
+    def rows(rule_id: str) -> ir.Table:
+        return w.filter(w[flag_name(rule_id)])
+
+    out: list[ir.Table] = []
+    t = rows("WSO-48H")
+    out.append(
+        _finding(
+            t,
+            "WSO-48H",
+            t1=t.served_s,
+            t2=t.served_s + limit,
+            t3=t.ended_s,
+            t4=ibis.ifelse(t.open, as_of_s, _null_int()),
+            s1=t.end_s - t.served_s - limit,
+        )
+    )
+    t = rows("WSO-JAIL-ONLY")
+    out.append(_finding(t, "WSO-JAIL-ONLY", t1=t.served_s))
+    t = rows("WSO-WARRANT-FORMS")
+    out.append(_finding(t, "WSO-WARRANT-FORMS", t1=t.served_s, txt=t.officer_id, txt2=t.instrument))
+    t = rows("WSO-SCHEDULED-RELEASE")
+    out.append(_finding(t, "WSO-SCHEDULED-RELEASE", t1=t.served_s, t2=t.release_s, s1=t.release_s - t.served_s))
+    t = rows("WSO-NOTIFY-ICE")
+    out.append(
+        _finding(
+            t, "WSO-NOTIFY-ICE", t1=t.served_s, t2=t.notified_s, s1=t.notified_s - t.served_s, s2=ibis.literal(tol)
+        )
+    )
+    t = rows("WSO-CITIZENSHIP-1H")
+    out.append(_finding(t, "WSO-CITIZENSHIP-1H", t1=t.claim_s, t2=t.reported_s, s1=t.reported_s - t.claim_s))
+    t = rows("WSO-AUTHORIZED-OFFICER")
+    out.append(_finding(t, "WSO-AUTHORIZED-OFFICER", t1=t.served_s, txt=t.officer_id))
+    t = rows("DATA-NO-OFFICER")
+    out.append(_finding(t, "DATA-NO-OFFICER", "data", t1=t.served_s, txt2=t.instrument))
+    t = rows("WSO-AGREEMENT-IN-FORCE")
+    out.append(_finding(t, "WSO-AGREEMENT-IN-FORCE", t1=t.served_s, day=t.served_day))
+    t = rows("STATE-LAW")
+    out.append(_finding(t, "STATE-LAW", t1=t.served_s, day=t.served_day, txt=t.law_ids, txt2=t.law_citations))
+    t = rows("DATA-ENDED-BEFORE-SERVED")
+    out.append(_finding(t, "DATA-ENDED-BEFORE-SERVED", "data", t1=t.served_s, t2=t.ended_s, s1=t.served_s - t.ended_s))
+    t = rows("DATA-FUTURE-TIME")
+    listed = ibis.literal("")
+    for c, name in zip(TIME_SLOTS, TIME_NAMES, strict=True):
+        listed = listed + ibis.ifelse(t[c] > as_of_s, name + " ", "")
+    latest = ibis.greatest(*[t[c].fill_null(0) for c in TIME_SLOTS])
+    out.append(_finding(t, "DATA-FUTURE-TIME", "data", t1=latest, t2=ibis.literal(as_of_s), txt=listed.strip()))
+    return ibis.union(*out, distinct=False)
+
+
+def detainers(inputs: Inputs, as_of: datetime) -> ir.Table:
+    """DETAINER-48H over the I-247A holds, under both readings (rows of ``FINDING_SCHEMA``)."""
+    as_of_s = int(as_of.astimezone(UTC).timestamp())
+    limit = int(HOLD_LIMIT.total_seconds())
+    h = inputs.holds
+    det = h.filter(h.instrument == "I-247A")
+    det = det.mutate(
+        served_s=_epoch(det.served_at), release_s=_epoch(det.scheduled_release_at), ended_s=_epoch(det.ended_at)
+    )
+    det = det.mutate(
+        start_s=ibis.greatest(det.served_s, det.release_s),
+        end_s=ibis.cases((det.ended_s.isnull(), as_of_s), (det.ended_s <= as_of_s, det.ended_s), else_=_null_int()),
+        open=det.ended_s.isnull(),
+    )
+    det = det.mutate(start_hour=_clamp_hour(det.start_s // HOUR, inputs))
+    o2 = inputs.offsets
+    det = det.left_join(o2, [det.facility_tz == o2.tz, det.start_hour == o2.utc_hour]).select(
+        det, local0=det.start_s + o2.offset_s.fill_null(0)
+    )
+    det = _fresh(det)
+    det = det.mutate(d0=(det.local0 // DAY).cast("int64"))
+    det = det.mutate(s0=det.local0 - det.d0 * DAY)
+    days = inputs.days
+    det = det.left_join(days, [det.facility_tz == days.tz, det.d0 == days.day]).select(
+        det, business0=days.business, n_before0=days.n_before
+    )
+    det = _fresh(det)
+    # counted seconds since the table's start, then the 48th counted hour: on the n-th business day, at rem
+    det = det.mutate(target=det.n_before0 * DAY + ibis.ifelse(det.business0, det.s0, 0) + limit)
+    det = det.mutate(n_use=((det.target + DAY - 1) // DAY - 1).cast("int64"))
+    det = det.mutate(rem=det.target - det.n_use * DAY)
+    bd = inputs.business_days
+    det = det.left_join(bd, [det.facility_tz == bd.tz, det.n_use == bd.n]).select(
+        det, deadline_local=bd.day * DAY + det.rem
+    )
+    det = _fresh(det)
+    det = det.mutate(deadline_hour=(det.deadline_local // HOUR).cast("int64"))
+    lo = inputs.local_offsets
+    det = det.left_join(lo, [det.facility_tz == lo.tz, det.deadline_hour == lo.local_hour]).select(
+        det, excl_deadline=det.deadline_local - lo.offset_s
+    )
+    det = _fresh(det)
+    det = det.mutate(flat_deadline=det.start_s + limit)
+    det = det.filter(
+        det.start_s <= as_of_s,
+        det.end_s.notnull(),
+        (det.end_s > det.flat_deadline) | (det.end_s > det.excl_deadline),
+    )
+    return _finding(
+        det,
+        "DETAINER-48H",
+        ibis.ifelse(det.end_s > det.excl_deadline, "violation", "warning"),
+        t1=det.start_s,
+        t2=det.flat_deadline,
+        t3=det.excl_deadline,
+        t4=ibis.ifelse(det.open, as_of_s, det.ended_s),
+        s1=det.end_s - det.flat_deadline,
+        s2=det.end_s - det.excl_deadline,
+        txt=ibis.ifelse(det.open, "open", "ended"),
+    )

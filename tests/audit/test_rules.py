@@ -1,0 +1,240 @@
+"""Each rule on hand-written records, one test per real-world quirk."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from tests.audit.builders import AS_OF, SERVED, agreement, hold, officer
+from tests.audit.helpers import audit_rows, finding, rules_of
+from wso.program import Model, detainer_deadline, eligibility, rule
+
+H = timedelta(hours=1)
+
+
+def test_a_lawful_hold_audits_clean(tmp_path: Path) -> None:
+    assert audit_rows(tmp_path, [hold("R1")]) == []
+
+
+def test_held_past_48_hours_reports_the_hours_over_and_cites_the_moa(tmp_path: Path) -> None:
+    rows = audit_rows(tmp_path, [hold("R1", ended_at=SERVED + 50 * H), hold("R2", ended_at=SERVED + 48 * H)])
+    f = finding(rows, "R1", "WSO-48H")
+    assert f["evidence"]["hours_over"] == 2.0
+    assert f["evidence"]["deadline"] == "2025-03-06T15:00:00Z"
+    assert f["citation"] == rule("WSO-48H").citation
+    assert f["severity"] == "violation"
+    assert rules_of(rows, "R2") == set()  # exactly 48 hours is within the limit
+
+
+def test_an_open_hold_past_its_deadline_counts_as_of_the_audit_time(tmp_path: Path) -> None:
+    as_of = SERVED + 60 * H
+    rows = audit_rows(
+        tmp_path,
+        [hold("OPEN", ended_at=None, end_reason=None), hold("YOUNG", served_at=SERVED + 20 * H, ended_at=None)],
+        as_of=as_of,
+    )
+    f = finding(rows, "OPEN", "WSO-48H")
+    assert f["evidence"]["hours_over"] == 12.0
+    assert f["evidence"]["ended_at"] is None
+    assert f["evidence"]["open_as_of"] == "2025-03-07T03:00:00Z"
+    assert rules_of(rows, "YOUNG") == set()
+
+
+def test_a_detention_agreement_lifts_the_48_hour_limit(tmp_path: Path) -> None:
+    rows = audit_rows(tmp_path, [hold("R1", ended_at=SERVED + 200 * H, detention_agreement="true")])
+    assert rows == []
+
+
+def test_ice_notified_within_the_hour_is_immediate_later_or_never_is_not(tmp_path: Path) -> None:
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("ONTIME", ice_notified_at=SERVED + H),
+            hold("LATE", ice_notified_at=SERVED + H + timedelta(minutes=1)),
+            hold("NEVER", ice_notified_at=None),
+        ],
+    )
+    assert rules_of(rows, "ONTIME") == set()
+    assert finding(rows, "LATE", "WSO-NOTIFY-ICE")["evidence"]["hours_after_service"] == 1.02
+    never = finding(rows, "NEVER", "WSO-NOTIFY-ICE")["evidence"]
+    assert never["ice_notified_at"] is None and never["tolerance_hours"] == 1.0
+
+
+def test_a_citizenship_claim_must_be_reported_within_one_hour(tmp_path: Path) -> None:
+    claim = SERVED + 2 * H
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("OK", citizenship_claim_at=claim, citizenship_reported_at=claim + timedelta(minutes=59)),
+            hold("LATE", citizenship_claim_at=claim, citizenship_reported_at=claim + timedelta(minutes=61)),
+            hold("NEVER", citizenship_claim_at=claim, citizenship_reported_at=None),
+            hold("DETAINER", instrument="I-247A", officer_id=None, citizenship_claim_at=claim),
+        ],
+    )
+    assert rules_of(rows, "OK") == set()
+    assert finding(rows, "LATE", "WSO-CITIZENSHIP-1H")["evidence"]["hours_to_report"] == 1.02
+    assert finding(rows, "NEVER", "WSO-CITIZENSHIP-1H")["evidence"]["citizenship_reported_at"] is None
+    assert "WSO-CITIZENSHIP-1H" in rules_of(rows, "DETAINER")  # the one-hour report applies to every hold
+
+
+def test_served_before_scheduled_release_and_outside_the_jail(tmp_path: Path) -> None:
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("EARLY", scheduled_release_at=SERVED + 6 * H),
+            hold("STREET", served_inside_facility="false"),
+        ],
+    )
+    assert finding(rows, "EARLY", "WSO-SCHEDULED-RELEASE")["evidence"]["hours_early"] == 6.0
+    assert finding(rows, "STREET", "WSO-JAIL-ONLY")["evidence"]["served_inside_facility"] is False
+
+
+def test_a_detainer_served_by_an_officer_is_a_detainer_treated_as_a_warrant(tmp_path: Path) -> None:
+    rows = audit_rows(
+        tmp_path,
+        [hold("SERVED", instrument="I-247A"), hold("JAILS-OWN", instrument="I-247A", officer_id=None)],
+    )
+    assert rules_of(rows, "SERVED") == {"WSO-WARRANT-FORMS"}
+    assert rules_of(rows, "JAILS-OWN") == set()
+
+
+def test_detainer_past_48_hours_reports_both_readings(tmp_path: Path) -> None:
+    friday = datetime(2025, 3, 7, 20, 0, tzinfo=UTC)  # 15:00 in New York, before the DST weekend
+    rows = audit_rows(
+        tmp_path,
+        [
+            # over the flat 48 hours (Sunday 20:00Z) but within the excluding reading (Tuesday 15:00 EDT = 19:00Z)
+            hold("FLAT", instrument="I-247A", officer_id=None, served_at=friday, ended_at=friday + 60 * H),
+            hold("BOTH", instrument="I-247A", officer_id=None, served_at=friday, ended_at=friday + 100 * H),
+        ],
+    )
+    flat = finding(rows, "FLAT", "DETAINER-48H")
+    assert flat["severity"] == "warning"
+    assert flat["evidence"]["flat_deadline"] == "2025-03-09T20:00:00Z"
+    assert flat["evidence"]["excluding_deadline"] == "2025-03-11T19:00:00Z"
+    assert flat["evidence"]["flat_hours_over"] == 12.0
+    assert flat["evidence"]["excluding_hours_over"] < 0
+    both = finding(rows, "BOTH", "DETAINER-48H")
+    assert both["severity"] == "violation"
+    assert both["evidence"]["excluding_hours_over"] == 5.0
+
+
+def test_the_excluding_reading_matches_the_program_on_many_starts(tmp_path: Path) -> None:
+    rng = random.Random(20261123)
+    zones = ["America/New_York", "America/Chicago", "America/Phoenix", "America/Anchorage", "Pacific/Honolulu"]
+    starts = [datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(0, 365 * 86400)) for _ in range(150)]
+    # edges: Friday just before midnight, Saturday, Monday 00:00 local, holidays, both DST weekends
+    starts += [
+        datetime(2025, 3, 8, 4, 59, tzinfo=UTC),
+        datetime(2025, 3, 8, 5, 0, tzinfo=UTC),
+        datetime(2025, 3, 10, 4, 0, tzinfo=UTC),
+        datetime(2025, 11, 26, 22, 0, tzinfo=UTC),
+        datetime(2025, 12, 24, 17, 0, tzinfo=UTC),
+        datetime(2025, 11, 1, 12, 0, tzinfo=UTC),
+        datetime(2025, 7, 3, 16, 0, tzinfo=UTC),
+        datetime(2025, 1, 17, 23, 30, tzinfo=UTC),
+    ]
+    holds = []
+    expected = {}
+    for i, start in enumerate(starts):
+        tz = zones[i % len(zones)]
+        rid = f"D{i:03d}"
+        holds.append(
+            hold(rid, instrument="I-247A", officer_id=None, served_at=start, facility_tz=tz, ended_at=start + 400 * H)
+        )
+        expected[rid] = detainer_deadline(start, tz, "excluding").astimezone(UTC)
+    rows = audit_rows(tmp_path, holds, as_of=datetime(2026, 6, 1, tzinfo=UTC))
+    for rid, deadline in expected.items():
+        got = finding(rows, rid, "DETAINER-48H")["evidence"]["excluding_deadline"]
+        assert got == deadline.isoformat().replace("+00:00", "Z"), rid
+
+
+def test_officer_authorization_windows(tmp_path: Path) -> None:
+    officers = [
+        officer("OF-1"),
+        officer("WITHDRAWN", authorized_until=SERVED - 24 * H),
+        officer("RENEWED", authorized_until=SERVED - 10 * 24 * H),
+        officer("RENEWED", authorized_from=SERVED + 24 * H),
+        officer("RENEWED-OK", authorized_until=SERVED - 24 * H),
+        officer("RENEWED-OK", authorized_from=SERVED - H),
+        officer("ELSEWHERE", agency_id="TX-B"),
+    ]
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("W", officer_id="WITHDRAWN"),
+            hold("GAP", officer_id="RENEWED"),
+            hold("BACK", officer_id="RENEWED-OK"),
+            hold("OTHER", officer_id="ELSEWHERE"),
+            hold("STRANGER", officer_id="NOBODY"),
+            hold("NONE", officer_id=None),
+        ],
+        officers=officers,
+    )
+    for rid in ("W", "GAP", "OTHER", "STRANGER"):
+        assert rules_of(rows, rid) == {"WSO-AUTHORIZED-OFFICER"}, rid
+    assert rules_of(rows, "BACK") == set()
+    assert rules_of(rows, "NONE") == {"DATA-NO-OFFICER"}
+    assert finding(rows, "NONE", "DATA-NO-OFFICER")["severity"] == "data"
+
+
+def test_agreement_in_force_is_judged_on_the_local_date_of_service(tmp_path: Path) -> None:
+    agreements = [agreement(in_force_until="2025-03-04"), agreement(agency_id="FL-J", model="JEM")]
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("LATE-EVENING", served_at=datetime(2025, 3, 5, 3, 30, tzinfo=UTC)),  # 22:30 on the 4th locally
+            hold("AFTER-MIDNIGHT", served_at=datetime(2025, 3, 5, 5, 30, tzinfo=UTC)),  # 00:30 on the 5th
+            hold("JEM-ONLY", agency_id="FL-J"),
+        ],
+        officers=[officer("OF-1"), officer("OF-1", agency_id="FL-J")],
+        agreements=agreements,
+    )
+    assert rules_of(rows, "LATE-EVENING") == set()
+    f = finding(rows, "AFTER-MIDNIGHT", "WSO-AGREEMENT-IN-FORCE")
+    assert f["evidence"]["local_date"] == "2025-03-05"
+    assert rules_of(rows, "JEM-ONLY") == {"WSO-AGREEMENT-IN-FORCE"}  # a JEM agreement does not authorize WSO
+
+
+def test_state_law_findings_follow_program_eligibility_day_by_day(tmp_path: Path) -> None:
+    days = [date(2025, 7, 13), date(2025, 7, 14), date(2025, 8, 12), date(2025, 8, 13), date(2025, 9, 1)]
+    holds = [
+        hold(
+            f"DE{d.isoformat()}",
+            state="DE",
+            agency_id="DE-A",
+            served_at=datetime(d.year, d.month, d.day, 16, tzinfo=UTC),
+        )
+        for d in days
+    ]
+    holds.append(hold("WA", state="WA", agency_id="WA-A", facility_tz="America/Los_Angeles"))
+    rows = audit_rows(
+        tmp_path,
+        holds,
+        officers=[officer("OF-1", agency_id=a) for a in ("DE-A", "WA-A")],
+        agreements=[agreement(agency_id="DE-A", state="DE"), agreement(agency_id="WA-A", state="WA")],
+        as_of=datetime(2025, 12, 1, tzinfo=UTC),
+    )
+    for d in days:
+        prohibited = eligibility("DE", Model.WSO, d).verdict == "prohibited"
+        assert ("STATE-LAW" in rules_of(rows, f"DE{d.isoformat()}")) == prohibited, d
+    wa = finding(rows, "WA", "STATE-LAW")
+    laws = eligibility("WA", Model.WSO, SERVED.date()).laws
+    assert wa["evidence"]["law_ids"] == "; ".join(law.id for law in laws)
+    assert laws[0].citation in wa["citation"]
+
+
+def test_impossible_records_are_data_findings_not_crashes(tmp_path: Path) -> None:
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("BACKWARDS", ended_at=SERVED - 3 * H),
+            hold("FUTURE", served_at=AS_OF + 24 * H, ended_at=AS_OF + 30 * H),
+        ],
+    )
+    assert rules_of(rows, "BACKWARDS") == {"DATA-ENDED-BEFORE-SERVED"}
+    assert finding(rows, "BACKWARDS", "DATA-ENDED-BEFORE-SERVED")["evidence"]["hours_backwards"] == 3.0
+    assert rules_of(rows, "FUTURE") == {"DATA-FUTURE-TIME"}
+    ev = finding(rows, "FUTURE", "DATA-FUTURE-TIME")["evidence"]
+    assert ev["columns"] == "served_at scheduled_release_at ice_notified_at ended_at"
