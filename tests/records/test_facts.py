@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.records.paths import REFERENCE
+from tests.conftest import REFERENCE
 from wso.records import FactsFileError, NoFacts, facts_for, state_facts
 from wso.records.facts import COLUMNS, PACKAGED
 

@@ -245,6 +245,8 @@ def new_command(
             fail(str(exc))
     facts = _facts(state, facts_file)
     target = _agency(agency, facts, unlisted)
+    if target.matched_from is not None:
+        _warn(f"{target.matched_from!r} was taken to mean {target.name}, the only agency of that name in ICE's lists")
     if requester is not None:
         warning = residency_warning(facts, requester.address, language)
         if warning is not None:
