@@ -92,6 +92,7 @@ def test_a_removed_agreement_is_named_as_such_and_sets_the_period() -> None:
     letter = compose_letter(agency=AGENCIES["JEM"], facts=facts_for("TX"), requester=REQUESTER, on=ON)
     text = render_letter(letter, "md").decode()
     assert "no longer listed by ICE since February 20, 2017" in text
+    assert "as a party to the following agreement. I request the records listed below for it." in text
     assert "from July 20, 2008" in text
 
 

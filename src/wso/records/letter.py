@@ -172,7 +172,9 @@ def compose_letter(
         sections.append(
             Section(
                 heading=t(lang, "agreements_heading"),
-                paragraphs=(t(lang, "agreements_some", agency=agency.name),),
+                paragraphs=(
+                    t(lang, "agreements_some" if len(agency.agreements) > 1 else "agreements_one", agency=agency.name),
+                ),
                 items=tuple(_agreement_item(a, lang) for a in agency.agreements),
             )
         )

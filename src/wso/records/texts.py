@@ -81,6 +81,10 @@ T: dict[Lang, dict[str, str]] = {
             "ICE's published lists of 287(g) agencies show {agency} as a party to the following agreements. For each "
             "of them I request the records listed below."
         ),
+        "agreements_one": (
+            "ICE's published lists of 287(g) agencies show {agency} as a party to the following agreement. I request "
+            "the records listed below for it."
+        ),
         "agreements_none": (
             "ICE's published lists of 287(g) participating and pending agencies show no agreement with {agency}. "
             "Please tell me whether any 287(g) agreement, draft agreement, application, request to join the program, "
@@ -173,6 +177,10 @@ T: dict[Lang, dict[str, str]] = {
         "agreements_some": (
             "Las listas publicadas por ICE de agencias 287(g) muestran a {agency} como parte de los siguientes "
             "acuerdos. Para cada uno de ellos solicito los registros indicados abajo."
+        ),
+        "agreements_one": (
+            "Las listas publicadas por ICE de agencias 287(g) muestran a {agency} como parte del siguiente acuerdo. "
+            "Para ese acuerdo solicito los registros indicados abajo."
         ),
         "agreements_none": (
             "Las listas publicadas por ICE de agencias participantes y pendientes del programa 287(g) no muestran "
