@@ -1,0 +1,64 @@
+"""The agency a letter goes to, looked up in the registry with its 287(g) agreements.
+
+Only `wso.registry`'s public function `find_agencies` is used. The registry holds the agencies ICE lists; an agency
+with no agreement is usually not there at all, and the letter then asks whether any agreement exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
+from wso.records.letter import LetterAgency, LetterAgreement
+from wso.registry import AgencyView, find_agencies
+
+
+class AmbiguousAgency(LookupError):
+    def __init__(self, query: str, state: str, names: list[str]) -> None:
+        self.query = query
+        self.names = names
+        shown = "; ".join(names[:8]) + (f"; and {len(names) - 8} more" if len(names) > 8 else "")
+        super().__init__(f"agency {query!r} matches {len(names)} agencies in {state}: {shown}. Give the full name")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("’", "'").lower().split())
+
+
+def letter_agency(view: AgencyView) -> LetterAgency:
+    """The letter's view of a registry agency: its agreements, oldest first."""
+    agreements = sorted(view.agreements, key=lambda a: (a.signed or a.first_listed, a.model, a.id))
+    return LetterAgency(
+        name=view.name,
+        state=view.state,
+        agency_id=view.id,
+        agreements=tuple(
+            LetterAgreement(
+                model=str(a.model),
+                signed=a.signed,
+                moa_url=a.moa_url,
+                status=a.status,
+                since=a.pending_since if a.status == "pending" else a.removed_on if a.status == "removed" else None,
+            )
+            for a in agreements
+        ),
+    )
+
+
+def lookup_agency(session: Session, name: str, state: str) -> LetterAgency:
+    """The agency named `name` in `state`: the registry's agency and agreements when the name finds one (an exact
+    name wins; a name that is part of exactly one agency's name finds that agency, and the letter notes it), else
+    an agency with no known agreement under the name given.
+    Raises `AmbiguousAgency` when several agencies match and none exactly."""
+    query = name.strip()
+    found = [a for a in find_agencies(session, query, state) if a.state == state]
+    exact = [a for a in found if _normal(a.name) == _normal(query)]
+    if len(exact) == 1:
+        return letter_agency(exact[0])
+    if len(found) == 1 and not exact:
+        return replace(letter_agency(found[0]), matched_from=query)
+    if found:
+        candidates = exact or found
+        raise AmbiguousAgency(query, state, sorted({a.name for a in candidates}))
+    return LetterAgency(name=query, state=state)

@@ -1,0 +1,63 @@
+"""The README's public-records section stays true: the issue's due-date rule word for word, and a generated letter."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wso.cli.main import app
+from wso.clock import FixedClock
+from wso.registry import ingest
+from wso.registry.bundled import bundled_path
+from wso.store import Database
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+SECTION = README[README.index("## Public-records requests") :]
+
+ISSUE_RULE = (
+    "for business days, the N-th business day after the day sent, skipping Saturdays, Sundays and the state's public "
+    "holidays as the `holidays` package lists them for that state; for calendar days, the day sent plus N, moved "
+    "forward to the next business day when it falls on a weekend or one of those holidays; when the law sets no "
+    "number, `due` is null and a `follow_up` date 10 business days after sending is given instead. A later "
+    "`extended` event replaces the due date."
+)
+
+
+def test_the_readme_states_the_issues_due_date_rule_word_for_word() -> None:
+    assert ISSUE_RULE in SECTION
+
+
+def test_the_readmes_letter_is_what_the_command_prints(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    with sqlite_db.session() as session:
+        ingest(session, [bundled_path()], clock=FixedClock(datetime(2026, 1, 5, tzinfo=UTC)))
+    monkeypatch.setenv("WSO_DATABASE_URL", sqlite_db.url)
+    from wso.settings import get_settings
+
+    get_settings.cache_clear()
+    block = re.search(r"```markdown\n(.*?)\n```", SECTION, re.DOTALL)
+    assert block is not None
+    args = [
+        "records",
+        "letter",
+        "--agency",
+        "Burnet County Sheriff's Office",
+        "--state",
+        "TX",
+        "--requester-name",
+        "Ana Pérez",
+        "--requester-email",
+        "ana@example.org",
+        "--on",
+        "2026-11-23",
+        "--format",
+        "md",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    shown = block.group(1)
+    assert len(shown.splitlines()) >= 15
+    assert result.stdout.startswith(shown + "\n")

@@ -1,0 +1,126 @@
+"""Letters to agencies as the registry knows them, built from every shared ICE snapshot (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from tests.conftest import POSTGRES_URL, SHEETS, require_postgres
+from tests.records.letters import REQUESTER, assert_says, pdf_text
+from wso.cli.main import app
+from wso.clock import FixedClock
+from wso.records import AmbiguousAgency, compose_letter, facts_for, lookup_agency, render_letter
+from wso.registry import ingest
+from wso.store import Database, open_database
+
+ON = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def registry(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A database holding every shared snapshot of ICE's spreadsheets, once per engine."""
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('records-registry') / 'wso.sqlite3'}"
+    else:
+        require_postgres()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with create_engine(POSTGRES_URL).begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+    database = open_database(url)
+    with database.session() as session:
+        report = ingest(session, [SHEETS], clock=FixedClock(datetime(2026, 1, 5, tzinfo=UTC)))
+    assert report.added > 0 and not report.failed
+    try:
+        yield database
+    finally:
+        database.dispose()
+        if schema is not None:
+            with create_engine(POSTGRES_URL).begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.mark.parametrize(
+    ("name", "state", "models"),
+    [
+        ("Pinellas Park Police Department", "FL", ["TFM"]),
+        ("Aransas County Sheriff's Office", "TX", ["JEM"]),
+        ("Burnet County Sheriff's Office", "TX", ["WSO"]),
+        ("Pinellas County Sheriff's Office", "FL", ["WSO", "TFM"]),
+    ],
+)
+def test_an_agency_of_each_model_gets_a_pdf_naming_its_agreements(
+    registry: Database, name: str, state: str, models: list[str]
+) -> None:
+    with registry.session() as session:
+        agency = lookup_agency(session, name, state)
+    assert agency.name == name and agency.agency_id is not None and agency.matched_from is None
+    assert [a.model for a in agency.agreements] == models
+    assert all(a.signed is not None and a.moa_url for a in agency.agreements)
+    facts = facts_for(state)
+    letter = compose_letter(agency=agency, facts=facts, requester=REQUESTER, on=ON)
+    assert_says(pdf_text(render_letter(letter, "pdf")), letter, facts)
+
+
+def test_an_agency_ice_does_not_list_gets_a_letter_asking_whether_an_agreement_exists(registry: Database) -> None:
+    with registry.session() as session:
+        agency = lookup_agency(session, "Multnomah County Sheriff's Office", "OR")
+    assert agency.agreements == () and agency.agency_id is None
+    letter = compose_letter(agency=agency, facts=facts_for("OR"), requester=REQUESTER, on=ON)
+    text = pdf_text(render_letter(letter, "pdf"))
+    assert_says(text, letter, facts_for("OR"))
+    assert "show no agreement with Multnomah County Sheriff" in " ".join(text.split())
+
+
+def test_pending_and_removed_agreements_are_named_as_such(registry: Database) -> None:
+    with registry.session() as session:
+        pending = lookup_agency(session, "Dallam County Sheriff's Office", "TX")
+        removed = lookup_agency(session, "Town of Palm Beach Police Department", "FL")
+    assert [(a.model, a.status, a.signed) for a in pending.agreements] == [("WSO", "pending", None)]
+    text = render_letter(compose_letter(agency=pending, facts=facts_for("TX"), requester=REQUESTER, on=ON), "md")
+    assert "signing date not published; listed by ICE as pending since" in text.decode()
+    assert [a.status for a in removed.agreements] == ["removed"]
+    text = render_letter(compose_letter(agency=removed, facts=facts_for("FL"), requester=REQUESTER, on=ON), "md")
+    assert "no longer listed by ICE since" in text.decode()
+
+
+def test_an_exact_name_wins_a_single_partial_match_is_noted_and_several_are_refused(registry: Database) -> None:
+    with registry.session() as session:
+        exact = lookup_agency(session, "pinellas county sheriff's office", "FL")
+        partial = lookup_agency(session, "Burnet", "TX")
+        with pytest.raises(AmbiguousAgency, match="'Pinellas' matches 2 agencies in FL: Pinellas County Sheriff"):
+            lookup_agency(session, "Pinellas", "FL")
+    assert exact.name == "Pinellas County Sheriff's Office"
+    assert partial.name == "Burnet County Sheriff's Office" and partial.matched_from == "Burnet"
+    letter = compose_letter(agency=partial, facts=facts_for("TX"), requester=REQUESTER, on=ON)
+    assert any("“Burnet” was taken to mean Burnet County Sheriff's Office" in note for note in letter.notes)
+
+
+def test_the_cli_looks_the_agency_up_and_refuses_an_ambiguous_name(
+    registry: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WSO_DATABASE_URL", registry.engine.url.render_as_string(hide_password=False))
+    from wso.settings import get_settings
+
+    get_settings.cache_clear()
+    runner = CliRunner()
+    base = ["records", "letter", "--state", "FL", "--requester-name", "Ana Pérez", "--on", "2026-11-23"]
+    result = runner.invoke(app, [*base, "--agency", "Pinellas County Sheriff's Office"])
+    assert result.exit_code == 0, result.stderr
+    assert "287gWSO_PinellasCoFl2019-04-24.pdf" in result.stdout
+    result = runner.invoke(app, [*base, "--agency", "Pinellas"])
+    assert result.exit_code == 2 and "matches 2 agencies in FL" in result.stderr
+    result = runner.invoke(app, [*base, "--agency", "Pinellas", "--unlisted"])
+    assert result.exit_code == 0 and "show no agreement with Pinellas" in result.stdout
+    result = runner.invoke(
+        app, ["records", "new", "--agency", "Burnet", "--state", "TX", "--sent", "2026-11-02", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert '"agency": "Burnet County Sheriff\'s Office"' in result.stdout
