@@ -2,6 +2,193 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
 import typer
 
+from wso.cli.common import JsonFlag, emit_json, fail, parse_date
+from wso.program import (
+    AGENCY_KINDS,
+    DETAINER_READINGS,
+    STATES,
+    BusinessCalendar,
+    Eligibility,
+    LawFileError,
+    Model,
+    Rule,
+    StateLaw,
+    UnknownValue,
+    detainer_answer,
+    eligibility,
+    parse_agency_kind,
+    parse_model,
+    parse_reading,
+    parse_state,
+    rule,
+    rules,
+    state_laws,
+)
+from wso.settings import get_settings
+
 app = typer.Typer(help="The program's rules, state laws and who may (or must) sign what.", no_args_is_help=True)
+
+LawsOption = Annotated[
+    Path | None,
+    typer.Option("--laws", help="A CSV of state laws that adds to or overrides the packaged ones (or WSO_LAWS_FILE)."),
+]
+OnOption = Annotated[str | None, typer.Option("--on", help="The day (YYYY-MM-DD).")]
+
+
+def load_laws(path: Path | None) -> tuple[StateLaw, ...]:
+    """The packaged laws plus the user's file (--laws, else WSO_LAWS_FILE); a bad file stops with exit 2."""
+    chosen = path if path is not None else get_settings().laws_file
+    try:
+        return state_laws(chosen)
+    except LawFileError as exc:
+        fail(f"--laws: {exc}")
+
+
+def _state(text: str) -> str:
+    try:
+        return parse_state(text)
+    except UnknownValue:
+        fail(f"--state: unknown state {text!r}; accepted: a USPS code ({', '.join(STATES)}) or the state's name")
+
+
+def _model(text: str) -> Model:
+    try:
+        return parse_model(text)
+    except UnknownValue as exc:
+        fail(f"--model: {exc}")
+
+
+def _kind(text: str) -> str:
+    try:
+        return parse_agency_kind(text)
+    except UnknownValue as exc:
+        fail(f"--agency-kind: {exc}")
+
+
+def _rule_lines(found: Rule) -> str:
+    models = ", ".join(m.value for m in found.applies_to)
+    return (
+        f"{found.id}  {found.title}\n  {found.text}\n  citation: {found.citation}\n"
+        f"  source: {found.source}; applies to: {models}; severity: {found.severity}"
+    )
+
+
+@app.command()
+def show(
+    rule_id: Annotated[str | None, typer.Argument(help="A rule id such as WSO-48H; all rules if left out.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Show one rule (or all): its text, citation and source."""
+    if rule_id is None:
+        chosen = rules()
+    else:
+        try:
+            chosen = (rule(rule_id),)
+        except UnknownValue as exc:
+            fail(str(exc))
+    if json_out:
+        emit_json(chosen[0] if rule_id is not None else list(chosen))
+        return
+    typer.echo("\n\n".join(_rule_lines(r) for r in chosen))
+
+
+def _law_line(law: StateLaw) -> str:
+    end = f"; existing agreements end {law.existing_agreements_end}" if law.existing_agreements_end else ""
+    comply = f"; comply by {law.comply_by}" if law.comply_by else ""
+    return (
+        f"  {law.id} ({law.stance}, binds {law.binds}, confidence {law.confidence}): {law.citation}; "
+        f"effective {law.effective}{end}{comply}"
+    )
+
+
+def _eligibility_text(answer: Eligibility) -> str:
+    lines = [
+        f"{answer.state} {answer.model.value} on {answer.on} for a {answer.agency_kind} agency: {answer.verdict}"
+        + (f" (confidence {answer.confidence})" if answer.confidence else "")
+    ]
+    lines += [_law_line(law) for law in answer.laws] or ["  no state law decides it"]
+    if answer.next_change:
+        lines.append(f"  the verdict changes on {answer.next_change}")
+    return "\n".join(lines)
+
+
+@app.command()
+def check(
+    state: Annotated[str, typer.Option("--state", help="USPS code or name of the state.")],
+    model: Annotated[str, typer.Option("--model", help="TFM, JEM or WSO (or ICE's long name).")],
+    on: Annotated[str, typer.Option("--on", help="The day (YYYY-MM-DD).")],
+    agency_kind: Annotated[str, typer.Option("--agency-kind", help=f"One of {', '.join(AGENCY_KINDS)}.")] = "county",
+    laws: LawsOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """May (or must) an agency of this kind in this state hold an agreement of this model on this day?"""
+    code = _state(state)
+    chosen = _model(model)
+    day = parse_date(on, option="--on")
+    kind = _kind(agency_kind)
+    answer = eligibility(code, chosen, day, kind, laws=load_laws(laws))
+    if json_out:
+        emit_json(answer)
+        return
+    typer.echo(_eligibility_text(answer))
+
+
+@app.command("laws")
+def list_laws(
+    state: Annotated[str | None, typer.Option("--state", help="Only this state's laws.")] = None,
+    laws: LawsOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """List the state laws (packaged, plus the user's file)."""
+    chosen = load_laws(laws)
+    if state is not None:
+        code = _state(state)
+        chosen = tuple(law for law in chosen if law.state == code)
+    if json_out:
+        emit_json(list(chosen))
+        return
+    typer.echo("\n".join(f"{law.state}{_law_line(law)}" for law in chosen) or "no laws")
+
+
+def _default_day(on: str | None) -> date | None:
+    return parse_date(on, option="--on") if on is not None else None
+
+
+@app.command()
+def detainer(
+    start: Annotated[str, typer.Option("--start", help="When the hold began, ISO 8601 with offset.")],
+    tz: Annotated[str, typer.Option("--tz", help="The facility's IANA time zone, such as America/Chicago.")],
+    reading: Annotated[
+        str | None, typer.Option("--reading", help="excluding or flat (default: WSO_DETAINER_READING).")
+    ] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Also skip this state's public holidays.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """When an I-247A detainer hold must end, under the reading in force (which the answer names)."""
+    try:
+        began = datetime.fromisoformat(start)
+    except ValueError:
+        fail(f"--start {start!r} is not a time; write it as ISO 8601 with an offset, e.g. 2026-03-06T13:00-05:00")
+    if began.tzinfo is None:
+        fail(f"--start {start!r} has no UTC offset; add one, e.g. {start}-05:00")
+    try:
+        chosen = parse_reading(reading if reading is not None else get_settings().detainer_reading)
+    except UnknownValue:
+        fail(f"--reading: unknown reading {reading!r}; accepted: {', '.join(DETAINER_READINGS)}")
+    calendar = BusinessCalendar(_state(state)) if state is not None else None
+    try:
+        answer = detainer_answer(began, tz, chosen, calendar)
+    except UnknownValue as exc:
+        fail(f"--tz: {exc}")
+    if json_out:
+        emit_json(answer)
+        return
+    local = answer.deadline.astimezone(ZoneInfo(tz))
+    typer.echo(f"{local.isoformat()} ({answer.reading} reading: {answer.citation})")

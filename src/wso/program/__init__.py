@@ -1,0 +1,85 @@
+"""The 287(g) program as data: models, rules, custody and detainer clocks, state laws, and eligibility.
+
+Pure: imports nothing else of `wso` and does no I/O except reading its own packaged data files (and a
+state-law file the caller names).
+"""
+
+from __future__ import annotations
+
+from wso.program.calendar import BusinessCalendar, packaged_closures
+from wso.program.custody import (
+    CITIZENSHIP_REPORT,
+    COMPLAINT_REPORT_HOURS,
+    DETAINER_HOLD,
+    DETAINER_READINGS,
+    EXAM_MAX_ATTEMPTS,
+    EXAM_PASS_SCORE,
+    TERMINATION_NOTICE,
+    WSO_HOLD,
+    DetainerDeadline,
+    DetainerPolicy,
+    DetainerReading,
+    complaint_report_deadline,
+    detainer_answer,
+    detainer_deadline,
+    detainer_policies,
+    detainer_policy,
+    parse_reading,
+    wso_hold_deadline,
+)
+from wso.program.eligibility import AGENCY_KINDS, AgencyKind, Eligibility, Verdict, eligibility, parse_agency_kind
+from wso.program.errors import LawFileError, UnknownValue
+from wso.program.laws import BINDS, CONFIDENCES, STANCES, StateLaw, law, merge_laws, read_law_file, state_laws
+from wso.program.models import Model, ModelSpec, model_spec, model_specs, parse_model
+from wso.program.rules import Rule, rule, rules
+from wso.program.states import STATES, counties, parse_state
+
+__all__ = [
+    "AGENCY_KINDS",
+    "BINDS",
+    "CITIZENSHIP_REPORT",
+    "COMPLAINT_REPORT_HOURS",
+    "CONFIDENCES",
+    "DETAINER_HOLD",
+    "DETAINER_READINGS",
+    "EXAM_MAX_ATTEMPTS",
+    "EXAM_PASS_SCORE",
+    "STANCES",
+    "STATES",
+    "TERMINATION_NOTICE",
+    "WSO_HOLD",
+    "AgencyKind",
+    "BusinessCalendar",
+    "DetainerDeadline",
+    "DetainerPolicy",
+    "DetainerReading",
+    "Eligibility",
+    "LawFileError",
+    "Model",
+    "ModelSpec",
+    "Rule",
+    "StateLaw",
+    "UnknownValue",
+    "Verdict",
+    "complaint_report_deadline",
+    "counties",
+    "detainer_answer",
+    "detainer_deadline",
+    "detainer_policies",
+    "detainer_policy",
+    "eligibility",
+    "law",
+    "merge_laws",
+    "model_spec",
+    "model_specs",
+    "packaged_closures",
+    "parse_agency_kind",
+    "parse_model",
+    "parse_reading",
+    "parse_state",
+    "read_law_file",
+    "rule",
+    "rules",
+    "state_laws",
+    "wso_hold_deadline",
+]
