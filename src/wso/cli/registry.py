@@ -2,6 +2,162 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from wso import registry
+from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
+from wso.clock import SystemClock
+from wso.registry.bundled import load_bundled_if_empty
+from wso.registry.ingestion import IngestReport, discover
+
 app = typer.Typer(help="ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots.", no_args_is_help=True)
+
+KindOption = Annotated[str | None, typer.Option("--kind", help="participating or pending.")]
+StateOption = Annotated[str | None, typer.Option("--state", help="A state: USPS code (TX) or name.")]
+
+
+def _parse_captured_at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"--captured-at {value!r} is not a time; write it as 2025-07-04T15:16:59Z")
+    if parsed.tzinfo is None:
+        fail(f"--captured-at {value!r} has no time zone; add Z for UTC")
+    return parsed.astimezone(UTC)
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
+        emit_json({"added": report.added, "skipped": report.skipped, "rows": report.rows, "files": report.files})
+    else:
+        for f in report.files:
+            if f.status == "added":
+                typer.echo(f"added   {f.kind} {f.label}: {f.rows} rows, {f.issues} issues  ({f.path})")
+            elif f.status == "skipped":
+                typer.echo(f"skipped {f.path}: {f.message}")
+        typer.echo(f"{report.added} added, {report.skipped} skipped, {report.rows} rows, {report.issues} issues")
+    for f in report.failed:
+        typer.echo(f"error: {f.message}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .xlsx or .csv.")],
+    captured_at: Annotated[
+        str | None, typer.Option("--captured-at", help="Capture time (UTC) when folder names do not carry it.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Ingest ICE's participating/pending spreadsheets; files already ingested (same bytes) are skipped."""
+    when = _parse_captured_at(captured_at)
+    try:
+        files = discover(paths)
+    except registry.IngestError as exc:
+        fail(str(exc))
+    db = database()
+    with db.session() as session:
+        if sys.stdout.isatty() and not as_json:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("ingesting", total=len(files))
+                report = registry.ingest(
+                    session, files, clock=SystemClock(), captured_at=when, progress=lambda _p: bar.advance(task)
+                )
+        else:
+            report = registry.ingest(session, files, clock=SystemClock(), captured_at=when)
+    _print_report(report, as_json)
+
+
+@app.command()
+def timeline(kind: KindOption = None, state: StateOption = None, as_json: JsonFlag = False) -> None:
+    """One entry per snapshot: published date, am/pm, capture time, sha256, kind, total, by model."""
+    if kind is not None and kind not in ("participating", "pending"):
+        fail(f"--kind {kind!r}: use participating or pending")
+    with database().session() as session:
+        try:
+            entries = registry.timeline(session, kind=kind, state=state)
+        except ValueError as exc:
+            fail(str(exc))
+    if as_json:
+        emit_json(entries)
+        return
+    for e in entries:
+        models = " ".join(f"{m} {n:4d}" for m, n in e.by_model.items())
+        typer.echo(f"{e.label:15} {e.kind:13} {e.total:5d}  {models}  {e.sha256[:12]}")
+
+
+@app.command()
+def stats(
+    on: Annotated[str | None, typer.Option("--on", help="A date (YYYY-MM-DD); default: the latest.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Active agreements by model and state (loads the bundled snapshot into an empty database first)."""
+    day = parse_date(on, option="--on") if on is not None else None
+    with database().session() as session:
+        load_bundled_if_empty(session, clock=SystemClock())
+        result = registry.stats(session, on=day)
+    if as_json:
+        emit_json(result)
+        return
+    if result.snapshot is None:
+        typer.echo("no participating snapshot published on or before that day")
+        return
+    typer.echo(f"ICE participating agencies, snapshot {result.snapshot}: {result.total} agreements")
+    typer.echo("  " + ", ".join(f"{m} {n}" for m, n in result.by_model.items()))
+    typer.echo(f"  {result.agencies} agencies in {len(result.by_state)} states; {result.pending} pending")
+    for state, counts in result.by_state.items():
+        typer.echo(f"  {state}  " + " ".join(f"{k} {v:3d}" for k, v in counts.items()))
+
+
+@app.command()
+def agency(
+    query: Annotated[str, typer.Argument(help="Words of the agency's name, or its id.")],
+    state: StateOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Matching agencies and the lives of their agreements."""
+    with database().session() as session:
+        try:
+            found = registry.find_agencies(session, query, state=state)
+        except ValueError as exc:
+            fail(str(exc))
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        typer.echo(f"no agency matches {query!r}")
+        return
+    for a in found:
+        typer.echo(f"{a.name} ({a.state}, {a.kind}{', ' + a.county if a.county else ''})  {a.id}")
+        for g in a.agreements:
+            signed = g.signed.isoformat() if g.signed else "unsigned"
+            removed = f", removed {g.removed_on}" if g.removed_on else ""
+            typer.echo(f"  {g.model} signed {signed}: {g.status}, listed {g.first_listed}..{g.last_listed}{removed}")
+
+
+@app.command("issues")
+def issues_command(
+    code: Annotated[str | None, typer.Option("--code", help="Only issues with this code.")] = None,
+    snapshot: Annotated[str | None, typer.Option("--snapshot", help="Only this snapshot (label or sha256).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What could not be read cleanly: code, file, row number, message."""
+    with database().session() as session:
+        found = registry.issues(session, code=code, snapshot=snapshot)
+    if as_json:
+        emit_json(found)
+        return
+    for i in found:
+        where = f"row {i.row_number}" if i.row_number is not None else "file"
+        typer.echo(f"{i.code:22} {i.file_name} ({i.snapshot}) {where}: {i.message}")
+    typer.echo(f"{len(found)} issues")

@@ -1,0 +1,189 @@
+"""Who is who: one agency per law-enforcement body per state, across every spelling ICE used.
+
+Two rows name the same agency when their names have the same key (`text.name_key`: case, apostrophes,
+punctuation and whitespace do not count). Two keys in one state are then merged as a typo when they differ in
+exactly one word, that word is at least five letters long in one spelling and one edit away in the other, and
+both spellings are listed with the same TYPE and the same COUNTY ("Berrian County Sheriff's Offic" and "...Office"
+merge; "Walker County" and "Waller County", one edit apart but in different counties, do not).
+
+One wording rule applies before that: a county has one sheriff, so "Sheriff's Department", "Sheriff's Dept" and
+"Sheriff's Office" name the same body ("Walker County Sheriff’s Department" is "Walker County Sheriff's Office").
+
+An agency's id is derived from its state and the key of its earliest-published spelling, so it does not depend
+on the order files are ingested in, and re-ingesting changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from wso.registry.rows import kind_from_name
+from wso.registry.text import edit_distance, name_key
+
+MIN_TYPO_WORD = 5
+_SHERIFF_RE = re.compile(r"\bsheriffs? (?:office|department|dept)\b")
+
+Position = tuple[int, int]  # a place in publication order: (snapshot order, row number)
+
+
+def identity_key(key: str) -> str:
+    """A name key with equivalent wordings made one (see the module's note on sheriffs)."""
+    return _SHERIFF_RE.sub("sheriffs office", key)
+
+
+def agency_id(state: str, key: str) -> str:
+    return "ag-" + hashlib.sha256(f"{state}|{key}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One row naming an agency: where it sits in publication order, and what it says."""
+
+    position: Position
+    state: str
+    name: str
+    key: str
+    kind: str | None
+    county: str | None
+
+
+@dataclass
+class _Group:
+    state: str
+    key: str
+    first: Position
+    last: Position
+    last_name: str
+    kinds: Counter[str] = field(default_factory=Counter)
+    counties: Counter[str] = field(default_factory=Counter)
+    spellings: dict[str, Position] = field(default_factory=dict)
+    county_seen: tuple[Position, str] | None = None  # the latest COUNTY as written
+
+    def dominant_kind(self) -> str | None:
+        return self.kinds.most_common(1)[0][0] if self.kinds else None
+
+    def dominant_county(self) -> str:
+        if not self.counties:
+            return ""
+        best = max(self.counties.items(), key=lambda item: (item[1], item[0]))
+        return best[0]
+
+
+@dataclass(frozen=True)
+class ResolvedAgency:
+    id: str
+    state: str
+    key: str
+    name: str
+    kind: str
+    county: str | None
+    spellings: tuple[str, ...]
+    members: frozenset[str]  # the name keys merged into this agency
+
+
+def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
+    """Pairs of keys that differ in exactly one word, that word one edit apart and long enough."""
+    buckets: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    for key in keys:
+        words = tuple(key.split())
+        for i in range(len(words)):
+            buckets.setdefault((i, (*words[:i], "*", *words[i + 1 :])), []).append(key)
+    for (i, _sig), members in buckets.items():
+        if len(members) < 2:
+            continue
+        members = sorted(members)
+        for a_index, a in enumerate(members):
+            wa = a.split()[i]
+            for b in members[a_index + 1 :]:
+                wb = b.split()[i]
+                if max(len(wa), len(wb)) >= MIN_TYPO_WORD and edit_distance(wa, wb, 1) == 1:
+                    yield a, b
+
+
+def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency], dict[tuple[str, str], str]]:
+    """The agencies named by `sightings`, and a map (state, name key) -> agency id."""
+    groups: dict[tuple[str, str], _Group] = {}
+    spelled: dict[tuple[str, str], str] = {}  # (state, name key as written) -> identity key
+    for s in sightings:
+        key = spelled.setdefault((s.state, s.key), identity_key(s.key))
+        g = groups.get((s.state, key))
+        if g is None:
+            g = groups[(s.state, key)] = _Group(s.state, key, s.position, s.position, s.name)
+        if s.position < g.first:
+            g.first = s.position
+        if s.position >= g.last:
+            g.last, g.last_name = s.position, s.name
+        if s.kind:
+            g.kinds[s.kind] += 1
+        if s.county:
+            g.counties[name_key(s.county)] += 1
+            if g.county_seen is None or s.position >= g.county_seen[0]:
+                g.county_seen = (s.position, s.county)
+        if s.name not in g.spellings or s.position > g.spellings[s.name]:
+            g.spellings[s.name] = s.position
+
+    parent: dict[tuple[str, str], tuple[str, str]] = {k: k for k in groups}
+
+    def find(k: tuple[str, str]) -> tuple[str, str]:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    by_state: dict[str, list[str]] = {}
+    for state, key in groups:
+        by_state.setdefault(state, []).append(key)
+    for state, keys in sorted(by_state.items()):
+        for a, b in _typo_pairs(keys):
+            ga, gb = groups[(state, a)], groups[(state, b)]
+            if ga.dominant_kind() != gb.dominant_kind() or ga.dominant_county() != gb.dominant_county():
+                continue
+            ra, rb = find((state, a)), find((state, b))
+            if ra != rb:
+                # the root is the spelling published first, so ids follow publication, not ingest order
+                if (groups[rb].first, rb) < (groups[ra].first, ra):
+                    ra, rb = rb, ra
+                parent[rb] = ra
+
+    clusters: dict[tuple[str, str], list[_Group]] = {}
+    for k, g in groups.items():
+        clusters.setdefault(find(k), []).append(g)
+
+    agencies: list[ResolvedAgency] = []
+    index: dict[tuple[str, str], str] = {}
+    for root, members in sorted(clusters.items()):
+        canonical = min(members, key=lambda g: (g.first, g.key))
+        latest = max(members, key=lambda g: (g.last, g.key))
+        kinds: Counter[str] = Counter()
+        spellings: dict[str, Position] = {}
+        for g in members:
+            kinds.update(g.kinds)
+            for name, pos in g.spellings.items():
+                spellings[name] = max(pos, spellings.get(name, pos))
+        kind = (
+            max(kinds.items(), key=lambda item: (item[1], item[0]))[0]
+            if kinds
+            else kind_from_name(latest.last_name) or "county"
+        )
+        county_seen = [g.county_seen for g in members if g.county_seen is not None]
+        county = max(county_seen)[1] if county_seen else None
+        aid = agency_id(root[0], canonical.key)
+        agencies.append(
+            ResolvedAgency(
+                id=aid,
+                state=root[0],
+                key=canonical.key,
+                name=latest.last_name,
+                kind=kind,
+                county=county,
+                spellings=tuple(sorted(spellings, key=lambda n: (spellings[n], n))),
+                members=frozenset(g.key for g in members),
+            )
+        )
+        for g in members:
+            index[(g.state, g.key)] = aid
+    return agencies, {(state, written): index[(state, key)] for (state, written), key in spelled.items()}

@@ -1,0 +1,244 @@
+"""Ingest ICE's spreadsheets: hash each file first (the same bytes are never read twice), read the new ones,
+store every row with its raw cells and issues, then rebuild agencies and agreements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from wso.clock import Clock
+from wso.registry.dates import read_capture_folder, read_file_name
+from wso.registry.derive import rebuild
+from wso.registry.models import Issue, Row, Snapshot
+from wso.registry.rows import HeaderError, IssueRecord, raw_json, read_sheet
+from wso.registry.sheets import SheetError, read_table
+
+SUFFIXES = (".xlsx", ".csv")
+
+
+class IngestError(ValueError):
+    """A path that cannot be ingested: it does not exist, or holds no spreadsheet."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    sha256: str
+    status: str  # added | skipped | failed
+    kind: str | None = None
+    label: str | None = None
+    rows: int = 0
+    blank_rows: int = 0
+    issues: int = 0
+    message: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(1 for f in self.files if f.status == "added")
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for f in self.files if f.status == "skipped")
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def issues(self) -> int:
+        return sum(f.issues for f in self.files)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """The spreadsheets named by `paths`: files as given, folders searched recursively (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return found
+
+
+@dataclass
+class _Parsed:
+    snapshot: dict[str, Any]
+    rows: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+
+
+def _file_issue(code: str, message: str) -> IssueRecord:
+    return IssueRecord(None, code, None, None, message)
+
+
+def parse_file(path: Path, data: bytes, sha: str, *, captured_at: datetime | None, ingested_at: datetime) -> _Parsed:
+    """Read one file into snapshot, row and issue records (nothing written yet). Raises SheetError/HeaderError."""
+    table = read_table(path.name, data)
+    info = read_file_name(path.name)
+    file_issues: list[IssueRecord] = []
+    kind = info.kind
+    if kind is None:
+        # by rule: only the participating list carries SIGNED
+        from wso.registry.rows import find_header
+
+        _i, _h, columns = find_header(table)
+        kind = "participating" if "signed" in columns else "pending"
+        file_issues.append(
+            _file_issue("kind_from_header", f"file name does not say participating or pending; read as {kind}")
+        )
+    sheet = read_sheet(table, kind)
+    if captured_at is None:
+        captured_at = read_capture_folder(path.parent.name)
+    if captured_at is None:
+        captured_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        file_issues.append(
+            _file_issue(
+                "captured_from_mtime",
+                f"folder {path.parent.name!r} is not a capture time (YYYYMMDDTHHMMSSZ) and no --captured-at was "
+                f"given; using the file's modification time {captured_at.isoformat()}",
+            )
+        )
+    published = info.published
+    if published is None:
+        published = captured_at.date()
+        file_issues.append(
+            _file_issue(
+                "published_from_capture",
+                f"file name carries no MMDDYYYY publication date; using the capture date {published.isoformat()}",
+            )
+        )
+    all_issues = file_issues + sheet.issues
+    snapshot: dict[str, Any] = {
+        "id": sha,
+        "kind": kind,
+        "file_name": path.name,
+        "source_path": str(path),
+        "published": published,
+        "half": info.half,
+        "captured_at": captured_at,
+        "ingested_at": ingested_at,
+        "file_format": table.file_format,
+        "header": json.dumps(sheet.header, ensure_ascii=False),
+        "row_count": len(sheet.rows),
+        "blank_rows": sheet.blank_rows,
+    }
+    if sheet.blank_rows:
+        all_issues.append(
+            _file_issue("blank_rows", f"{sheet.blank_rows} blank row(s) between the header and the last row skipped")
+        )
+    rows = [
+        {
+            "snapshot_id": sha,
+            "row_number": r.row_number,
+            "raw": raw_json(r),
+            "state": r.state,
+            "name": r.name,
+            "name_key": r.name_key,
+            "kind": r.kind,
+            "county": r.county,
+            "model": r.model,
+            "signed": r.signed,
+            "moa_text": r.moa_text,
+            "moa_url_raw": r.moa_url_raw,
+            "moa_url": r.moa_url,
+            "addendum_url_raw": r.addendum_url_raw,
+            "addendum_url": r.addendum_url,
+        }
+        for r in sheet.rows
+    ]
+    issues = [
+        {
+            "snapshot_id": sha,
+            "file_name": path.name,
+            "row_number": i.row_number,
+            "code": i.code,
+            "field": i.field,
+            "value": i.value,
+            "message": i.message,
+        }
+        for i in all_issues
+    ]
+    return _Parsed(snapshot, rows, issues)
+
+
+def label_of(published: object, half: str | None) -> str:
+    return f"{published}{half or ''}"
+
+
+def ingest(
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    clock: Clock,
+    captured_at: datetime | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped."""
+    files = discover(paths)
+    known = set(session.scalars(select(Snapshot.id)))
+    report = IngestReport()
+    snapshots: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    issues: list[dict[str, Any]] = []
+    now = clock.now()
+    for path in files:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in known:
+            report.files.append(FileResult(str(path), sha, "skipped", message="same content already ingested"))
+        else:
+            try:
+                parsed = parse_file(path, data, sha, captured_at=captured_at, ingested_at=now)
+            except (SheetError, HeaderError) as exc:
+                report.files.append(FileResult(str(path), sha, "failed", message=f"{path}: {exc}"))
+            else:
+                known.add(sha)
+                snapshots.append(parsed.snapshot)
+                rows.extend(parsed.rows)
+                issues.extend(parsed.issues)
+                snap = parsed.snapshot
+                report.files.append(
+                    FileResult(
+                        str(path),
+                        sha,
+                        "added",
+                        kind=str(snap["kind"]),
+                        label=label_of(snap["published"], snap["half"]),
+                        rows=len(parsed.rows),
+                        blank_rows=int(snap["blank_rows"]),
+                        issues=len(parsed.issues),
+                    )
+                )
+        if progress is not None:
+            progress(path)
+    if snapshots:
+        session.execute(insert(Snapshot), snapshots)
+        if rows:
+            session.execute(insert(Row), rows)
+        if issues:
+            session.execute(insert(Issue), issues)
+        rebuild(session)
+    return report

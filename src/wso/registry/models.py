@@ -1,0 +1,105 @@
+"""The registry's tables.
+
+Three hold what ICE published, exactly as read: `registry_snapshots` (one per distinct file, keyed by the sha256
+of its bytes), `registry_rows` (every data row with its raw cells and what could be read from them) and
+`registry_issues` (what could not be read cleanly, per row or per file). Three more are derived from those and
+rebuilt after every ingest that adds a snapshot: `registry_agencies`, `registry_agreements` and
+`registry_listings` (which agreement each row lists).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wso.store import Base, UTCDateTime
+
+
+class Snapshot(Base):
+    __tablename__ = "registry_snapshots"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the file's bytes
+    kind: Mapped[str] = mapped_column(String(16))  # participating | pending
+    file_name: Mapped[str] = mapped_column(String(255))
+    source_path: Mapped[str] = mapped_column(Text)
+    published: Mapped[date] = mapped_column(Date)
+    half: Mapped[str | None] = mapped_column(String(2))  # am | pm | None
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    file_format: Mapped[str] = mapped_column(String(8))  # xlsx | csv
+    header: Mapped[str] = mapped_column(Text)  # JSON list of the header cells as written
+    row_count: Mapped[int] = mapped_column(Integer)  # data rows (blank rows excluded)
+    blank_rows: Mapped[int] = mapped_column(Integer)
+
+
+class Row(Base):
+    __tablename__ = "registry_rows"
+
+    snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), primary_key=True)
+    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # as the spreadsheet numbers it
+    raw: Mapped[str] = mapped_column(Text)  # JSON object: header -> cell as text, and hyperlinks
+    state: Mapped[str | None] = mapped_column(String(2))
+    name: Mapped[str | None] = mapped_column(Text)
+    name_key: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    county: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(String(3))
+    signed: Mapped[date | None] = mapped_column(Date)
+    moa_text: Mapped[str | None] = mapped_column(Text)
+    moa_url_raw: Mapped[str | None] = mapped_column(Text)
+    moa_url: Mapped[str | None] = mapped_column(Text)
+    addendum_url_raw: Mapped[str | None] = mapped_column(Text)
+    addendum_url: Mapped[str | None] = mapped_column(Text)
+
+
+class Issue(Base):
+    __tablename__ = "registry_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    row_number: Mapped[int | None] = mapped_column(Integer)  # None: about the whole file
+    code: Mapped[str] = mapped_column(String(48))
+    field: Mapped[str | None] = mapped_column(String(32))
+    value: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class Agency(Base):
+    __tablename__ = "registry_agencies"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    name: Mapped[str] = mapped_column(Text)  # the latest spelling ICE used
+    name_key: Mapped[str] = mapped_column(Text)  # the canonical key the id derives from
+    kind: Mapped[str] = mapped_column(String(16))
+    county: Mapped[str | None] = mapped_column(Text)
+    spellings: Mapped[str] = mapped_column(Text)  # JSON list of every spelling seen
+
+
+class Agreement(Base):
+    __tablename__ = "registry_agreements"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("registry_agencies.id"), index=True)
+    model: Mapped[str] = mapped_column(String(3))
+    signed: Mapped[date | None] = mapped_column(Date)
+    moa_url: Mapped[str | None] = mapped_column(Text)
+    first_listed: Mapped[date] = mapped_column(Date)
+    last_listed: Mapped[date] = mapped_column(Date)
+    pending_since: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))  # active | removed | pending
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    renewal_of: Mapped[str | None] = mapped_column(String(24))
+
+
+class Listing(Base):
+    __tablename__ = "registry_listings"
+    __table_args__ = (Index("ix_registry_listings_agreement_id", "agreement_id"),)
+
+    snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), primary_key=True)
+    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(24))
+    agreement_id: Mapped[str] = mapped_column(String(24))

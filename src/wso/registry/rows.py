@@ -1,0 +1,320 @@
+"""From a sheet's cells to registry rows: find the header, map its columns by rule, read each data row, and
+record every cell that cannot be read cleanly as an issue. Nothing is dropped: blank rows are counted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from wso.registry.dates import read_date
+from wso.registry.sheets import Cell, Table
+from wso.registry.states import read_state
+from wso.registry.text import clean, header_key, name_key
+
+FIELDS = ("state", "agency", "kind", "county", "model", "signed", "moa", "addendum")
+REQUIRED = ("state", "agency", "model")
+MODELS = ("TFM", "JEM", "WSO")
+KINDS = ("county", "municipal", "state")
+
+
+def field_of_header(header: object) -> str | None:
+    """Which registry field a header cell names, by the words in it (so 'Law Enforcement Agency ', 'AGENCY
+    NAME', 'Support type', 'Date Signed', 'MOA Link' are all recognised)."""
+    words = set(header_key(header).split())
+    if not words:
+        return None
+    if "addendum" in words:
+        return "addendum"
+    if "agency" in words or "agencies" in words or words == {"name"}:
+        return "agency"
+    if words & {"support", "model", "program"}:
+        return "model"
+    if words & {"signed", "signing", "signature", "date"}:
+        return "signed"
+    if "moa" in words or "memorandum" in words or words == {"link"}:
+        return "moa"
+    if "county" in words or "counties" in words:
+        return "county"
+    if words & {"type", "kind", "category"}:
+        return "kind"
+    if "state" in words or words == {"st"}:
+        return "state"
+    return None
+
+
+def read_model(value: object) -> str | None:
+    """TFM, JEM or WSO from ICE's SUPPORT TYPE text, by its words: any case, spacing or abbreviation."""
+    key = name_key(str(value)) if value is not None else ""
+    words = key.split()
+    compact = key.replace(" ", "")
+    if compact in ("tfm", "taskforce", "taskforcemodel") or ("task" in words and "force" in words):
+        return "TFM"
+    if compact in ("jem", "jailenforcement", "jailenforcementmodel") or ("jail" in words):
+        return "JEM"
+    if compact in ("wso", "warrantservice", "warrantserviceofficer") or ("warrant" in words):
+        return "WSO"
+    return None
+
+
+def read_kind(value: object) -> str | None:
+    """county, municipal or state from ICE's TYPE text ('County', 'Municipality', 'State Agency', ...)."""
+    words = name_key(str(value)).split() if value is not None else []
+    if not words:
+        return None
+    if any(w.startswith("munic") or w in ("city", "town", "township", "village", "borough") for w in words):
+        return "municipal"
+    if "county" in words or "parish" in words or "sheriff" in words:
+        return "county"
+    if "state" in words:
+        return "state"
+    return None
+
+
+def kind_from_name(name: str) -> str | None:
+    """A guess at an agency's kind from its name, used only when TYPE is unreadable."""
+    words = set(name_key(name).split())
+    if words & {"sheriff", "sheriffs", "county", "parish"}:
+        return "county"
+    if words & {"police", "city", "town", "marshal", "marshals"}:
+        return "municipal"
+    if words & {"state", "highway", "department", "patrol", "corrections"}:
+        return "state"
+    return None
+
+
+SAFELINK_HOST_SUFFIX = ".safelinks.protection.outlook.com"
+
+
+def unwrap_url(url: str) -> str:
+    """The real address behind an Outlook safelink (https://*.safelinks.protection.outlook.com/?url=...),
+    otherwise the URL itself."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.hostname and parts.hostname.endswith(SAFELINK_HOST_SUFFIX):
+        inner = parse_qs(parts.query).get("url")
+        if inner and inner[0]:
+            return unwrap_url(inner[0])
+    return url
+
+
+def _promises_link(text: str | None) -> bool:
+    """A cell whose words say a link is there ('link', 'link | addendum'), not that one is coming."""
+    words = name_key(text).split() if text else []
+    return "link" in words and "pending" not in words
+
+
+def _looks_like_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://", "www."))
+
+
+@dataclass(frozen=True)
+class IssueRecord:
+    row_number: int | None
+    code: str
+    field: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class ReadRow:
+    row_number: int
+    raw: dict[str, Any]
+    state: str | None = None
+    name: str | None = None
+    name_key: str | None = None
+    kind: str | None = None
+    county: str | None = None
+    model: str | None = None
+    signed: date | None = None
+    moa_text: str | None = None
+    moa_url_raw: str | None = None
+    moa_url: str | None = None
+    addendum_url_raw: str | None = None
+    addendum_url: str | None = None
+
+
+@dataclass
+class ReadSheet:
+    header: list[str]
+    columns: dict[str, int]
+    rows: list[ReadRow] = field(default_factory=list)
+    issues: list[IssueRecord] = field(default_factory=list)
+    blank_rows: int = 0
+
+
+class HeaderError(ValueError):
+    """A file whose header row cannot be found or lacks a required column."""
+
+
+def _as_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_blank(cells: Iterable[Cell]) -> bool:
+    return all(clean(c) is None for c in cells)
+
+
+def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
+    """The header row: the first of the first twenty non-blank rows naming a state, an agency and a model."""
+    seen = 0
+    for index, (_number, cells) in enumerate(table.rows):
+        if _is_blank(cells):
+            continue
+        seen += 1
+        columns: dict[str, int] = {}
+        for col, cell in enumerate(cells):
+            name = field_of_header(cell)
+            if name is not None and name not in columns:
+                columns[name] = col
+        if all(f in columns for f in REQUIRED):
+            return index, [_as_text(c).strip() for c in cells], columns
+        if seen >= 20:
+            break
+    raise HeaderError(
+        "no header row naming the columns STATE, LAW ENFORCEMENT AGENCY and SUPPORT TYPE in the first 20 rows"
+    )
+
+
+def read_sheet(table: Table, kind: str) -> ReadSheet:
+    """Every data row of `table` read into registry fields, with its raw cells and its issues."""
+    header_index, header, columns = find_header(table)
+    sheet = ReadSheet(header=header, columns=columns)
+    known = set(columns.values())
+    for col, text in enumerate(header):
+        if text and col not in known:
+            sheet.issues.append(
+                IssueRecord(
+                    None, "column_unknown", None, text, f"column {col + 1} {text!r} is not a known registry column"
+                )
+            )
+    if kind == "participating" and "signed" not in columns:
+        sheet.issues.append(IssueRecord(None, "column_missing", "signed", None, "no SIGNED column"))
+    labels = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    links_by_row: dict[int, dict[int, str]] = {}
+    for (r, c), url in table.links.items():
+        links_by_row.setdefault(r, {})[c] = url
+    for number, cells in table.rows[header_index + 1 :]:
+        if _is_blank(cells):
+            sheet.blank_rows += 1
+            continue
+        sheet.rows.append(_read_row(number, cells, labels, columns, links_by_row.get(number, {}), kind, sheet.issues))
+    return sheet
+
+
+def _read_row(
+    number: int,
+    cells: list[Cell],
+    labels: list[str],
+    columns: dict[str, int],
+    links: dict[int, str],
+    kind: str,
+    issues: list[IssueRecord],
+) -> ReadRow:
+    raw: dict[str, Any] = {}
+    for col, item in enumerate(cells):
+        label = labels[col] if col < len(labels) else f"column {col + 1}"
+        if item is None or item == "":
+            if col < len(labels):
+                raw[label] = ""
+            continue
+        raw[label] = _as_text(item)
+    row_links = {labels[c] if c < len(labels) else f"column {c + 1}": url for c, url in sorted(links.items())}
+    if row_links:
+        raw["hyperlinks"] = row_links
+    row = ReadRow(row_number=number, raw=raw)
+
+    def value_of(name: str) -> Cell:
+        col = columns.get(name)
+        return cells[col] if col is not None and col < len(cells) else None
+
+    def issue(code: str, field_name: str | None, value: Cell, message: str) -> None:
+        text = None if value is None else _as_text(value)
+        issues.append(IssueRecord(number, code, field_name, text, message))
+
+    state_cell = value_of("state")
+    reading = read_state(state_cell)
+    row.state = reading.code
+    if reading.code is None:
+        issue("state_unreadable", "state", state_cell, f"STATE {reading.note}")
+    elif not reading.exact:
+        issue("state_corrected", "state", state_cell, f"STATE {reading.note}")
+
+    agency_cell = value_of("agency")
+    row.name = clean(agency_cell)
+    if row.name is None:
+        issue("agency_missing", "agency", agency_cell, "LAW ENFORCEMENT AGENCY is empty")
+    else:
+        row.name_key = name_key(row.name)
+        if not row.name_key:
+            issue("agency_unreadable", "agency", agency_cell, f"LAW ENFORCEMENT AGENCY {row.name!r} has no letters")
+            row.name_key = None
+
+    kind_cell = value_of("kind")
+    row.kind = read_kind(kind_cell)
+    if row.kind is None and clean(kind_cell) is not None:
+        issue("kind_unknown", "kind", kind_cell, f"TYPE {clean(kind_cell)!r} is not County, Municipality or State")
+
+    row.county = clean(value_of("county"))
+
+    model_cell = value_of("model")
+    row.model = read_model(model_cell)
+    if row.model is None:
+        text = clean(model_cell)
+        if text is None:
+            issue("model_missing", "model", model_cell, "SUPPORT TYPE is empty")
+        else:
+            issue("model_unknown", "model", model_cell, f"SUPPORT TYPE {text!r} is not TFM, JEM or WSO")
+
+    if "signed" in columns:
+        signed_cell = value_of("signed")
+        date_reading = read_date(signed_cell)
+        row.signed = date_reading.value
+        if date_reading.code is not None:
+            issue(date_reading.code, "signed", signed_cell, f"SIGNED {date_reading.note}")
+        elif row.signed is None and kind == "participating":
+            issue("signed_missing", "signed", signed_cell, "SIGNED is empty in a participating row")
+
+    moa_col = columns.get("moa")
+    if moa_col is not None:
+        text = clean(value_of("moa"))
+        row.moa_text = text
+        target = links.get(moa_col)
+        if target is None and text is not None and _looks_like_url(text):
+            target = text
+        if target is not None:
+            row.moa_url_raw = target
+            row.moa_url = unwrap_url(target)
+        elif _promises_link(text):
+            issue("moa_link_missing", "moa", value_of("moa"), f"MOA says {text!r} but the cell holds no hyperlink")
+    add_col = columns.get("addendum")
+    if add_col is not None:
+        target = links.get(add_col)
+        text = clean(value_of("addendum"))
+        if target is None and text is not None and _looks_like_url(text):
+            target = text
+        if target is not None:
+            row.addendum_url_raw = target
+            row.addendum_url = unwrap_url(target)
+        elif _promises_link(text):
+            issue(
+                "addendum_link_missing",
+                "addendum",
+                value_of("addendum"),
+                f"ADDENDUM says {text!r} but the cell holds no hyperlink",
+            )
+    return row
+
+
+def raw_json(row: ReadRow) -> str:
+    return json.dumps(row.raw, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,144 @@
+"""Reading a spreadsheet's cells and hyperlinks: xlsx through calamine (fast, but blind to hyperlinks) plus the
+sheet's <hyperlinks> and relationships read straight from the xlsx zip; CSV through the standard library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
+
+
+class SheetError(ValueError):
+    """A file that cannot be read as a spreadsheet at all."""
+
+
+@dataclass
+class Table:
+    """The first sheet of a file: every row as read, numbered as the spreadsheet numbers it (1 = first row)."""
+
+    rows: list[tuple[int, list[Cell]]]
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row number, 0-based column) -> target
+    file_format: str = "xlsx"
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+_REF_RE = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _cells_of(ref: str) -> list[tuple[int, int]]:
+    """The (row number, 0-based column) cells of a reference such as G5 or G5:H7."""
+    coords: list[tuple[int, int]] = []
+    for part in ref.upper().replace("$", "").split(":"):
+        match = _REF_RE.fullmatch(part)
+        if match is None:
+            return []
+        coords.append((int(match.group(2)), _column_index(match.group(1))))
+    if not coords:
+        return []
+    (r1, c1), (r2, c2) = coords[0], coords[-1]
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+        return []
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{{{NS_MAIN}}}sheets/{{{NS_MAIN}}}sheet")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    if sheet is not None:
+        rid = sheet.get(f"{{{NS_REL}}}id")
+        for rel in rels:
+            if rel.get("Id") == rid:
+                target = rel.get("Target", "")
+                return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    return "xl/worksheets/sheet1.xml"
+
+
+_HYPERLINK_RE = re.compile(rb"<(?:\w+:)?hyperlink\s([^>]*?)/?>")
+_ATTR_RE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
+    """Every hyperlink of the first sheet: (row number, 0-based column) -> URL (or #location for internal ones).
+
+    Only the sheet's <hyperlink> elements are scanned (a regular expression over the bytes, so the large
+    <sheetData> is never parsed twice); the relationships file that holds the targets is small and parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheet_path = _first_sheet_path(archive)
+        sheet = archive.read(sheet_path)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        raise SheetError(f"not a readable xlsx file ({exc})") from exc
+    start = sheet.find(b"<hyperlinks")
+    if start < 0:
+        start = sheet.find(b":hyperlinks")
+    if start < 0:
+        return {}
+    rels_path = posixpath.join(posixpath.dirname(sheet_path), "_rels", posixpath.basename(sheet_path) + ".rels")
+    targets: dict[str, str] = {}
+    try:
+        rels = ElementTree.fromstring(archive.read(rels_path))
+        targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{{{NS_PKG}}}Relationship")}
+    except KeyError:
+        pass
+    links: dict[tuple[int, int], str] = {}
+    for match in _HYPERLINK_RE.finditer(sheet, start):
+        attrs = {k.split(b":")[-1].decode(): v.decode() for k, v in _ATTR_RE.findall(match.group(1))}
+        target = targets.get(attrs.get("id", ""))
+        if target is None and attrs.get("location"):
+            target = "#" + _unescape(attrs["location"])
+        if not target:
+            continue
+        for cell in _cells_of(attrs.get("ref", "")):
+            links.setdefault(cell, target)
+    return links
+
+
+def _unescape(text: str) -> str:
+    """XML entities of an attribute read from raw bytes (relationship targets come decoded from ElementTree)."""
+    return text.replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+
+
+def read_xlsx(data: bytes) -> Table:
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        values = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise SheetError(f"not a readable xlsx file ({exc})") from exc
+    rows: list[tuple[int, list[Cell]]] = [(number, list(cells)) for number, cells in enumerate(values, start=1)]
+    return Table(rows=rows, links=read_hyperlinks(data), file_format="xlsx")
+
+
+def read_csv(data: bytes) -> Table:
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[Cell]]] = [(n, list(cells)) for n, cells in enumerate(reader, start=1)]
+    return Table(rows=rows, file_format="csv")
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """The first sheet of an xlsx file, or a CSV file, by the file's name and content."""
+    if name.lower().endswith(".csv"):
+        return read_csv(data)
+    if data[:2] == b"PK":
+        return read_xlsx(data)
+    raise SheetError("neither an xlsx workbook nor a .csv file")

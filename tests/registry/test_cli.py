@@ -1,0 +1,53 @@
+"""`wso registry ...` commands, run through the real CLI against the default (temporary) SQLite database."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from tests.registry.conftest import sheet
+from wso.cli.main import app
+
+runner = CliRunner()
+
+
+def test_stats_on_an_empty_database_loads_the_bundled_snapshot() -> None:
+    result = runner.invoke(app, ["registry", "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["snapshot"] == "2025-07-03pm"
+    assert data["total"] == 777
+    assert data["by_model"] == {"TFM": 386, "JEM": 113, "WSO": 278}
+    assert sum(s["total"] for s in data["by_state"].values()) == 777
+    assert data["pending"] == 47
+    text = runner.invoke(app, ["registry", "stats"])
+    assert "777 agreements" in text.stdout
+
+
+def test_ingest_then_query_commands() -> None:
+    folder = sheet("20250519T024922Z", "participatingAgencies05162025am.xlsx").parent
+    result = runner.invoke(app, ["registry", "ingest", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout
+    again = runner.invoke(app, ["registry", "ingest", str(folder), "--json"])
+    assert json.loads(again.stdout)["skipped"] == 2
+
+    timeline = json.loads(runner.invoke(app, ["registry", "timeline", "--kind", "participating", "--json"]).stdout)
+    assert [(e["label"], e["total"], e["by_model"]) for e in timeline] == [
+        ("2025-05-16am", 571, {"TFM": 275, "JEM": 91, "WSO": 205})
+    ]
+    agency = json.loads(runner.invoke(app, ["registry", "agency", "berrian", "--json"]).stdout)
+    assert agency[0]["state"] == "MI" and agency[0]["agreements"][0]["model"] == "WSO"
+    issues = json.loads(runner.invoke(app, ["registry", "issues", "--json"]).stdout)
+    assert {i["code"] for i in issues} >= {"signed_repaired", "moa_link_missing"}
+
+
+def test_bad_input_fails_with_a_clear_message() -> None:
+    missing = runner.invoke(app, ["registry", "ingest", "/nonexistent/folder"])
+    assert missing.exit_code == 2
+    assert "no such file or folder" in missing.output
+    bad_date = runner.invoke(app, ["registry", "stats", "--on", "yesterday"])
+    assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
+    bad_state = runner.invoke(app, ["registry", "timeline", "--state", "Atlantis"])
+    assert bad_state.exit_code == 2 and "Atlantis" in bad_state.output

@@ -1,0 +1,168 @@
+"""The registry on ICE's real files: totals, quirks, identity and lives (all 42 files ingested once per engine)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from python_calamine import CalamineWorkbook
+from sqlalchemy import func, select
+
+from tests.conftest import SHEETS
+from wso import registry
+from wso.registry.models import Agency, Agreement, Issue, Listing, Row, Snapshot
+from wso.store import Database
+
+
+def count_data_rows(path: object) -> int:
+    """Rows under the header that hold any value, read independently of the registry's reader."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return sum(1 for r in rows[1:] if any(str(c).strip() for c in r))
+
+
+def test_acceptance_figures_2025_05_16_am(loaded: Database) -> None:
+    with loaded.session() as s:
+        entry = next(e for e in registry.timeline(s, kind="participating") if e.label == "2025-05-16am")
+    assert entry.file_name == "participatingAgencies05162025am.xlsx"
+    assert entry.total == 571
+    assert entry.by_model == {"TFM": 275, "JEM": 91, "WSO": 205}
+    assert entry.captured_at.isoformat() == "2025-05-19T02:49:22+00:00"
+
+
+def test_timeline_totals_equal_the_files_row_counts(loaded: Database) -> None:
+    with loaded.session() as s:
+        entries = registry.timeline(s)
+    assert len(entries) == 42
+    by_sha = {e.sha256: e for e in entries}
+    import hashlib
+
+    for path in sorted(SHEETS.rglob("*.xlsx")):
+        entry = by_sha[hashlib.sha256(path.read_bytes()).hexdigest()]
+        assert entry.total == count_data_rows(path), path
+        assert entry.file_name == path.name
+        assert sum(entry.by_model.values()) + entry.unreadable_model == entry.total
+
+
+def test_same_file_name_with_two_contents_is_two_snapshots(loaded: Database) -> None:
+    with loaded.session() as s:
+        entries = [e for e in registry.timeline(s) if e.file_name == "participatingAgencies07032025pm.xlsx"]
+    assert [(e.label, e.total) for e in entries] == [("2025-07-03pm", 753), ("2025-07-03pm#2", 777)]
+    assert entries[0].sha256 != entries[1].sha256
+
+
+def test_reingesting_the_same_bytes_changes_nothing(loaded: Database, clock: object) -> None:
+    tables = (Snapshot, Row, Issue, Agency, Agreement, Listing)
+    with loaded.session() as s:
+        before = [s.scalar(select(func.count()).select_from(t)) for t in tables]
+        report = registry.ingest(s, [SHEETS], clock=clock)  # type: ignore[arg-type]
+        after = [s.scalar(select(func.count()).select_from(t)) for t in tables]
+    assert report.added == 0 and report.skipped == 42
+    assert before == after
+
+
+def test_every_row_keeps_its_raw_cells(loaded: Database) -> None:
+    with loaded.session() as s:
+        raw = s.scalars(select(Row.raw).where(Row.name == "Berrian County Sheriff's Offic")).first()
+    assert raw is not None
+    cells = json.loads(raw)
+    assert cells["LAW ENFORCEMENT AGENCY"] == "Berrian County Sheriff's Offic"
+    assert cells["SUPPORT TYPE"] == "Warrant Service Officer"
+
+
+def test_state_typos_are_read_by_rule_and_reported(loaded: Database) -> None:
+    with loaded.session() as s:
+        found = registry.issues(s, code="state_corrected")
+        rows = {
+            (i.value, i.row_number): s.scalar(
+                select(Row.state).where(Row.snapshot_id == i.sha256, Row.row_number == i.row_number)
+            )
+            for i in found
+        }
+    assert {value: state for (value, _n), state in rows.items()} == {"AlABAMA": "AL", "UTAHJ": "UT"}
+    assert all(i.row_number is not None and i.file_name.endswith(".xlsx") for i in found)
+
+
+def test_impossible_signing_date_is_repaired_and_reported(loaded: Database) -> None:
+    with loaded.session() as s:
+        found = registry.issues(s, code="signed_repaired")
+        campbell = registry.find_agencies(s, "Campbell County Sheriff", state="VA")
+    assert len(found) == 18 and {i.value for i in found} == {"05/082025"}
+    assert "05/082025" in found[0].message
+    assert [a.signed for a in campbell[0].agreements if a.model == "TFM"] == [date(2025, 5, 8)]
+
+
+def test_typo_in_agency_name_is_one_agency(loaded: Database) -> None:
+    with loaded.session() as s:
+        found = registry.find_agencies(s, "Berrian County")
+    assert len(found) == 1
+    assert found[0].name == "Berrian County Sheriff's Office"
+    assert set(found[0].spellings) == {"Berrian County Sheriff's Offic", "Berrian County Sheriff's Office"}
+    (wso,) = found[0].agreements
+    assert (wso.model, wso.first_listed, wso.status) == ("WSO", date(2025, 5, 16), "active")
+
+
+def test_one_edit_apart_in_different_counties_stay_apart(loaded: Database) -> None:
+    with loaded.session() as s:
+        walker = registry.find_agencies(s, "Walker County Sheriff", state="TX")
+        waller = registry.find_agencies(s, "Waller County Sheriff", state="TX")
+    assert len(walker) == 1 and len(waller) == 1 and walker[0].id != waller[0].id
+
+
+def test_sheriffs_department_and_office_with_curly_apostrophe_are_one_agency(loaded: Database) -> None:
+    with loaded.session() as s:
+        (walker,) = registry.find_agencies(s, "Walker County Sheriff", state="TX")
+    assert set(walker.spellings) == {"Walker County Sheriff’s Department", "Walker County Sheriff's Office"}
+    assert len({a.model for a in walker.agreements}) == len(walker.agreements) >= 2
+
+
+def test_moa_hyperlinks_are_kept_and_safelinks_unwrapped(loaded: Database) -> None:
+    with loaded.session() as s:
+        wrapped = s.execute(
+            select(Row.moa_url_raw, Row.moa_url).where(Row.moa_url_raw.like("%safelinks.protection.outlook.com%"))
+        ).first()
+        linked = s.scalar(select(func.count()).select_from(Row).where(Row.moa_url.is_not(None)))
+    assert wrapped is not None
+    assert wrapped.moa_url.startswith("https://www.ice.gov/doclib/287gMOA/")
+    assert "safelinks" not in wrapped.moa_url
+    assert linked > 8000
+
+
+def test_moa_cell_with_nbsp_and_addendum_hyperlinks(loaded: Database) -> None:
+    with loaded.session() as s:
+        nbsp = s.execute(select(Row.raw, Row.moa_text, Row.moa_url).where(Row.moa_text == "link | addendum")).first()
+        addenda = s.scalar(select(func.count()).select_from(Row).where(Row.addendum_url.is_not(None)))
+        missing = registry.issues(s, code="moa_link_missing")
+    assert nbsp is not None and nbsp.moa_url is None  # ICE wrote 'link' but linked nothing
+    assert json.loads(nbsp.raw)["MOA"] == "link\xa0|\xa0addendum"
+    assert len(missing) == 45 and {i.value for i in missing} == {"link\xa0|\xa0addendum"}
+    assert addenda == 94
+
+
+def test_trailing_spaces_are_cleaned_but_kept_raw(loaded: Database) -> None:
+    with loaded.session() as s:
+        row = s.execute(select(Row.raw, Row.county).where(Row.county == "Aransas County")).first()
+    assert row is not None
+    assert json.loads(row.raw)["COUNTY"] == "Aransas County "
+
+
+def test_public_queries(loaded: Database) -> None:
+    with loaded.session() as s:
+        assert registry.latest_snapshot_date(s) == date(2025, 7, 3)
+        assert registry.active_agreements(s, date(2025, 5, 15)) == []
+        assert len(registry.active_agreements(s, date(2025, 5, 16))) == 571
+        latest = registry.active_agreements(s, date(2025, 7, 31))
+        assert len(latest) == 777
+        texas = registry.active_agreements(s, date(2025, 7, 31), state="TX")
+        assert texas and all(a.state == "TX" for a in texas)
+        jax = registry.find_agencies(s, "jacksonville sheriffs office", state="Florida")
+        assert len(jax) == 1
+        agency = registry.get_agency(s, jax[0].id)
+        assert agency == jax[0]
+        assert {a.model for a in agency.agreements} >= {"TFM", "JEM"}
+        assert agency.kind == "county" and agency.county == "Duval County"
+        assert registry.agreement_in_force(s, agency.id, "JEM", date(2025, 6, 1))
+        assert not registry.agreement_in_force(s, agency.id, "JEM", date(2025, 5, 1))
+        assert not registry.agreement_in_force(s, agency.id, "WSO", date(2025, 6, 1))
+        assert registry.get_agency(s, "ag-nope") is None
+        florida = registry.agencies_in_state(s, "FL")
+        assert agency in florida and all(a.state == "FL" for a in florida)
