@@ -32,11 +32,13 @@ def version() -> None:
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn's log level.")] = "info",
 ) -> None:
-    """Run the web application (public pages, console, JSON API) on the default database."""
+    """Run the web application (public pages, console, JSON API) on the default database; the first run
+    loads the bundled snapshot of ICE's spreadsheets."""
     from wso.web.serve import serve as run_server
 
-    run_server(host=host, port=port)
+    run_server(host=host, port=port, log_level=log_level)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
 from wso.web.deps import SignInRequired
 from wso.web.rendering import lang_url
-from wso.web.routers import auth, console
+from wso.web.routers import agencies, auth, console, overview, rules, search, states
 from wso.web.sessions import SessionMiddleware, secret_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -42,6 +42,8 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (overview.router, states.router, agencies.router, rules.router, search.router):
+        app.include_router(router)
     app.include_router(auth.router)
     app.include_router(console.router)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
@@ -115,10 +116,16 @@ def api_principal(principal: OptionalPrincipal) -> Principal:
     return principal
 
 
-def api_writer(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
-    """An API write: a token holder, or a signed-in browser that sends the CSRF token in X-CSRF-Token."""
+def api_submitter(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    """An API POST by any role: a token holder, or a signed-in browser that sends the CSRF token in
+    X-CSRF-Token."""
     if principal.via == "session" and not csrf_matches(session_data(request), request.headers.get(CSRF_HEADER)):
         raise HTTPException(status_code=403, detail="send the session's CSRF token in the X-CSRF-Token header")
+    return principal
+
+
+def api_writer(principal: Annotated[Principal, Depends(api_submitter)]) -> Principal:
+    """An API write: as `api_submitter`, by a role that may change the ledger or the tracker."""
     if not principal.can_write:
         raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
     return principal
@@ -127,4 +134,15 @@ def api_writer(request: Request, principal: Annotated[Principal, Depends(api_pri
 ConsoleUser = Annotated[Principal, Depends(console_principal)]
 ConsoleWriter = Annotated[Principal, Depends(console_writer)]
 ApiUser = Annotated[Principal, Depends(api_principal)]
+ApiSubmitter = Annotated[Principal, Depends(api_submitter)]
 ApiWriter = Annotated[Principal, Depends(api_writer)]
+
+
+class Problem(BaseModel):
+    """Why a request was refused, in one sentence fit to show."""
+
+    detail: str
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
+BAD_INPUT: dict[int | str, dict[str, Any]] = {400: {"model": Problem, "description": "Refused, with the reason"}}

@@ -130,6 +130,30 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "signin.username": {"en": "Username", "es": "Usuario"},
     "signin.password": {"en": "Password", "es": "Contraseña"},
     "signin.failed": {"en": "Wrong username or password.", "es": "Usuario o contraseña incorrectos."},
+    "nav.records": {"en": "Public records", "es": "Registros públicos"},
+    "records.heading": {
+        "en": "Ask for the records the program leaves behind",
+        "es": "Pida los registros que deja el programa",
+    },
+    "records.intro": {
+        "en": "Every state has a public-records law. Choose your state to see the law, its deadline, fees and "
+        "appeal route; below is what to ask for and what each record shows.",
+        "es": "Cada estado tiene una ley de acceso a registros públicos. Elija su estado para ver la ley, su "
+        "plazo, las tarifas y cómo apelar; abajo está qué pedir y qué muestra cada registro.",
+    },
+    "records.show": {"en": "Show", "es": "Mostrar"},
+    "records.deadline": {"en": "Response deadline", "es": "Plazo de respuesta"},
+    "records.residency": {"en": "Only residents may ask", "es": "Solo pueden pedir los residentes"},
+    "records.yes": {"en": "yes", "es": "sí"},
+    "records.no": {"en": "no", "es": "no"},
+    "records.fees": {"en": "Fees", "es": "Tarifas"},
+    "records.appeal": {"en": "If refused, appeal to", "es": "Si se niega, apelar ante"},
+    "records.source": {"en": "Source", "es": "Fuente"},
+    "records.what_to_ask": {"en": "What to ask for", "es": "Qué pedir"},
+    "records.cli": {
+        "en": "A ready letter for your state and agency:",
+        "es": "Una carta lista para su estado y agencia:",
+    },
     "error.not_found": {"en": "Not found", "es": "No encontrado"},
 }
 

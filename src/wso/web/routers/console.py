@@ -1,4 +1,4 @@
-"""The console (signed-in users only): the home page and the journal of sign-ins and commands."""
+"""The console (signed-in users only): who am I, and the journal of sign-ins and commands."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Me(BaseModel):
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
 def console_home(request: Request, user: ConsoleUser, session: DbSession) -> HTMLResponse:
     actions = recent_actions(session, limit=20) if user.role in ("supervisor", "auditor", "admin") else []
-    return render(request, "console/home.html", {"actions": actions}, user=user)
+    return render(request, "console/home.html", {"holds": None, "alerts": None, "actions": actions}, user=user)
 
 
 @router.get("/console/journal", response_class=HTMLResponse, include_in_schema=False)
