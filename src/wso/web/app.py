@@ -1,0 +1,73 @@
+"""The application factory: settings, database and clock in; a FastAPI app with every router out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
+
+from wso import __version__
+from wso.clock import Clock, SystemClock
+from wso.settings import Settings, get_settings
+from wso.store import Database, open_database
+from wso.web.deps import SignInRequired
+from wso.web.rendering import lang_url
+from wso.web.routers import agencies, auth, console, overview, rules, search, states
+from wso.web.sessions import SessionMiddleware, secret_key
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None, database: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """A FastAPI app over `database` (default: the settings' database, migrated)."""
+    settings = settings or get_settings()
+    database = database or open_database(settings.resolved_database_url())
+    app = FastAPI(
+        title="wso",
+        version=__version__,
+        description="The public record of the U.S. 287(g) program, and the console of a WSO custody ledger. "
+        "Public routes need nothing; console routes need a session or an API token (Authorization: Bearer).",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clock = clock or SystemClock()
+    app.add_middleware(SessionMiddleware, secret=secret_key(settings))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (overview.router, states.router, agencies.router, rules.router, search.router):
+        app.include_router(router)
+    app.include_router(auth.router)
+    app.include_router(console.router)
+
+    @app.exception_handler(SignInRequired)
+    async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
+        return RedirectResponse(lang_url("/signin", "en", next=exc.next_path), status_code=303)
+
+    return app
+
+
+def endpoints(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app answers with a route of ours, walking included routers (FastAPI keeps
+    them nested)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(routes: list[BaseRoute], prefix: str) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.extend((method, prefix + route.path) for method in sorted(route.methods or ()))
+                continue
+            included = getattr(route, "original_router", None)
+            if included is not None:
+                context = getattr(route, "include_context", None)
+                walk(list(included.routes), prefix + str(getattr(context, "prefix", "")))
+
+    walk(list(app.routes), "")
+    return found

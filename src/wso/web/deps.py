@@ -1,0 +1,148 @@
+"""FastAPI dependencies as typed `Annotated` aliases: the database session, the clock, the language, and who
+is acting (with the refusals: a signed-out console page redirects to sign-in, a signed-out API call gets 401,
+a read-only role gets 403 on a write, a form without the session's CSRF token gets 403)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from wso.clock import Clock
+from wso.settings import Settings
+from wso.store import Database
+from wso.web.accounts import Principal, principal_for_token, principal_for_user_id
+from wso.web.i18n import Lang, pick_language
+from wso.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches
+
+
+class SignInRequired(Exception):
+    """Raised by console pages when nobody is signed in; answered with a redirect to the sign-in page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back if it raises."""
+    with database.session() as session:
+        yield session
+
+
+def get_language(request: Request) -> Lang:
+    return pick_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+DbSession = Annotated[Session, Depends(get_session)]
+LangDep = Annotated[Lang, Depends(get_language)]
+
+
+def session_data(request: Request) -> dict[str, Any]:
+    data: dict[str, Any] = request.scope.setdefault("session", {})
+    return data
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def optional_principal(request: Request, database: DatabaseDep) -> Principal | None:
+    """The signed-in user (session cookie) or token holder (Authorization: Bearer), if any."""
+    token = _bearer(request)
+    with database.session() as session:
+        if token is not None:
+            return principal_for_token(session, token)
+        user_id = session_data(request).get("uid")
+        if isinstance(user_id, int):
+            return principal_for_user_id(session, user_id)
+    return None
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def console_principal(request: Request, principal: OptionalPrincipal) -> Principal:
+    """A console page's user; the signed-out are sent to sign in."""
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(target)
+    return principal
+
+
+async def console_writer(request: Request, principal: Annotated[Principal, Depends(console_principal)]) -> Principal:
+    """A console form's user: signed in, allowed to write, and the form carries the session's CSRF token."""
+    form = await request.form()
+    given = form.get(CSRF_FIELD)
+    if not csrf_matches(session_data(request), given if isinstance(given, str) else None):
+        raise HTTPException(status_code=403, detail="the form's CSRF token is missing or stale; reload the page")
+    if not principal.can_write:
+        raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+    return principal
+
+
+def api_principal(principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        raise HTTPException(
+            status_code=401,
+            detail="sign in or send an API token (Authorization: Bearer ...)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+def api_submitter(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    """An API POST by any role: a token holder, or a signed-in browser that sends the CSRF token in
+    X-CSRF-Token."""
+    if principal.via == "session" and not csrf_matches(session_data(request), request.headers.get(CSRF_HEADER)):
+        raise HTTPException(status_code=403, detail="send the session's CSRF token in the X-CSRF-Token header")
+    return principal
+
+
+def api_writer(principal: Annotated[Principal, Depends(api_submitter)]) -> Principal:
+    """An API write: as `api_submitter`, by a role that may change the ledger or the tracker."""
+    if not principal.can_write:
+        raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+    return principal
+
+
+ConsoleUser = Annotated[Principal, Depends(console_principal)]
+ConsoleWriter = Annotated[Principal, Depends(console_writer)]
+ApiUser = Annotated[Principal, Depends(api_principal)]
+ApiSubmitter = Annotated[Principal, Depends(api_submitter)]
+ApiWriter = Annotated[Principal, Depends(api_writer)]
+
+
+class Problem(BaseModel):
+    """Why a request was refused, in one sentence fit to show."""
+
+    detail: str
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
+BAD_INPUT: dict[int | str, dict[str, Any]] = {400: {"model": Problem, "description": "Refused, with the reason"}}

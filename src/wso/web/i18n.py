@@ -1,0 +1,187 @@
+"""The message catalogue of the public pages, English and Spanish, and how a request picks its language.
+
+A page's language is `?lang=es|en` if given, else the best of the browser's Accept-Language, else English.
+Every key exists in both languages (a test checks); a missing key is an error, never a silent fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+Lang = Literal["en", "es"]
+LANGS: tuple[Lang, ...] = ("en", "es")
+
+MESSAGES: dict[str, dict[Lang, str]] = {
+    "site.title": {"en": "wso: the public record of 287(g)", "es": "wso: el registro público del 287(g)"},
+    "nav.overview": {"en": "Overview", "es": "Panorama"},
+    "nav.rules": {"en": "Rules", "es": "Reglas"},
+    "nav.search": {"en": "Search", "es": "Buscar"},
+    "nav.console": {"en": "Console", "es": "Consola"},
+    "nav.signin": {"en": "Sign in", "es": "Iniciar sesión"},
+    "nav.signout": {"en": "Sign out", "es": "Cerrar sesión"},
+    "lang.switch": {"en": "Español", "es": "English"},
+    "overview.heading": {"en": "287(g) agreements in the United States", "es": "Acuerdos 287(g) en Estados Unidos"},
+    "overview.as_of": {"en": "As listed by ICE on {day}", "es": "Según la lista de ICE del {day}"},
+    "overview.no_data": {
+        "en": "No snapshot of ICE's spreadsheets has been loaded yet.",
+        "es": "Todavía no se ha cargado ninguna copia de las hojas de ICE.",
+    },
+    "overview.by_model": {"en": "Agreements in force, by model", "es": "Acuerdos vigentes, por modelo"},
+    "overview.trend": {"en": "Agreements over time", "es": "Acuerdos a lo largo del tiempo"},
+    "overview.map": {"en": "Agreements per state", "es": "Acuerdos por estado"},
+    "overview.map_note": {
+        "en": "Colour: number of agreements in force. Outline: the state's law on 287(g).",
+        "es": "Color: número de acuerdos vigentes. Contorno: la ley del estado sobre el 287(g).",
+    },
+    "overview.changes": {"en": "What changed", "es": "Qué cambió"},
+    "overview.changes_between": {"en": "Between {old} and {new}", "es": "Entre el {old} y el {new}"},
+    "overview.added": {"en": "Added", "es": "Añadidos"},
+    "overview.removed": {"en": "Removed", "es": "Retirados"},
+    "overview.nothing": {"en": "Nothing", "es": "Nada"},
+    "overview.states_table": {"en": "States", "es": "Estados"},
+    "model.TFM": {"en": "Task Force", "es": "Fuerza de Tarea"},
+    "model.JEM": {"en": "Jail Enforcement", "es": "Control en la Cárcel"},
+    "model.WSO": {"en": "Warrant Service Officer", "es": "Oficial de Servicio de Órdenes"},
+    "model.TFM.does": {
+        "en": "Officers question and arrest people on immigration grounds during their routine police work.",
+        "es": "Los agentes interrogan y arrestan por motivos migratorios durante su trabajo policial ordinario.",
+    },
+    "model.JEM.does": {
+        "en": "Jail officers question people booked into the jail, lodge detainers and process them for removal.",
+        "es": "Los oficiales de la cárcel interrogan a las personas detenidas, emiten retenciones y las "
+        "procesan para su deportación.",
+    },
+    "model.WSO.does": {
+        "en": "Trained jail officers serve ICE's administrative warrants (I-200, I-205) inside their own jail, "
+        "at release from criminal custody, and hold the person for ICE for up to 48 hours.",
+        "es": "Oficiales capacitados sirven las órdenes administrativas de ICE (I-200, I-205) dentro de su "
+        "propia cárcel, al salir de la custodia penal, y retienen a la persona para ICE hasta 48 horas.",
+    },
+    "stance.prohibits": {"en": "prohibits", "es": "prohíbe"},
+    "stance.restricts": {"en": "restricts", "es": "restringe"},
+    "stance.mandates": {"en": "mandates", "es": "obliga"},
+    "stance.encourages": {"en": "encourages", "es": "fomenta"},
+    "stance.none": {"en": "no state law recorded", "es": "sin ley estatal registrada"},
+    "verdict.prohibited": {"en": "prohibited", "es": "prohibido"},
+    "verdict.restricted": {"en": "restricted", "es": "restringido"},
+    "verdict.mandated": {"en": "mandated", "es": "obligatorio"},
+    "verdict.permitted": {"en": "permitted", "es": "permitido"},
+    "col.state": {"en": "State", "es": "Estado"},
+    "col.agency": {"en": "Agency", "es": "Agencia"},
+    "col.model": {"en": "Model", "es": "Modelo"},
+    "col.status": {"en": "Status", "es": "Estado"},
+    "col.signed": {"en": "Signed", "es": "Firmado"},
+    "col.first_listed": {"en": "First listed", "es": "Primera vez listado"},
+    "col.last_listed": {"en": "Last listed", "es": "Última vez listado"},
+    "col.removed": {"en": "Removed", "es": "Retirado"},
+    "col.moa": {"en": "MOA", "es": "MOA"},
+    "col.agreements": {"en": "Agreements", "es": "Acuerdos"},
+    "col.law": {"en": "State law", "es": "Ley estatal"},
+    "col.kind": {"en": "Kind", "es": "Tipo"},
+    "col.county": {"en": "County", "es": "Condado"},
+    "col.total": {"en": "Total", "es": "Total"},
+    "col.rule": {"en": "Rule", "es": "Regla"},
+    "col.citation": {"en": "Citation", "es": "Cita"},
+    "col.severity": {"en": "Severity", "es": "Gravedad"},
+    "col.applies_to": {"en": "Applies to", "es": "Se aplica a"},
+    "col.date": {"en": "Date", "es": "Fecha"},
+    "col.allowed": {"en": "Allowed by state law?", "es": "¿Lo permite la ley estatal?"},
+    "status.active": {"en": "active", "es": "vigente"},
+    "status.removed": {"en": "removed", "es": "retirado"},
+    "status.pending": {"en": "pending", "es": "pendiente"},
+    "state.heading": {"en": "{name}", "es": "{name}"},
+    "state.law": {"en": "State law", "es": "Ley estatal"},
+    "state.confidence": {"en": "confidence", "es": "confianza"},
+    "state.effective": {"en": "in effect from", "es": "vigente desde"},
+    "state.existing_end": {"en": "existing agreements end", "es": "los acuerdos existentes terminan"},
+    "state.agencies": {"en": "Agencies and agreements", "es": "Agencias y acuerdos"},
+    "state.mandate": {"en": "Mandate coverage", "es": "Cumplimiento del mandato"},
+    "state.mandate_text": {
+        "en": "State law {law} requires {binds} to seek an agreement. Agencies listed by ICE: {n}.",
+        "es": "La ley estatal {law} exige que {binds} busquen un acuerdo. Agencias en la lista de ICE: {n}.",
+    },
+    "state.eligibility": {"en": "Is each model allowed here today?", "es": "¿Se permite cada modelo aquí hoy?"},
+    "agency.heading": {"en": "{name}", "es": "{name}"},
+    "agency.agreements": {"en": "Agreements", "es": "Acuerdos"},
+    "agency.none": {
+        "en": "ICE's spreadsheets list no agreement for this agency.",
+        "es": "Las hojas de ICE no listan ningún acuerdo para esta agencia.",
+    },
+    "agency.life": {"en": "Life of the agreement", "es": "Vida del acuerdo"},
+    "agency.allowed_days": {"en": "State law on each day", "es": "La ley estatal cada día"},
+    "agency.what_model_allows": {"en": "What this model lets officers do", "es": "Lo que este modelo permite"},
+    "agency.pending_since": {"en": "pending since", "es": "pendiente desde"},
+    "agency.renewal_of": {"en": "renewal of", "es": "renovación de"},
+    "rules.heading": {"en": "The rules of the program", "es": "Las reglas del programa"},
+    "search.heading": {"en": "Search agencies", "es": "Buscar agencias"},
+    "search.placeholder": {"en": "Agency or county name", "es": "Nombre de la agencia o del condado"},
+    "search.button": {"en": "Search", "es": "Buscar"},
+    "search.none": {"en": "No agency matches.", "es": "Ninguna agencia coincide."},
+    "search.any_state": {"en": "Any state", "es": "Cualquier estado"},
+    "footer.source": {
+        "en": "Source: ICE's lists of participating and pending agencies, as captured; state laws with citations. "
+        "No personal data is shown on these pages. Every figure is also in the JSON API at /api.",
+        "es": "Fuente: las listas de ICE de agencias participantes y pendientes, según se capturaron; leyes "
+        "estatales con sus citas. Estas páginas no muestran datos personales. Cada cifra está también en la "
+        "API JSON en /api.",
+    },
+    "signin.heading": {"en": "Sign in to the console", "es": "Iniciar sesión en la consola"},
+    "signin.username": {"en": "Username", "es": "Usuario"},
+    "signin.password": {"en": "Password", "es": "Contraseña"},
+    "signin.failed": {"en": "Wrong username or password.", "es": "Usuario o contraseña incorrectos."},
+    "nav.records": {"en": "Public records", "es": "Registros públicos"},
+    "records.heading": {
+        "en": "Ask for the records the program leaves behind",
+        "es": "Pida los registros que deja el programa",
+    },
+    "records.intro": {
+        "en": "Every state has a public-records law. Choose your state to see the law, its deadline, fees and "
+        "appeal route; below is what to ask for and what each record shows.",
+        "es": "Cada estado tiene una ley de acceso a registros públicos. Elija su estado para ver la ley, su "
+        "plazo, las tarifas y cómo apelar; abajo está qué pedir y qué muestra cada registro.",
+    },
+    "records.show": {"en": "Show", "es": "Mostrar"},
+    "records.deadline": {"en": "Response deadline", "es": "Plazo de respuesta"},
+    "records.residency": {"en": "Only residents may ask", "es": "Solo pueden pedir los residentes"},
+    "records.yes": {"en": "yes", "es": "sí"},
+    "records.no": {"en": "no", "es": "no"},
+    "records.fees": {"en": "Fees", "es": "Tarifas"},
+    "records.appeal": {"en": "If refused, appeal to", "es": "Si se niega, apelar ante"},
+    "records.source": {"en": "Source", "es": "Fuente"},
+    "records.what_to_ask": {"en": "What to ask for", "es": "Qué pedir"},
+    "records.cli": {
+        "en": "A ready letter for your state and agency:",
+        "es": "Una carta lista para su estado y agencia:",
+    },
+    "error.not_found": {"en": "Not found", "es": "No encontrado"},
+}
+
+
+def translator(lang: Lang) -> Callable[..., str]:
+    def t(key: str, **values: object) -> str:
+        text = MESSAGES[key][lang]
+        return text.format(**values) if values else text
+
+    return t
+
+
+def pick_language(query_lang: str | None, accept_language: str | None) -> Lang:
+    """`?lang=` wins; else the highest-weighted language of Accept-Language we have; else English."""
+    if query_lang in LANGS:
+        return "es" if query_lang == "es" else "en"
+    best: tuple[float, Lang] | None = None
+    for part in (accept_language or "").split(","):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower().split("-")[0]
+        weight = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag in LANGS and weight > 0 and (best is None or weight > best[0]):
+            best = (weight, "es" if tag == "es" else "en")
+    return best[1] if best else "en"

@@ -1,0 +1,469 @@
+"""What the public pages show, as typed models: the same object feeds the HTML page and the JSON API, so
+everything a page shows is in the API by construction. No personal data: agencies, agreements, laws, rules.
+
+Built from the registry's and the program's public functions only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from wso import registry
+from wso.program import (
+    STATES,
+    StateLaw,
+    UnknownValue,
+    counties,
+    eligibility,
+    model_spec,
+    parse_state,
+    rules,
+)
+
+MODELS = ("TFM", "JEM", "WSO")
+
+
+class LawOut(BaseModel):
+    id: str
+    state: str
+    stance: str
+    instrument: str
+    citation: str
+    effective: date
+    existing_agreements_end: date | None
+    applies_to: str
+    binds: str
+    confidence: str
+    source: str
+    note: str
+
+
+class VerdictSpan(BaseModel):
+    """What state law said about this agreement's model from `start` to `end` (inclusive)."""
+
+    start: date
+    end: date
+    verdict: str
+    laws: list[str]
+
+
+class AgreementOut(BaseModel):
+    id: str
+    agency_id: str
+    agency_name: str
+    state: str
+    model: str
+    signed: date | None
+    moa_url: str | None
+    first_listed: date
+    last_listed: date
+    pending_since: date | None
+    status: str
+    removed_on: date | None
+    renewal_of: str | None
+    state_law: list[VerdictSpan] = Field(description="State law's verdict on this model over the agreement's life.")
+
+
+class ModelOut(BaseModel):
+    model: str
+    name: str
+    where: str
+    authorizes: list[str]
+    forbids: list[str]
+    training: str
+    sources: list[str]
+
+
+class AgencySummary(BaseModel):
+    id: str
+    name: str
+    state: str
+    kind: str
+    county: str | None
+    active_models: list[str]
+    agreements: int
+
+
+class AgencyOut(BaseModel):
+    id: str
+    name: str
+    state: str
+    state_name: str
+    kind: str
+    county: str | None
+    agreements: list[AgreementOut]
+    models: list[ModelOut]
+
+
+class EligibilityOut(BaseModel):
+    model: str
+    verdict: str
+    laws: list[str]
+    confidence: str | None
+    next_change: date | None
+
+
+class MandateCoverage(BaseModel):
+    law: str
+    binds: str
+    counties_total: int
+    counties_covered: int
+    uncovered: list[str]
+
+
+class StateOut(BaseModel):
+    code: str
+    name: str
+    on: date
+    laws: list[LawOut]
+    eligibility: list[EligibilityOut]
+    agreements_active: int
+    by_model: dict[str, int]
+    agencies: list[AgencySummary]
+    mandate: list[MandateCoverage]
+
+
+class TrendPoint(BaseModel):
+    label: str
+    published: date
+    total: int
+    by_model: dict[str, int]
+
+
+class ChangeOut(BaseModel):
+    agreement_id: str
+    agency_id: str
+    agency_name: str
+    state: str
+    model: str
+    signed: date | None
+    fields: dict[str, list[str | None]]
+
+
+class ChangesOut(BaseModel):
+    old: str
+    new: str
+    added: list[ChangeOut]
+    removed: list[ChangeOut]
+    changed: list[ChangeOut]
+
+
+class StateSummary(BaseModel):
+    code: str
+    name: str
+    agreements: int
+    by_model: dict[str, int]
+    stance: str | None = Field(description="The strongest stance of the state's laws in force today, if any.")
+    laws: list[str]
+
+
+class OverviewOut(BaseModel):
+    as_of: date | None
+    snapshot: str | None
+    total: int
+    by_model: dict[str, int]
+    agencies: int
+    pending: int
+    trend: list[TrendPoint]
+    states: list[StateSummary]
+    changes: ChangesOut | None
+
+
+class RuleOut(BaseModel):
+    id: str
+    title: str
+    text: str
+    citation: str
+    source: str
+    applies_to: list[str]
+    severity: str
+
+
+_STANCE_ORDER = ("prohibits", "restricts", "mandates", "encourages")
+
+
+def law_out(law: StateLaw) -> LawOut:
+    return LawOut(
+        id=law.id,
+        state=law.state,
+        stance=law.stance,
+        instrument=law.instrument,
+        citation=law.citation,
+        effective=law.effective,
+        existing_agreements_end=law.existing_agreements_end,
+        applies_to=law.applies_to,
+        binds=law.binds,
+        confidence=law.confidence,
+        source=law.source,
+        note=law.note,
+    )
+
+
+def _by_model(models: list[str]) -> dict[str, int]:
+    counts = Counter(models)
+    return {m: counts.get(m, 0) for m in MODELS}
+
+
+def current_stance(laws: tuple[StateLaw, ...], state: str, on: date) -> tuple[str | None, list[str]]:
+    in_force = [law for law in laws if law.state == state and law.in_force(on)]
+    for stance in _STANCE_ORDER:
+        deciding = [law.id for law in in_force if law.stance == stance]
+        if deciding:
+            return stance, deciding
+    return None, []
+
+
+def overview(session: Session, laws: tuple[StateLaw, ...], today: date) -> OverviewOut:
+    stats = registry.stats(session)
+    entries = registry.timeline(session, kind="participating")
+    trend = [
+        TrendPoint(label=e.label, published=e.published, total=e.total, by_model=_by_model_dict(e.by_model))
+        for e in entries
+    ]
+    states: list[StateSummary] = []
+    for code in sorted(set(stats.by_state) | {law.state for law in laws}):
+        counts = _by_model_dict(stats.by_state.get(code, {}))
+        stance, ids = current_stance(laws, code, today)
+        states.append(
+            StateSummary(
+                code=code,
+                name=STATES.get(code, code),
+                agreements=sum(counts.values()),
+                by_model=counts,
+                stance=stance,
+                laws=ids,
+            )
+        )
+    changes = _changes(session, entries)
+    return OverviewOut(
+        as_of=stats.published,
+        snapshot=stats.snapshot,
+        total=stats.total,
+        by_model=_by_model_dict(stats.by_model),
+        agencies=stats.agencies,
+        pending=stats.pending,
+        trend=trend,
+        states=states,
+        changes=changes,
+    )
+
+
+def _by_model_dict(counts: dict[str, int]) -> dict[str, int]:
+    return {m: int(counts.get(m, 0)) for m in MODELS}
+
+
+def _changes(session: Session, entries: list[registry.TimelineEntry]) -> ChangesOut | None:
+    """Agreements added and removed between the last two publication days (two files published under one
+    name and day, as ICE did on 2025-07-03, count as that day's listing)."""
+    days = sorted({e.published for e in entries})
+    if len(days) < 2:
+        return None
+    old_day, new_day = days[-2], days[-1]
+    old = {a.id: a for a in registry.active_agreements(session, old_day)}
+    new = {a.id: a for a in registry.active_agreements(session, new_day)}
+    label = {e.published: e.label for e in entries}
+    return ChangesOut(
+        old=label[old_day],
+        new=label[new_day],
+        added=[_change(new[k]) for k in sorted(new.keys() - old.keys())],
+        removed=[_change(old[k]) for k in sorted(old.keys() - new.keys())],
+        changed=[],
+    )
+
+
+def _change(a: registry.AgreementView) -> ChangeOut:
+    return ChangeOut(
+        agreement_id=a.id,
+        agency_id=a.agency_id,
+        agency_name=a.agency_name,
+        state=a.state,
+        model=a.model,
+        signed=a.signed,
+        fields={},
+    )
+
+
+def verdict_spans(
+    state: str, model: str, kind: str, start: date, end: date, laws: tuple[StateLaw, ...]
+) -> list[VerdictSpan]:
+    """State law's verdict on `model` for an agency of `kind`, day by day from `start` to `end`, as spans."""
+    spans: list[VerdictSpan] = []
+    day = start
+    try:
+        while day <= end:
+            answer = eligibility(state, model, day, agency_kind=kind, laws=laws)
+            stop = end if answer.next_change is None else min(end, answer.next_change - timedelta(days=1))
+            spans.append(VerdictSpan(start=day, end=stop, verdict=answer.verdict, laws=[law.id for law in answer.laws]))
+            if answer.next_change is None:
+                break
+            day = answer.next_change
+    except UnknownValue:
+        return []
+    return spans
+
+
+def _agreement(a: registry.AgreementView, kind: str, today: date, laws: tuple[StateLaw, ...]) -> AgreementOut:
+    starts = [d for d in (a.signed, a.pending_since, a.first_listed) if d is not None]
+    end = a.removed_on or (today if a.status != "removed" else a.last_listed)
+    start = min(starts)
+    return AgreementOut(
+        id=a.id,
+        agency_id=a.agency_id,
+        agency_name=a.agency_name,
+        state=a.state,
+        model=a.model,
+        signed=a.signed,
+        moa_url=a.moa_url,
+        first_listed=a.first_listed,
+        last_listed=a.last_listed,
+        pending_since=a.pending_since,
+        status=a.status,
+        removed_on=a.removed_on,
+        renewal_of=a.renewal_of,
+        state_law=verdict_spans(a.state, a.model, kind, start, max(end, start), laws),
+    )
+
+
+def _safe_kind(kind: str) -> str:
+    return kind if kind in ("county", "municipal", "state") else "county"
+
+
+def agency(session: Session, agency_id: str, laws: tuple[StateLaw, ...], today: date) -> AgencyOut | None:
+    view = registry.get_agency(session, agency_id)
+    if view is None:
+        return None
+    kind = _safe_kind(view.kind)
+    models = sorted({a.model for a in view.agreements if a.model in MODELS})
+    return AgencyOut(
+        id=view.id,
+        name=view.name,
+        state=view.state,
+        state_name=STATES.get(view.state, view.state),
+        kind=view.kind,
+        county=view.county,
+        agreements=[_agreement(a, kind, today, laws) for a in view.agreements],
+        models=[_model_out(m) for m in models],
+    )
+
+
+def _model_out(model: str) -> ModelOut:
+    spec = model_spec(model)
+    return ModelOut(
+        model=str(spec.model),
+        name=spec.name,
+        where=spec.where,
+        authorizes=list(spec.authorizes),
+        forbids=list(spec.forbids),
+        training=spec.training,
+        sources=list(spec.sources),
+    )
+
+
+def models() -> list[ModelOut]:
+    return [_model_out(m) for m in MODELS]
+
+
+def summary(view: registry.AgencyView) -> AgencySummary:
+    return AgencySummary(
+        id=view.id,
+        name=view.name,
+        state=view.state,
+        kind=view.kind,
+        county=view.county,
+        active_models=sorted({a.model for a in view.agreements if a.status == "active"}),
+        agreements=len(view.agreements),
+    )
+
+
+def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today: date) -> StateOut | None:
+    try:
+        code = parse_state(code_or_name)
+    except UnknownValue:
+        return None
+    state_laws = [law for law in laws if law.state == code]
+    agencies = registry.agencies_in_state(session, code)
+    on = registry.latest_snapshot_date(session) or today
+    active = registry.active_agreements(session, on, state=code)
+    verdicts = []
+    for model in MODELS:
+        answer = eligibility(code, model, today, agency_kind="county", laws=laws)
+        verdicts.append(
+            EligibilityOut(
+                model=model,
+                verdict=answer.verdict,
+                laws=[law.id for law in answer.laws],
+                confidence=answer.confidence,
+                next_change=answer.next_change,
+            )
+        )
+    return StateOut(
+        code=code,
+        name=STATES.get(code, code),
+        on=today,
+        laws=[law_out(law) for law in state_laws],
+        eligibility=verdicts,
+        agreements_active=len(active),
+        by_model=_by_model([a.model for a in active]),
+        agencies=[summary(a) for a in agencies],
+        mandate=_mandates(code, state_laws, agencies, today),
+    )
+
+
+def _mandates(
+    code: str, laws: list[StateLaw], agencies: list[registry.AgencyView], today: date
+) -> list[MandateCoverage]:
+    """For a mandate binding sheriffs with jails, which of the state's counties' sheriffs have an agreement."""
+    out: list[MandateCoverage] = []
+    for law in laws:
+        if law.stance != "mandates" or not law.in_force(today) or law.binds != "sheriffs_with_jails":
+            continue
+        try:
+            names = counties(code)
+        except UnknownValue:
+            continue
+        covered = {
+            _county_key(a.county)
+            for a in agencies
+            if a.kind == "county" and a.county and any(g.status == "active" for g in a.agreements)
+        }
+        uncovered = [name for name in names if _county_key(name) not in covered]
+        out.append(
+            MandateCoverage(
+                law=law.id,
+                binds=law.binds,
+                counties_total=len(names),
+                counties_covered=len(names) - len(uncovered),
+                uncovered=uncovered,
+            )
+        )
+    return out
+
+
+def _county_key(name: str) -> str:
+    text = name.lower().replace("county", "").replace(".", "").replace("'", "")
+    return " ".join(text.split())
+
+
+def rules_out() -> list[RuleOut]:
+    return [
+        RuleOut(
+            id=r.id,
+            title=r.title,
+            text=r.text,
+            citation=r.citation,
+            source=r.source,
+            applies_to=[str(m) for m in r.applies_to],
+            severity=r.severity,
+        )
+        for r in rules()
+    ]
+
+
+def search(session: Session, query: str, state_code: str | None) -> list[AgencySummary]:
+    if not query.strip():
+        return [] if state_code is None else [summary(a) for a in registry.agencies_in_state(session, state_code)]
+    return [summary(a) for a in registry.find_agencies(session, query, state=state_code)]

@@ -1,0 +1,57 @@
+"""What the public routes share: the state laws (loaded once per app), today's date from the clock, and a short
+cache of the overview (the most-read page; rebuilt at most every 30 seconds, and at once after an ingest
+changes the latest snapshot)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from wso import registry
+from wso.program import StateLaw, state_laws
+from wso.web import public
+from wso.web.deps import ClockDep, DbSession
+
+OVERVIEW_TTL = 30.0
+_lock = threading.Lock()
+
+
+def get_laws(request: Request) -> tuple[StateLaw, ...]:
+    laws: tuple[StateLaw, ...] | None = getattr(request.app.state, "laws", None)
+    if laws is None:
+        laws = state_laws(request.app.state.settings.laws_file)
+        request.app.state.laws = laws
+    return laws
+
+
+def get_today(clock: ClockDep) -> date:
+    return clock.now().date()
+
+
+LawsDep = Annotated[tuple[StateLaw, ...], Depends(get_laws)]
+TodayDep = Annotated[date, Depends(get_today)]
+
+
+def cached_overview(request: Request, session: Session, laws: tuple[StateLaw, ...], today: date) -> public.OverviewOut:
+    key = (registry.latest_snapshot_date(session), today)
+    cache = getattr(request.app.state, "overview_cache", None)
+    now = time.monotonic()
+    if cache is not None and cache[0] == key and now - cache[1] < OVERVIEW_TTL:
+        value: public.OverviewOut = cache[2]
+        return value
+    with _lock:
+        value = public.overview(session, laws, today)
+        request.app.state.overview_cache = (key, now, value)
+    return value
+
+
+def overview_dep(request: Request, session: DbSession, laws: LawsDep, today: TodayDep) -> public.OverviewOut:
+    return cached_overview(request, session, laws, today)
+
+
+OverviewDep = Annotated[public.OverviewOut, Depends(overview_dep)]

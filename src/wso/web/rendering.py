@@ -1,0 +1,52 @@
+"""Jinja2 templates with what every page needs: the language, its messages, the user and the CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from wso.web.accounts import Principal
+from wso.web.i18n import Lang, translator
+from wso.web.sessions import CSRF_FIELD, csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+
+
+def lang_url(path: str, lang: Lang, **params: Any) -> str:
+    """`path` with the page's language kept (English is the default and needs nothing)."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if lang != "en":
+        query["lang"] = lang
+    return path + (("?" + urlencode(query)) if query else "")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    lang: Lang = "en",
+    user: Principal | None = None,
+    status_code: int = 200,
+    needs_csrf: bool = False,
+) -> HTMLResponse:
+    session = request.scope.setdefault("session", {})
+    other: Lang = "es" if lang == "en" else "en"
+    params = dict(request.query_params)
+    params["lang"] = other
+    base = {
+        "request": request,
+        "lang": lang,
+        "t": translator(lang),
+        "url": lambda path, **kw: lang_url(path, lang, **kw),
+        "switch_url": request.url.path + "?" + urlencode(params),
+        "user": user,
+        "csrf_field": CSRF_FIELD,
+        "csrf": csrf_token(session) if needs_csrf or user is not None else "",
+    }
+    return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

@@ -1,0 +1,46 @@
+"""A state's page: its laws with citation and confidence, each model's verdict today, its agencies and
+agreements, and mandate coverage where the state's counties are known."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from wso.web import public
+from wso.web.deps import NOT_FOUND, DbSession, LangDep, OptionalPrincipal
+from wso.web.public import StateOut, StateSummary
+from wso.web.publicdeps import LawsDep, OverviewDep, TodayDep
+from wso.web.rendering import render
+
+router = APIRouter(tags=["public"])
+
+
+@router.get("/api/states", response_model=list[StateSummary])
+def api_states(data: OverviewDep) -> list[StateSummary]:
+    """Every state with agreements or a law: agreements in force by model, and the law's stance today."""
+    return data.states
+
+
+@router.get("/api/states/{code}", response_model=StateOut, responses=NOT_FOUND)
+def api_state(code: str, session: DbSession, laws: LawsDep, today: TodayDep) -> StateOut:
+    """One state (USPS code or full name)."""
+    found = public.state(session, code, laws, today)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no state {code!r}: give a USPS code such as TX")
+    return found
+
+
+@router.get("/states/{code}", response_class=HTMLResponse, include_in_schema=False)
+def state_page(
+    request: Request,
+    code: str,
+    session: DbSession,
+    laws: LawsDep,
+    today: TodayDep,
+    lang: LangDep,
+    user: OptionalPrincipal,
+) -> HTMLResponse:
+    found = public.state(session, code, laws, today)
+    if found is None:
+        return render(request, "not_found.html", {"what": code}, lang=lang, user=user, status_code=404)
+    return render(request, "state.html", {"s": found}, lang=lang, user=user)

@@ -1,0 +1,23 @@
+// Live countdowns on the console: each .countdown[data-deadline] shows the time left, once a second.
+// The server's clock (data-now) anchors the count so a skewed browser clock does not change the figure.
+(function () {
+  var items = document.querySelectorAll(".countdown[data-deadline]");
+  if (!items.length) return;
+  var loaded = Date.now();
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    items.forEach(function (el) {
+      var deadline = Date.parse(el.dataset.deadline);
+      var serverNow = Date.parse(el.dataset.now || new Date().toISOString());
+      var left = Math.floor((deadline - (serverNow + (Date.now() - loaded))) / 1000);
+      var sign = left < 0 ? "-" : "";
+      var s = Math.abs(left);
+      el.textContent = sign + Math.floor(s / 3600) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+      el.dataset.secondsLeft = String(left);
+      el.classList.toggle("overdue", left < 0);
+      el.classList.toggle("soon", left >= 0 && left < 4 * 3600);
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from wso.web.i18n import LANGS, MESSAGES, pick_language, translator
+
+
+def test_every_message_exists_in_every_language() -> None:
+    missing = [(key, lang) for key, texts in MESSAGES.items() for lang in LANGS if not texts.get(lang)]
+    assert missing == []
+
+
+def test_placeholders_agree_between_languages() -> None:
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    assert [k for k, v in MESSAGES.items() if fields(v["en"]) != fields(v["es"])] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "header", "expected"),
+    [
+        ("es", None, "es"),
+        ("en", "es-MX,es;q=0.9", "en"),
+        (None, "es-MX,es;q=0.9,en;q=0.8", "es"),
+        (None, "fr-FR,fr;q=0.9,en;q=0.5,es;q=0.4", "en"),
+        (None, "de", "en"),
+        (None, None, "en"),
+        ("xx", "es", "es"),
+        (None, "es;q=0,en;q=0.1", "en"),
+    ],
+)
+def test_language_choice(query: str | None, header: str | None, expected: str) -> None:
+    assert pick_language(query, header) == expected
+
+
+def test_translator_fills_values() -> None:
+    assert translator("es")("overview.as_of", day="2025-06-01") == "Según la lista de ICE del 2025-06-01"
+    with pytest.raises(KeyError):
+        translator("en")("no.such.key")

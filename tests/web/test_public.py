@@ -1,0 +1,122 @@
+"""The public pages and their API, over three real snapshots of ICE's spreadsheets."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from fastapi.testclient import TestClient
+
+from wso.program import rules, state_laws
+
+
+def test_overview_api_matches_the_registry(public_client: TestClient) -> None:
+    data = public_client.get("/api/overview").json()
+    assert data["as_of"] is not None and data["total"] == sum(data["by_model"].values()) > 0
+    assert set(data["by_model"]) == {"TFM", "JEM", "WSO"}
+    assert len(data["trend"]) == 3
+    assert [p["published"] for p in data["trend"]] == sorted(p["published"] for p in data["trend"])
+    assert data["trend"][-1]["total"] == data["total"]
+    assert sum(s["agreements"] for s in data["states"]) == data["total"]
+    changes = data["changes"]
+    assert changes["old"] == data["trend"][-2]["label"] and changes["new"] == data["trend"][-1]["label"]
+    assert len(changes["added"]) > 0
+
+
+def test_overview_states_carry_their_law_stance(public_client: TestClient) -> None:
+    states = {s["code"]: s for s in public_client.get("/api/states").json()}
+    for law in state_laws():
+        if law.effective.isoformat() <= "2025-06-02" and law.state in states:
+            assert states[law.state]["stance"] is not None, law.id
+    assert states["FL"]["agreements"] > 0
+
+
+def test_overview_page_draws_the_map_and_charts_from_the_api_figures(public_client: TestClient) -> None:
+    data = public_client.get("/api/overview").json()
+    page = public_client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    assert html.count('<path id="state-') == 51
+    fl = next(s for s in data["states"] if s["code"] == "FL")
+    assert f'id="state-FL" data-count="{fl["agreements"]}"' in html
+    assert f'<div class="n">{data["total"]}</div>' in html
+    assert "<polyline" in html and 'class="chart bars"' in html
+    assert "https://" not in re.sub(r'href="https://[^"]+"', "", html), "nothing on the page loads from the network"
+
+
+def test_spanish_by_query_or_header_with_a_switch(public_client: TestClient) -> None:
+    spanish = public_client.get("/?lang=es").text
+    assert '<html lang="es">' in spanish and "Acuerdos por estado" in spanish
+    assert 'href="/states/FL?lang=es"' in spanish
+    by_header = public_client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).text
+    assert "Acuerdos por estado" in by_header
+    english = public_client.get("/").text
+    assert 'id="lang-switch" href="/?lang=es"' in english and "Agreements per state" in english
+
+
+def test_state_page_and_api(public_client: TestClient) -> None:
+    data = public_client.get("/api/states/fl").json()
+    assert data["code"] == "FL" and data["name"] == "Florida"
+    assert {e["model"] for e in data["eligibility"]} == {"TFM", "JEM", "WSO"}
+    assert data["agreements_active"] == sum(data["by_model"].values()) > 0
+    assert len(data["agencies"]) > 0
+    page = public_client.get("/states/FL").text
+    for law in data["laws"]:
+        assert law["citation"] in page.replace("&amp;", "&").replace("&#39;", "'")
+    assert data["agencies"][0]["name"].replace("&", "&amp;").replace("'", "&#39;") in page
+    assert public_client.get("/api/states/XX").status_code == 404
+    assert public_client.get("/states/XX").status_code == 404
+
+
+def test_mandate_coverage_counts_counties_where_known(public_client: TestClient) -> None:
+    mandates = [law for law in state_laws() if law.stance == "mandates" and law.binds == "sheriffs_with_jails"]
+    if not mandates:
+        return
+    code = mandates[0].state
+    data = public_client.get(f"/api/states/{code}").json()
+    for coverage in data["mandate"]:
+        assert coverage["counties_covered"] + len(coverage["uncovered"]) == coverage["counties_total"] > 0
+
+
+def test_agency_page_shows_each_agreements_life_and_the_law_each_day(public_client: TestClient) -> None:
+    found = public_client.get("/api/search", params={"q": "sheriff", "state": "FL"}).json()
+    assert found
+    agency_id = found[0]["id"]
+    data = public_client.get(f"/api/agencies/{agency_id}").json()
+    assert data["agreements"] and data["models"]
+    for agreement in data["agreements"]:
+        spans = agreement["state_law"]
+        assert spans and spans[0]["start"] <= agreement["first_listed"]
+        assert all(a["end"] < b["start"] for a, b in itertools.pairwise(spans))
+    page = public_client.get(f"/agencies/{agency_id}").text
+    assert data["name"].replace("&", "&amp;").replace("'", "&#39;") in page
+    for agreement in data["agreements"]:
+        assert f'id="agreement-{agreement["id"]}"' in page
+        if agreement["moa_url"]:
+            assert agreement["moa_url"].replace("&", "&amp;") in page
+    assert public_client.get("/api/agencies/no-such-agency").status_code == 404
+    assert public_client.get("/agencies/no-such-agency").status_code == 404
+
+
+def test_rules_page_lists_every_rule_with_its_citation(public_client: TestClient) -> None:
+    data = public_client.get("/api/rules").json()
+    assert [r["id"] for r in data["rules"]] == [r.id for r in rules()]
+    assert {m["model"] for m in data["models"]} == {"TFM", "JEM", "WSO"}
+    page = public_client.get("/rules").text
+    for required in ("WSO-48H", "WSO-JAIL-ONLY", "WSO-WARRANT-FORMS", "STATE-LAW"):
+        assert f'id="rule-{required}"' in page
+
+
+def test_search(public_client: TestClient) -> None:
+    hits = public_client.get("/api/search", params={"q": "county"}).json()
+    assert hits and all("county" in h["name"].lower() or h["county"] for h in hits)
+    assert public_client.get("/api/search", params={"q": "x", "state": "Narnia"}).status_code == 400
+    page = public_client.get("/search", params={"q": "county", "lang": "es"}).text
+    assert "Buscar agencias" in page and hits[0]["id"] in page
+    assert "Ninguna agencia coincide" in public_client.get("/search?q=zzzzqqqq&lang=es").text
+
+
+def test_an_empty_database_still_serves_the_overview(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "No snapshot" in page.text
+    assert client.get("/api/overview").json()["total"] == 0
