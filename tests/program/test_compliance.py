@@ -315,13 +315,16 @@ def test_cli_bad_input_exits_2(
         assert word in err
 
 
-def test_cli_empty_registry_needs_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, _, err = run(None, monkeypatch, "conflicts")
-    assert code == 2
-    assert "no snapshot" in err and "--on" in err
-    code, out, _ = run(None, monkeypatch, "conflicts", "--on", "2026-07-01", "--json")
+def test_cli_empty_registry_loads_the_bundled_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's empty database gets the packaged snapshot first, as `wso registry stats` does."""
+    code, out, _ = run(None, monkeypatch, "conflicts", "--json")
     assert code == 0
-    assert json.loads(out)["snapshot"] is None
+    report = json.loads(out)
+    assert report["on"] == "2025-07-03" and report["snapshot"] == "2025-07-03"
+    assert report["agreements_checked"] == 777
+    code, out, _ = run(None, monkeypatch, "coverage", "--state", "FL", "--json")
+    assert code == 0
+    assert json.loads(out)["counties_total"] == 67
 
 
 def test_a_day_between_snapshots_uses_the_snapshot_published_on_or_before_it(real: Database) -> None:

@@ -11,6 +11,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
+from wso.clock import SystemClock
 from wso.program import (
     AGENCY_KINDS,
     DETAINER_READINGS,
@@ -36,6 +37,7 @@ from wso.program import (
     state_laws,
 )
 from wso.registry import latest_snapshot_date
+from wso.registry.bundled import load_bundled_if_empty
 from wso.registry.compliance import ConflictReport, Coverage, conflicts, coverage
 from wso.settings import get_settings
 
@@ -230,7 +232,11 @@ def detainer(
 
 
 def _registry_day(session: Session, on: str | None) -> date:
-    """--on, else the latest snapshot date in the registry (no system clock)."""
+    """--on, else the latest snapshot date in the registry.
+
+    An empty database first gets the bundled snapshot, as `wso registry stats` does, so a new user sees real answers.
+    """
+    load_bundled_if_empty(session, clock=SystemClock())
     if on is not None:
         return parse_date(on, option="--on")
     latest = latest_snapshot_date(session)
