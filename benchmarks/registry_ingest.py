@@ -35,7 +35,10 @@ from wso.registry.sheets import read_table
 from wso.store import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHEETS = ROOT.parent / "shared" / "data" / "ice-287g-sheets"
+# the shared data sit in a `shared` folder next to the checkout (/work/main -> /work/shared) or further up for a
+# git worktree (/work/wt/registry -> /work/shared)
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared")
+DEFAULT_SHEETS = SHARED / "data" / "ice-287g-sheets"
 DEFAULT_POSTGRES = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
 
