@@ -174,7 +174,7 @@ def test_xlsx_hyperlinks_are_read_from_the_zip() -> None:
     assert links[(3, 7)].endswith("other_addendum.pdf")
     parsed = parse_file(Path("20250523T151708Z/participatingAgencies05232025am.xlsx"), data, "0" * 64,
                         captured_at=None, ingested_at=INGESTED_AT)  # fmt: skip
-    first, second = parsed.rows
+    first, second = (parsed.readings[reading].record() for _sha, _number, reading in parsed.rows)
     assert first["moa_url_raw"] == SAFELINK and first["moa_url"].endswith("_WSO_MOA_05.22.25.pdf")
     assert second["addendum_url"].endswith("other_addendum.pdf")
     assert parsed.snapshot["published"] == date(2025, 5, 23) and parsed.snapshot["half"] == "am"

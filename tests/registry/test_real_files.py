@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import SHEETS
 from wso import registry
-from wso.registry.models import Agency, Agreement, Issue, Listing, Row, Snapshot
+from wso.registry.models import Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
 from wso.store import Database
 
 
@@ -51,7 +51,7 @@ def test_same_file_name_with_two_contents_is_two_snapshots(loaded: Database) -> 
 
 
 def test_reingesting_the_same_bytes_changes_nothing(loaded: Database, clock: object) -> None:
-    tables = (Snapshot, Row, Issue, Agency, Agreement, Listing)
+    tables = (Snapshot, Row, Reading, Issue, Agency, Agreement, PendingListing)
     with loaded.session() as s:
         before = [s.scalar(select(func.count()).select_from(t)) for t in tables]
         report = registry.ingest(s, [SHEETS], clock=clock)  # type: ignore[arg-type]
@@ -62,7 +62,7 @@ def test_reingesting_the_same_bytes_changes_nothing(loaded: Database, clock: obj
 
 def test_every_row_keeps_its_raw_cells(loaded: Database) -> None:
     with loaded.session() as s:
-        raw = s.scalars(select(Row.raw).where(Row.name == "Berrian County Sheriff's Offic")).first()
+        raw = s.scalars(select(Reading.raw).where(Reading.name == "Berrian County Sheriff's Offic")).first()
     assert raw is not None
     cells = json.loads(raw)
     assert cells["LAW ENFORCEMENT AGENCY"] == "Berrian County Sheriff's Offic"
@@ -74,7 +74,9 @@ def test_state_typos_are_read_by_rule_and_reported(loaded: Database) -> None:
         found = registry.issues(s, code="state_corrected")
         rows = {
             (i.value, i.row_number): s.scalar(
-                select(Row.state).where(Row.snapshot_id == i.sha256, Row.row_number == i.row_number)
+                select(Reading.state)
+                .join(Row, Row.reading_id == Reading.id)
+                .where(Row.snapshot_id == i.sha256, Row.row_number == i.row_number)
             )
             for i in found
         }
@@ -118,9 +120,11 @@ def test_sheriffs_department_and_office_with_curly_apostrophe_are_one_agency(loa
 def test_moa_hyperlinks_are_kept_and_safelinks_unwrapped(loaded: Database) -> None:
     with loaded.session() as s:
         wrapped = s.execute(
-            select(Row.moa_url_raw, Row.moa_url).where(Row.moa_url_raw.like("%safelinks.protection.outlook.com%"))
+            select(Reading.moa_url_raw, Reading.moa_url).where(
+                Reading.moa_url_raw.like("%safelinks.protection.outlook.com%")
+            )
         ).first()
-        linked = s.scalar(select(func.count()).select_from(Row).where(Row.moa_url.is_not(None)))
+        linked = s.scalar(select(func.count()).select_from(Row).join(Reading).where(Reading.moa_url.is_not(None)))
     assert wrapped is not None
     assert wrapped.moa_url.startswith("https://www.ice.gov/doclib/287gMOA/")
     assert "safelinks" not in wrapped.moa_url
@@ -129,8 +133,10 @@ def test_moa_hyperlinks_are_kept_and_safelinks_unwrapped(loaded: Database) -> No
 
 def test_moa_cell_with_nbsp_and_addendum_hyperlinks(loaded: Database) -> None:
     with loaded.session() as s:
-        nbsp = s.execute(select(Row.raw, Row.moa_text, Row.moa_url).where(Row.moa_text == "link | addendum")).first()
-        addenda = s.scalar(select(func.count()).select_from(Row).where(Row.addendum_url.is_not(None)))
+        nbsp = s.execute(
+            select(Reading.raw, Reading.moa_text, Reading.moa_url).where(Reading.moa_text == "link | addendum")
+        ).first()
+        addenda = s.scalar(select(func.count()).select_from(Row).join(Reading).where(Reading.addendum_url.is_not(None)))
         missing = registry.issues(s, code="moa_link_missing")
     assert nbsp is not None and nbsp.moa_url is None  # ICE wrote 'link' but linked nothing
     assert json.loads(nbsp.raw)["MOA"] == "link\xa0|\xa0addendum"
@@ -140,7 +146,7 @@ def test_moa_cell_with_nbsp_and_addendum_hyperlinks(loaded: Database) -> None:
 
 def test_trailing_spaces_are_cleaned_but_kept_raw(loaded: Database) -> None:
     with loaded.session() as s:
-        row = s.execute(select(Row.raw, Row.county).where(Row.county == "Aransas County")).first()
+        row = s.execute(select(Reading.raw, Reading.county).where(Reading.county == "Aransas County")).first()
     assert row is not None
     assert json.loads(row.raw)["COUNTY"] == "Aransas County "
 

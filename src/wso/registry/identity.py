@@ -41,9 +41,12 @@ def agency_id(state: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class Sighting:
-    """One row naming an agency: where it sits in publication order, and what it says."""
+    """Rows naming an agency with the same content (one reading): the first and last places in publication
+    order where it was listed, how many rows, and what it says."""
 
-    position: Position
+    first: Position
+    last: Position
+    count: int
     state: str
     name: str
     key: str
@@ -112,19 +115,19 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
         key = spelled.setdefault((s.state, s.key), identity_key(s.key))
         g = groups.get((s.state, key))
         if g is None:
-            g = groups[(s.state, key)] = _Group(s.state, key, s.position, s.position, s.name)
-        if s.position < g.first:
-            g.first = s.position
-        if s.position >= g.last:
-            g.last, g.last_name = s.position, s.name
+            g = groups[(s.state, key)] = _Group(s.state, key, s.first, s.last, s.name)
+        if s.first < g.first:
+            g.first = s.first
+        if s.last >= g.last:
+            g.last, g.last_name = s.last, s.name
         if s.kind:
-            g.kinds[s.kind] += 1
+            g.kinds[s.kind] += s.count
         if s.county:
-            g.counties[name_key(s.county)] += 1
-            if g.county_seen is None or s.position >= g.county_seen[0]:
-                g.county_seen = (s.position, s.county)
-        if s.name not in g.spellings or s.position > g.spellings[s.name]:
-            g.spellings[s.name] = s.position
+            g.counties[name_key(s.county)] += s.count
+            if g.county_seen is None or s.last >= g.county_seen[0]:
+                g.county_seen = (s.last, s.county)
+        if s.name not in g.spellings or s.last > g.spellings[s.name]:
+            g.spellings[s.name] = s.last
 
     parent: dict[tuple[str, str], tuple[str, str]] = {k: k for k in groups}
 

@@ -3,6 +3,7 @@ record every cell that cannot be read cleanly as an issue. Nothing is dropped: b
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -144,11 +145,30 @@ class ReadRow:
     addendum_url_raw: str | None = None
     addendum_url: str | None = None
     raw_text: str = ""  # `raw` as JSON, made once
+    reading_id: str = ""  # made once, from the stored content (see `reading_id`)
+
+    def values(self) -> tuple[Any, ...]:
+        """What a reading stores, in the order of READING_FIELDS."""
+        return (
+            self.raw_text,
+            self.state,
+            self.name,
+            self.name_key,
+            self.kind,
+            self.county,
+            self.model,
+            self.signed,
+            self.moa_text,
+            self.moa_url_raw,
+            self.moa_url,
+            self.addendum_url_raw,
+            self.addendum_url,
+        )
 
     def record(self) -> dict[str, Any]:
-        """The row's stored columns except its snapshot."""
+        """The row's reading as stored (without its derived agency and agreement)."""
         return {
-            "row_number": self.row_number,
+            "id": self.reading_id,
             "raw": self.raw_text,
             "state": self.state,
             "name": self.name,
@@ -163,6 +183,31 @@ class ReadRow:
             "addendum_url_raw": self.addendum_url_raw,
             "addendum_url": self.addendum_url,
         }
+
+
+READING_FIELDS = (
+    "raw",
+    "state",
+    "name",
+    "name_key",
+    "kind",
+    "county",
+    "model",
+    "signed",
+    "moa_text",
+    "moa_url_raw",
+    "moa_url",
+    "addendum_url_raw",
+    "addendum_url",
+)
+
+
+def reading_id(values: Iterable[object]) -> str:
+    """A reading's id: the hash of what it stores (READING_FIELDS, in order), so the same content read from any
+    file, in any run, is one reading."""
+    plain = [v.isoformat() if isinstance(v, date) else v for v in values]
+    text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -211,7 +256,7 @@ def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
     )
 
 
-RowCache = dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]
+RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]]
 
 
 def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSheet:
@@ -238,21 +283,24 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
     layout = (kind, tuple(labels), tuple(sorted(columns.items())))
     if cache is None:
         cache = {}
+    known_rows = cache.setdefault(layout, {})
     for number, cells in table.rows[header_index + 1 :]:
-        row_links = links_by_row.get(number, {})
-        key = (layout, tuple(cells), tuple(sorted(row_links.items())))
-        hit = cache.get(key)
+        row_links = links_by_row.get(number)
+        key = (tuple(cells), tuple(sorted(row_links.items())) if row_links else ())
+        hit = known_rows.get(key)
         if hit is None:
             if _is_blank(cells):
                 sheet.blank_rows += 1
                 continue
             found: list[IssueRecord] = []
-            template = _read_row(0, cells, labels, columns, row_links, kind, found)
+            template = _read_row(0, cells, labels, columns, row_links or {}, kind, found)
             template.raw_text = json.dumps(template.raw, ensure_ascii=False, separators=(",", ":"))
-            hit = cache[key] = (template, found)
+            template.reading_id = reading_id(template.values())
+            hit = known_rows[key] = (template, found)
         template, row_issues = hit
         sheet.rows.append((number, template))
-        sheet.issues.extend(replace(i, row_number=number) for i in row_issues)
+        if row_issues:
+            sheet.issues.extend(replace(i, row_number=number) for i in row_issues)
     return sheet
 
 
