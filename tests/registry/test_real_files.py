@@ -172,3 +172,35 @@ def test_public_queries(loaded: Database) -> None:
         assert registry.get_agency(s, "ag-nope") is None
         florida = registry.agencies_in_state(s, "FL")
         assert agency in florida and all(a.state == "FL" for a in florida)
+
+
+def test_corrected_signing_dates_are_corrections_not_removals(loaded: Database) -> None:
+    """ICE fixed 17 SIGNED dates in the shared files (by 1 to 29 days): each later agreement corrects the earlier,
+    which is 'corrected', not 'removed', and diff reports the change; St. Cloud PD, listed twice side by side on
+    2025-07-03 (2025-04-14 and 2025-04-15), is no correction."""
+    with loaded.session() as s:
+        agreements = {a.id: a for a in s.scalars(select(Agreement))}
+        (limestone,) = registry.find_agencies(s, "Limestone County Sheriff", state="AL")
+        (st_cloud,) = [a for a in registry.find_agencies(s, "St. Cloud", state="FL") if a.name.startswith("St. Cloud")]
+        result = registry.diff(s, "2025-06-26am", "2025-06-27am")
+    pairs = [(agreements[a.corrects], a) for a in agreements.values() if a.corrects]
+    assert len(pairs) == 17
+    for old, new in pairs:
+        assert (old.agency_id, old.model) == (new.agency_id, new.model)
+        assert old.signed and new.signed and 0 < abs((new.signed - old.signed).days) <= 31
+        assert (old.status, old.removed_on) == ("corrected", new.first_listed)
+        assert old.renewal_of is None and new.renewal_of is None
+    assert sum(1 for a in agreements.values() if a.status == "corrected") == 17
+    typo, fixed = sorted((a for a in limestone.agreements if a.model == "TFM"), key=lambda a: a.first_listed)
+    assert (typo.signed, typo.status) == (date(2025, 6, 12), "corrected")
+    assert (fixed.signed, fixed.status, fixed.corrects) == (date(2025, 6, 11), "active", typo.id)
+    (change,) = [c for c in result.changed if c.agreement_id == fixed.id]
+    assert change.corrects == typo.id and change.fields["signed"] == ("2025-06-12", "2025-06-11")
+    assert fixed.id not in {c.agreement_id for c in result.added}
+    assert typo.id not in {c.agreement_id for c in result.removed}
+    corrected_in_diff = {c.corrects for c in result.changed if c.corrects}
+    replaced_that_day = {old.id for old, new in pairs if new.first_listed == date(2025, 6, 27)}
+    assert corrected_in_diff == replaced_that_day and len(replaced_that_day) == 11
+    st_cloud_tfm = [a for a in st_cloud.agreements if a.model == "TFM"]
+    assert {a.signed for a in st_cloud_tfm} == {date(2025, 4, 14), date(2025, 4, 15)}
+    assert all(a.corrects is None and a.status == "active" for a in st_cloud_tfm)
