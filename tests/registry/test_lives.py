@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from tests.registry.conftest import INGESTED_AT
 from wso import registry
 from wso.clock import FixedClock
-from wso.registry.models import Agency, Agreement
+from wso.registry.models import Agency, Agreement, Reading
 from wso.store import Database, open_database
 
 PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
@@ -207,3 +208,17 @@ def test_corrected_signing_date_rule_on_hand_made_snapshots(db: Database, tmp_pa
     assert {c.agency_name for c in forward.removed} == {"Golf County Sheriff's Office", "Hotel County Sheriff's Office"}
     (back,) = [c for c in backward.changed if c.agency_name.startswith("Echo")]
     assert back.agreement_id == typo.id and back.fields["signed"] == ("2025-04-01", "2025-04-10")
+
+
+def test_awkward_cell_text_is_stored_exactly(db: Database, tmp_path: Path) -> None:
+    """Tabs, line breaks, backslashes and a literal \\N in cells survive the bulk write (COPY on PostgreSQL)."""
+    county = "Tab\there \\N back\\slash\r\nnext line"
+    path = tmp_path / "20250502T150000Z" / "participatingAgencies05012025am.csv"
+    path.parent.mkdir(parents=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([PARTICIPATING, ["TEXAS", "Alpha \\ County", "County", county, "WSO", "", ""]])
+    with db.session() as s:
+        registry.ingest(s, [path], clock=FixedClock(INGESTED_AT))
+        (reading,) = s.scalars(select(Reading)).all()
+    assert reading.name == "Alpha \\ County"
+    assert json.loads(reading.raw)["COUNTY"] == county

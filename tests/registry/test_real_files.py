@@ -60,6 +60,20 @@ def test_reingesting_the_same_bytes_changes_nothing(loaded: Database, clock: obj
     assert before == after
 
 
+def test_every_row_has_its_snapshot_and_reading(loaded: Database) -> None:
+    with loaded.session() as s:
+        orphans = s.scalar(
+            select(func.count())
+            .select_from(Row)
+            .outerjoin(Reading, Reading.id == Row.reading_id)
+            .outerjoin(Snapshot, Snapshot.id == Row.snapshot_id)
+            .where((Reading.id.is_(None)) | (Snapshot.id.is_(None)))
+        )
+        readings = s.scalar(select(func.count()).select_from(Reading))
+    assert orphans == 0
+    assert readings == 1923  # 13,768 rows, each distinct content stored once
+
+
 def test_every_row_keeps_its_raw_cells(loaded: Database) -> None:
     with loaded.session() as s:
         raw = s.scalars(select(Reading.raw).where(Reading.name == "Berrian County Sheriff's Offic")).first()
@@ -124,7 +138,12 @@ def test_moa_hyperlinks_are_kept_and_safelinks_unwrapped(loaded: Database) -> No
                 Reading.moa_url_raw.like("%safelinks.protection.outlook.com%")
             )
         ).first()
-        linked = s.scalar(select(func.count()).select_from(Row).join(Reading).where(Reading.moa_url.is_not(None)))
+        linked = s.scalar(
+            select(func.count())
+            .select_from(Row)
+            .join(Reading, Reading.id == Row.reading_id)
+            .where(Reading.moa_url.is_not(None))
+        )
     assert wrapped is not None
     assert wrapped.moa_url.startswith("https://www.ice.gov/doclib/287gMOA/")
     assert "safelinks" not in wrapped.moa_url
@@ -136,7 +155,12 @@ def test_moa_cell_with_nbsp_and_addendum_hyperlinks(loaded: Database) -> None:
         nbsp = s.execute(
             select(Reading.raw, Reading.moa_text, Reading.moa_url).where(Reading.moa_text == "link | addendum")
         ).first()
-        addenda = s.scalar(select(func.count()).select_from(Row).join(Reading).where(Reading.addendum_url.is_not(None)))
+        addenda = s.scalar(
+            select(func.count())
+            .select_from(Row)
+            .join(Reading, Reading.id == Row.reading_id)
+            .where(Reading.addendum_url.is_not(None))
+        )
         missing = registry.issues(s, code="moa_link_missing")
     assert nbsp is not None and nbsp.moa_url is None  # ICE wrote 'link' but linked nothing
     assert json.loads(nbsp.raw)["MOA"] == "link\xa0|\xa0addendum"

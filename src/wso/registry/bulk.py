@@ -33,9 +33,9 @@ def bulk_insert(
     names = ", ".join(f'"{c}"' for c in columns)
     if dialect == "postgresql" and connection.dialect.driver == "psycopg":
         raw = connection.connection.driver_connection
+        text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in data)
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[union-attr]
-            for row in data:
-                copy.write_row(row)
+            copy.write(text)
         return
     if dialect == "sqlite":
         dated = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)]
@@ -45,6 +45,24 @@ def bulk_insert(
         connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)
         return
     connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in data])
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format (None is \\N; backslash, tab, newline, return escaped)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _sqlite_value(value: Any) -> Any:

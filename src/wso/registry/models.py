@@ -41,11 +41,16 @@ class Snapshot(Base):
 
 
 class Row(Base):
+    """One data row of one snapshot. No foreign keys, by choice: only `ingest` writes rows, in the transaction
+    that writes their snapshot and readings, and nothing deletes them; checking two keys for each of the 13,768
+    rows of the shared files cost PostgreSQL more than writing them (tests check that every row's snapshot and
+    reading exist)."""
+
     __tablename__ = "registry_rows"
 
-    snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), primary_key=True)
+    snapshot_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # registry_snapshots.id
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # as the spreadsheet numbers it
-    reading_id: Mapped[str] = mapped_column(ForeignKey("registry_readings.id"))
+    reading_id: Mapped[str] = mapped_column(String(32))  # registry_readings.id
 
 
 class Reading(Base):

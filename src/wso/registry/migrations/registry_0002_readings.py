@@ -129,12 +129,7 @@ def upgrade() -> None:
         sa.Column("snapshot_id", sa.String(64), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.Column("reading_id", sa.String(32), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["snapshot_id"], ["registry_snapshots.id"], name="fk_registry_rows_snapshot_id_registry_snapshots"
-        ),
-        sa.ForeignKeyConstraint(
-            ["reading_id"], ["registry_readings.id"], name="fk_registry_rows_reading_id_registry_readings"
-        ),
+        # no foreign keys: see wso.registry.models.Row
         sa.PrimaryKeyConstraint("snapshot_id", "row_number", name="pk_registry_rows"),
     )
     new_pending = op.create_table(
