@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from wso.registry.bulk import bulk_insert
 from wso.registry.identity import Sighting, resolve_agencies
-from wso.registry.lives import PendingRow, Position, SignedReading, SnapshotKey, build_lives
+from wso.registry.lives import PendingRow, SignedReading, SnapshotKey, build_lives, position
 from wso.registry.models import AGENCIES, AGREEMENTS, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS, Snapshot
 from wso.registry.rows import READING_FIELDS, ReadRow
 
@@ -78,30 +78,29 @@ def rebuild(
         info[rid] = (r.state, r.name, r.name_key, r.kind, r.county, r.model, r.signed, r.moa_url)
 
     # where each reading was listed: first and last place in publication order, and how many rows
-    seen: dict[str, list[Any]] = {}  # reading id -> [first, last, count], every snapshot
-    listed: dict[str, list[Any]] = {}  # reading id -> [first, last], participating snapshots only
+    seen: dict[str, list[int]] = {}  # reading id -> [first, last, count], every snapshot
+    listed: dict[str, list[int]] = {}  # reading id -> [first, last], participating snapshots only
     pending: list[tuple[SnapshotKey, int, str]] = []
     for sid, number, rid in rows:
         key = keys[sid]
-        pos: Position = (key.order, number)
+        pos = position(key.order, number)
         a = seen.get(rid)
         if a is None:
             seen[rid] = [pos, pos, 1]
         else:
             if pos < a[0]:
                 a[0] = pos
-            if pos > a[1]:
+            elif pos > a[1]:
                 a[1] = pos
             a[2] += 1
         if key.kind == "participating":
             b = listed.get(rid)
             if b is None:
                 listed[rid] = [pos, pos]
-            else:
-                if pos < b[0]:
-                    b[0] = pos
-                if pos > b[1]:
-                    b[1] = pos
+            elif pos < b[0]:
+                b[0] = pos
+            elif pos > b[1]:
+                b[1] = pos
         else:
             pending.append((key, number, rid))
 

@@ -21,13 +21,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from wso.registry.lives import Position  # a place in publication order
 from wso.registry.rows import kind_from_name
 from wso.registry.text import name_key, within_one_edit
 
 MIN_TYPO_WORD = 5
 _SHERIFF_RE = re.compile(r"\bsheriffs? (?:office|department|dept)\b")
-
-Position = tuple[int, int]  # a place in publication order: (snapshot order, row number)
 
 
 def identity_key(key: str) -> str:

@@ -27,7 +27,17 @@ from datetime import date, timedelta
 PENDING_SLACK = timedelta(days=30)
 CORRECTION_WINDOW = timedelta(days=31)
 
-Position = tuple[int, int]  # (snapshot order, row number)
+Position = int  # a place in publication order: snapshot order << ROW_BITS | row number
+ROW_BITS = 32
+
+
+def position(order: int, row_number: int) -> Position:
+    return order << ROW_BITS | row_number
+
+
+def order_of(place: Position) -> int:
+    """The snapshot order of a position."""
+    return place >> ROW_BITS
 
 
 @dataclass(frozen=True)
@@ -117,21 +127,21 @@ def build_lives(
         last = max(i.last for i in items)
         with_moa = [i for i in items if i.moa_url]
         moa = max(with_moa, key=lambda i: i.last).moa_url if with_moa else None
-        status, removed_on = _removal(last[0], participating, published)
+        status, removed_on = _removal(order_of(last), participating, published)
         lives[aid] = AgreementLife(
             id=aid,
             agency_id=items[0].agency_id,
             model=items[0].model,
             signed=items[0].signed,
             moa_url=moa,
-            first_listed=published[first[0]],
-            last_listed=published[last[0]],
+            first_listed=published[order_of(first)],
+            last_listed=published[order_of(last)],
             pending_since=None,
             status=status,
             removed_on=removed_on,
             renewal_of=None,
         )
-        first_order[aid], last_order[aid] = first[0], last[0]
+        first_order[aid], last_order[aid] = order_of(first), order_of(last)
         for i in items:
             reading_agreement[i.reading_id] = aid
 

@@ -204,9 +204,8 @@ READING_FIELDS = (
 
 def reading_id(values: Iterable[object]) -> str:
     """A reading's id: the hash of what it stores (READING_FIELDS, in order), so the same content read from any
-    file, in any run, is one reading."""
-    plain = [v.isoformat() if isinstance(v, date) else v for v in values]
-    text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+    file, in any run, is one reading. Values are joined by a unit separator, None written as a lone NUL."""
+    text = "\x1f".join("\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -277,30 +276,32 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
     if kind == "participating" and "signed" not in columns:
         sheet.issues.append(IssueRecord(None, "column_missing", "signed", None, "no SIGNED column"))
     labels = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    links_by_row: dict[int, dict[int, str]] = {}
+    grouped: dict[int, list[tuple[int, str]]] = {}
     for (r, c), url in table.links.items():
-        links_by_row.setdefault(r, {})[c] = url
+        grouped.setdefault(r, []).append((c, url))
+    links_by_row = {r: tuple(sorted(items)) for r, items in grouped.items()}  # row -> ((column, url), ...)
     layout = (kind, tuple(labels), tuple(sorted(columns.items())))
     if cache is None:
         cache = {}
     known_rows = cache.setdefault(layout, {})
+    no_links: tuple[tuple[int, str], ...] = ()
+    rows = sheet.rows
     for number, cells in table.rows[header_index + 1 :]:
-        row_links = links_by_row.get(number)
-        key = (tuple(cells), tuple(sorted(row_links.items())) if row_links else ())
+        row_links = links_by_row.get(number, no_links)
+        key = (tuple(cells), row_links)
         hit = known_rows.get(key)
         if hit is None:
             if _is_blank(cells):
                 sheet.blank_rows += 1
                 continue
             found: list[IssueRecord] = []
-            template = _read_row(0, cells, labels, columns, row_links or {}, kind, found)
+            template = _read_row(0, cells, labels, columns, dict(row_links), kind, found)
             template.raw_text = json.dumps(template.raw, ensure_ascii=False, separators=(",", ":"))
             template.reading_id = reading_id(template.values())
             hit = known_rows[key] = (template, found)
-        template, row_issues = hit
-        sheet.rows.append((number, template))
-        if row_issues:
-            sheet.issues.extend(replace(i, row_number=number) for i in row_issues)
+        rows.append((number, hit[0]))
+        if hit[1]:
+            sheet.issues.extend(replace(i, row_number=number) for i in hit[1])
     return sheet
 
 

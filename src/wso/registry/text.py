@@ -15,7 +15,10 @@ def clean(value: object) -> str | None:
     """A cell as text with surrounding and repeated whitespace (NBSP included) removed; None when empty."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value))  # NFKC turns NBSP into a plain space
+    text = str(value)
+    if text.isascii():  # NFKC leaves ASCII as it is, and split() knows every ASCII space
+        return " ".join(text.split()) or None
+    text = unicodedata.normalize("NFKC", text)  # NFKC turns NBSP into a plain space
     text = _SPACE_RE.sub(" ", text).strip()
     return text or None
 

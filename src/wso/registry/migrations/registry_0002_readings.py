@@ -17,7 +17,6 @@ Revises: registry_0001
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from typing import Any
 
@@ -48,8 +47,7 @@ FIELDS = (
 
 def _reading_id(values: tuple[Any, ...]) -> str:
     # the same hash as wso.registry.rows.reading_id (copied: a migration must not depend on today's code)
-    plain = [v.isoformat() if isinstance(v, date) else v for v in values]
-    text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+    text = "\x1f".join("\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
