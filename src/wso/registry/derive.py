@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from wso.registry.bulk import bulk_insert
 from wso.registry.identity import Sighting, resolve_agencies
-from wso.registry.lives import PendingRow, SignedReading, SnapshotKey, build_lives, position
+from wso.registry.lives import AgreementLife, PendingRow, SignedReading, SnapshotKey, build_lives, position
 from wso.registry.models import AGENCIES, AGREEMENTS, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS, Snapshot
 from wso.registry.rows import READING_FIELDS, ReadRow
 
@@ -127,24 +128,17 @@ def rebuild(
     connection.execute(delete(PENDING_LISTINGS))
     connection.execute(delete(AGREEMENTS))
     connection.execute(delete(AGENCIES))
-    if agencies:
-        connection.execute(
-            insert(AGENCIES),
-            [
-                {
-                    "id": a.id,
-                    "state": a.state,
-                    "name": a.name,
-                    "name_key": a.key,
-                    "kind": a.kind,
-                    "county": a.county,
-                    "spellings": json.dumps(list(a.spellings), ensure_ascii=False),
-                }
-                for a in agencies
-            ],
-        )
-    if lives:
-        connection.execute(insert(AGREEMENTS), [vars(life) for life in lives])
+    bulk_insert(
+        connection,
+        AGENCIES,
+        [
+            (a.id, a.state, a.name, a.key, a.kind, a.county, json.dumps(list(a.spellings), ensure_ascii=False))
+            for a in agencies
+        ],
+        columns=("id", "state", "name", "name_key", "kind", "county", "spellings"),
+    )
+    names = [f.name for f in fields(AgreementLife)]
+    bulk_insert(connection, AGREEMENTS, [tuple(getattr(life, n) for n in names) for life in lives], columns=names)
     bulk_insert(connection, PENDING_LISTINGS, listings, columns=("snapshot_id", "row_number", "agreement_id"))
     bulk_insert(
         connection,
