@@ -20,7 +20,7 @@ from wso.registry.bulk import bulk_insert
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.derive import rebuild
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
-from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, read_sheet
+from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, read_sheet
 from wso.registry.sheets import SheetError, read_table
 
 SUFFIXES = (".xlsx", ".csv")
@@ -191,6 +191,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped."""
     files = discover(paths)
+    clear_caches()
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
     report = IngestReport()
     snapshots: list[dict[str, Any]] = []

@@ -93,6 +93,7 @@ def kind_from_name(name: str) -> str | None:
 SAFELINK_HOST_SUFFIX = ".safelinks.protection.outlook.com"
 
 
+@lru_cache(maxsize=8192)
 def unwrap_url(url: str) -> str:
     """The real address behind an Outlook safelink (https://*.safelinks.protection.outlook.com/?url=...),
     otherwise the URL itself."""
@@ -117,6 +118,13 @@ def _promises_link(text: str | None) -> bool:
 
 def _looks_like_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://", "www."))
+
+
+def clear_caches() -> None:
+    """Empty the memos of the pure cell readers (one ingest starts cold, so neither memory nor measured figures
+    carry over from an earlier one)."""
+    for memo in (read_model, read_kind, unwrap_url, read_date, read_state, clean, name_key):
+        memo.cache_clear()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 APOSTROPHES = "'’‘`´ʼ′"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
@@ -11,6 +12,7 @@ _NON_WORD_RE = re.compile(r"[\W_]+")
 _SPACE_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536, typed=True)  # pure; ICE's files repeat their cells
 def clean(value: object) -> str | None:
     """A cell as text with surrounding and repeated whitespace (NBSP included) removed; None when empty."""
     if value is None:
@@ -23,6 +25,7 @@ def clean(value: object) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The spelling-insensitive key of a name: case, apostrophes, punctuation and whitespace do not count.
 
