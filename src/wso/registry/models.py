@@ -50,13 +50,13 @@ class Row(Base):
 
     snapshot_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # registry_snapshots.id
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # as the spreadsheet numbers it
-    reading_id: Mapped[str] = mapped_column(String(32))  # registry_readings.id
+    reading_id: Mapped[str] = mapped_column(String(16))  # registry_readings.id
 
 
 class Reading(Base):
     __tablename__ = "registry_readings"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # hash of the stored content below
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # hash of the stored content below
     raw: Mapped[str] = mapped_column(Text)  # JSON object: header -> cell as text, and hyperlinks
     state: Mapped[str | None] = mapped_column(String(2))
     name: Mapped[str | None] = mapped_column(Text)

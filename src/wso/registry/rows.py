@@ -214,7 +214,7 @@ def reading_id(values: Iterable[object]) -> str:
     """A reading's id: the hash of what it stores (READING_FIELDS, in order), so the same content read from any
     file, in any run, is one reading. Values are joined by a unit separator, None written as a lone NUL."""
     text = "\x1f".join("\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass

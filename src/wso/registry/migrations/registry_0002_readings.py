@@ -48,7 +48,7 @@ FIELDS = (
 def _reading_id(values: tuple[Any, ...]) -> str:
     # the same hash as wso.registry.rows.reading_id (copied: a migration must not depend on today's code)
     text = "\x1f".join("\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _reading_columns() -> list[sa.Column[Any]]:
@@ -116,7 +116,7 @@ def upgrade() -> None:
     op.drop_table("registry_rows")
     new_readings = op.create_table(
         "registry_readings",
-        sa.Column("id", sa.String(32), nullable=False),
+        sa.Column("id", sa.String(16), nullable=False),
         *_reading_columns(),
         sa.Column("agency_id", sa.String(24), nullable=True),
         sa.Column("agreement_id", sa.String(24), nullable=True),
@@ -126,7 +126,7 @@ def upgrade() -> None:
         "registry_rows",
         sa.Column("snapshot_id", sa.String(64), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
-        sa.Column("reading_id", sa.String(32), nullable=False),
+        sa.Column("reading_id", sa.String(16), nullable=False),
         # no foreign keys: see wso.registry.models.Row
         sa.PrimaryKeyConstraint("snapshot_id", "row_number", name="pk_registry_rows"),
     )
