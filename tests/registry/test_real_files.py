@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
@@ -228,3 +230,63 @@ def test_corrected_signing_dates_are_corrections_not_removals(loaded: Database) 
     st_cloud_tfm = [a for a in st_cloud.agreements if a.model == "TFM"]
     assert {a.signed for a in st_cloud_tfm} == {date(2025, 4, 14), date(2025, 4, 15)}
     assert all(a.corrects is None and a.status == "active" for a in st_cloud_tfm)
+
+
+def _participating_readings(s: Any) -> list[Any]:
+    return list(
+        s.execute(
+            select(Snapshot.header, Reading)
+            .select_from(Row)
+            .join(Reading, Reading.id == Row.reading_id)
+            .join(Snapshot, Snapshot.id == Row.snapshot_id)
+            .where(Snapshot.kind == "participating")
+        )
+    )
+
+
+def test_header_with_and_without_addendum_column(loaded: Database) -> None:
+    """ICE added an ADDENDUM column in July 2025: both headers are read, and only the newer carries addenda."""
+    with loaded.session() as s:
+        found = _participating_readings(s)
+    with_addendum = [r for header, r in found if "ADDENDUM" in json.loads(header)]
+    without = [r for header, r in found if "ADDENDUM" not in json.loads(header)]
+    assert len(with_addendum) == 2274 and len(without) == 9760
+    assert all(r.addendum_url is None for r in without)
+    assert sum(1 for r in with_addendum if r.addendum_url) == 94
+    assert all(r.model and r.signed for r in with_addendum + without)
+
+
+def test_moa_cells_link_link_pending_and_a_written_url(loaded: Database) -> None:
+    """'link' holds a hyperlink (kept), 'link pending' holds none (no issue: nothing was promised), and a URL
+    written as text is taken as the link."""
+    with loaded.session() as s:
+        found = [r for _h, r in _participating_readings(s)]
+        issues = {(i.sha256, i.row_number) for i in registry.issues(s, code="moa_link_missing")}
+    link = [r for r in found if r.moa_text == "link"]
+    pending = [r for r in found if r.moa_text == "link pending"]
+    written = [r for r in found if r.moa_text and r.moa_text.startswith("https://")]
+    assert len(link) == 8389 and all(r.moa_url and r.moa_url.startswith(("https://", "http://")) for r in link)
+    assert len(pending) == 3597 and all(r.moa_url is None for r in pending)
+    assert len(written) == 3 and all(r.moa_url == r.moa_text for r in written)
+    assert len(issues) == 45  # only 'link | addendum' without a hyperlink is reported
+
+
+def test_type_support_type_and_signed_cells_of_the_real_files(loaded: Database) -> None:
+    """Every TYPE and SUPPORT TYPE value ICE wrote is read, and every SIGNED cell is an Excel date but the 18
+    impossible '05/082025' texts, which are repaired."""
+    with loaded.session() as s:
+        readings = list(s.scalars(select(Reading)))
+        unknown = registry.issues(s, code="kind_unknown") + registry.issues(s, code="model_unknown")
+        repaired = registry.issues(s, code="signed_repaired")
+    types = {(json.loads(r.raw).get("TYPE"), r.kind) for r in readings}
+    models = {(json.loads(r.raw).get("SUPPORT TYPE"), r.model) for r in readings}
+    assert types == {("County", "county"), ("Municipality", "municipal"), ("State Agency", "state")}
+    assert models == {
+        ("Task Force Model", "TFM"),
+        ("Jail Enforcement Model", "JEM"),
+        ("Warrant Service Officer", "WSO"),
+    }
+    assert unknown == []
+    texts = {json.loads(r.raw)["SIGNED"] for r in readings if "SIGNED" in json.loads(r.raw)}
+    assert {t for t in texts if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)} == {"05/082025"}
+    assert len(repaired) == 18

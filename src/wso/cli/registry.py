@@ -68,16 +68,19 @@ def ingest(
         fail(str(exc))
     db = database()
     with db.session() as session:
-        if sys.stdout.isatty() and not as_json:
-            from rich.progress import Progress
+        try:
+            if sys.stdout.isatty() and not as_json:
+                from rich.progress import Progress
 
-            with Progress(transient=True) as bar:
-                task = bar.add_task("ingesting", total=len(files))
-                report = registry.ingest(
-                    session, files, clock=SystemClock(), captured_at=when, progress=lambda _p: bar.advance(task)
-                )
-        else:
-            report = registry.ingest(session, files, clock=SystemClock(), captured_at=when)
+                with Progress(transient=True) as bar:
+                    task = bar.add_task("ingesting", total=len(files))
+                    report = registry.ingest(
+                        session, files, clock=SystemClock(), captured_at=when, progress=lambda _p: bar.advance(task)
+                    )
+            else:
+                report = registry.ingest(session, files, clock=SystemClock(), captured_at=when)
+        except registry.IngestError as exc:
+            fail(str(exc))
     _print_report(report, as_json)
 
 

@@ -27,7 +27,8 @@ SUFFIXES = (".xlsx", ".csv")
 
 
 class IngestError(ValueError):
-    """A path that cannot be ingested: it does not exist, or holds no spreadsheet."""
+    """Paths that cannot be ingested: one does not exist, or a file is not a readable spreadsheet (the message
+    names every such file and why; nothing is written)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def ingest(
     captured_at: datetime | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped."""
+    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped. A file that
+    cannot be read stops the whole ingest before anything is written (IngestError naming each such file)."""
     files = discover(paths)
     clear_caches()
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
@@ -231,6 +233,9 @@ def ingest(
                 )
         if progress is not None:
             progress(path)
+    if report.failed:
+        bad = "; ".join(f.message or f.path for f in report.failed)
+        raise IngestError(f"{len(report.failed)} file(s) cannot be read, so nothing was ingested: {bad}")
     if snapshots:
         connection = session.connection()
         connection.execute(insert(SNAPSHOTS), snapshots)
