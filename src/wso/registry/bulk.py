@@ -40,7 +40,11 @@ def bulk_insert(
     if dialect == "sqlite":
         dated = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)]
         if dated:
-            data = [tuple(_sqlite_value(v) if i in dated else v for i, v in enumerate(row)) for row in data]
+            changed = [list(row) for row in data]
+            for values in changed:
+                for i in dated:
+                    values[i] = _sqlite_value(values[i])
+            data = [tuple(values) for values in changed]
         marks = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)
         return

@@ -89,19 +89,17 @@ class ResolvedAgency:
 
 def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
     """Pairs of keys that differ in exactly one word, that word one edit apart and long enough."""
-    buckets: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    buckets: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = {}
     for key in keys:
         words = tuple(key.split())
-        for i in range(len(words)):
-            buckets.setdefault((i, (*words[:i], "*", *words[i + 1 :])), []).append(key)
-    for (i, _sig), members in buckets.items():
+        for i, word in enumerate(words):
+            buckets.setdefault((i, (*words[:i], "*", *words[i + 1 :])), []).append((key, word))
+    for members in buckets.values():
         if len(members) < 2:
             continue
-        members = sorted(members)
-        for a_index, a in enumerate(members):
-            wa = a.split()[i]
-            for b in members[a_index + 1 :]:
-                wb = b.split()[i]
+        members.sort()
+        for a_index, (a, wa) in enumerate(members):
+            for b, wb in members[a_index + 1 :]:
                 if max(len(wa), len(wb)) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
                     yield a, b
 
