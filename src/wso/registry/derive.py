@@ -139,7 +139,9 @@ def rebuild(
     )
     names = [f.name for f in fields(AgreementLife)]
     bulk_insert(connection, AGREEMENTS, [tuple(getattr(life, n) for n in names) for life in lives], columns=names)
-    bulk_insert(connection, PENDING_LISTINGS, listings, columns=("snapshot_id", "row_number", "agreement_id"))
+    bulk_insert(
+        connection, PENDING_LISTINGS, listings, columns=("snapshot_id", "row_number", "agreement_id"), plain=True
+    )
     bulk_insert(
         connection,
         READINGS,

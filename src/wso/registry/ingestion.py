@@ -240,6 +240,6 @@ def ingest(
         connection = session.connection()
         connection.execute(insert(SNAPSHOTS), snapshots)
         rebuild(connection, fresh_rows=rows, fresh_readings=readings)
-        bulk_insert(connection, ROWS, rows, columns=("snapshot_id", "row_number", "reading_id"))
+        bulk_insert(connection, ROWS, rows, columns=("snapshot_id", "row_number", "reading_id"), plain=True)
         bulk_insert(connection, ISSUES, issues)
     return report
