@@ -129,6 +129,7 @@ def upgrade() -> None:
         sa.Column("reading_id", sa.String(16), nullable=False),
         # no foreign keys: see wso.registry.models.Row
         sa.PrimaryKeyConstraint("snapshot_id", "row_number", name="pk_registry_rows"),
+        sqlite_with_rowid=False,
     )
     new_pending = op.create_table(
         "registry_pending_listings",
