@@ -1,7 +1,8 @@
 """Benchmark: ingest every shared ICE snapshot into a fresh SQLite file and a fresh PostgreSQL schema.
 
 Prints, for each engine, the best of N runs: seconds, rows per second, the ratio to bare parsing, and the time
-of a repeated ingest of the same files (which must skip everything by content hash).
+of a repeated ingest of the same files (which must skip everything by content hash). The measurements are
+interleaved (bare parsing, then each engine, N times over), so a machine shared with other work loads them alike.
 
 "Bare parsing" is measured two ways, both over the same 42 files, best of N:
   - cells: python-calamine reading every cell of the first sheet into Python values (nothing else);
@@ -35,18 +36,19 @@ from wso.registry.sheets import read_table
 from wso.store import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHEETS = ROOT.parent / "shared" / "data" / "ice-287g-sheets"
+# the shared data sit in a `shared` folder next to the checkout (/work/main -> /work/shared) or further up for a
+# git worktree (/work/wt/registry -> /work/shared)
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared")
+DEFAULT_SHEETS = SHARED / "data" / "ice-287g-sheets"
 DEFAULT_POSTGRES = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
 
 
-def best_of(runs: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock seconds and this process's CPU seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def parse_cells(files: list[Path]) -> int:
@@ -57,29 +59,36 @@ def parse_cells_and_links(files: list[Path]) -> int:
     return sum(len(read_table(f.name, f.read_bytes()).rows) for f in files)
 
 
-def ingest_once(url: str, sheets: Path) -> tuple[float, float, int]:
+Result = tuple[float, float, float, int]  # full ingest wall and CPU seconds, repeated ingest wall seconds, rows
+
+
+def ingest_once(url: str, sheets: Path) -> Result:
     database = open_database(url)  # migrations run here, outside the timed part
     try:
-        start = time.perf_counter()
-        with database.session() as session:
-            report = ingest(session, [sheets], clock=CLOCK)
-        first = time.perf_counter() - start
-        start = time.perf_counter()
-        with database.session() as session:
-            again = ingest(session, [sheets], clock=CLOCK)
-        repeat = time.perf_counter() - start
-        assert again.added == 0, "a repeated ingest added snapshots"
-        return first, repeat, report.rows
+        rows = 0
+
+        def first() -> None:
+            nonlocal rows
+            with database.session() as session:
+                rows = ingest(session, [sheets], clock=CLOCK).rows
+
+        def again() -> None:
+            with database.session() as session:
+                assert ingest(session, [sheets], clock=CLOCK).added == 0, "a repeated ingest added snapshots"
+
+        wall, cpu = timed(first)
+        repeat, _cpu = timed(again)
+        return wall, cpu, repeat, rows
     finally:
         database.dispose()
 
 
-def sqlite_run(sheets: Path) -> tuple[float, float, int]:
+def sqlite_run(sheets: Path) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         return ingest_once(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", sheets)
 
 
-def postgres_run(base: str, sheets: Path) -> tuple[float, float, int]:
+def postgres_run(base: str, sheets: Path) -> Result:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base)
     with admin.begin() as conn:
@@ -103,23 +112,29 @@ def main() -> None:
     files = sorted(p for p in args.sheets.rglob("*") if p.suffix.lower() in (".xlsx", ".csv"))
     if not files:
         sys.exit(f"no spreadsheets under {args.sheets}")
-    cells = best_of(args.runs, lambda: parse_cells(files))
-    links = best_of(args.runs, lambda: parse_cells_and_links(files))
-    print(f"{len(files)} files under {args.sheets}, best of {args.runs} runs")
-    print(f"bare parsing, cells only (calamine):        {cells:7.3f} s")
-    print(f"bare parsing, cells + hyperlinks (reader):  {links:7.3f} s")
-    engines: list[tuple[str, Callable[[], tuple[float, float, int]]]] = [("sqlite", lambda: sqlite_run(args.sheets))]
+    engines: list[tuple[str, Callable[[], Result]]] = [("sqlite", lambda: sqlite_run(args.sheets))]
     if not args.no_postgres:
         engines.append(("postgresql", lambda: postgres_run(args.postgres, args.sheets)))
-    for name, run in engines:
-        results = [run() for _ in range(args.runs)]
-        first = min(r[0] for r in results)
-        repeat = min(r[1] for r in results)
-        rows = results[0][2]
+    cells_times, links_times = [], []
+    results: dict[str, list[Result]] = {name: [] for name, _run in engines}
+    for _ in range(args.runs):
+        cells_times.append(timed(lambda: parse_cells(files)))
+        links_times.append(timed(lambda: parse_cells_and_links(files)))
+        for name, run in engines:
+            results[name].append(run())
+    cells, cells_cpu = min(t[0] for t in cells_times), min(t[1] for t in cells_times)
+    links, links_cpu = min(t[0] for t in links_times), min(t[1] for t in links_times)
+    print(f"{len(files)} files under {args.sheets}, best of {args.runs} interleaved runs (wall; CPU of this process)")
+    print(f"bare parsing, cells only (calamine):        {cells:7.3f} s  cpu {cells_cpu:6.3f} s")
+    print(f"bare parsing, cells + hyperlinks (reader):  {links:7.3f} s  cpu {links_cpu:6.3f} s")
+    for name, found in results.items():
+        wall, cpu = min(r[0] for r in found), min(r[1] for r in found)
+        repeat = max(r[2] for r in found)
+        rows = found[0][3]
         print(
-            f"{name:10} full ingest {first:7.3f} s  {rows / first:8.0f} rows/s  "
-            f"x{first / cells:4.1f} cells-only  x{first / links:4.1f} cells+links  "
-            f"repeated ingest {repeat:6.3f} s  ({rows} rows)"
+            f"{name:10} full ingest {wall:7.3f} s  {rows / wall:8.0f} rows/s  x{wall / cells:4.1f} cells-only  "
+            f"x{wall / links:4.1f} cells+links  (cpu {cpu:6.3f} s, x{cpu / links_cpu:4.1f})  "
+            f"repeated ingest (worst) {repeat:6.3f} s  ({rows} rows)"
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -51,3 +52,18 @@ def test_bad_input_fails_with_a_clear_message() -> None:
     assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
     bad_state = runner.invoke(app, ["registry", "timeline", "--state", "Atlantis"])
     assert bad_state.exit_code == 2 and "Atlantis" in bad_state.output
+
+
+def test_an_unreadable_file_stops_the_ingest_and_nothing_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "20250502T150000Z"
+    folder.mkdir()
+    (folder / "participatingAgencies05012025am.csv").write_text(
+        "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED,MOA\nTEXAS,Alpha PD,Municipality,,WSO,,\n"
+    )
+    broken = folder / "pendingAgencies05012025am.xlsx"
+    broken.write_bytes(b"<html>Access denied</html>")
+    result = runner.invoke(app, ["registry", "ingest", str(folder)])
+    assert result.exit_code == 2
+    assert str(broken) in result.output and "nothing was ingested" in result.output
+    timeline = json.loads(runner.invoke(app, ["registry", "timeline", "--json"]).stdout)
+    assert timeline == []

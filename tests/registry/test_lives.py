@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from tests.registry.conftest import INGESTED_AT
 from wso import registry
 from wso.clock import FixedClock
-from wso.registry.models import Agency, Agreement
+from wso.registry.models import Agency, Agreement, Reading
 from wso.store import Database, open_database
 
 PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
@@ -149,3 +150,75 @@ def test_ids_do_not_depend_on_ingest_order(history: Database, tmp_path: Path) ->
         assert first == second and len(first) == 5
     finally:
         other.dispose()
+
+
+E = ["OHIO", "Echo County Sheriff's Office", "County", "Echo County", "Task Force Model"]
+F = ["OHIO", "Foxtrot Police Department", "Municipality", "", "Warrant Service Officer"]
+G = ["OHIO", "Golf County Sheriff's Office", "County", "Golf County", "Jail Enforcement Model"]
+H = ["OHIO", "Hotel County Sheriff's Office", "County", "Hotel County", "Task Force Model"]
+CORRECTIONS: dict[str, tuple[list[str], list[list[str]]]] = {
+    "20250502T150000Z/participatingAgencies05012025am.csv": (
+        PARTICIPATING,
+        [[*E, "04/10/2025", "link"], [*F, "03/01/2025", "link"], [*G, "01/01/2025", "link"], [*H, "04/10/2025", ""]],
+    ),
+    "20250511T150000Z/participatingAgencies05102025am.csv": (
+        PARTICIPATING,
+        [[*E, "04/01/2025", "link"], [*F, "03/01/2025", "link"], [*F, "03/02/2025", "link"], [*G, "03/15/2025", ""]],
+    ),
+    "20250521T150000Z/participatingAgencies05202025am.csv": (
+        PARTICIPATING,
+        [[*E, "04/01/2025", "link"], [*F, "03/02/2025", "link"], [*G, "03/15/2025", ""], [*H, "04/11/2025", ""]],
+    ),
+}
+
+
+def test_corrected_signing_date_rule_on_hand_made_snapshots(db: Database, tmp_path: Path) -> None:
+    """A SIGNED date that changes by at most 31 days from one participating list to the next is a correction;
+    side by side, further apart, or with a gap between the two listings it is not."""
+    paths = []
+    for name, (header, rows) in CORRECTIONS.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows([header, *rows])
+        paths.append(path)
+    with db.session() as s:
+        registry.ingest(s, paths, clock=FixedClock(INGESTED_AT))
+        forward = registry.diff(s, "2025-05-01am", "2025-05-10am")
+        backward = registry.diff(s, "2025-05-10am", "2025-05-01am")
+    got = lives(db)
+    typo = got[("Echo County Sheriff's Office", "TFM", date(2025, 4, 10))]
+    fixed = got[("Echo County Sheriff's Office", "TFM", date(2025, 4, 1))]
+    assert (typo.status, typo.removed_on, typo.renewal_of) == ("corrected", date(2025, 5, 10), None)
+    assert (fixed.status, fixed.corrects, fixed.renewal_of) == ("active", typo.id, None)
+    side_by_side = got[("Foxtrot Police Department", "WSO", date(2025, 3, 2))]
+    assert side_by_side.corrects is None and got[("Foxtrot Police Department", "WSO", date(2025, 3, 1))].status == (
+        "removed"
+    )
+    far = got[("Golf County Sheriff's Office", "JEM", date(2025, 3, 15))]
+    assert far.corrects is None and far.renewal_of == got[("Golf County Sheriff's Office", "JEM", date(2025, 1, 1))].id
+    after_gap = got[("Hotel County Sheriff's Office", "TFM", date(2025, 4, 11))]
+    assert after_gap.corrects is None
+    assert got[("Hotel County Sheriff's Office", "TFM", date(2025, 4, 10))].status == "removed"
+
+    (change,) = [c for c in forward.changed if c.agency_name.startswith("Echo")]
+    assert change.agreement_id == fixed.id and change.corrects == typo.id
+    assert change.fields == {"signed": ("2025-04-10", "2025-04-01")}
+    assert {c.agency_name for c in forward.added} == {"Foxtrot Police Department", "Golf County Sheriff's Office"}
+    assert {c.agency_name for c in forward.removed} == {"Golf County Sheriff's Office", "Hotel County Sheriff's Office"}
+    (back,) = [c for c in backward.changed if c.agency_name.startswith("Echo")]
+    assert back.agreement_id == typo.id and back.fields["signed"] == ("2025-04-01", "2025-04-10")
+
+
+def test_awkward_cell_text_is_stored_exactly(db: Database, tmp_path: Path) -> None:
+    """Tabs, line breaks, backslashes and a literal \\N in cells survive the bulk write (COPY on PostgreSQL)."""
+    county = "Tab\there \\N back\\slash\r\nnext line"
+    path = tmp_path / "20250502T150000Z" / "participatingAgencies05012025am.csv"
+    path.parent.mkdir(parents=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([PARTICIPATING, ["TEXAS", "Alpha \\ County", "County", county, "WSO", "", ""]])
+    with db.session() as s:
+        registry.ingest(s, [path], clock=FixedClock(INGESTED_AT))
+        (reading,) = s.scalars(select(Reading)).all()
+    assert reading.name == "Alpha \\ County"
+    assert json.loads(reading.raw)["COUNTY"] == county

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from tests.conftest import SHEETS
 from tests.registry.conftest import INGESTED_AT
 from wso.registry.ingestion import parse_file
 from wso.registry.rows import HeaderError, field_of_header, read_kind, read_model, read_sheet, unwrap_url
-from wso.registry.sheets import Table, read_hyperlinks, read_table
+from wso.registry.sheets import Table, _hyperlinks_in_general, _relationship_targets, read_hyperlinks, read_table
 from wso.registry.states import read_state
 
 SAFELINK = (
@@ -174,7 +177,7 @@ def test_xlsx_hyperlinks_are_read_from_the_zip() -> None:
     assert links[(3, 7)].endswith("other_addendum.pdf")
     parsed = parse_file(Path("20250523T151708Z/participatingAgencies05232025am.xlsx"), data, "0" * 64,
                         captured_at=None, ingested_at=INGESTED_AT)  # fmt: skip
-    first, second = parsed.rows
+    first, second = (parsed.readings[reading].record() for _sha, _number, reading in parsed.rows)
     assert first["moa_url_raw"] == SAFELINK and first["moa_url"].endswith("_WSO_MOA_05.22.25.pdf")
     assert second["addendum_url"].endswith("other_addendum.pdf")
     assert parsed.snapshot["published"] == date(2025, 5, 23) and parsed.snapshot["half"] == "am"
@@ -199,3 +202,53 @@ def test_file_without_dates_in_its_names_is_read_with_reported_fallbacks(tmp_pat
     assert parsed.snapshot["kind"] == "participating"
     codes = {i["code"] for i in parsed.issues}
     assert codes == {"kind_from_header", "captured_from_mtime", "published_from_capture"}
+
+
+def _with_sheet_hyperlinks(data: bytes, hyperlinks: bytes) -> bytes:
+    """`data` with the first sheet's <hyperlinks> element replaced."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<hyperlinks>.*</hyperlinks>", hyperlinks, content, flags=re.S)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_hyperlinks_in_excels_form_and_in_any_other_form() -> None:
+    """Excel's own form is read in one pass; one element in another form (a range of cells, an internal
+    location, attributes in another order) sends the whole sheet the general way, and nothing is lost."""
+    data = xlsx_with_links()
+    excel = _with_sheet_hyperlinks(
+        data,
+        b'<hyperlinks><hyperlink ref="G2" r:id="rId1" xr:uid="{1}"/><hyperlink ref="G3" r:id="rId2"/></hyperlinks>',
+    )
+    assert read_hyperlinks(excel) == {(2, 6): SAFELINK, (3, 6): "https://www.ice.gov/doclib/287gMOA/other.pdf"}
+    mixed = _with_sheet_hyperlinks(
+        data,
+        b'<hyperlinks><hyperlink ref="G2" r:id="rId1"/><hyperlink ref="G3:H3" r:id="rId2"/>'
+        b'<hyperlink location="Sheet2!A1" ref="F2"/><hyperlink r:id="rId3" ref="B3"/></hyperlinks>',
+    )
+    assert read_hyperlinks(mixed) == {
+        (2, 6): SAFELINK,
+        (3, 6): "https://www.ice.gov/doclib/287gMOA/other.pdf",
+        (3, 7): "https://www.ice.gov/doclib/287gMOA/other.pdf",
+        (2, 5): "#Sheet2!A1",
+        (3, 1): "https://www.ice.gov/doclib/287gMOA/other_addendum.pdf",
+    }
+
+
+def test_hyperlinks_fast_and_general_readings_agree_on_the_real_files() -> None:
+    for path in sorted(SHEETS.rglob("*.xlsx")):
+        data = path.read_bytes()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+        start = sheet.find(b"<hyperlinks")
+        if path.name.startswith("pending"):
+            assert start < 0 and read_hyperlinks(data) == {}, path
+            continue
+        targets = _relationship_targets(archive.read("xl/worksheets/_rels/sheet1.xml.rels"))
+        assert read_hyperlinks(data) == _hyperlinks_in_general(sheet, start, targets), path
+        assert len(read_hyperlinks(data)) > 400, path

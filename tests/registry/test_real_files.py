@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from tests.conftest import SHEETS
 from wso import registry
-from wso.registry.models import Agency, Agreement, Issue, Listing, Row, Snapshot
+from wso.registry.models import Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
 from wso.store import Database
 
 
@@ -51,7 +53,7 @@ def test_same_file_name_with_two_contents_is_two_snapshots(loaded: Database) -> 
 
 
 def test_reingesting_the_same_bytes_changes_nothing(loaded: Database, clock: object) -> None:
-    tables = (Snapshot, Row, Issue, Agency, Agreement, Listing)
+    tables = (Snapshot, Row, Reading, Issue, Agency, Agreement, PendingListing)
     with loaded.session() as s:
         before = [s.scalar(select(func.count()).select_from(t)) for t in tables]
         report = registry.ingest(s, [SHEETS], clock=clock)  # type: ignore[arg-type]
@@ -60,9 +62,23 @@ def test_reingesting_the_same_bytes_changes_nothing(loaded: Database, clock: obj
     assert before == after
 
 
+def test_every_row_has_its_snapshot_and_reading(loaded: Database) -> None:
+    with loaded.session() as s:
+        orphans = s.scalar(
+            select(func.count())
+            .select_from(Row)
+            .outerjoin(Reading, Reading.id == Row.reading_id)
+            .outerjoin(Snapshot, Snapshot.id == Row.snapshot_id)
+            .where((Reading.id.is_(None)) | (Snapshot.id.is_(None)))
+        )
+        readings = s.scalar(select(func.count()).select_from(Reading))
+    assert orphans == 0
+    assert readings == 1923  # 13,768 rows, each distinct content stored once
+
+
 def test_every_row_keeps_its_raw_cells(loaded: Database) -> None:
     with loaded.session() as s:
-        raw = s.scalars(select(Row.raw).where(Row.name == "Berrian County Sheriff's Offic")).first()
+        raw = s.scalars(select(Reading.raw).where(Reading.name == "Berrian County Sheriff's Offic")).first()
     assert raw is not None
     cells = json.loads(raw)
     assert cells["LAW ENFORCEMENT AGENCY"] == "Berrian County Sheriff's Offic"
@@ -74,7 +90,9 @@ def test_state_typos_are_read_by_rule_and_reported(loaded: Database) -> None:
         found = registry.issues(s, code="state_corrected")
         rows = {
             (i.value, i.row_number): s.scalar(
-                select(Row.state).where(Row.snapshot_id == i.sha256, Row.row_number == i.row_number)
+                select(Reading.state)
+                .join(Row, Row.reading_id == Reading.id)
+                .where(Row.snapshot_id == i.sha256, Row.row_number == i.row_number)
             )
             for i in found
         }
@@ -118,9 +136,16 @@ def test_sheriffs_department_and_office_with_curly_apostrophe_are_one_agency(loa
 def test_moa_hyperlinks_are_kept_and_safelinks_unwrapped(loaded: Database) -> None:
     with loaded.session() as s:
         wrapped = s.execute(
-            select(Row.moa_url_raw, Row.moa_url).where(Row.moa_url_raw.like("%safelinks.protection.outlook.com%"))
+            select(Reading.moa_url_raw, Reading.moa_url).where(
+                Reading.moa_url_raw.like("%safelinks.protection.outlook.com%")
+            )
         ).first()
-        linked = s.scalar(select(func.count()).select_from(Row).where(Row.moa_url.is_not(None)))
+        linked = s.scalar(
+            select(func.count())
+            .select_from(Row)
+            .join(Reading, Reading.id == Row.reading_id)
+            .where(Reading.moa_url.is_not(None))
+        )
     assert wrapped is not None
     assert wrapped.moa_url.startswith("https://www.ice.gov/doclib/287gMOA/")
     assert "safelinks" not in wrapped.moa_url
@@ -129,8 +154,15 @@ def test_moa_hyperlinks_are_kept_and_safelinks_unwrapped(loaded: Database) -> No
 
 def test_moa_cell_with_nbsp_and_addendum_hyperlinks(loaded: Database) -> None:
     with loaded.session() as s:
-        nbsp = s.execute(select(Row.raw, Row.moa_text, Row.moa_url).where(Row.moa_text == "link | addendum")).first()
-        addenda = s.scalar(select(func.count()).select_from(Row).where(Row.addendum_url.is_not(None)))
+        nbsp = s.execute(
+            select(Reading.raw, Reading.moa_text, Reading.moa_url).where(Reading.moa_text == "link | addendum")
+        ).first()
+        addenda = s.scalar(
+            select(func.count())
+            .select_from(Row)
+            .join(Reading, Reading.id == Row.reading_id)
+            .where(Reading.addendum_url.is_not(None))
+        )
         missing = registry.issues(s, code="moa_link_missing")
     assert nbsp is not None and nbsp.moa_url is None  # ICE wrote 'link' but linked nothing
     assert json.loads(nbsp.raw)["MOA"] == "link\xa0|\xa0addendum"
@@ -140,7 +172,7 @@ def test_moa_cell_with_nbsp_and_addendum_hyperlinks(loaded: Database) -> None:
 
 def test_trailing_spaces_are_cleaned_but_kept_raw(loaded: Database) -> None:
     with loaded.session() as s:
-        row = s.execute(select(Row.raw, Row.county).where(Row.county == "Aransas County")).first()
+        row = s.execute(select(Reading.raw, Reading.county).where(Reading.county == "Aransas County")).first()
     assert row is not None
     assert json.loads(row.raw)["COUNTY"] == "Aransas County "
 
@@ -166,3 +198,95 @@ def test_public_queries(loaded: Database) -> None:
         assert registry.get_agency(s, "ag-nope") is None
         florida = registry.agencies_in_state(s, "FL")
         assert agency in florida and all(a.state == "FL" for a in florida)
+
+
+def test_corrected_signing_dates_are_corrections_not_removals(loaded: Database) -> None:
+    """ICE fixed 17 SIGNED dates in the shared files (by 1 to 29 days): each later agreement corrects the earlier,
+    which is 'corrected', not 'removed', and diff reports the change; St. Cloud PD, listed twice side by side on
+    2025-07-03 (2025-04-14 and 2025-04-15), is no correction."""
+    with loaded.session() as s:
+        agreements = {a.id: a for a in s.scalars(select(Agreement))}
+        (limestone,) = registry.find_agencies(s, "Limestone County Sheriff", state="AL")
+        (st_cloud,) = [a for a in registry.find_agencies(s, "St. Cloud", state="FL") if a.name.startswith("St. Cloud")]
+        result = registry.diff(s, "2025-06-26am", "2025-06-27am")
+    pairs = [(agreements[a.corrects], a) for a in agreements.values() if a.corrects]
+    assert len(pairs) == 17
+    for old, new in pairs:
+        assert (old.agency_id, old.model) == (new.agency_id, new.model)
+        assert old.signed and new.signed and 0 < abs((new.signed - old.signed).days) <= 31
+        assert (old.status, old.removed_on) == ("corrected", new.first_listed)
+        assert old.renewal_of is None and new.renewal_of is None
+    assert sum(1 for a in agreements.values() if a.status == "corrected") == 17
+    typo, fixed = sorted((a for a in limestone.agreements if a.model == "TFM"), key=lambda a: a.first_listed)
+    assert (typo.signed, typo.status) == (date(2025, 6, 12), "corrected")
+    assert (fixed.signed, fixed.status, fixed.corrects) == (date(2025, 6, 11), "active", typo.id)
+    (change,) = [c for c in result.changed if c.agreement_id == fixed.id]
+    assert change.corrects == typo.id and change.fields["signed"] == ("2025-06-12", "2025-06-11")
+    assert fixed.id not in {c.agreement_id for c in result.added}
+    assert typo.id not in {c.agreement_id for c in result.removed}
+    corrected_in_diff = {c.corrects for c in result.changed if c.corrects}
+    replaced_that_day = {old.id for old, new in pairs if new.first_listed == date(2025, 6, 27)}
+    assert corrected_in_diff == replaced_that_day and len(replaced_that_day) == 11
+    st_cloud_tfm = [a for a in st_cloud.agreements if a.model == "TFM"]
+    assert {a.signed for a in st_cloud_tfm} == {date(2025, 4, 14), date(2025, 4, 15)}
+    assert all(a.corrects is None and a.status == "active" for a in st_cloud_tfm)
+
+
+def _participating_readings(s: Any) -> list[Any]:
+    return list(
+        s.execute(
+            select(Snapshot.header, Reading)
+            .select_from(Row)
+            .join(Reading, Reading.id == Row.reading_id)
+            .join(Snapshot, Snapshot.id == Row.snapshot_id)
+            .where(Snapshot.kind == "participating")
+        )
+    )
+
+
+def test_header_with_and_without_addendum_column(loaded: Database) -> None:
+    """ICE added an ADDENDUM column in July 2025: both headers are read, and only the newer carries addenda."""
+    with loaded.session() as s:
+        found = _participating_readings(s)
+    with_addendum = [r for header, r in found if "ADDENDUM" in json.loads(header)]
+    without = [r for header, r in found if "ADDENDUM" not in json.loads(header)]
+    assert len(with_addendum) == 2274 and len(without) == 9760
+    assert all(r.addendum_url is None for r in without)
+    assert sum(1 for r in with_addendum if r.addendum_url) == 94
+    assert all(r.model and r.signed for r in with_addendum + without)
+
+
+def test_moa_cells_link_link_pending_and_a_written_url(loaded: Database) -> None:
+    """'link' holds a hyperlink (kept), 'link pending' holds none (no issue: nothing was promised), and a URL
+    written as text is taken as the link."""
+    with loaded.session() as s:
+        found = [r for _h, r in _participating_readings(s)]
+        issues = {(i.sha256, i.row_number) for i in registry.issues(s, code="moa_link_missing")}
+    link = [r for r in found if r.moa_text == "link"]
+    pending = [r for r in found if r.moa_text == "link pending"]
+    written = [r for r in found if r.moa_text and r.moa_text.startswith("https://")]
+    assert len(link) == 8389 and all(r.moa_url and r.moa_url.startswith(("https://", "http://")) for r in link)
+    assert len(pending) == 3597 and all(r.moa_url is None for r in pending)
+    assert len(written) == 3 and all(r.moa_url == r.moa_text for r in written)
+    assert len(issues) == 45  # only 'link | addendum' without a hyperlink is reported
+
+
+def test_type_support_type_and_signed_cells_of_the_real_files(loaded: Database) -> None:
+    """Every TYPE and SUPPORT TYPE value ICE wrote is read, and every SIGNED cell is an Excel date but the 18
+    impossible '05/082025' texts, which are repaired."""
+    with loaded.session() as s:
+        readings = list(s.scalars(select(Reading)))
+        unknown = registry.issues(s, code="kind_unknown") + registry.issues(s, code="model_unknown")
+        repaired = registry.issues(s, code="signed_repaired")
+    types = {(json.loads(r.raw).get("TYPE"), r.kind) for r in readings}
+    models = {(json.loads(r.raw).get("SUPPORT TYPE"), r.model) for r in readings}
+    assert types == {("County", "county"), ("Municipality", "municipal"), ("State Agency", "state")}
+    assert models == {
+        ("Task Force Model", "TFM"),
+        ("Jail Enforcement Model", "JEM"),
+        ("Warrant Service Officer", "WSO"),
+    }
+    assert unknown == []
+    texts = {json.loads(r.raw)["SIGNED"] for r in readings if "SIGNED" in json.loads(r.raw)}
+    assert {t for t in texts if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)} == {"05/082025"}
+    assert len(repaired) == 18

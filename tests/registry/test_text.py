@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import string
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,3 +72,10 @@ def test_edit_distance_counts_a_swap_as_one() -> None:
     assert edit_distance("indialantic", "indiatlantic") == 1
     assert edit_distance("ab", "ba") == 1
     assert edit_distance("lakeland", "oakland") == 2
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_clean_of_ascii_text_is_the_general_cleaning(text: str) -> None:
+    """The ASCII shortcut of `clean` (split and join) gives what NFKC and the whitespace rule give."""
+    general = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip() or None
+    assert clean(text) == general

@@ -68,16 +68,19 @@ def ingest(
         fail(str(exc))
     db = database()
     with db.session() as session:
-        if sys.stdout.isatty() and not as_json:
-            from rich.progress import Progress
+        try:
+            if sys.stdout.isatty() and not as_json:
+                from rich.progress import Progress
 
-            with Progress(transient=True) as bar:
-                task = bar.add_task("ingesting", total=len(files))
-                report = registry.ingest(
-                    session, files, clock=SystemClock(), captured_at=when, progress=lambda _p: bar.advance(task)
-                )
-        else:
-            report = registry.ingest(session, files, clock=SystemClock(), captured_at=when)
+                with Progress(transient=True) as bar:
+                    task = bar.add_task("ingesting", total=len(files))
+                    report = registry.ingest(
+                        session, files, clock=SystemClock(), captured_at=when, progress=lambda _p: bar.advance(task)
+                    )
+            else:
+                report = registry.ingest(session, files, clock=SystemClock(), captured_at=when)
+        except registry.IngestError as exc:
+            fail(str(exc))
     _print_report(report, as_json)
 
 
@@ -142,10 +145,14 @@ def agency(
         return
     for a in found:
         typer.echo(f"{a.name} ({a.state}, {a.kind}{', ' + a.county if a.county else ''})  {a.id}")
+        signed_on = {g.id: g.signed for g in a.agreements}
         for g in a.agreements:
             signed = g.signed.isoformat() if g.signed else "unsigned"
-            removed = f", removed {g.removed_on}" if g.removed_on else ""
-            typer.echo(f"  {g.model} signed {signed}: {g.status}, listed {g.first_listed}..{g.last_listed}{removed}")
+            ended = f", {'corrected' if g.status == 'corrected' else 'removed'} {g.removed_on}" if g.removed_on else ""
+            fixes = f" (corrects SIGNED {signed_on.get(g.corrects)})" if g.corrects else ""
+            typer.echo(
+                f"  {g.model} signed {signed}: {g.status}, listed {g.first_listed}..{g.last_listed}{ended}{fixes}"
+            )
 
 
 @app.command("issues")

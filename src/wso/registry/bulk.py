@@ -1,41 +1,77 @@
 """Writing many rows fast: COPY on PostgreSQL, one prepared executemany on SQLite, Core executemany elsewhere.
 
-Used for the registry's high-volume tables (rows, issues, listings), whose columns are text, integers and dates
-only (no time zones to convert)."""
+Used for the registry's high-volume tables (rows, readings, issues, pending listings), whose columns are text,
+integers and dates only (no time zones to convert)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Date, Table, insert
 
 
-def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (dicts keyed by column name, all with the same keys) into `table`, in the current
-    transaction."""
+def bulk_insert(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]] | Sequence[Sequence[Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    plain: bool = False,
+) -> None:
+    """Insert `rows` into `table` in the current transaction: dicts keyed by column name (all with the same
+    keys), or tuples in the order of `columns`. `plain` promises that every value is an int or a str of letters,
+    digits and dashes (ids, hashes, numbers), so PostgreSQL's COPY text needs no escaping."""
     if not rows:
         return
-    columns = list(rows[0])
+    if columns is None:
+        dicts: Sequence[Mapping[str, Any]] = rows  # type: ignore[assignment]
+        columns = list(dicts[0])
+        data: list[Sequence[Any]] = [tuple(row[c] for c in columns) for row in dicts]
+    else:
+        data = list(rows)  # type: ignore[arg-type]
     dialect = connection.dialect.name
+    names = ", ".join(f'"{c}"' for c in columns)
     if dialect == "postgresql" and connection.dialect.driver == "psycopg":
         raw = connection.connection.driver_connection
-        names = ", ".join(f'"{c}"' for c in columns)
+        if plain:
+            text = "".join("\t".join(map(str, row)) + "\n" for row in data)
+        else:
+            text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in data)
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
+            copy.write(text)
         return
     if dialect == "sqlite":
-        names = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        dated = [c for c in columns if isinstance(table.c[c].type, Date)]
+        dated = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)]
         if dated:
-            rows = [{**row, **{c: _sqlite_value(row[c]) for c in dated}} for row in rows]
-        data = [tuple(row[c] for c in columns) for row in rows]
+            changed = [list(row) for row in data]
+            for values in changed:
+                for i in dated:
+                    values[i] = _sqlite_value(values[i])
+            data = [tuple(values) for values in changed]
+        marks = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)
         return
-    connection.execute(insert(table), list(rows))
+    connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in data])
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format (None is \\N; backslash, tab, newline, return escaped)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _sqlite_value(value: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from wso.registry.text import clean
 
@@ -30,6 +31,7 @@ def _plausible(d: date) -> bool:
     return EARLIEST <= d < LATEST
 
 
+@lru_cache(maxsize=8192, typed=True)  # pure; ICE's files repeat their cells
 def read_date(value: object) -> DateReading:
     """A SIGNED cell as a date.
 

@@ -1,4 +1,8 @@
-"""What changed between two snapshots: agreements added, removed, and listed in both with different details."""
+"""What changed between two snapshots: agreements added, removed, and listed in both with different details.
+
+An agreement whose SIGNED date ICE corrected (see `wso.registry.lives`) is reported as changed, not as one
+agreement removed and another added: the change names the new agreement, `corrects` the old one, and `fields`
+holds `signed` (old, new) with any other detail that changed."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wso.registry.derive import ordered_snapshots
-from wso.registry.models import Agency, Agreement, Listing, Row, Snapshot
+from wso.registry.models import Agency, Agreement, PendingListing, Reading, Row, Snapshot
 from wso.registry.queries import UnknownSnapshot, snapshot_labels
 from wso.registry.views import Change, Diff
 
@@ -45,41 +49,91 @@ def resolve_snapshot(session: Session, ref: str) -> Snapshot:
     )
 
 
-def _listed(session: Session, snapshot_id: str) -> dict[str, dict[str, str | None]]:
+def _listed(session: Session, snapshot: Snapshot) -> dict[str, dict[str, str | None]]:
     """agreement id -> the details of its (first) row in the snapshot."""
-    stmt = (
-        select(Listing.agreement_id, *(getattr(Row, c) for c in COMPARED))
-        .join(Row, (Row.snapshot_id == Listing.snapshot_id) & (Row.row_number == Listing.row_number))
-        .where(Listing.snapshot_id == snapshot_id)
-        .order_by(Listing.row_number)
-    )
+    details = [getattr(Reading, c) for c in COMPARED]
+    if snapshot.kind == "participating":
+        stmt = (
+            select(Reading.agreement_id, *details)
+            .join(Row, Row.reading_id == Reading.id)
+            .where(Row.snapshot_id == snapshot.id, Reading.agreement_id.is_not(None))
+            .order_by(Row.row_number)
+        )
+    else:
+        stmt = (
+            select(PendingListing.agreement_id, *details)
+            .join(Row, (Row.snapshot_id == PendingListing.snapshot_id) & (Row.row_number == PendingListing.row_number))
+            .join(Reading, Reading.id == Row.reading_id)
+            .where(PendingListing.snapshot_id == snapshot.id)
+            .order_by(PendingListing.row_number)
+        )
     found: dict[str, dict[str, str | None]] = {}
     for row in session.execute(stmt):
         found.setdefault(row[0], dict(zip(COMPARED, row[1:], strict=True)))
     return found
 
 
+def _corrections(session: Session, added: set[str], removed: set[str]) -> list[tuple[str, str]]:
+    """(new, old) pairs of an added and a removed agreement where one corrects the other's SIGNED date, directly
+    or through agreements listed between the two snapshots (in either direction, so a diff read backwards pairs
+    them too)."""
+    corrects: dict[str, str | None] = {
+        aid: old
+        for aid, old in session.execute(select(Agreement.id, Agreement.corrects).where(Agreement.corrects.is_not(None)))
+    }
+    pairs: list[tuple[str, str]] = []
+    taken: set[str] = set()
+
+    def chain(start: str) -> list[str]:
+        out, at = [], corrects.get(start)
+        while at is not None and at not in out:
+            out.append(at)
+            at = corrects.get(at)
+        return out
+
+    for new in sorted(added):
+        old = next((x for x in chain(new) if x in removed and x not in taken), None)
+        if old is None:
+            old = next((r for r in sorted(removed) if r not in taken and new in chain(r)), None)
+        if old is not None:
+            pairs.append((new, old))
+            taken.add(old)
+    return pairs
+
+
 def diff(session: Session, old: str, new: str) -> Diff:
     """Agreements listed in `new` but not `old` (added), in `old` but not `new` (removed), and in both with
-    different details (changed: agency spelling, type, county, MOA text or links)."""
+    different details (changed: agency spelling, type, county, MOA text or links, or a corrected SIGNED date)."""
     old_snap, new_snap = resolve_snapshot(session, old), resolve_snapshot(session, new)
-    before, after = _listed(session, old_snap.id), _listed(session, new_snap.id)
+    before, after = _listed(session, old_snap), _listed(session, new_snap)
     ids = set(before) | set(after)
     agreements = {a.id: a for a in session.scalars(select(Agreement).where(Agreement.id.in_(ids)))} if ids else {}
     agency_ids = {a.agency_id for a in agreements.values()}
     agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))} if agency_ids else {}
 
-    def change(aid: str, fields: dict[str, tuple[str | None, str | None]] | None = None) -> Change:
+    def change(
+        aid: str, fields: dict[str, tuple[str | None, str | None]] | None = None, was: str | None = None
+    ) -> Change:
         agr = agreements[aid]
         agency = agencies[agr.agency_id]
-        return Change(aid, agency.id, agency.name, agency.state, agr.model, agr.signed, fields or {})
+        return Change(aid, agency.id, agency.name, agency.state, agr.model, agr.signed, fields or {}, was)
 
     def order(c: Change) -> tuple[str, str, str, str]:
         return (c.state, c.agency_name, c.model, c.agreement_id)
 
-    added = sorted((change(a) for a in after.keys() - before.keys()), key=order)
-    removed = sorted((change(a) for a in before.keys() - after.keys()), key=order)
-    changed = []
+    added_ids, removed_ids = after.keys() - before.keys(), before.keys() - after.keys()
+    changed: list[Change] = []
+    for new_id, old_id in _corrections(session, set(added_ids), set(removed_ids)):
+        old_signed, new_signed = agreements[old_id].signed, agreements[new_id].signed
+        fields: dict[str, tuple[str | None, str | None]] = {
+            "signed": (old_signed.isoformat() if old_signed else None, new_signed.isoformat() if new_signed else None)
+        }
+        fields |= {f: (before[old_id][f], after[new_id][f]) for f in COMPARED if before[old_id][f] != after[new_id][f]}
+        changed.append(change(new_id, fields, was=old_id))
+        added_ids.discard(new_id)
+        removed_ids.discard(old_id)
+    added = sorted((change(a) for a in added_ids), key=order)
+    removed = sorted((change(a) for a in removed_ids), key=order)
     for aid in before.keys() & after.keys():
         fields = {f: (before[aid][f], after[aid][f]) for f in COMPARED if before[aid][f] != after[aid][f]}
         if fields:

@@ -1,6 +1,7 @@
 """Export the registry as CSV, Parquet or JSON: one file per table in a folder.
 
-Tables: snapshots, rows (every row ICE published, with its raw cells), issues, agencies, agreements, listings.
+Tables: snapshots, rows (every row ICE published, with its raw cells and what was read from them: the stored row
+joined to its reading), issues, agencies, agreements, listings (which agency and agreement each row lists).
 The registry holds no personal data (agencies are public bodies), so everything is exported.
 In CSV an empty field is null (the registry never stores empty text); dates are ISO 8601, capture and ingest
 times ISO 8601 in UTC with offset. In Parquet dates are date32 and times UTC timestamps. JSON: one array of
@@ -17,32 +18,72 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Date, Integer, Table, select
+from sqlalchemy import Date, Integer, Select, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
-from wso.registry.models import AGENCIES, AGREEMENTS, ISSUES, LISTINGS, ROWS, SNAPSHOTS
+from wso.registry.models import AGENCIES, AGREEMENTS, ISSUES, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS
+from wso.registry.rows import READING_FIELDS
 from wso.store import UTCDateTime
 
 Format = Literal["csv", "parquet", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "json")
-TABLES: dict[str, Table] = {
-    "snapshots": SNAPSHOTS,
-    "rows": ROWS,
-    "issues": ISSUES,
-    "agencies": AGENCIES,
-    "agreements": AGREEMENTS,
-    "listings": LISTINGS,
+
+
+def _rows() -> Select[Any]:
+    fields = [READINGS.c[f] for f in READING_FIELDS]
+    return (
+        select(ROWS.c.snapshot_id, ROWS.c.row_number, ROWS.c.reading_id, *fields)
+        .join(READINGS, READINGS.c.id == ROWS.c.reading_id)
+        .order_by(ROWS.c.snapshot_id, ROWS.c.row_number)
+    )
+
+
+def _listings() -> Select[Any]:
+    participating = (
+        select(
+            ROWS.c.snapshot_id,
+            ROWS.c.row_number,
+            READINGS.c.agency_id,
+            READINGS.c.agreement_id,
+        )
+        .join(READINGS, READINGS.c.id == ROWS.c.reading_id)
+        .join(SNAPSHOTS, SNAPSHOTS.c.id == ROWS.c.snapshot_id)
+        .where(SNAPSHOTS.c.kind == "participating", READINGS.c.agreement_id.is_not(None))
+    )
+    pending = (
+        select(
+            PENDING_LISTINGS.c.snapshot_id,
+            PENDING_LISTINGS.c.row_number,
+            AGREEMENTS.c.agency_id,
+            PENDING_LISTINGS.c.agreement_id,
+        )
+    ).join(AGREEMENTS, AGREEMENTS.c.id == PENDING_LISTINGS.c.agreement_id)
+    both = union_all(participating, pending).subquery()
+    return select(both).order_by(both.c.snapshot_id, both.c.row_number)
+
+
+def _table(table: Any) -> Select[Any]:
+    return select(table).order_by(*table.primary_key.columns)
+
+
+SOURCES: dict[str, Select[Any]] = {
+    "snapshots": _table(SNAPSHOTS),
+    "rows": _rows(),
+    "issues": _table(ISSUES),
+    "agencies": _table(AGENCIES),
+    "agreements": _table(AGREEMENTS),
+    "listings": _listings(),
 }
+TABLES = tuple(SOURCES)
 
 
-def table_rows(session: Session, table: Table) -> list[dict[str, Any]]:
-    """Every row of `table` as a dict, ordered by primary key."""
-    stmt = select(table).order_by(*table.primary_key.columns)
-    return [dict(row._mapping) for row in session.execute(stmt)]
+def table_rows(session: Session, name: str) -> list[dict[str, Any]]:
+    """Every row of the exported table `name` as a dict, ordered by its key."""
+    return [dict(row._mapping) for row in session.execute(SOURCES[name])]
 
 
-def _arrow_type(table: Table, column: str) -> pa.DataType:
-    kind = table.c[column].type
+def _arrow_type(kind: TypeEngine[Any]) -> pa.DataType:
     if isinstance(kind, UTCDateTime):
         return pa.timestamp("us", tz="UTC")
     if isinstance(kind, Date):
@@ -64,9 +105,9 @@ def export(session: Session, fmt: str, folder: Path) -> list[Path]:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in TABLES.items():
-        rows = table_rows(session, table)
-        columns = [c.name for c in table.columns]
+    for name, source in SOURCES.items():
+        rows = table_rows(session, name)
+        columns = [c.name for c in source.selected_columns]
         path = folder / f"{name}.{fmt}"
         if fmt == "csv":
             with path.open("w", newline="", encoding="utf-8") as handle:
@@ -77,7 +118,7 @@ def export(session: Session, fmt: str, folder: Path) -> list[Path]:
             data = [{c: _text(r[c]) for c in columns} for r in rows]
             path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         else:
-            schema = pa.schema([(c, _arrow_type(table, c)) for c in columns])
+            schema = pa.schema([(c.name, _arrow_type(c.type)) for c in source.selected_columns])
             pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
         written.append(path)
     return written

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from wso.clock import Clock
 from wso.registry.dates import capture_folder_name
-from wso.registry.ingestion import IngestReport, ingest
+from wso.registry.ingestion import IngestError, IngestReport, ingest
 
 ICE_TIME_ZONE = ZoneInfo("America/New_York")
 TIMEOUT = httpx.Timeout(60.0, connect=15.0)
@@ -97,5 +97,8 @@ def fetch(
         path = folder / file_name_for(kind, url, response, captured_at)
         path.write_bytes(response.content)
         fetched.append(Fetched(kind, url, path))
-    report = ingest(session, [f.path for f in fetched], clock=clock, captured_at=captured_at)
+    try:
+        report = ingest(session, [f.path for f in fetched], clock=clock, captured_at=captured_at)
+    except IngestError as exc:
+        raise FetchError(f"{exc} (the downloaded files are kept in {folder})") from exc
     return fetched, report

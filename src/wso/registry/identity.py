@@ -21,13 +21,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from wso.registry.lives import Position  # a place in publication order
 from wso.registry.rows import kind_from_name
 from wso.registry.text import name_key, within_one_edit
 
 MIN_TYPO_WORD = 5
 _SHERIFF_RE = re.compile(r"\bsheriffs? (?:office|department|dept)\b")
-
-Position = tuple[int, int]  # a place in publication order: (snapshot order, row number)
 
 
 def identity_key(key: str) -> str:
@@ -41,9 +40,12 @@ def agency_id(state: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class Sighting:
-    """One row naming an agency: where it sits in publication order, and what it says."""
+    """Rows naming an agency with the same content (one reading): the first and last places in publication
+    order where it was listed, how many rows, and what it says."""
 
-    position: Position
+    first: Position
+    last: Position
+    count: int
     state: str
     name: str
     key: str
@@ -87,19 +89,17 @@ class ResolvedAgency:
 
 def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
     """Pairs of keys that differ in exactly one word, that word one edit apart and long enough."""
-    buckets: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    buckets: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = {}
     for key in keys:
         words = tuple(key.split())
-        for i in range(len(words)):
-            buckets.setdefault((i, (*words[:i], "*", *words[i + 1 :])), []).append(key)
-    for (i, _sig), members in buckets.items():
+        for i, word in enumerate(words):
+            buckets.setdefault((i, (*words[:i], "*", *words[i + 1 :])), []).append((key, word))
+    for members in buckets.values():
         if len(members) < 2:
             continue
-        members = sorted(members)
-        for a_index, a in enumerate(members):
-            wa = a.split()[i]
-            for b in members[a_index + 1 :]:
-                wb = b.split()[i]
+        members.sort()
+        for a_index, (a, wa) in enumerate(members):
+            for b, wb in members[a_index + 1 :]:
                 if max(len(wa), len(wb)) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
                     yield a, b
 
@@ -112,19 +112,19 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
         key = spelled.setdefault((s.state, s.key), identity_key(s.key))
         g = groups.get((s.state, key))
         if g is None:
-            g = groups[(s.state, key)] = _Group(s.state, key, s.position, s.position, s.name)
-        if s.position < g.first:
-            g.first = s.position
-        if s.position >= g.last:
-            g.last, g.last_name = s.position, s.name
+            g = groups[(s.state, key)] = _Group(s.state, key, s.first, s.last, s.name)
+        if s.first < g.first:
+            g.first = s.first
+        if s.last >= g.last:
+            g.last, g.last_name = s.last, s.name
         if s.kind:
-            g.kinds[s.kind] += 1
+            g.kinds[s.kind] += s.count
         if s.county:
-            g.counties[name_key(s.county)] += 1
-            if g.county_seen is None or s.position >= g.county_seen[0]:
-                g.county_seen = (s.position, s.county)
-        if s.name not in g.spellings or s.position > g.spellings[s.name]:
-            g.spellings[s.name] = s.position
+            g.counties[name_key(s.county)] += s.count
+            if g.county_seen is None or s.last >= g.county_seen[0]:
+                g.county_seen = (s.last, s.county)
+        if s.name not in g.spellings or s.last > g.spellings[s.name]:
+            g.spellings[s.name] = s.last
 
     parent: dict[tuple[str, str], tuple[str, str]] = {k: k for k in groups}
 

@@ -1,5 +1,6 @@
 """Ingest ICE's spreadsheets: hash each file first (the same bytes are never read twice), read the new ones,
-store every row with its raw cells and issues, then rebuild agencies and agreements."""
+store every row (each distinct row content once, as a reading) and its issues, then rebuild agencies and
+agreements, all in the caller's one transaction."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from wso.clock import Clock
 from wso.registry.bulk import bulk_insert
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.derive import rebuild
-from wso.registry.models import ISSUES, ROWS, SNAPSHOTS, Snapshot
-from wso.registry.rows import HeaderError, IssueRecord, RowCache, read_sheet
+from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
+from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, read_sheet
 from wso.registry.sheets import SheetError, read_table
 
 SUFFIXES = (".xlsx", ".csv")
 
 
 class IngestError(ValueError):
-    """A path that cannot be ingested: it does not exist, or holds no spreadsheet."""
+    """Paths that cannot be ingested: one does not exist, or a file is not a readable spreadsheet (the message
+    names every such file and why; nothing is written)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 @dataclass
 class _Parsed:
     snapshot: dict[str, Any]
-    rows: list[dict[str, Any]]
+    rows: list[tuple[str, int, str]]  # snapshot id, row number, reading id
+    readings: dict[str, ReadRow]  # reading id -> the row as read
     issues: list[dict[str, Any]]
 
 
@@ -158,7 +161,8 @@ def parse_file(
         all_issues.append(
             _file_issue("blank_rows", f"{sheet.blank_rows} blank row(s) between the header and the last row skipped")
         )
-    rows = [{**r.record(), "snapshot_id": sha, "row_number": number} for number, r in sheet.rows]
+    rows = [(sha, number, r.reading_id) for number, r in sheet.rows]
+    readings = {r.reading_id: r for _n, r in sheet.rows}
     issues = [
         {
             "snapshot_id": sha,
@@ -171,7 +175,7 @@ def parse_file(
         }
         for i in all_issues
     ]
-    return _Parsed(snapshot, rows, issues)
+    return _Parsed(snapshot, rows, readings, issues)
 
 
 def label_of(published: object, half: str | None) -> str:
@@ -186,12 +190,15 @@ def ingest(
     captured_at: datetime | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped."""
+    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped. A file that
+    cannot be read stops the whole ingest before anything is written (IngestError naming each such file)."""
     files = discover(paths)
-    known = set(session.scalars(select(Snapshot.id)))
+    clear_caches()
+    known = set(session.scalars(select(SNAPSHOTS.c.id)))
     report = IngestReport()
     snapshots: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[str, int, str]] = []
+    readings: dict[str, ReadRow] = {}
     issues: list[dict[str, Any]] = []
     now = clock.now()
     cache: RowCache = {}
@@ -209,6 +216,7 @@ def ingest(
                 known.add(sha)
                 snapshots.append(parsed.snapshot)
                 rows.extend(parsed.rows)
+                readings.update(parsed.readings)
                 issues.extend(parsed.issues)
                 snap = parsed.snapshot
                 report.files.append(
@@ -225,10 +233,13 @@ def ingest(
                 )
         if progress is not None:
             progress(path)
+    if report.failed:
+        bad = "; ".join(f.message or f.path for f in report.failed)
+        raise IngestError(f"{len(report.failed)} file(s) cannot be read, so nothing was ingested: {bad}")
     if snapshots:
         connection = session.connection()
         connection.execute(insert(SNAPSHOTS), snapshots)
-        bulk_insert(connection, ROWS, rows)
+        rebuild(connection, fresh_rows=rows, fresh_readings=readings)
+        bulk_insert(connection, ROWS, rows, columns=("snapshot_id", "row_number", "reading_id"), plain=True)
         bulk_insert(connection, ISSUES, issues)
-        rebuild(session, fresh=rows)
     return report

@@ -1,10 +1,15 @@
 """The registry's tables.
 
-Three hold what ICE published, exactly as read: `registry_snapshots` (one per distinct file, keyed by the sha256
-of its bytes), `registry_rows` (every data row with its raw cells and what could be read from them) and
-`registry_issues` (what could not be read cleanly, per row or per file). Three more are derived from those and
-rebuilt after every ingest that adds a snapshot: `registry_agencies`, `registry_agreements` and
-`registry_listings` (which agreement each row lists).
+What ICE published, exactly as read: `registry_snapshots` (one per distinct file, keyed by the sha256 of its
+bytes), `registry_rows` (every data row of every snapshot, by its row number, pointing to its reading),
+`registry_readings` (each distinct row content once: its raw cells and what could be read from them; ICE's files
+repeat most rows from one publication to the next, so 13,768 rows of the shared files hold 1,923 readings) and
+`registry_issues` (what could not be read cleanly, per row or per file).
+
+Derived from those and rebuilt after every ingest that adds a snapshot: `registry_agencies`,
+`registry_agreements`, the agency and agreement of each reading (a participating row lists the agreement of its
+reading) and `registry_pending_listings` (which agreement each pending row lists: that depends on the day the
+pending list was published, so it is kept per row).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wso.store import Base, UTCDateTime
@@ -36,10 +41,23 @@ class Snapshot(Base):
 
 
 class Row(Base):
-    __tablename__ = "registry_rows"
+    """One data row of one snapshot. No foreign keys, by choice: only `ingest` writes rows, in the transaction
+    that writes their snapshot and readings, and nothing deletes them; checking two keys for each of the 13,768
+    rows of the shared files cost PostgreSQL more than writing them (tests check that every row's snapshot and
+    reading exist)."""
 
-    snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), primary_key=True)
+    __tablename__ = "registry_rows"
+    __table_args__ = {"sqlite_with_rowid": False}  # SQLite: one B-tree, keyed as the primary key, not two
+
+    snapshot_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # registry_snapshots.id
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # as the spreadsheet numbers it
+    reading_id: Mapped[str] = mapped_column(String(16))  # registry_readings.id
+
+
+class Reading(Base):
+    __tablename__ = "registry_readings"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # hash of the stored content below
     raw: Mapped[str] = mapped_column(Text)  # JSON object: header -> cell as text, and hyperlinks
     state: Mapped[str | None] = mapped_column(String(2))
     name: Mapped[str | None] = mapped_column(Text)
@@ -53,6 +71,8 @@ class Row(Base):
     moa_url: Mapped[str | None] = mapped_column(Text)
     addendum_url_raw: Mapped[str | None] = mapped_column(Text)
     addendum_url: Mapped[str | None] = mapped_column(Text)
+    agency_id: Mapped[str | None] = mapped_column(String(24))  # derived
+    agreement_id: Mapped[str | None] = mapped_column(String(24))  # derived: listed by participating rows
 
 
 class Issue(Base):
@@ -91,24 +111,24 @@ class Agreement(Base):
     first_listed: Mapped[date] = mapped_column(Date)
     last_listed: Mapped[date] = mapped_column(Date)
     pending_since: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(8))  # active | removed | pending
+    status: Mapped[str] = mapped_column(String(16))  # active | removed | pending | corrected
     removed_on: Mapped[date | None] = mapped_column(Date)
     renewal_of: Mapped[str | None] = mapped_column(String(24))
+    corrects: Mapped[str | None] = mapped_column(String(24))  # the agreement whose SIGNED date this one corrects
 
 
-class Listing(Base):
-    __tablename__ = "registry_listings"
-    __table_args__ = (Index("ix_registry_listings_agreement_id", "agreement_id"),)
+class PendingListing(Base):
+    __tablename__ = "registry_pending_listings"
 
     snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), primary_key=True)
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    agency_id: Mapped[str] = mapped_column(String(24))
     agreement_id: Mapped[str] = mapped_column(String(24))
 
 
 SNAPSHOTS = cast(Table, Snapshot.__table__)
 ROWS = cast(Table, Row.__table__)
+READINGS = cast(Table, Reading.__table__)
 ISSUES = cast(Table, Issue.__table__)
 AGENCIES = cast(Table, Agency.__table__)
 AGREEMENTS = cast(Table, Agreement.__table__)
-LISTINGS = cast(Table, Listing.__table__)
+PENDING_LISTINGS = cast(Table, PendingListing.__table__)

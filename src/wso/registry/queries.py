@@ -6,12 +6,13 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from wso.registry.derive import ordered_snapshots
-from wso.registry.models import Agency, Agreement, Issue, Listing, Row, Snapshot
+from wso.registry.models import Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
 from wso.registry.rows import MODELS
 from wso.registry.states import read_state
 from wso.registry.text import name_key
@@ -67,6 +68,7 @@ def _view(a: Agreement, name: str, state: str) -> AgreementView:
         status=a.status,
         removed_on=a.removed_on,
         renewal_of=a.renewal_of,
+        corrects=a.corrects,
     )
 
 
@@ -136,12 +138,20 @@ def latest_snapshot_date(session: Session) -> date | None:
     return snap.published if snap is not None else None
 
 
-def _listed_in(session: Session, snapshot_id: str) -> list[Agreement]:
-    stmt = (
-        select(Agreement)
-        .where(Agreement.id.in_(select(Listing.agreement_id).where(Listing.snapshot_id == snapshot_id)))
-        .order_by(Agreement.id)
-    )
+def listed_ids(snapshot: Snapshot) -> Select[Any]:
+    """The ids of the agreements `snapshot` lists, as a query: a participating row lists its reading's
+    agreement, a pending row the agreement its pending listing names."""
+    if snapshot.kind == "participating":
+        return (
+            select(Reading.agreement_id)
+            .join(Row, Row.reading_id == Reading.id)
+            .where(Row.snapshot_id == snapshot.id, Reading.agreement_id.is_not(None))
+        )
+    return select(PendingListing.agreement_id).where(PendingListing.snapshot_id == snapshot.id)
+
+
+def _listed_in(session: Session, snapshot: Snapshot) -> list[Agreement]:
+    stmt = select(Agreement).where(Agreement.id.in_(listed_ids(snapshot))).order_by(Agreement.id)
     return list(session.scalars(stmt))
 
 
@@ -151,7 +161,7 @@ def active_agreements(session: Session, on: date, state: str | None = None) -> l
     snap = latest_snapshot(session, on)
     if snap is None:
         return []
-    views = _agreement_views(session, _listed_in(session, snap.id))
+    views = _agreement_views(session, _listed_in(session, snap))
     if state is not None:
         code = _state_code(state)
         views = [v for v in views if v.state == code]
@@ -166,7 +176,7 @@ def agreement_in_force(session: Session, agency_id: str, model: str, on: date) -
     if snap is None:
         return False
     wanted = model.strip().upper()
-    for agreement in _listed_in(session, snap.id):
+    for agreement in _listed_in(session, snap):
         if (
             agreement.agency_id == agency_id
             and agreement.model == wanted
@@ -181,9 +191,13 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
     labels = snapshot_labels(session)
     code = _state_code(state) if state is not None else None
     counts: dict[str, Counter[str | None]] = {}
-    stmt = select(Row.snapshot_id, Row.model, func.count()).group_by(Row.snapshot_id, Row.model)
+    stmt = (
+        select(Row.snapshot_id, Reading.model, func.count())
+        .join(Reading, Reading.id == Row.reading_id)
+        .group_by(Row.snapshot_id, Reading.model)
+    )
     if code is not None:
-        stmt = stmt.where(Row.state == code)
+        stmt = stmt.where(Reading.state == code)
     for sid, model, n in session.execute(stmt):
         counts.setdefault(sid, Counter())[model] += n
     issue_counts: dict[str, int] = {
@@ -227,7 +241,7 @@ def stats(session: Session, on: date | None = None) -> Stats:
         entry[v.model] += 1
         entry["total"] += 1
     pending_snap = latest_snapshot(session, on, kind="pending")
-    pending = len(_listed_in(session, pending_snap.id)) if pending_snap is not None else 0
+    pending = len(_listed_in(session, pending_snap)) if pending_snap is not None else 0
     return Stats(
         on=on,
         snapshot=snapshot_labels(session)[snap.id],

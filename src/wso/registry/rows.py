@@ -3,6 +3,7 @@ record every cell that cannot be read cleanly as an issue. Nothing is dropped: b
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -92,6 +93,7 @@ def kind_from_name(name: str) -> str | None:
 SAFELINK_HOST_SUFFIX = ".safelinks.protection.outlook.com"
 
 
+@lru_cache(maxsize=8192)
 def unwrap_url(url: str) -> str:
     """The real address behind an Outlook safelink (https://*.safelinks.protection.outlook.com/?url=...),
     otherwise the URL itself."""
@@ -116,6 +118,13 @@ def _promises_link(text: str | None) -> bool:
 
 def _looks_like_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://", "www."))
+
+
+def clear_caches() -> None:
+    """Empty the memos of the pure cell readers (one ingest starts cold, so neither memory nor measured figures
+    carry over from an earlier one)."""
+    for memo in (read_model, read_kind, unwrap_url, read_date, read_state, clean, name_key):
+        memo.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -144,11 +153,30 @@ class ReadRow:
     addendum_url_raw: str | None = None
     addendum_url: str | None = None
     raw_text: str = ""  # `raw` as JSON, made once
+    reading_id: str = ""  # made once, from the stored content (see `reading_id`)
+
+    def values(self) -> tuple[Any, ...]:
+        """What a reading stores, in the order of READING_FIELDS."""
+        return (
+            self.raw_text,
+            self.state,
+            self.name,
+            self.name_key,
+            self.kind,
+            self.county,
+            self.model,
+            self.signed,
+            self.moa_text,
+            self.moa_url_raw,
+            self.moa_url,
+            self.addendum_url_raw,
+            self.addendum_url,
+        )
 
     def record(self) -> dict[str, Any]:
-        """The row's stored columns except its snapshot."""
+        """The row's reading as stored (without its derived agency and agreement)."""
         return {
-            "row_number": self.row_number,
+            "id": self.reading_id,
             "raw": self.raw_text,
             "state": self.state,
             "name": self.name,
@@ -163,6 +191,30 @@ class ReadRow:
             "addendum_url_raw": self.addendum_url_raw,
             "addendum_url": self.addendum_url,
         }
+
+
+READING_FIELDS = (
+    "raw",
+    "state",
+    "name",
+    "name_key",
+    "kind",
+    "county",
+    "model",
+    "signed",
+    "moa_text",
+    "moa_url_raw",
+    "moa_url",
+    "addendum_url_raw",
+    "addendum_url",
+)
+
+
+def reading_id(values: Iterable[object]) -> str:
+    """A reading's id: the hash of what it stores (READING_FIELDS, in order), so the same content read from any
+    file, in any run, is one reading. Values are joined by a unit separator, None written as a lone NUL."""
+    text = "\x1f".join("\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -211,7 +263,7 @@ def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
     )
 
 
-RowCache = dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]
+RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]]
 
 
 def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSheet:
@@ -232,27 +284,32 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
     if kind == "participating" and "signed" not in columns:
         sheet.issues.append(IssueRecord(None, "column_missing", "signed", None, "no SIGNED column"))
     labels = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    links_by_row: dict[int, dict[int, str]] = {}
+    grouped: dict[int, list[tuple[int, str]]] = {}
     for (r, c), url in table.links.items():
-        links_by_row.setdefault(r, {})[c] = url
+        grouped.setdefault(r, []).append((c, url))
+    links_by_row = {r: tuple(sorted(items)) for r, items in grouped.items()}  # row -> ((column, url), ...)
     layout = (kind, tuple(labels), tuple(sorted(columns.items())))
     if cache is None:
         cache = {}
+    known_rows = cache.setdefault(layout, {})
+    no_links: tuple[tuple[int, str], ...] = ()
+    rows = sheet.rows
     for number, cells in table.rows[header_index + 1 :]:
-        row_links = links_by_row.get(number, {})
-        key = (layout, tuple(cells), tuple(sorted(row_links.items())))
-        hit = cache.get(key)
+        row_links = links_by_row.get(number, no_links)
+        key = (tuple(cells), row_links)
+        hit = known_rows.get(key)
         if hit is None:
             if _is_blank(cells):
                 sheet.blank_rows += 1
                 continue
             found: list[IssueRecord] = []
-            template = _read_row(0, cells, labels, columns, row_links, kind, found)
+            template = _read_row(0, cells, labels, columns, dict(row_links), kind, found)
             template.raw_text = json.dumps(template.raw, ensure_ascii=False, separators=(",", ":"))
-            hit = cache[key] = (template, found)
-        template, row_issues = hit
-        sheet.rows.append((number, template))
-        sheet.issues.extend(replace(i, row_number=number) for i in row_issues)
+            template.reading_id = reading_id(template.values())
+            hit = known_rows[key] = (template, found)
+        rows.append((number, hit[0]))
+        if hit[1]:
+            sheet.issues.extend(replace(i, row_number=number) for i in hit[1])
     return sheet
 
 

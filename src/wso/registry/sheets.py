@@ -79,13 +79,17 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
 _HYPERLINK_RE = re.compile(rb"<(?:\w+:)?hyperlink\s([^>]*?)/?>")
 _ATTR_RE = re.compile(rb'([\w:]+)="([^"]*)"')
 _RELATIONSHIP_RE = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*?)/?>")
+# The forms Excel writes, read in one pass each; any other form (attributes in another order, a range of cells, an
+# internal location, a namespace prefix) makes the counts disagree and the file is read the general way.
+_HYPERLINK_FAST_RE = re.compile(rb'<hyperlink ref="([A-Z]+)([0-9]+)" r:id="([^"]*)"')
+_RELATIONSHIP_FAST_RE = re.compile(rb'<Relationship Id="([^"]*)" Type="[^"]*" Target="([^"]*)"')
 
 
 def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
     """Every hyperlink of the first sheet: (row number, 0-based column) -> URL (or #location for internal ones).
 
-    Only the sheet's <hyperlink> elements are scanned (a regular expression over the bytes, so the large
-    <sheetData> is never parsed twice); the relationships file that holds the targets is small and parsed."""
+    Only the sheet's <hyperlink> elements are scanned (regular expressions over the bytes, so the large
+    <sheetData> is never parsed twice), and the relationships that hold the targets likewise."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         sheet_path = _first_sheet_path(archive)
@@ -98,15 +102,41 @@ def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
     if start < 0:
         return {}
     rels_path = posixpath.join(posixpath.dirname(sheet_path), "_rels", posixpath.basename(sheet_path) + ".rels")
-    targets: dict[str, str] = {}
     try:
         rels = archive.read(rels_path)
     except KeyError:
         rels = b""
+    targets = _relationship_targets(rels)
+    fast = _HYPERLINK_FAST_RE.findall(sheet, start)
+    if len(fast) == sheet.count(b"hyperlink ", start):
+        links: dict[tuple[int, int], str] = {}
+        columns: dict[bytes, int] = {}
+        for letters, row, rid in fast:
+            target = targets.get(rid.decode())
+            if not target:
+                continue
+            column = columns.get(letters)
+            if column is None:
+                column = columns[letters] = _column_index(letters.decode())
+            links.setdefault((int(row), column), target)
+        return links
+    return _hyperlinks_in_general(sheet, start, targets)
+
+
+def _relationship_targets(rels: bytes) -> dict[str, str]:
+    """Relationship id -> target, from a part's .rels file."""
+    fast = _RELATIONSHIP_FAST_RE.findall(rels)
+    if len(fast) == rels.count(b"Relationship "):
+        return {rid.decode(): _unescape(target.decode()) for rid, target in fast}
+    targets: dict[str, str] = {}
     for match in _RELATIONSHIP_RE.finditer(rels):
         attrs = dict(_ATTR_RE.findall(match.group(1)))
         if b"Id" in attrs and b"Target" in attrs:
             targets[attrs[b"Id"].decode()] = _unescape(attrs[b"Target"].decode())
+    return targets
+
+
+def _hyperlinks_in_general(sheet: bytes, start: int, targets: dict[str, str]) -> dict[tuple[int, int], str]:
     links: dict[tuple[int, int], str] = {}
     for match in _HYPERLINK_RE.finditer(sheet, start):
         attrs = {k.split(b":")[-1].decode(): v.decode() for k, v in _ATTR_RE.findall(match.group(1))}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wso.registry.text import clean, edit_distance, name_key
 
@@ -36,6 +37,7 @@ class StateReading:
     note: str | None = None
 
 
+@lru_cache(maxsize=1024, typed=True)  # pure; ICE's files repeat their cells
 def read_state(value: object) -> StateReading:
     """The USPS code of a STATE cell. Case is forgiven; a typo is forgiven when one state name is the only one
     within two edits (reported as not exact, with a note); anything else is unreadable."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 APOSTROPHES = "'’‘`´ʼ′"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
@@ -11,15 +12,20 @@ _NON_WORD_RE = re.compile(r"[\W_]+")
 _SPACE_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536, typed=True)  # pure; ICE's files repeat their cells
 def clean(value: object) -> str | None:
     """A cell as text with surrounding and repeated whitespace (NBSP included) removed; None when empty."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value))  # NFKC turns NBSP into a plain space
+    text = str(value)
+    if text.isascii():  # NFKC leaves ASCII as it is, and split() knows every ASCII space
+        return " ".join(text.split()) or None
+    text = unicodedata.normalize("NFKC", text)  # NFKC turns NBSP into a plain space
     text = _SPACE_RE.sub(" ", text).strip()
     return text or None
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The spelling-insensitive key of a name: case, apostrophes, punctuation and whitespace do not count.
 

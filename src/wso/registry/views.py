@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 AgencyKind = Literal["county", "municipal", "state"]
-AgreementStatus = Literal["active", "removed", "pending"]
+AgreementStatus = Literal["active", "removed", "pending", "corrected"]
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,10 @@ class AgreementView:
     first_listed: date
     last_listed: date
     pending_since: date | None
-    status: str  # active | removed | pending
+    status: str  # active | removed | pending | corrected (ICE corrected its SIGNED date: see `corrects`)
     removed_on: date | None
     renewal_of: str | None
+    corrects: str | None = None  # the agreement whose SIGNED date this one corrects
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Change:
     model: str
     signed: date | None
     fields: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    corrects: str | None = None  # in `changed`: the agreement listed before, when ICE corrected SIGNED
 
 
 @dataclass(frozen=True)
