@@ -3,20 +3,21 @@
 Each event's hash is SHA-256 over a canonical JSON (sorted keys, no spaces, UTF-8) of
 ``{hold, seq, kind, payload, actor, occurred_at, recorded_at, prev_hash}``; the first event's `prev_hash` is 64
 zeros. Appending locks the hold's row (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one writer at a time),
-takes the next `seq` from it and moves the head; `UNIQUE(hold_id, seq)` is the backstop: a writer that somehow
-raced would fail and retry rather than fork the chain.
+takes the next `seq` from it and moves the head (see `Unit`); `UNIQUE(hold_id, seq)` is the backstop: a writer
+that somehow raced would fail and retry rather than fork the chain. Appends use SQLAlchemy Core statements built
+once (no ORM unit of work on the hot path).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from wso.custody.models import Hold, HoldEvent
@@ -72,53 +73,188 @@ class Event:
     hash: str
 
 
-def lock_hold(session: Session, hold_id: str) -> Hold | None:
-    """The hold's row, locked for this transaction (PostgreSQL `FOR UPDATE`)."""
-    return session.execute(
-        select(Hold).where(Hold.id == hold_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+HOLD_FIELDS = (
+    "id",
+    "warrant_id",
+    "booking_id",
+    "facility_id",
+    "agency_id",
+    "kind",
+    "officer_id",
+    "opened_at",
+    "clock_start",
+    "deadline",
+    "deadline_rule",
+    "deadline_reading",
+    "status",
+    "ended_at",
+    "end_reason",
+    "ice_notified_at",
+    "citizenship_claim_at",
+    "citizenship_reported_at",
+    "last_seq",
+    "last_hash",
+)
+# What an event may change on its hold: the head and the hold's state.
+MUTABLE = (
+    "status",
+    "ended_at",
+    "end_reason",
+    "ice_notified_at",
+    "citizenship_claim_at",
+    "citizenship_reported_at",
+    "last_seq",
+    "last_hash",
+)
 
 
-def append(
-    session: Session,
-    hold: Hold,
+@dataclass
+class HoldRow:
+    """A hold's row as a plain object: the projection of its chain, with the chain head (`last_seq`, `last_hash`)."""
+
+    id: str
+    warrant_id: str
+    booking_id: str
+    facility_id: str
+    agency_id: str
+    kind: str
+    officer_id: str | None
+    opened_at: datetime
+    clock_start: datetime
+    deadline: datetime | None
+    deadline_rule: str
+    deadline_reading: str
+    status: str
+    ended_at: datetime | None
+    end_reason: str | None
+    ice_notified_at: datetime | None
+    citizenship_claim_at: datetime | None
+    citizenship_reported_at: datetime | None
+    last_seq: int
+    last_hash: str
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in HOLD_FIELDS}
+
+
+_COLUMNS = [getattr(Hold, name) for name in HOLD_FIELDS]
+# Prepared once: SQLAlchemy caches their compiled form, and psycopg prepares them on the server after a few uses.
+_LOCK_ONE = select(*_COLUMNS).where(Hold.warrant_id == bindparam("warrant")).with_for_update()
+_LOCK_MANY = (
+    select(*_COLUMNS)
+    .where(Hold.warrant_id.in_(bindparam("warrants", expanding=True)))
+    .order_by(Hold.id)
+    .with_for_update()
+)
+_INSERT_HOLD = insert(Hold)
+_INSERT_EVENT = insert(HoldEvent)
+_MOVE_HEAD = update(Hold).where(Hold.id == bindparam("b_id")).values({name: bindparam(f"b_{name}") for name in MUTABLE})
+
+
+def next_event(
+    row: HoldRow,
     kind: str,
     payload: Mapping[str, Any],
     *,
     actor: str,
     occurred_at: datetime,
     recorded_at: datetime,
-) -> Event:
-    """Append one event to `hold`'s chain. The caller holds the row lock (see `lock_hold`) or just created it."""
-    seq = hold.last_seq + 1
+) -> dict[str, Any]:
+    """The next event of `row`'s chain, as a row to insert; moves `row`'s head to it. Writes nothing."""
+    seq = row.last_seq + 1
     digest = event_hash(
-        hold_id=hold.id,
+        hold_id=row.id,
         seq=seq,
         kind=kind,
         payload=payload,
         actor=actor,
         occurred_at=occurred_at,
         recorded_at=recorded_at,
-        prev_hash=hold.last_hash,
+        prev_hash=row.last_hash,
     )
-    session.execute(
-        insert(HoldEvent).values(
-            hold_id=hold.id,
-            seq=seq,
-            kind=kind,
-            payload=canonical(dict(payload)),
-            actor=actor,
-            occurred_at=occurred_at,
-            recorded_at=recorded_at,
-            prev_hash=hold.last_hash,
-            hash=digest,
-        )
-    )
-    event = Event(hold.id, seq, kind, dict(payload), actor, occurred_at, recorded_at, hold.last_hash, digest)
-    hold.last_seq = seq
-    hold.last_hash = digest
-    session.flush()
+    event = {
+        "hold_id": row.id,
+        "seq": seq,
+        "kind": kind,
+        "payload": canonical(dict(payload)),
+        "actor": actor,
+        "occurred_at": occurred_at,
+        "recorded_at": recorded_at,
+        "prev_hash": row.last_hash,
+        "hash": digest,
+    }
+    row.last_seq = seq
+    row.last_hash = digest
     return event
+
+
+class Unit:
+    """The ledger writes of one transaction, kept until `flush`: holds opened, events appended, heads moved.
+
+    `load` locks the holds of some warrants in one round trip (`SELECT ... FOR UPDATE`, in id order, so two
+    writers locking several holds cannot deadlock); `get` hands out a copy of a hold's current state, which a
+    command changes and gives back with its events through `put` only if it is accepted (a refused command
+    therefore changes nothing). `flush` writes everything in three statements: new holds, events (one
+    multi-row insert), moved heads (one executemany). On PostgreSQL `UNIQUE(hold_id, seq)` is the backstop:
+    a writer that raced would fail at `flush` and retry rather than fork a chain.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._rows: dict[str, HoldRow | None] = {}  # by warrant id; None: no hold (as of loading)
+        self._new: dict[str, HoldRow] = {}  # by hold id, not yet inserted
+        self._moved: dict[str, HoldRow] = {}  # by hold id, existing, head moved
+        self._events: list[dict[str, Any]] = []
+
+    def load(self, warrants: Iterable[str]) -> None:
+        wanted = sorted({w for w in warrants if w not in self._rows})
+        if not wanted:
+            return
+        if len(wanted) == 1:
+            found = self.conn.execute(_LOCK_ONE, {"warrant": wanted[0]}).all()
+        else:
+            found = self.conn.execute(_LOCK_MANY, {"warrants": wanted}).all()
+        for warrant in wanted:
+            self._rows[warrant] = None
+        for row in found:
+            hold = HoldRow(*row)
+            self._rows[hold.warrant_id] = hold
+
+    def get(self, warrant: str) -> HoldRow | None:
+        """A copy of the hold on `warrant` (locked), or None."""
+        self.load([warrant])
+        row = self._rows[warrant]
+        return None if row is None else replace(row)
+
+    def put(self, row: HoldRow, events: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        """Take `row`'s new state and its new events (see `next_event`)."""
+        self._rows[row.warrant_id] = row
+        if new or row.id in self._new:
+            self._new[row.id] = row
+        else:
+            self._moved[row.id] = row
+        self._events.extend(events)
+
+    @property
+    def pending(self) -> int:
+        return len(self._events) + len(self._new) + len(self._moved)
+
+    def flush(self) -> None:
+        if self._new:
+            self.conn.execute(_INSERT_HOLD, [row.values() for row in self._new.values()])
+        if self._events:
+            self.conn.execute(_INSERT_EVENT, self._events)
+        if self._moved:
+            self.conn.execute(
+                _MOVE_HEAD,
+                [
+                    {"b_id": row.id, **{f"b_{name}": getattr(row, name) for name in MUTABLE}}
+                    for row in self._moved.values()
+                ],
+            )
+        self._new.clear()
+        self._moved.clear()
+        self._events.clear()
 
 
 def events(session: Session, hold_id: str) -> list[Event]:
