@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
@@ -121,7 +121,17 @@ class Result:
         return self.status == "accepted"
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        data = {
+            "command": self.command,
+            "status": self.status,
+            "message": self.message,
+            "rule": self.rule,
+            "law": self.law,
+            "hold": self.hold,
+            "events": [list(event) for event in self.events],
+            "alerts": [dict(alert) for alert in self.alerts],
+        }
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Result:
@@ -251,7 +261,6 @@ class Custody:
             unit = ledger.Unit(session.connection())
             unit.load(_warrants(commands))
             stored = _stored_results(session, [c.key for c in commands if c.key is not None])
-            new_keys: list[dict[str, Any]] = []
             for item in commands:
                 if item.key is not None and item.key in stored:
                     results.append(stored[item.key])
@@ -263,12 +272,8 @@ class Custody:
                 messages.extend(ctx.messages)
                 if item.key is not None:
                     stored[item.key] = result
-                    new_keys.append(
-                        {"key": item.key, "command": item.command, "result": result.to_json(), "recorded_at": now}
-                    )
+                    unit.key(item.key, item.command, result.to_json(), now)
             unit.flush()
-            if new_keys:
-                session.execute(insert(IdempotencyKey), new_keys)
         return results, messages
 
     def _one(

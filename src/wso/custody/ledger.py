@@ -15,12 +15,13 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Executable, TextClause, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from wso.custody.models import Hold, HoldEvent
+from wso.custody.models import Hold, HoldEvent, IdempotencyKey
 
 GENESIS = "0" * 64
 
@@ -148,7 +149,6 @@ _LOCK_MANY = (
 )
 _INSERT_HOLD = insert(Hold)
 _INSERT_EVENT = insert(HoldEvent)
-_MOVE_HEAD = update(Hold).where(Hold.id == bindparam("b_id")).values({name: bindparam(f"b_{name}") for name in MUTABLE})
 
 
 def next_event(
@@ -189,14 +189,16 @@ def next_event(
 
 
 class Unit:
-    """The ledger writes of one transaction, kept until `flush`: holds opened, events appended, heads moved.
+    """The ledger writes of one transaction, kept until `flush`: holds opened, events appended, heads moved, and
+    the idempotency keys of the commands applied.
 
     `load` locks the holds of some warrants in one round trip (`SELECT ... FOR UPDATE`, in id order, so two
     writers locking several holds cannot deadlock); `get` hands out a copy of a hold's current state, which a
     command changes and gives back with its events through `put` only if it is accepted (a refused command
-    therefore changes nothing). `flush` writes everything in three statements: new holds, events (one
-    multi-row insert), moved heads (one executemany). On PostgreSQL `UNIQUE(hold_id, seq)` is the backstop:
-    a writer that raced would fail at `flush` and retry rather than fork a chain.
+    therefore changes nothing). `flush` writes everything: on PostgreSQL in one statement (data-modifying CTEs
+    over `json_to_recordset` of one JSON parameter per table, so the text is the same for one command or five
+    hundred and the server keeps it prepared); elsewhere in one executemany per table. `UNIQUE(hold_id, seq)`
+    is the backstop: a writer that raced would fail at `flush` and retry rather than fork a chain.
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -205,6 +207,7 @@ class Unit:
         self._new: dict[str, HoldRow] = {}  # by hold id, not yet inserted
         self._moved: dict[str, HoldRow] = {}  # by hold id, existing, head moved
         self._events: list[dict[str, Any]] = []
+        self._keys: list[dict[str, Any]] = []
 
     def load(self, warrants: Iterable[str]) -> None:
         wanted = sorted({w for w in warrants if w not in self._rows})
@@ -235,26 +238,99 @@ class Unit:
             self._moved[row.id] = row
         self._events.extend(events)
 
-    @property
-    def pending(self) -> int:
-        return len(self._events) + len(self._new) + len(self._moved)
+    def key(self, key: str, command: str, result: str, at: datetime) -> None:
+        """Record a command applied under an idempotency key (with its result), written at `flush`."""
+        self._keys.append({"key": key, "command": command, "result": result, "recorded_at": at})
 
     def flush(self) -> None:
+        parts: list[tuple[str, list[dict[str, Any]]]] = []
         if self._new:
-            self.conn.execute(_INSERT_HOLD, [row.values() for row in self._new.values()])
+            parts.append(("holds", [row.values() for row in self._new.values()]))
         if self._events:
-            self.conn.execute(_INSERT_EVENT, self._events)
+            parts.append(("events", self._events))
         if self._moved:
-            self.conn.execute(
-                _MOVE_HEAD,
-                [
-                    {"b_id": row.id, **{f"b_{name}": getattr(row, name) for name in MUTABLE}}
-                    for row in self._moved.values()
-                ],
-            )
+            parts.append(("heads", [{n: getattr(row, n) for n in HEAD_TYPES} for row in self._moved.values()]))
+        if self._keys:
+            parts.append(("keys", self._keys))
+        if parts and self.conn.dialect.name == "postgresql":
+            params = {name: json.dumps(rows, default=_json_time, separators=(",", ":")) for name, rows in parts}
+            self.conn.execute(_pg_write(tuple(name for name, _ in parts)), params)
+        else:
+            for name, rows in parts:
+                if name == "heads":
+                    rows = [{f"b_{column}": value for column, value in row.items()} for row in rows]
+                self.conn.execute(_CORE[name], rows[0] if len(rows) == 1 else rows)
         self._new.clear()
         self._moved.clear()
         self._events.clear()
+        self._keys.clear()
+
+
+# The columns written, with their PostgreSQL types (times are aware UTC datetimes: timestamptz).
+HOLD_TYPES = {
+    name: "integer"
+    if name == "last_seq"
+    else "timestamptz"
+    if name.endswith("_at") or name in ("clock_start", "deadline")
+    else "varchar"
+    for name in HOLD_FIELDS
+}
+EVENT_TYPES = {
+    "hold_id": "varchar",
+    "seq": "integer",
+    "kind": "varchar",
+    "payload": "text",
+    "actor": "varchar",
+    "occurred_at": "timestamptz",
+    "recorded_at": "timestamptz",
+    "prev_hash": "varchar",
+    "hash": "varchar",
+}
+HEAD_TYPES = {"id": "varchar"} | {
+    name: "integer" if name == "last_seq" else "timestamptz" if name.endswith("_at") else "varchar" for name in MUTABLE
+}
+KEY_TYPES = {"key": "varchar", "command": "varchar", "result": "text", "recorded_at": "timestamptz"}
+_PG: dict[str, tuple[str, dict[str, str]]] = {
+    "holds": ("custody_holds", HOLD_TYPES),
+    "events": ("custody_hold_events", EVENT_TYPES),
+    "heads": ("custody_holds", HEAD_TYPES),
+    "keys": ("custody_idempotency_keys", KEY_TYPES),
+}
+_CORE: dict[str, Executable] = {
+    "holds": _INSERT_HOLD,
+    "events": _INSERT_EVENT,
+    "heads": (
+        update(Hold).where(Hold.id == bindparam("b_id")).values({name: bindparam(f"b_{name}") for name in MUTABLE})
+    ),
+    "keys": insert(IdempotencyKey),
+}
+
+
+def _json_time(value: object) -> str:
+    if isinstance(value, datetime):
+        return timestamp(value)
+    raise TypeError(f"cannot write {value!r}")
+
+
+def _rows(name: str) -> str:
+    """The rows of one part, sent as one JSON parameter and read back typed by `json_to_recordset`."""
+    _, types = _PG[name]
+    return f"json_to_recordset(CAST(:{name} AS json)) AS v({', '.join(f'{c} {t}' for c, t in types.items())})"
+
+
+@cache
+def _pg_write(names: tuple[str, ...]) -> TextClause:
+    """One statement writing every part named: all but the last as data-modifying CTEs."""
+    statements: list[str] = []
+    for name in names:
+        table, types = _PG[name]
+        if name == "heads":
+            assignments = ", ".join(f"{column} = v.{column}" for column in MUTABLE)
+            statements.append(f"UPDATE {table} AS h SET {assignments} FROM {_rows(name)} WHERE h.id = v.id")
+        else:
+            statements.append(f"INSERT INTO {table} ({', '.join(types)}) SELECT {', '.join(types)} FROM {_rows(name)}")
+    ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(statements[:-1]))
+    return text((f"WITH {ctes} " if ctes else "") + statements[-1])
 
 
 def events(session: Session, hold_id: str) -> list[Event]:
