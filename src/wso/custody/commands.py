@@ -530,9 +530,15 @@ def _exam(ctx: Context, args: Mapping[str, Any]) -> str:
     if not 0 <= score <= 100:
         raise Refused(INPUT, f"field 'score' must be between 0 and 100, got {score}")
     if officer.status == "disqualified":
-        raise Refused("OFFICER-EXAM", f"officer {officer.id} failed the exam and its retake and is disqualified")
+        raise Refused(
+            "OFFICER-EXAM",
+            f"officer {officer.id} failed the exam and its retake and is disqualified; nominate another officer",
+        )
     if officer.exam_passed:
-        raise Refused("OFFICER-EXAM", f"officer {officer.id} has already passed the exam")
+        raise Refused(
+            "OFFICER-EXAM",
+            f"officer {officer.id} has already passed the exam; certify the officer next (officer.certify)",
+        )
     officer.exam_attempts += 1
     passed = score >= EXAM_PASS_SCORE
     if passed:
@@ -567,7 +573,7 @@ def _authorize(ctx: Context, args: Mapping[str, Any]) -> str:
             "OFFICER-CERTIFIED", f"officer {officer.id} is {officer.status}: certify the officer before authorizing"
         )
     if officer.status == "withdrawn" and not _was_certified(ctx.session, officer.id):
-        raise Refused("OFFICER-CERTIFIED", f"officer {officer.id} was never certified")
+        raise Refused("OFFICER-CERTIFIED", f"officer {officer.id} was never certified; certify the officer first")
     officer.status = "authorized"
     _officer_event(ctx, officer, "authorized", {})
     return f"officer {officer.id} authorized to serve I-200 and I-205 warrants in {officer.agency_id}'s jail"
@@ -585,7 +591,9 @@ def _was_certified(session: Session, officer_id: str) -> bool:
 def _withdraw(ctx: Context, args: Mapping[str, Any]) -> str:
     officer = _get(ctx.session, Officer, _text(args, "id"), "officer")
     if officer.status in ("withdrawn", "disqualified"):
-        raise Refused("OFFICER-WITHDRAWAL", f"officer {officer.id} is already {officer.status}")
+        raise Refused(
+            "OFFICER-WITHDRAWAL", f"officer {officer.id} is already {officer.status}; there is nothing to withdraw"
+        )
     officer.status = "withdrawn"
     _officer_event(ctx, officer, "withdrawn", {})
     return f"officer {officer.id}'s authorization withdrawn, effective now"
@@ -816,28 +824,42 @@ def _report(ctx: Context, args: Mapping[str, Any]) -> str:
 
 
 def _close(ctx: Context, hold: ledger.HoldRow, status: str, reason: str) -> None:
+    """End the hold. A hold already held on under a detention agreement left the 48-hour clock then: its
+    `ended_at` and `end_reason` stay as they were, and only its status records where the person went."""
+    if hold.status == "open":
+        hold.ended_at = ctx.occurred_at
+        hold.end_reason = reason
     hold.status = status
-    hold.ended_at = ctx.occurred_at
-    hold.end_reason = reason
     _append(ctx, hold, status, {"reason": reason})
 
 
+def _ending(ctx: Context, args: Mapping[str, Any]) -> ledger.HoldRow:
+    """The hold a transfer or release ends: an open one, or one held on under a detention agreement."""
+    hold = _hold_for_warrant(ctx, args, open_only=False)
+    if hold.status not in ("open", "detention_agreement"):
+        raise Refused(
+            SEQUENCE,
+            f"the hold on warrant {hold.warrant_id!r} is {hold.status}, not open; record a new fact only",
+        )
+    return hold
+
+
 def _late(ctx: Context, hold: ledger.HoldRow) -> str:
-    if hold.deadline is not None and ctx.occurred_at > hold.deadline:
+    if hold.status == "open" and hold.deadline is not None and ctx.occurred_at > hold.deadline:
         over = ctx.occurred_at - hold.deadline
         return f" (after the deadline by {_duration(over)}: {hold.deadline_rule})"
     return ""
 
 
 def _transfer(ctx: Context, args: Mapping[str, Any]) -> str:
-    hold = _hold_for_warrant(ctx, args)
+    hold = _ending(ctx, args)
     late = _late(ctx, hold)
     _close(ctx, hold, "transferred", "transferred")
     return f"{hold.warrant_id}: custody transferred to ICE{late}"
 
 
 def _release(ctx: Context, args: Mapping[str, Any]) -> str:
-    hold = _hold_for_warrant(ctx, args)
+    hold = _ending(ctx, args)
     reason = str(args.get("reason") or "released")
     if reason not in RELEASE_REASONS:
         raise Refused(INPUT, f"field 'reason' must be one of {', '.join(RELEASE_REASONS)}, got {reason!r}")
@@ -884,7 +906,7 @@ def _issue_detainer(ctx: Context, args: Mapping[str, Any]) -> str:
     officer = _get(ctx.session, Officer, _text(args, "officer"), "officer")
     raise Refused(
         "WSO-NO-DETAINER",
-        f"a WSO ({officer.id}) may not issue detainers; only ICE issues an I-247A",
+        f"a WSO ({officer.id}) may not issue detainers; only ICE issues an I-247A: refer the case to ICE",
     )
 
 
