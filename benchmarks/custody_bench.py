@@ -4,7 +4,9 @@ Prints, in one run:
 - appends with 8 concurrent writers (separate processes, each its own connection), on one set of open holds
   (writers share holds, so they contend for the same chain heads): events per second, in two modes:
   - per command: `Custody.run`, each command its own transaction (and its own fsync'd commit);
-  - batched: `Custody.apply_many`, each writer committing its clerks' commands in groups (group commit);
+  - grouped: in each writer 8 clerk threads each send one command at a time and wait for its answer, through a
+    `GroupWriter` (one writer thread commits whatever the clerks sent meanwhile in one transaction);
+  - batched: `Custody.apply_many`, each writer committing its clerks' commands in groups of 50;
   every command carries an idempotency key and one in ten is sent again with the same key (a retried request);
   afterwards the run checks that nothing was lost or duplicated (one event per key, per writer exactly the
   events its results report, seqs 1..n in every chain, no key twice) and that every chain verifies;
@@ -31,6 +33,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,7 +46,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from wso.clock import FixedClock
-from wso.custody import Command, Custody, Result, due_within, verify
+from wso.custody import Command, Custody, GroupWriter, Result, due_within, verify
 from wso.custody.models import HoldEvent, IdempotencyKey
 from wso.store import Database, open_database
 
@@ -123,9 +126,10 @@ class Plan:
     url: str
     writer: int
     commands: int
-    batch: int  # 1: per command (Custody.run)
+    batch: int  # 1: per command (Custody.run); 0: clerk threads through a GroupWriter
     holds: int
     mode: str
+    clerks: int = 8
 
 
 def plan_commands(plan: Plan) -> list[Command]:
@@ -157,6 +161,16 @@ def writer(plan: Plan, ready: Any, go: Any, answers: Any) -> None:
     if plan.batch == 1:
         for command in commands:
             results.append(custody.run(command.command, command.args, actor=command.actor, idempotency_key=command.key))
+    elif plan.batch == 0:
+        # Clerks at their desks: each thread sends one command and waits for its answer; one writer thread
+        # commits whatever they sent meanwhile in one transaction.
+        with GroupWriter(custody) as group, ThreadPoolExecutor(plan.clerks) as pool:
+            desks = [commands[n :: plan.clerks] for n in range(plan.clerks)]
+
+            def desk(mine: list[Command]) -> list[Result]:
+                return [group.submit(command).result() for command in mine]
+
+            results = [r for answers in pool.map(desk, desks) for r in answers]
     else:
         for at in range(0, len(commands), plan.batch):
             results.extend(custody.apply_many(commands[at : at + plan.batch]))
@@ -166,7 +180,9 @@ def writer(plan: Plan, ready: Any, go: Any, answers: Any) -> None:
     answers.put((plan.writer, start, end, len(commands), sum(not r.accepted for r in results), events))
 
 
-def append_run(base: str, writers: int, commands: int, batch: int, holds: int, mode: str) -> dict[str, Any]:
+def append_run(
+    base: str, writers: int, commands: int, batch: int, holds: int, mode: str, clerks: int
+) -> dict[str, Any]:
     with scratch_schema(base) as url:
         db = open_database(url)
         warrants = furnish(db, holds)
@@ -175,7 +191,9 @@ def append_run(base: str, writers: int, commands: int, batch: int, holds: int, m
         ctx = multiprocessing.get_context("spawn")
         ready, go, answers = ctx.Barrier(writers + 1), ctx.Barrier(writers + 1), ctx.Queue()
         procs = [
-            ctx.Process(target=writer, args=(Plan(url, w, commands, batch, len(warrants), mode), ready, go, answers))
+            ctx.Process(
+                target=writer, args=(Plan(url, w, commands, batch, len(warrants), mode, clerks), ready, go, answers)
+            )
             for w in range(writers)
         ]
         for proc in procs:
@@ -311,6 +329,7 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=1000, help="commands per writer (batched mode)")
     parser.add_argument("--per-command", type=int, default=300, help="commands per writer (per-command mode)")
     parser.add_argument("--batch", type=int, default=50, help="commands per transaction (batched mode)")
+    parser.add_argument("--clerks", type=int, default=8, help="clerk threads per writer (grouped mode)")
     parser.add_argument("--holds", type=int, default=400, help="open holds the writers share")
     parser.add_argument("--open-holds", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=1_000, help="open holds due within 4 h (first due-soon case)")
@@ -329,15 +348,15 @@ def main() -> None:
     if not args.skip_append:
         runs = [
             ("per-command", args.per_command, 1),
+            ("grouped", args.commands, 0),
             ("batched", args.commands, args.batch),
         ]
         for mode, commands, batch in runs:
-            r = append_run(args.postgres, args.writers, commands, batch, args.holds, mode)
-            what = (
-                "Custody.run, one transaction per command"
-                if batch == 1
-                else f"Custody.apply_many, {batch} per transaction"
-            )
+            r = append_run(args.postgres, args.writers, commands, batch, args.holds, mode, args.clerks)
+            what = {
+                1: "Custody.run, one transaction per command",
+                0: f"{args.clerks} clerk threads per writer, one command at a time each, through a GroupWriter",
+            }.get(batch, f"Custody.apply_many, {batch} per transaction")
             goal = "meets" if r["rate"] >= 2000 else "misses"
             print(
                 f"append, {args.writers} writers, {mode} ({what}): {r['appended']} events in {r['elapsed']:.2f} s = "

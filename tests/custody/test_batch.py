@@ -3,11 +3,14 @@ idempotent as under `run`; a refused command writes nothing for itself while the
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+
+import pytest
 
 from tests.custody.conftest import RELEASE, accepted, counts
 from wso.clock import FixedClock
-from wso.custody import Command, Custody, MemoryNotifier, find_hold, verify
+from wso.custody import Command, Custody, GroupWriter, MemoryNotifier, Result, find_hold, verify
 from wso.custody.ledger import events
 from wso.store import Database
 
@@ -126,3 +129,26 @@ def test_unknown_and_future_commands_are_refused_in_a_batch(jail: Custody, clock
         ]
     )
     assert [(r.status, r.rule) for r in results] == [("refused", "INPUT"), ("refused", "INPUT"), ("accepted", None)]
+
+
+def test_a_group_writer_commits_many_clerks_commands_together(jail: Custody, db: Database) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    clerks, each = 6, 10
+
+    def clerk(n: int) -> list[Result]:
+        return [
+            writer.run("ice.notify", {"warrant": "W1"}, actor=f"desk-{n}", idempotency_key=f"{n}-{i}")
+            for i in range(each)
+        ]
+
+    with GroupWriter(jail) as writer, ThreadPoolExecutor(clerks) as pool:
+        results = [r for batch in pool.map(clerk, range(clerks)) for r in batch]
+        refused = writer.run("custody.continue", {"warrant": "W1"})
+    assert all(r.accepted for r in results) and refused.rule == "WSO-DETENTION-AGREEMENT"
+    assert sorted(seq for r in results for _, seq in r.events) == list(range(2, clerks * each + 2))
+    assert 1 <= writer.batches <= clerks * each + 1
+    with db.session() as session:
+        assert [e.seq for e in events(session, "hold-W1")] == list(range(1, clerks * each + 2))
+        assert verify(session).ok
+    with pytest.raises(RuntimeError, match="closed"):
+        writer.run("sweep")
