@@ -259,8 +259,14 @@ class Custody:
         messages: list[AlertMessage] = []
         with self.db.session() as session:
             unit = ledger.Unit(session.connection())
-            unit.load(_warrants(commands))
-            stored = _stored_results(session, [c.key for c in commands if c.key is not None])
+            warrants = _warrants(commands)
+            keys = [c.key for c in commands if c.key is not None]
+            if len(warrants) == 1 and len(keys) == 1 and single:
+                text = unit.load_with_key(warrants[0], keys[0])
+                stored = {} if text is None else {keys[0]: Result.from_json(text)}
+            else:
+                unit.load(warrants)
+                stored = _stored_results(session, keys)
             for item in commands:
                 if item.key is not None and item.key in stored:
                     results.append(stored[item.key])

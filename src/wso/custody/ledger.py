@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, TextClause, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Executable, TextClause, bindparam, insert, literal, select, text, true, update
 from sqlalchemy.orm import Session
 
 from wso.custody.models import Hold, HoldEvent, IdempotencyKey
@@ -141,6 +141,12 @@ class HoldRow:
 _COLUMNS = [getattr(Hold, name) for name in HOLD_FIELDS]
 # Prepared once: SQLAlchemy caches their compiled form, and psycopg prepares them on the server after a few uses.
 _LOCK_ONE = select(*_COLUMNS).where(Hold.warrant_id == bindparam("warrant")).with_for_update()
+# One round trip for a single keyed command: the hold's head, locked, and the key's stored result (if any).
+_LOCKED = select(*_COLUMNS).where(Hold.warrant_id == bindparam("warrant")).with_for_update().cte("locked")
+_LOCK_ONE_WITH_KEY = select(
+    *_LOCKED.c,
+    select(IdempotencyKey.result).where(IdempotencyKey.key == bindparam("key")).scalar_subquery().label("stored"),
+).select_from(select(literal(1).label("one")).subquery().outerjoin(_LOCKED, true()))
 _LOCK_MANY = (
     select(*_COLUMNS)
     .where(Hold.warrant_id.in_(bindparam("warrants", expanding=True)))
@@ -222,6 +228,16 @@ class Unit:
         for row in found:
             hold = HoldRow(*row)
             self._rows[hold.warrant_id] = hold
+
+    def load_with_key(self, warrant: str, key: str) -> str | None:
+        """Lock the hold of `warrant` and read the result stored under `key`, in one round trip; return it.
+
+        (If this waited for another writer's lock, the key lookup may not see what that writer committed: the
+        key's unique constraint then stops the second application at `flush`, and the caller retries.)"""
+        row = self.conn.execute(_LOCK_ONE_WITH_KEY, {"warrant": warrant, "key": key}).one()
+        *columns, stored = row
+        self._rows[warrant] = None if columns[0] is None else HoldRow(*columns)
+        return None if stored is None else str(stored)
 
     def get(self, warrant: str) -> HoldRow | None:
         """A copy of the hold on `warrant` (locked), or None."""
