@@ -3,7 +3,9 @@
 `Custody.run(command, args)` returns a `Result`: accepted (with the events it appended) or refused (the rule id
 and a message that says what to do). A refused command writes nothing: the check raises before any write, and
 the transaction is rolled back whatever happens. A command run with an idempotency key is applied once; a retry
-with the same key returns the first result.
+with the same key returns the first result. `Custody.apply_many` does the same for many commands (from many
+clerks) in one transaction and one commit (group commit); see its docstring, and `wso.custody.group` for a writer
+thread that gathers clerks' single commands into such batches.
 
 Refusals cite `wso.program` rule ids; two ids are custody's own: `INPUT` (a field is missing or malformed, or a
 record it names does not exist) and `SEQUENCE` (the command does not fit the hold's or officer's state, such as
