@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tests.custody.test_readme import block, section
 from wso.cli.main import app
+from wso.custody.ledger import events
 from wso.store import open_database
 
 runner = CliRunner()
@@ -111,3 +112,64 @@ def test_replay_rejects_the_whole_file_before_running(tmp_path: Path, line: str,
     day.write_text(line + "\n", encoding="utf-8")
     result = runner.invoke(app, ["custody", "replay", str(day)])
     assert result.exit_code == 2 and words in result.stderr
+
+
+def test_run_records_when_the_act_happened_apart_from_when_it_was_recorded(loaded: str) -> None:
+    # The README's day ended long ago: a booking recorded now for an act an hour earlier.
+    fields = '{"id": "bk-9", "facility": "hardee-jail", "scheduled_release": "2026-03-09T09:00:00-04:00"}'
+    result = runner.invoke(app, ["custody", "run", "booking", fields, "--occurred-at", "2026-03-09T08:00:00-04:00"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app,
+        [
+            "custody",
+            "run",
+            "warrant.receive",
+            '{"id": "W9", "booking": "bk-9", "form": "I-200"}',
+            "--occurred-at",
+            "2026-03-09T08:00:00-04:00",
+            "--json",
+        ],
+    )
+    assert json.loads(result.stdout)["status"] == "accepted"
+    db = open_database(loaded)
+    with db.engine.connect() as conn:
+        received = conn.execute(text("SELECT received_at FROM custody_warrants WHERE id = 'W9'")).scalar_one()
+    db.dispose()
+    assert str(received).startswith("2026-03-09 12:00:00")
+
+
+@pytest.mark.parametrize(
+    ("value", "words"), [("yesterday", "not an ISO 8601 time"), ("2026-03-09T08:00", "no UTC offset")]
+)
+def test_run_bad_occurred_at_exits_2(loaded: str, value: str, words: str) -> None:
+    result = runner.invoke(app, ["custody", "run", "sweep", "{}", "--occurred-at", value])
+    assert result.exit_code == 2 and words in result.stderr
+
+
+def test_replay_line_may_say_when_the_act_happened(tmp_path: Path) -> None:
+    lines = block(section(), "jsonl").splitlines()
+    # ICE was told at 09:25 but the clerk records it at 09:40: the ledger keeps both times.
+    lines[18] = lines[18].replace(
+        '"at": "2026-03-06T09:25:00-05:00"',
+        '"at": "2026-03-06T09:40:00-05:00", "occurred_at": "2026-03-06T09:25:00-05:00"',
+    )
+    day = tmp_path / "day.jsonl"
+    day.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    result = runner.invoke(app, ["custody", "replay", str(day), "--database", url, "--json"])
+    assert result.exit_code == 0, result.output
+    db = open_database(url)
+    with db.session() as session:
+        (event,) = [e for e in events(session, "hold-I200-101") if e.kind == "ice_notified"]
+    db.dispose()
+    assert (event.occurred_at.isoformat(), event.recorded_at.isoformat()) == (
+        "2026-03-06T14:25:00+00:00",
+        "2026-03-06T14:40:00+00:00",
+    )
+    lines[18] = lines[18].replace(
+        '"occurred_at": "2026-03-06T09:25:00-05:00"', '"occurred_at": "2026-03-06T10:25:00-05:00"'
+    )
+    day.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["custody", "replay", str(day), "--json"])
+    assert result.exit_code == 2 and "line 19: field 'occurred_at'" in result.stderr

@@ -192,3 +192,50 @@ def test_citizenship_claim_and_verified_release(jail: Custody, db: Database, clo
     report = jail.run("citizenship.report", {"warrant": "W1"})
     assert report.accepted and "late" in report.message
     accepted(jail, "custody.release", {"warrant": "W1", "reason": "citizenship_verified"})
+
+
+def test_a_hold_held_on_under_a_detention_agreement_is_later_transferred(
+    custody: Custody, db: Database, clock: FixedClock
+) -> None:
+    from tests.custody.conftest import build_jail
+
+    build_jail(custody, detention_agreement=True)
+    clock.set(RELEASE)
+    assert serve(custody).accepted
+    clock.advance(timedelta(hours=40))
+    accepted(custody, "custody.continue", {"warrant": "W1"})
+    clock.advance(timedelta(hours=30))  # past the 48 hours, but no longer on that clock
+    result = custody.run("custody.transfer", {"warrant": "W1"})
+    assert result.accepted and "after the deadline" not in result.message
+    with db.session() as session:
+        hold = find_hold(session, "W1")
+        assert hold is not None and hold.status == "transferred"
+        # When and how it left the 48-hour clock stays recorded.
+        assert (hold.end_reason, hold.ended_at) == ("detention_agreement", RELEASE + timedelta(hours=40))
+    refuse(custody, db, "custody.release", {"warrant": "W1"}, "SEQUENCE")
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "rule", "hint"),
+    [
+        ("officer.withdraw", {"id": "O1"}, "OFFICER-WITHDRAWAL", "nothing to withdraw"),
+        ("officer.exam", {"id": "O1", "score": 90}, "OFFICER-EXAM", "certify"),
+        ("detainer.issue", {"officer": "O1", "booking": "B1"}, "WSO-NO-DETAINER", "refer the case to ICE"),
+        (
+            "interview",
+            {"officer": "O1", "booking": "B1", "topic": "immigration status"},
+            "WSO-NO-INTERROGATION",
+            "refer",
+        ),
+        ("custody.continue", {"warrant": "W1"}, "WSO-DETENTION-AGREEMENT", "transfer or release"),
+        ("warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "street"}, "WSO-JAIL-ONLY", "inside"),
+    ],
+)
+def test_every_refusal_says_what_to_do(
+    jail: Custody, db: Database, command: str, args: dict[str, Any], rule: str, hint: str
+) -> None:
+    if command == "officer.withdraw":
+        accepted(jail, "officer.withdraw", {"id": "O1"})
+    if command == "custody.continue":
+        assert serve(jail).accepted
+    assert hint in refuse(jail, db, command, args, rule)

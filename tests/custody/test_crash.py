@@ -14,7 +14,7 @@ import pytest
 from tests.custody.conftest import accepted, counts
 from wso.clock import FixedClock
 from wso.custody import Custody, find_hold, verify
-from wso.custody.ledger import append, lock_hold
+from wso.custody.ledger import Unit, next_event
 from wso.store import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,15 +23,19 @@ WRITER = textwrap.dedent(
     """
     import os, signal, sys
     from datetime import UTC, datetime
-    from wso.custody.ledger import append, lock_hold
+    from wso.custody.ledger import Unit, next_event
     from wso.store import open_database
 
     db = open_database(sys.argv[1])
     with db.session() as session:
-        hold = lock_hold(session, "hold-W1")
+        unit = Unit(session.connection())
+        hold = unit.get("W1")  # locked
         at = datetime(2026, 3, 6, 15, tzinfo=UTC)
-        append(session, hold, "ice_notified", {}, actor="doomed", occurred_at=at, recorded_at=at)
-        append(session, hold, "custody_transferred", {}, actor="doomed", occurred_at=at, recorded_at=at)
+        first = next_event(hold, "ice_notified", {}, actor="doomed", occurred_at=at, recorded_at=at)
+        second = next_event(hold, "transferred", {}, actor="doomed", occurred_at=at, recorded_at=at)
+        hold.status = "transferred"
+        unit.put(hold, [first, second])
+        unit.flush()  # both events and the moved head are written, not committed
         print("appended", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
     """
@@ -65,9 +69,13 @@ def test_writer_killed_by_sigkill_inside_the_transaction(served: Custody, db: Da
 def test_exception_after_the_insert_before_commit(served: Custody, db: Database, clock: FixedClock) -> None:
     before = counts(db)
     with pytest.raises(RuntimeError, match="power cut"), db.session() as session:
-        hold = lock_hold(session, "hold-W1")
+        unit = Unit(session.connection())
+        hold = unit.get("W1")
         assert hold is not None
-        append(session, hold, "ice_notified", {}, actor="x", occurred_at=clock.now(), recorded_at=clock.now())
+        unit.put(
+            hold, [next_event(hold, "ice_notified", {}, actor="x", occurred_at=clock.now(), recorded_at=clock.now())]
+        )
+        unit.flush()
         raise RuntimeError("power cut")
     assert counts(db) == before
     with db.session() as session:

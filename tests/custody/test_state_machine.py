@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tests.custody.conftest import accepted, build_jail, counts
 from wso.clock import FixedClock
-from wso.custody import Custody, verify
+from wso.custody import Command, Custody, verify
 from wso.custody.models import Alert, Hold
 from wso.store import open_database
 
@@ -123,6 +123,26 @@ class CustodyMachine(RuleBasedStateMachine):
         if self.warrants:
             warrant = data.draw(st.sampled_from(sorted(self.warrants)))
             self.run(command, {"warrant": warrant})
+
+    @rule(data=st.data(), size=st.integers(min_value=2, max_value=6))
+    def batch(self, data: st.DataObject, size: int) -> None:
+        """Several clerks' hold commands in one group commit: exactly the accepted ones' events are written."""
+        if not self.warrants:
+            return
+        commands = [
+            Command(data.draw(HOLD_COMMANDS), {"warrant": data.draw(st.sampled_from(sorted(self.warrants)))})
+            for _ in range(size)
+        ]
+        before = counts(self.db)
+        results = self.custody.apply_many(commands)
+        after = counts(self.db)
+        for result in results:
+            assert result.accepted or (result.rule and not result.events), result
+        appended = sum(len(r.events) for r in results if r.accepted)
+        assert after["custody_hold_events"] - before["custody_hold_events"] == appended
+        assert {k: v for k, v in after.items() if k != "custody_hold_events"} == {
+            k: v for k, v in before.items() if k != "custody_hold_events"
+        }
 
     @rule()
     def withdraw_or_authorize(self) -> None:

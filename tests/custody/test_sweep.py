@@ -14,7 +14,7 @@ import pytest
 
 from tests.custody.conftest import RELEASE, accepted
 from wso.clock import FixedClock
-from wso.custody import AlertMessage, Custody, LogNotifier, MemoryNotifier, WebhookNotifier, sweep
+from wso.custody import AlertMessage, Custody, LogNotifier, MemoryNotifier, WebhookNotifier, due_within, sweep
 from wso.custody.sweep import deadline_alert
 from wso.store import Database
 
@@ -158,3 +158,22 @@ def test_log_notifier_writes_a_warning(caplog: pytest.LogCaptureFixture) -> None
     with caplog.at_level(logging.WARNING, logger="wso.custody.alerts"):
         LogNotifier().notify(MESSAGE)
     assert "overdue W1" in caplog.text
+
+
+def test_due_within_lists_open_holds_due_soon_overdue_first(jail: Custody, db: Database, clock: FixedClock) -> None:
+    for n in (2, 3, 4):
+        release = RELEASE + timedelta(hours=n)
+        accepted(jail, "booking", {"id": f"B{n}", "facility": "JAIL", "scheduled_release": release.isoformat()})
+        accepted(jail, "warrant.receive", {"id": f"W{n}", "booking": f"B{n}", "form": "I-200"})
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    for n in (2, 3, 4):
+        clock.set(RELEASE + timedelta(hours=n))
+        accepted(jail, "warrant.serve", {"warrant": f"W{n}", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "custody.transfer", {"warrant": "W3"})
+    now = RELEASE + timedelta(hours=49)  # W1 is an hour overdue; W2 due in 1 h, W4 in 3 h
+    with db.session() as session:
+        assert due_within(session, now, timedelta(hours=2)) == [
+            ("hold-W1", RELEASE + timedelta(hours=48)),
+            ("hold-W2", RELEASE + timedelta(hours=50)),
+        ]
+        assert [h for h, _ in due_within(session, now, timedelta(hours=4))] == ["hold-W1", "hold-W2", "hold-W4"]

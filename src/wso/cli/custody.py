@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,6 +83,12 @@ def run_command(
     args: Annotated[str, typer.Argument(help='Its fields as a JSON object, e.g. \'{"warrant": "W-1"}\'.')] = "{}",
     key: Annotated[str | None, typer.Option("--key", help="Idempotency key: a retry is applied once.")] = None,
     actor: Annotated[str, typer.Option("--actor", help="Who acts (recorded in the ledger).")] = "clerk",
+    occurred_at: Annotated[
+        str | None,
+        typer.Option(
+            "--occurred-at", help="When the act happened, ISO 8601 with offset, if earlier than now (recorded: now)."
+        ),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Apply one command now; exit 1 if it is refused (with the rule and what to do)."""
@@ -91,9 +98,17 @@ def run_command(
         fail(f"ARGS is not JSON: {error.msg}")
     if not isinstance(fields, dict):
         fail("ARGS must be a JSON object")
+    when: datetime | None = None
+    if occurred_at is not None:
+        try:
+            when = datetime.fromisoformat(occurred_at)
+        except ValueError:
+            fail(f"--occurred-at: {occurred_at!r} is not an ISO 8601 time")
+        if when.tzinfo is None:
+            fail(f"--occurred-at: {occurred_at!r} has no UTC offset; add one, e.g. -05:00")
     db = database()
     result = Custody(db, SystemClock(), detainer_reading=get_settings().detainer_reading, notifier=_notifier()).run(
-        command, fields, actor=actor, idempotency_key=key
+        command, fields, actor=actor, idempotency_key=key, occurred_at=when
     )
     if json_out:
         emit_json(result)

@@ -1,11 +1,14 @@
 """The custody ledger: the WSO program run for real in a jail, with the 48-hour clock.
 
-Public functions: `Custody` (commands, checked against `wso.program` rules before anything is written),
+Public functions: `Custody` (commands, one by one with `run` or in a group commit with `apply_many`; each
+checked against `wso.program` rules before anything is written), `GroupWriter` (many clerks' commands, one
+commit),
 `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
 `replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v1, pseudonymised by default).
 """
 
-from wso.custody.commands import FIELDS, HANDLERS, Custody, Result
+from wso.custody.commands import FIELDS, HANDLERS, Command, Custody, Result
+from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
 from wso.custody.queries import HoldView, due_within, find_hold, history, holds
@@ -15,7 +18,9 @@ __all__ = [
     "FIELDS",
     "HANDLERS",
     "AlertMessage",
+    "Command",
     "Custody",
+    "GroupWriter",
     "HoldView",
     "LogNotifier",
     "MemoryNotifier",

@@ -3,7 +3,9 @@
 `Custody.run(command, args)` returns a `Result`: accepted (with the events it appended) or refused (the rule id
 and a message that says what to do). A refused command writes nothing: the check raises before any write, and
 the transaction is rolled back whatever happens. A command run with an idempotency key is applied once; a retry
-with the same key returns the first result.
+with the same key returns the first result. `Custody.apply_many` does the same for many commands (from many
+clerks) in one transaction and one commit (group commit); see its docstring, and `wso.custody.group` for a writer
+thread that gathers clerks' single commands into such batches.
 
 Refusals cite `wso.program` rule ids; two ids are custody's own: `INPUT` (a field is missing or malformed, or a
 record it names does not exist) and `SEQUENCE` (the command does not fit the hold's or officer's state, such as
@@ -14,12 +16,12 @@ from __future__ import annotations
 
 import json
 import zoneinfo
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,13 +31,12 @@ from wso.custody.models import (
     Agency,
     Booking,
     Facility,
-    Hold,
     IdempotencyKey,
     Officer,
     OfficerEvent,
     Warrant,
 )
-from wso.custody.notify import Notifier
+from wso.custody.notify import AlertMessage, Notifier
 from wso.custody.policy import (
     CITIZENSHIP_REPORT,
     EXAM_MAX_ATTEMPTS,
@@ -47,7 +48,7 @@ from wso.custody.policy import (
     eligibility,
     wso_hold_deadline,
 )
-from wso.custody.sweep import sweep
+from wso.custody.sweep import deliver, raise_alerts
 from wso.store import Database
 
 _T = TypeVar("_T")
@@ -122,7 +123,17 @@ class Result:
         return self.status == "accepted"
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        data = {
+            "command": self.command,
+            "status": self.status,
+            "message": self.message,
+            "rule": self.rule,
+            "law": self.law,
+            "hold": self.hold,
+            "events": [list(event) for event in self.events],
+            "alerts": [dict(alert) for alert in self.alerts],
+        }
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Result:
@@ -132,20 +143,57 @@ class Result:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class Command:
+    """One command for `Custody.apply_many`: what, with which fields, by whom, under which idempotency key."""
+
+    command: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    actor: str = "clerk"
+    key: str | None = None
+    occurred_at: datetime | None = None
+
+
 @dataclass
 class Context:
     session: Session
+    unit: ledger.Unit
     now: datetime
     occurred_at: datetime
     actor: str
     detainer_reading: DetainerReading
-    notifier: Notifier | None
     events: list[tuple[str, int]] = field(default_factory=list)
     alerts: list[dict[str, str]] = field(default_factory=list)
+    messages: list[AlertMessage] = field(default_factory=list)
     hold: str | None = None
+    # A ledger command's writes, handed to the unit only if it is accepted.
+    staged: list[tuple[ledger.HoldRow, list[dict[str, Any]], bool]] = field(default_factory=list)
 
 
 Handler = Callable[[Context, Mapping[str, Any]], str]
+
+# Commands whose only writes are ledger writes (staged in the context, so a refusal leaves nothing behind without
+# a savepoint). The others write other tables through the session and run, in a batch, inside a SAVEPOINT.
+LEDGER_ONLY = frozenset(
+    {
+        "warrant.serve",
+        "detainer.hold",
+        "ice.notify",
+        "citizenship.claim",
+        "citizenship.report",
+        "custody.transfer",
+        "custody.release",
+        "custody.continue",
+        "detainer.issue",
+    }
+)
+
+
+class _RefusedInBatch(Exception):
+    """A refusal of a batch's only command: the whole transaction is rolled back."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
 
 
 class Custody:
@@ -176,55 +224,133 @@ class Custody:
         occurred_at: datetime | None = None,
     ) -> Result:
         """Check and apply one command in one transaction; see the module docstring."""
-        args = args or {}
-        handler = HANDLERS.get(command)
-        if handler is None:
-            return Result(command, "refused", f"unknown command {command!r}; known: {', '.join(HANDLERS)}", INPUT)
+        return self.apply_many([Command(command, args or {}, actor, idempotency_key, occurred_at)])[0]
+
+    def apply_many(self, commands: Sequence[Command]) -> list[Result]:
+        """Check and apply several commands (from any number of clerks) in one transaction: group commit.
+
+        Each command is checked, chained and idempotent exactly as under `run`, in order, each seeing the ones
+        before it; a refused command writes nothing for itself while the others proceed. The holds the batch
+        names are locked up front in one round trip, in id order (two batches cannot deadlock on them); the
+        ledger's writes go to the database in a few multi-row statements at the end, and the batch commits once.
+        A batch that meets a concurrent writer's conflict (the same idempotency key, the same warrant served) is
+        rolled back and run again whole, so it then sees what the other committed.
+        """
+        if not commands:
+            return []
         for attempt in range(self.retries):
             try:
-                return self._attempt(command, handler, args, actor, idempotency_key, occurred_at)
-            except Refused as refusal:
-                return Result(command, "refused", refusal.message, refusal.rule, refusal.law)
+                results, messages = self._attempt(commands)
+            except _RefusedInBatch as refused:
+                return [refused.result]
             except (IntegrityError, DBAPIError) as error:
                 # A concurrent writer took the seq or the key first (or SQLite was busy): start again, and a
                 # retried key then finds the first result.
                 if attempt == self.retries - 1 or not _retryable(error):
                     raise
+                continue
+            if self.notifier is not None:
+                deliver(self.notifier, messages)  # after the commit: an alert is sent only once it is recorded
+            return results
         raise AssertionError("unreachable")
 
-    def _attempt(
-        self,
-        command: str,
-        handler: Handler,
-        args: Mapping[str, Any],
-        actor: str,
-        key: str | None,
-        occurred_at: datetime | None,
-    ) -> Result:
+    def _attempt(self, commands: Sequence[Command]) -> tuple[list[Result], list[AlertMessage]]:
         now = self.clock.now()
-        when = as_utc(occurred_at) if occurred_at is not None else now
-        if when > now:
-            raise Refused(INPUT, f"occurred_at {when.isoformat()} is in the future; record acts once they happen")
+        single = len(commands) == 1
+        results: list[Result] = []
+        messages: list[AlertMessage] = []
         with self.db.session() as session:
-            if key is not None:
-                stored = session.get(IdempotencyKey, key)
-                if stored is not None:
-                    return Result.from_json(stored.result)
-            ctx = Context(session, now, when, actor, self.detainer_reading, self.notifier)
-            message = handler(ctx, args)
-            result = Result(
-                command,
-                "accepted",
-                message,
-                hold=ctx.hold,
-                events=tuple(ctx.events),
-                alerts=tuple(ctx.alerts),
-            )
-            if key is not None:
-                session.execute(
-                    insert(IdempotencyKey).values(key=key, command=command, result=result.to_json(), recorded_at=now)
-                )
-            return result
+            unit = ledger.Unit(session.connection())
+            warrants = _warrants(commands)
+            keys = [c.key for c in commands if c.key is not None]
+            if len(warrants) == 1 and len(keys) == 1 and single:
+                text = unit.load_with_key(warrants[0], keys[0])
+                stored = {} if text is None else {keys[0]: Result.from_json(text)}
+            else:
+                unit.load(warrants)
+                stored = _stored_results(session, keys)
+            for item in commands:
+                if item.key is not None and item.key in stored:
+                    results.append(stored[item.key])
+                    continue
+                result, ctx = self._one(session, unit, item, now, single)
+                results.append(result)
+                if ctx is None or not result.accepted:
+                    continue
+                messages.extend(ctx.messages)
+                if item.key is not None:
+                    stored[item.key] = result
+                    unit.key(item.key, item.command, result.to_json(), now)
+            unit.flush()
+        return results, messages
+
+    def _one(
+        self, session: Session, unit: ledger.Unit, item: Command, now: datetime, single: bool
+    ) -> tuple[Result, Context | None]:
+        handler = HANDLERS.get(item.command)
+        if handler is None:
+            message = f"unknown command {item.command!r}; known: {', '.join(HANDLERS)}"
+            return Result(item.command, "refused", message, INPUT), None
+        when = as_utc(item.occurred_at) if item.occurred_at is not None else now
+        if when > now:
+            message = f"occurred_at {when.isoformat()} is in the future; record acts once they happen"
+            return Result(item.command, "refused", message, INPUT), None
+        ctx = Context(session, unit, now, when, item.actor, self.detainer_reading)
+        ledger_only = item.command in LEDGER_ONLY
+        savepoint = None
+        if not ledger_only:
+            unit.flush()  # what this command reads (holds, for a sweep) is written first
+            if not single:
+                savepoint = session.begin_nested()
+        try:
+            message = handler(ctx, item.args)
+            if savepoint is not None:
+                savepoint.commit()
+        except Refused as refusal:
+            result = Result(item.command, "refused", refusal.message, refusal.rule, refusal.law)
+            if savepoint is not None:
+                savepoint.rollback()
+            elif single and not ledger_only:
+                raise _RefusedInBatch(result) from None
+            return result, ctx
+        for row, rows, new in ctx.staged:
+            unit.put(row, rows, new=new)
+        result = Result(
+            item.command,
+            "accepted",
+            message,
+            hold=ctx.hold,
+            events=tuple(ctx.events),
+            alerts=tuple(ctx.alerts),
+        )
+        return result, ctx
+
+
+def _warrants(commands: Sequence[Command]) -> list[str]:
+    """The warrants a batch's ledger commands name: their holds are locked up front."""
+    out: list[str] = []
+    for item in commands:
+        if item.command in LEDGER_ONLY and item.command != "detainer.issue":
+            value = item.args.get("warrant")
+            if isinstance(value, str | int) and str(value).strip():
+                out.append(str(value).strip())
+    return out
+
+
+_STORED_ONE = select(IdempotencyKey.key, IdempotencyKey.result).where(IdempotencyKey.key == bindparam("key"))
+_STORED_MANY = select(IdempotencyKey.key, IdempotencyKey.result).where(
+    IdempotencyKey.key.in_(bindparam("keys", expanding=True))
+)
+
+
+def _stored_results(session: Session, keys: list[str]) -> dict[str, Result]:
+    if not keys:
+        return {}
+    if len(keys) == 1:
+        rows = session.execute(_STORED_ONE, {"key": keys[0]}).all()
+    else:
+        rows = session.execute(_STORED_MANY, {"keys": sorted(set(keys))}).all()
+    return {key: Result.from_json(text) for key, text in rows}
 
 
 def _retryable(error: DBAPIError) -> bool:
@@ -285,10 +411,9 @@ def _local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(zoneinfo.ZoneInfo(tz))
 
 
-def _hold_for_warrant(ctx: Context, args: Mapping[str, Any], *, open_only: bool = True) -> Hold:
+def _hold_for_warrant(ctx: Context, args: Mapping[str, Any], *, open_only: bool = True) -> ledger.HoldRow:
     warrant_id = _text(args, "warrant")
-    hold_id = session_hold_id(ctx.session, warrant_id)
-    hold = ledger.lock_hold(ctx.session, hold_id) if hold_id else None
+    hold = ctx.unit.get(warrant_id)
     if hold is None:
         raise Refused(
             INPUT, f"warrant {warrant_id!r} has no hold; serve it (warrant.serve) or hold on a detainer first"
@@ -301,15 +426,11 @@ def _hold_for_warrant(ctx: Context, args: Mapping[str, Any], *, open_only: bool 
     return hold
 
 
-def session_hold_id(session: Session, warrant_id: str) -> str | None:
-    return session.execute(select(Hold.id).where(Hold.warrant_id == warrant_id)).scalar_one_or_none()
-
-
-def _append(ctx: Context, hold: Hold, kind: str, payload: Mapping[str, Any]) -> None:
-    event = ledger.append(
-        ctx.session, hold, kind, payload, actor=ctx.actor, occurred_at=ctx.occurred_at, recorded_at=ctx.now
-    )
-    ctx.events.append((hold.id, event.seq))
+def _append(ctx: Context, hold: ledger.HoldRow, kind: str, payload: Mapping[str, Any], *, new: bool = False) -> None:
+    """Stage the next event of `hold`'s chain; the unit takes it if the command is accepted."""
+    row = ledger.next_event(hold, kind, payload, actor=ctx.actor, occurred_at=ctx.occurred_at, recorded_at=ctx.now)
+    ctx.staged.append((hold, [row], new))
+    ctx.events.append((hold.id, row["seq"]))
 
 
 def _officer_event(ctx: Context, officer: Officer, kind: str, payload: Mapping[str, Any]) -> None:
@@ -417,9 +538,15 @@ def _exam(ctx: Context, args: Mapping[str, Any]) -> str:
     if not 0 <= score <= 100:
         raise Refused(INPUT, f"field 'score' must be between 0 and 100, got {score}")
     if officer.status == "disqualified":
-        raise Refused("OFFICER-EXAM", f"officer {officer.id} failed the exam and its retake and is disqualified")
+        raise Refused(
+            "OFFICER-EXAM",
+            f"officer {officer.id} failed the exam and its retake and is disqualified; nominate another officer",
+        )
     if officer.exam_passed:
-        raise Refused("OFFICER-EXAM", f"officer {officer.id} has already passed the exam")
+        raise Refused(
+            "OFFICER-EXAM",
+            f"officer {officer.id} has already passed the exam; certify the officer next (officer.certify)",
+        )
     officer.exam_attempts += 1
     passed = score >= EXAM_PASS_SCORE
     if passed:
@@ -454,7 +581,7 @@ def _authorize(ctx: Context, args: Mapping[str, Any]) -> str:
             "OFFICER-CERTIFIED", f"officer {officer.id} is {officer.status}: certify the officer before authorizing"
         )
     if officer.status == "withdrawn" and not _was_certified(ctx.session, officer.id):
-        raise Refused("OFFICER-CERTIFIED", f"officer {officer.id} was never certified")
+        raise Refused("OFFICER-CERTIFIED", f"officer {officer.id} was never certified; certify the officer first")
     officer.status = "authorized"
     _officer_event(ctx, officer, "authorized", {})
     return f"officer {officer.id} authorized to serve I-200 and I-205 warrants in {officer.agency_id}'s jail"
@@ -472,7 +599,9 @@ def _was_certified(session: Session, officer_id: str) -> bool:
 def _withdraw(ctx: Context, args: Mapping[str, Any]) -> str:
     officer = _get(ctx.session, Officer, _text(args, "id"), "officer")
     if officer.status in ("withdrawn", "disqualified"):
-        raise Refused("OFFICER-WITHDRAWAL", f"officer {officer.id} is already {officer.status}")
+        raise Refused(
+            "OFFICER-WITHDRAWAL", f"officer {officer.id} is already {officer.status}; there is nothing to withdraw"
+        )
     officer.status = "withdrawn"
     _officer_event(ctx, officer, "withdrawn", {})
     return f"officer {officer.id}'s authorization withdrawn, effective now"
@@ -550,7 +679,7 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
             "WSO-SCHEDULED-RELEASE",
             f"serve at the scheduled release from criminal custody ({local.isoformat()}), not before",
         )
-    if session_hold_id(session, warrant.id) is not None:
+    if ctx.unit.get(warrant.id) is not None:
         raise Refused(SEQUENCE, f"warrant {warrant.id} has already been served")
     agency = session.get(Agency, facility.agency_id)
     assert agency is not None
@@ -567,7 +696,7 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
             "STATE-LAW", f"{agency.state} law ({laws}) prohibits WSO service on {local_day}; do not serve", law=laws
         )
     served = ctx.occurred_at
-    hold = Hold(
+    hold = ledger.HoldRow(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
         booking_id=booking.id,
@@ -581,17 +710,21 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
         deadline_rule="WSO-48H",
         deadline_reading="flat",
         status="open",
+        ended_at=None,
+        end_reason=None,
+        ice_notified_at=None,
+        citizenship_claim_at=None,
+        citizenship_reported_at=None,
         last_seq=0,
         last_hash=ledger.GENESIS,
     )
-    session.add(hold)
-    session.flush()
     ctx.hold = hold.id
     _append(
         ctx,
         hold,
         "served",
         {"warrant": warrant.id, "form": warrant.form, "officer": officer.id, "facility": facility.id},
+        new=True,
     )
     assert hold.deadline is not None
     restricted = ""
@@ -612,7 +745,7 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
             "WSO-WARRANT-FORMS",
             f"{warrant.id} is an {warrant.form}, not an I-247A detainer; a WSO serves it with warrant.serve",
         )
-    if session_hold_id(session, warrant.id) is not None:
+    if ctx.unit.get(warrant.id) is not None:
         raise Refused(SEQUENCE, f"detainer {warrant.id} already has a hold")
     booking = session.get(Booking, warrant.booking_id)
     assert booking is not None
@@ -628,7 +761,7 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
     start = booking.scheduled_release
     calendar = BusinessCalendar(state=agency.state)
     deadline = detainer_deadline(start, facility.tz, ctx.detainer_reading, calendar)
-    hold = Hold(
+    hold = ledger.HoldRow(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
         booking_id=booking.id,
@@ -642,13 +775,16 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
         deadline_rule="DETAINER-48H",
         deadline_reading=ctx.detainer_reading,
         status="open",
+        ended_at=None,
+        end_reason=None,
+        ice_notified_at=None,
+        citizenship_claim_at=None,
+        citizenship_reported_at=None,
         last_seq=0,
         last_hash=ledger.GENESIS,
     )
-    session.add(hold)
-    session.flush()
     ctx.hold = hold.id
-    _append(ctx, hold, "detainer_hold", {"warrant": warrant.id, "reading": ctx.detainer_reading})
+    _append(ctx, hold, "detainer_hold", {"warrant": warrant.id, "reading": ctx.detainer_reading}, new=True)
     return (
         f"held on I-247A detainer {warrant.id} until {_local(deadline, facility.tz).isoformat()} at the latest "
         f"(DETAINER-48H, reading: {ctx.detainer_reading})"
@@ -695,29 +831,43 @@ def _report(ctx: Context, args: Mapping[str, Any]) -> str:
     )
 
 
-def _close(ctx: Context, hold: Hold, status: str, reason: str) -> None:
+def _close(ctx: Context, hold: ledger.HoldRow, status: str, reason: str) -> None:
+    """End the hold. A hold already held on under a detention agreement left the 48-hour clock then: its
+    `ended_at` and `end_reason` stay as they were, and only its status records where the person went."""
+    if hold.status == "open":
+        hold.ended_at = ctx.occurred_at
+        hold.end_reason = reason
     hold.status = status
-    hold.ended_at = ctx.occurred_at
-    hold.end_reason = reason
     _append(ctx, hold, status, {"reason": reason})
 
 
-def _late(ctx: Context, hold: Hold) -> str:
-    if hold.deadline is not None and ctx.occurred_at > hold.deadline:
+def _ending(ctx: Context, args: Mapping[str, Any]) -> ledger.HoldRow:
+    """The hold a transfer or release ends: an open one, or one held on under a detention agreement."""
+    hold = _hold_for_warrant(ctx, args, open_only=False)
+    if hold.status not in ("open", "detention_agreement"):
+        raise Refused(
+            SEQUENCE,
+            f"the hold on warrant {hold.warrant_id!r} is {hold.status}, not open; record a new fact only",
+        )
+    return hold
+
+
+def _late(ctx: Context, hold: ledger.HoldRow) -> str:
+    if hold.status == "open" and hold.deadline is not None and ctx.occurred_at > hold.deadline:
         over = ctx.occurred_at - hold.deadline
         return f" (after the deadline by {_duration(over)}: {hold.deadline_rule})"
     return ""
 
 
 def _transfer(ctx: Context, args: Mapping[str, Any]) -> str:
-    hold = _hold_for_warrant(ctx, args)
+    hold = _ending(ctx, args)
     late = _late(ctx, hold)
     _close(ctx, hold, "transferred", "transferred")
     return f"{hold.warrant_id}: custody transferred to ICE{late}"
 
 
 def _release(ctx: Context, args: Mapping[str, Any]) -> str:
-    hold = _hold_for_warrant(ctx, args)
+    hold = _ending(ctx, args)
     reason = str(args.get("reason") or "released")
     if reason not in RELEASE_REASONS:
         raise Refused(INPUT, f"field 'reason' must be one of {', '.join(RELEASE_REASONS)}, got {reason!r}")
@@ -764,24 +914,17 @@ def _issue_detainer(ctx: Context, args: Mapping[str, Any]) -> str:
     officer = _get(ctx.session, Officer, _text(args, "officer"), "officer")
     raise Refused(
         "WSO-NO-DETAINER",
-        f"a WSO ({officer.id}) may not issue detainers; only ICE issues an I-247A",
+        f"a WSO ({officer.id}) may not issue detainers; only ICE issues an I-247A: refer the case to ICE",
     )
 
 
 def _sweep(ctx: Context, args: Mapping[str, Any]) -> str:
-    raised = sweep(ctx.session, _FixedNow(ctx.now), ctx.notifier)
-    for alert in raised:
+    raised = raise_alerts(ctx.session, ctx.now)
+    for alert, message in raised:
         ctx.alerts.append({"kind": alert.kind, "warrant": alert.warrant, "hold": alert.hold, "at": alert.at})
-    listed = "; ".join(f"{alert.kind} {alert.warrant}" for alert in raised)
+        ctx.messages.append(message)
+    listed = "; ".join(f"{alert.kind} {alert.warrant}" for alert, _ in raised)
     return f"{len(raised)} alert(s) raised" + (f": {listed}" if listed else "")
-
-
-class _FixedNow:
-    def __init__(self, now: datetime) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
 
 
 def _duration(delta: timedelta) -> str:

@@ -3,23 +3,25 @@
 Each event's hash is SHA-256 over a canonical JSON (sorted keys, no spaces, UTF-8) of
 ``{hold, seq, kind, payload, actor, occurred_at, recorded_at, prev_hash}``; the first event's `prev_hash` is 64
 zeros. Appending locks the hold's row (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one writer at a time),
-takes the next `seq` from it and moves the head; `UNIQUE(hold_id, seq)` is the backstop: a writer that somehow
-raced would fail and retry rather than fork the chain.
+takes the next `seq` from it and moves the head (see `Unit`); `UNIQUE(hold_id, seq)` is the backstop: a writer
+that somehow raced would fail and retry rather than fork the chain. Appends use SQLAlchemy Core statements built
+once (no ORM unit of work on the hot path).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, Executable, TextClause, bindparam, insert, literal, select, text, true, update
 from sqlalchemy.orm import Session
 
-from wso.custody.models import Hold, HoldEvent
+from wso.custody.models import Hold, HoldEvent, IdempotencyKey
 
 GENESIS = "0" * 64
 
@@ -72,53 +74,279 @@ class Event:
     hash: str
 
 
-def lock_hold(session: Session, hold_id: str) -> Hold | None:
-    """The hold's row, locked for this transaction (PostgreSQL `FOR UPDATE`)."""
-    return session.execute(
-        select(Hold).where(Hold.id == hold_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+HOLD_FIELDS = (
+    "id",
+    "warrant_id",
+    "booking_id",
+    "facility_id",
+    "agency_id",
+    "kind",
+    "officer_id",
+    "opened_at",
+    "clock_start",
+    "deadline",
+    "deadline_rule",
+    "deadline_reading",
+    "status",
+    "ended_at",
+    "end_reason",
+    "ice_notified_at",
+    "citizenship_claim_at",
+    "citizenship_reported_at",
+    "last_seq",
+    "last_hash",
+)
+# What an event may change on its hold: the head and the hold's state.
+MUTABLE = (
+    "status",
+    "ended_at",
+    "end_reason",
+    "ice_notified_at",
+    "citizenship_claim_at",
+    "citizenship_reported_at",
+    "last_seq",
+    "last_hash",
+)
 
 
-def append(
-    session: Session,
-    hold: Hold,
+@dataclass
+class HoldRow:
+    """A hold's row as a plain object: the projection of its chain, with the chain head (`last_seq`, `last_hash`)."""
+
+    id: str
+    warrant_id: str
+    booking_id: str
+    facility_id: str
+    agency_id: str
+    kind: str
+    officer_id: str | None
+    opened_at: datetime
+    clock_start: datetime
+    deadline: datetime | None
+    deadline_rule: str
+    deadline_reading: str
+    status: str
+    ended_at: datetime | None
+    end_reason: str | None
+    ice_notified_at: datetime | None
+    citizenship_claim_at: datetime | None
+    citizenship_reported_at: datetime | None
+    last_seq: int
+    last_hash: str
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in HOLD_FIELDS}
+
+
+_COLUMNS = [getattr(Hold, name) for name in HOLD_FIELDS]
+# Prepared once: SQLAlchemy caches their compiled form, and psycopg prepares them on the server after a few uses.
+_LOCK_ONE = select(*_COLUMNS).where(Hold.warrant_id == bindparam("warrant")).with_for_update()
+# One round trip for a single keyed command: the hold's head, locked, and the key's stored result (if any).
+_LOCKED = select(*_COLUMNS).where(Hold.warrant_id == bindparam("warrant")).with_for_update().cte("locked")
+_LOCK_ONE_WITH_KEY = select(
+    *_LOCKED.c,
+    select(IdempotencyKey.result).where(IdempotencyKey.key == bindparam("key")).scalar_subquery().label("stored"),
+).select_from(select(literal(1).label("one")).subquery().outerjoin(_LOCKED, true()))
+_LOCK_MANY = (
+    select(*_COLUMNS)
+    .where(Hold.warrant_id.in_(bindparam("warrants", expanding=True)))
+    .order_by(Hold.id)
+    .with_for_update()
+)
+_INSERT_HOLD = insert(Hold)
+_INSERT_EVENT = insert(HoldEvent)
+
+
+def next_event(
+    row: HoldRow,
     kind: str,
     payload: Mapping[str, Any],
     *,
     actor: str,
     occurred_at: datetime,
     recorded_at: datetime,
-) -> Event:
-    """Append one event to `hold`'s chain. The caller holds the row lock (see `lock_hold`) or just created it."""
-    seq = hold.last_seq + 1
+) -> dict[str, Any]:
+    """The next event of `row`'s chain, as a row to insert; moves `row`'s head to it. Writes nothing."""
+    seq = row.last_seq + 1
     digest = event_hash(
-        hold_id=hold.id,
+        hold_id=row.id,
         seq=seq,
         kind=kind,
         payload=payload,
         actor=actor,
         occurred_at=occurred_at,
         recorded_at=recorded_at,
-        prev_hash=hold.last_hash,
+        prev_hash=row.last_hash,
     )
-    session.execute(
-        insert(HoldEvent).values(
-            hold_id=hold.id,
-            seq=seq,
-            kind=kind,
-            payload=canonical(dict(payload)),
-            actor=actor,
-            occurred_at=occurred_at,
-            recorded_at=recorded_at,
-            prev_hash=hold.last_hash,
-            hash=digest,
-        )
-    )
-    event = Event(hold.id, seq, kind, dict(payload), actor, occurred_at, recorded_at, hold.last_hash, digest)
-    hold.last_seq = seq
-    hold.last_hash = digest
-    session.flush()
+    event = {
+        "hold_id": row.id,
+        "seq": seq,
+        "kind": kind,
+        "payload": canonical(dict(payload)),
+        "actor": actor,
+        "occurred_at": occurred_at,
+        "recorded_at": recorded_at,
+        "prev_hash": row.last_hash,
+        "hash": digest,
+    }
+    row.last_seq = seq
+    row.last_hash = digest
     return event
+
+
+class Unit:
+    """The ledger writes of one transaction, kept until `flush`: holds opened, events appended, heads moved, and
+    the idempotency keys of the commands applied.
+
+    `load` locks the holds of some warrants in one round trip (`SELECT ... FOR UPDATE`, in id order, so two
+    writers locking several holds cannot deadlock); `get` hands out a copy of a hold's current state, which a
+    command changes and gives back with its events through `put` only if it is accepted (a refused command
+    therefore changes nothing). `flush` writes everything: on PostgreSQL in one statement (data-modifying CTEs
+    over `json_to_recordset` of one JSON parameter per table, so the text is the same for one command or five
+    hundred and the server keeps it prepared); elsewhere in one executemany per table. `UNIQUE(hold_id, seq)`
+    is the backstop: a writer that raced would fail at `flush` and retry rather than fork a chain.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._rows: dict[str, HoldRow | None] = {}  # by warrant id; None: no hold (as of loading)
+        self._new: dict[str, HoldRow] = {}  # by hold id, not yet inserted
+        self._moved: dict[str, HoldRow] = {}  # by hold id, existing, head moved
+        self._events: list[dict[str, Any]] = []
+        self._keys: list[dict[str, Any]] = []
+
+    def load(self, warrants: Iterable[str]) -> None:
+        wanted = sorted({w for w in warrants if w not in self._rows})
+        if not wanted:
+            return
+        if len(wanted) == 1:
+            found = self.conn.execute(_LOCK_ONE, {"warrant": wanted[0]}).all()
+        else:
+            found = self.conn.execute(_LOCK_MANY, {"warrants": wanted}).all()
+        for warrant in wanted:
+            self._rows[warrant] = None
+        for row in found:
+            hold = HoldRow(*row)
+            self._rows[hold.warrant_id] = hold
+
+    def load_with_key(self, warrant: str, key: str) -> str | None:
+        """Lock the hold of `warrant` and read the result stored under `key`, in one round trip; return it.
+
+        (If this waited for another writer's lock, the key lookup may not see what that writer committed: the
+        key's unique constraint then stops the second application at `flush`, and the caller retries.)"""
+        row = self.conn.execute(_LOCK_ONE_WITH_KEY, {"warrant": warrant, "key": key}).one()
+        *columns, stored = row
+        self._rows[warrant] = None if columns[0] is None else HoldRow(*columns)
+        return None if stored is None else str(stored)
+
+    def get(self, warrant: str) -> HoldRow | None:
+        """A copy of the hold on `warrant` (locked), or None."""
+        self.load([warrant])
+        row = self._rows[warrant]
+        return None if row is None else replace(row)
+
+    def put(self, row: HoldRow, events: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        """Take `row`'s new state and its new events (see `next_event`)."""
+        self._rows[row.warrant_id] = row
+        if new or row.id in self._new:
+            self._new[row.id] = row
+        else:
+            self._moved[row.id] = row
+        self._events.extend(events)
+
+    def key(self, key: str, command: str, result: str, at: datetime) -> None:
+        """Record a command applied under an idempotency key (with its result), written at `flush`."""
+        self._keys.append({"key": key, "command": command, "result": result, "recorded_at": at})
+
+    def flush(self) -> None:
+        parts: list[tuple[str, list[dict[str, Any]]]] = []
+        if self._new:
+            parts.append(("holds", [row.values() for row in self._new.values()]))
+        if self._events:
+            parts.append(("events", self._events))
+        if self._moved:
+            parts.append(("heads", [{n: getattr(row, n) for n in HEAD_TYPES} for row in self._moved.values()]))
+        if self._keys:
+            parts.append(("keys", self._keys))
+        if parts and self.conn.dialect.name == "postgresql":
+            params = {name: json.dumps(rows, default=_json_time, separators=(",", ":")) for name, rows in parts}
+            self.conn.execute(_pg_write(tuple(name for name, _ in parts)), params)
+        else:
+            for name, rows in parts:
+                if name == "heads":
+                    rows = [{f"b_{column}": value for column, value in row.items()} for row in rows]
+                self.conn.execute(_CORE[name], rows[0] if len(rows) == 1 else rows)
+        self._new.clear()
+        self._moved.clear()
+        self._events.clear()
+        self._keys.clear()
+
+
+# The columns written, with their PostgreSQL types (times are aware UTC datetimes: timestamptz).
+HOLD_TYPES = {
+    name: "integer"
+    if name == "last_seq"
+    else "timestamptz"
+    if name.endswith("_at") or name in ("clock_start", "deadline")
+    else "varchar"
+    for name in HOLD_FIELDS
+}
+EVENT_TYPES = {
+    "hold_id": "varchar",
+    "seq": "integer",
+    "kind": "varchar",
+    "payload": "text",
+    "actor": "varchar",
+    "occurred_at": "timestamptz",
+    "recorded_at": "timestamptz",
+    "prev_hash": "varchar",
+    "hash": "varchar",
+}
+HEAD_TYPES = {"id": "varchar"} | {
+    name: "integer" if name == "last_seq" else "timestamptz" if name.endswith("_at") else "varchar" for name in MUTABLE
+}
+KEY_TYPES = {"key": "varchar", "command": "varchar", "result": "text", "recorded_at": "timestamptz"}
+_PG: dict[str, tuple[str, dict[str, str]]] = {
+    "holds": ("custody_holds", HOLD_TYPES),
+    "events": ("custody_hold_events", EVENT_TYPES),
+    "heads": ("custody_holds", HEAD_TYPES),
+    "keys": ("custody_idempotency_keys", KEY_TYPES),
+}
+_CORE: dict[str, Executable] = {
+    "holds": _INSERT_HOLD,
+    "events": _INSERT_EVENT,
+    "heads": (
+        update(Hold).where(Hold.id == bindparam("b_id")).values({name: bindparam(f"b_{name}") for name in MUTABLE})
+    ),
+    "keys": insert(IdempotencyKey),
+}
+
+
+def _json_time(value: object) -> str:
+    if isinstance(value, datetime):
+        return timestamp(value)
+    raise TypeError(f"cannot write {value!r}")
+
+
+def _rows(name: str) -> str:
+    """The rows of one part, sent as one JSON parameter and read back typed by `json_to_recordset`."""
+    _, types = _PG[name]
+    return f"json_to_recordset(CAST(:{name} AS json)) AS v({', '.join(f'{c} {t}' for c, t in types.items())})"
+
+
+@cache
+def _pg_write(names: tuple[str, ...]) -> TextClause:
+    """One statement writing every part named: all but the last as data-modifying CTEs."""
+    statements: list[str] = []
+    for name in names:
+        table, types = _PG[name]
+        if name == "heads":
+            assignments = ", ".join(f"{column} = v.{column}" for column in MUTABLE)
+            statements.append(f"UPDATE {table} AS h SET {assignments} FROM {_rows(name)} WHERE h.id = v.id")
+        else:
+            statements.append(f"INSERT INTO {table} ({', '.join(types)}) SELECT {', '.join(types)} FROM {_rows(name)}")
+    ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(statements[:-1]))
+    return text((f"WITH {ctes} " if ctes else "") + statements[-1])
 
 
 def events(session: Session, hold_id: str) -> list[Event]:

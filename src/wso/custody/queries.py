@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wso.custody import ledger
@@ -75,16 +75,20 @@ def holds(session: Session, now: datetime, *, open_only: bool = False) -> list[H
     return [view(hold, tz, now) for hold, tz in rows]
 
 
+_DUE = (
+    select(Hold.id, Hold.deadline)
+    .where(Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= bindparam("until"))
+    .order_by(Hold.deadline)
+)
+
+
 def due_within(session: Session, now: datetime, within: timedelta) -> list[tuple[str, datetime]]:
     """Open holds whose deadline falls before `now + within` (overdue ones included), by deadline.
 
-    Served by the partial index `ix_custody_holds_open_deadline` (deadline, open holds only).
+    Served by the partial index `ix_custody_holds_open_deadline` (deadline, open holds only); a Core statement
+    built once, on the session's connection (no ORM).
     """
-    rows = session.execute(
-        select(Hold.id, Hold.deadline)
-        .where(Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= now + within)
-        .order_by(Hold.deadline)
-    ).all()
+    rows = session.connection().execute(_DUE, {"until": now + within})
     return [(hold_id, deadline) for hold_id, deadline in rows if deadline is not None]
 
 

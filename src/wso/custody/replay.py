@@ -1,7 +1,8 @@
 """Replay a day in a jail written as JSONL: one command per line, the clock set from each line's `at`.
 
 A line is a JSON object with `at` (ISO 8601 with offset), `cmd` (see `FIELDS`) and the command's fields, either
-beside them or under `args`; optional `actor` and `key` (an idempotency key). Blank lines and lines starting
+beside them or under `args`; optional `actor`, `key` (an idempotency key) and `occurred_at` (when the act
+happened, if before `at`, the time it is recorded). Blank lines and lines starting
 with `#` are skipped. The whole file is checked before anything runs; a bad line raises `ReplayError` naming
 the file, line and field. Lines must not go back in time.
 """
@@ -21,7 +22,7 @@ from wso.custody.policy import DetainerReading
 from wso.custody.queries import holds
 from wso.store import Database
 
-RESERVED = ("at", "cmd", "args", "actor", "key")
+RESERVED = ("at", "cmd", "args", "actor", "key", "occurred_at")
 
 
 class ReplayError(ValueError):
@@ -36,6 +37,7 @@ class Line:
     args: dict[str, Any]
     actor: str
     key: str | None
+    occurred_at: datetime | None = None
 
 
 def parse(path: Path) -> list[Line]:
@@ -83,7 +85,23 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if missing:
             raise ReplayError(f"{where}: {cmd} needs field(s) {', '.join(repr(f) for f in missing)}")
         key = data.get("key")
-        out.append(Line(number, at, cmd, args, str(data.get("actor") or "replay"), None if key is None else str(key)))
+        occurred: datetime | None = None
+        if data.get("occurred_at") is not None:
+            occurred_text = data["occurred_at"]
+            try:
+                occurred = datetime.fromisoformat(str(occurred_text))
+            except ValueError:
+                raise ReplayError(
+                    f"{where}: field 'occurred_at' must be ISO 8601 with offset, got {occurred_text!r}"
+                ) from None
+            if occurred.tzinfo is None:
+                raise ReplayError(f"{where}: field 'occurred_at' ({occurred_text}) has no UTC offset; add one")
+            if occurred > at:
+                raise ReplayError(
+                    f"{where}: field 'occurred_at' ({occurred_text}) is after 'at'; an act is recorded after it happens"
+                )
+        actor = str(data.get("actor") or "replay")
+        out.append(Line(number, at, cmd, args, actor, None if key is None else str(key), occurred))
     return out
 
 
@@ -103,7 +121,9 @@ def replay(
     alerts: list[dict[str, Any]] = []
     for line in lines:
         clock.set(line.at)
-        result = custody.run(line.cmd, line.args, actor=line.actor, idempotency_key=line.key)
+        result = custody.run(
+            line.cmd, line.args, actor=line.actor, idempotency_key=line.key, occurred_at=line.occurred_at
+        )
         entry: dict[str, Any] = {"line": line.number, "cmd": line.cmd, "status": result.status}
         if result.rule is not None:
             entry["rule"] = result.rule

@@ -11,10 +11,11 @@ WSO-NOTIFY-ICE). `UNIQUE(hold_id, kind)` makes "once" hold even for two sweeps a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -60,61 +61,72 @@ def deadline_alert(now: datetime, deadline: datetime) -> str | None:
     return None
 
 
-def sweep(session: Session, clock: Clock, notifier: Notifier | None = None) -> list[RaisedAlert]:
-    """Raise every alert due at `clock.now()` that has not been raised yet; notify each one raised."""
-    now = clock.now()
-    wanted: list[tuple[Hold, str, datetime | None]] = []
-    horizon = now + WINDOWS[-1][1]
-    due = session.execute(
-        select(Hold).where(Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= horizon)
-    ).scalars()
-    for hold in due:
-        assert hold.deadline is not None
-        kind = deadline_alert(now, hold.deadline)
+_OPEN_DUE = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.deadline).where(
+    Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= bindparam("horizon")
+)
+_CLAIMS = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.citizenship_claim_at).where(
+    Hold.citizenship_claim_at.is_not(None), Hold.citizenship_reported_at.is_(None)
+)
+_SILENT = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.opened_at).where(
+    and_(
+        Hold.status == "open",
+        Hold.kind == "wso",
+        Hold.ice_notified_at.is_(None),
+        Hold.opened_at <= bindparam("served_before"),
+    )
+)
+
+
+def _stamp(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def raise_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, AlertMessage]]:
+    """Record every alert due at `now` not raised before; return each with the message to send (not sent)."""
+    wanted: list[tuple[str, str, str, str, datetime | None]] = []  # hold, warrant, facility, kind, due
+    for hold, warrant, facility, deadline in session.execute(_OPEN_DUE, {"horizon": now + WINDOWS[-1][1]}):
+        kind = deadline_alert(now, deadline) if deadline is not None else None
         if kind:
-            wanted.append((hold, kind, hold.deadline))
-    claims = session.execute(
-        select(Hold).where(Hold.citizenship_claim_at.is_not(None), Hold.citizenship_reported_at.is_(None))
-    ).scalars()
-    for hold in claims:
-        assert hold.citizenship_claim_at is not None
-        wanted.append((hold, "citizenship_report_due", hold.citizenship_claim_at + CITIZENSHIP_REPORT))
-    silent = session.execute(
-        select(Hold).where(
-            and_(
-                Hold.status == "open",
-                Hold.kind == "wso",
-                Hold.ice_notified_at.is_(None),
-                Hold.opened_at <= now - ICE_NOTICE_GRACE,
-            )
-        )
-    ).scalars()
-    for hold in silent:
-        wanted.append((hold, "ice_not_notified", hold.opened_at + ICE_NOTICE_GRACE))
-    raised: list[tuple[Hold, str, datetime | None]] = []
+            wanted.append((hold, warrant, facility, kind, deadline))
+    for hold, warrant, facility, claim in session.execute(_CLAIMS):
+        assert claim is not None
+        wanted.append((hold, warrant, facility, "citizenship_report_due", claim + CITIZENSHIP_REPORT))
+    for hold, warrant, facility, opened in session.execute(_SILENT, {"served_before": now - ICE_NOTICE_GRACE}):
+        wanted.append((hold, warrant, facility, "ice_not_notified", opened + ICE_NOTICE_GRACE))
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for hold, kind, due_at in wanted:
+    out: list[tuple[RaisedAlert, AlertMessage]] = []
+    stamp = _stamp(now)
+    for hold, warrant, facility, kind, due_at in wanted:
         statement = (
             insert(Alert)
-            .values(hold_id=hold.id, kind=kind, due_at=due_at, raised_at=now)
+            .values(hold_id=hold, kind=kind, due_at=due_at, raised_at=now)
             .on_conflict_do_nothing(index_elements=["hold_id", "kind"])
             .returning(Alert.id)
         )
-        if session.execute(statement).scalar_one_or_none() is not None:
-            raised.append((hold, kind, due_at))
-    session.flush()
-    stamp = now.isoformat().replace("+00:00", "Z")
-    out = [
-        RaisedAlert(
-            kind, hold.id, hold.warrant_id, stamp, due_at.isoformat().replace("+00:00", "Z") if due_at else None
+        if session.execute(statement).scalar_one_or_none() is None:
+            continue
+        due = _stamp(due_at) if due_at else None
+        out.append(
+            (
+                RaisedAlert(kind, hold, warrant, stamp, due),
+                AlertMessage(kind, hold, warrant, facility, stamp, due, TEXT[kind]),
+            )
         )
-        for hold, kind, due_at in raised
-    ]
-    if notifier is not None:
-        for (hold, kind, _), alert in zip(raised, out, strict=True):
-            message = AlertMessage(kind, hold.id, hold.warrant_id, hold.facility_id, alert.at, alert.due_at, TEXT[kind])
-            try:
-                notifier.notify(message)
-            except Exception:  # the alert stays recorded; a failed delivery is logged, not lost
-                log.exception("could not deliver alert %s on %s", kind, hold.id)
     return out
+
+
+def deliver(notifier: Notifier, messages: Iterable[AlertMessage]) -> None:
+    """Send each message; a failed delivery is logged, and the alert stays recorded."""
+    for message in messages:
+        try:
+            notifier.notify(message)
+        except Exception:
+            log.exception("could not deliver alert %s on %s", message.kind, message.hold)
+
+
+def sweep(session: Session, clock: Clock, notifier: Notifier | None = None) -> list[RaisedAlert]:
+    """Raise every alert due at `clock.now()` that has not been raised yet; notify each one raised."""
+    raised = raise_alerts(session, clock.now())
+    if notifier is not None:
+        deliver(notifier, [message for _, message in raised])
+    return [alert for alert, _ in raised]

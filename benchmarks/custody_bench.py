@@ -1,0 +1,385 @@
+"""Benchmark of the custody ledger on PostgreSQL (goals: >= 2,000 events/s; due-soon < 50 ms).
+
+Prints, in one run:
+- appends with 8 concurrent writers (separate processes, each its own connection), on one set of open holds
+  (writers share holds, so they contend for the same chain heads): events per second, in two modes:
+  - per command: `Custody.run`, each command its own transaction (and its own fsync'd commit);
+  - grouped: in each writer 8 clerk threads each send one command at a time and wait for its answer, through a
+    `GroupWriter` (one writer thread commits whatever the clerks sent meanwhile in one transaction);
+  - batched: `Custody.apply_many`, each writer committing its clerks' commands in groups of 50;
+  every command carries an idempotency key and one in ten is sent again with the same key (a retried request);
+  afterwards the run checks that nothing was lost or duplicated (one event per key, per writer exactly the
+  events its results report, seqs 1..n in every chain, no key twice) and that every chain verifies;
+- the due-soon query: 1,000,000 open holds bulk-loaded (generate_series, outside the timing), then the
+  library's `due_within(now, 4 h)` timed: median of several runs, with how many holds it returned and the
+  server's own execution time (EXPLAIN ANALYZE). Two cases: 1,000 of the holds due within 4 hours (the rest
+  4 to 48 hours ahead), and deadlines spread evenly over 48 hours (so 1 in 12, 83,334 holds, are due: that
+  case measures mostly the transfer of 83,334 rows to Python).
+
+Durability stays on (synchronous_commit as the server has it; the run prints it). The machine the figures in the
+README came from was shared with other jobs: see the load averages printed.
+
+Usage: python benchmarks/custody_bench.py [--postgres URL] [--writers 8] [--commands N] [--batch B]
+                                          [--holds H] [--open-holds 1000000] [--runs R] [--skip-append|--skip-due]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from wso.clock import FixedClock
+from wso.custody import Command, Custody, GroupWriter, Result, due_within, verify
+from wso.custody.models import HoldEvent, IdempotencyKey
+from wso.store import Database, open_database
+
+DEFAULT_POSTGRES = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SETUP_AT = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+RELEASE = datetime(2026, 3, 6, 14, 0, tzinfo=UTC)
+NOW = RELEASE + timedelta(minutes=30)
+
+
+@contextmanager
+def scratch_schema(base: str) -> Iterator[str]:
+    """A fresh schema on the server, dropped afterwards; yields a URL that uses it."""
+    schema = f"bench_custody_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (
+            make_url(base)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def must(results: list[Result]) -> None:
+    refused = [r for r in results if not r.accepted]
+    if refused:
+        raise SystemExit(f"setup refused: {refused[0]}")
+
+
+def furnish(db: Database, holds: int) -> list[str]:
+    """A jail with one authorized WSO and `holds` open holds; returns their warrants."""
+    clock = FixedClock(SETUP_AT)
+    custody = Custody(db, clock)
+    must(
+        custody.apply_many(
+            [
+                Command("agency", {"id": "AG", "name": "Bench County Sheriff", "state": "FL"}),
+                Command("agreement", {"agency": "AG", "model": "WSO", "signed": "2025-01-01"}),
+                Command("facility", {"id": "JAIL", "agency": "AG", "name": "Jail", "tz": "America/New_York"}),
+                Command("officer.nominate", {"id": "O1", "agency": "AG", "name": "Deputy", "us_citizen": True}),
+                Command("officer.exam", {"id": "O1", "score": 90}),
+                Command("officer.certify", {"id": "O1"}),
+                Command("officer.authorize", {"id": "O1"}),
+            ]
+        )
+    )
+    warrants = [f"W{n:05d}" for n in range(holds)]
+    for start in range(0, holds, 200):
+        chunk = warrants[start : start + 200]
+        batch: list[Command] = []
+        for w in chunk:
+            batch.append(
+                Command("booking", {"id": f"B{w}", "facility": "JAIL", "scheduled_release": RELEASE.isoformat()})
+            )
+            batch.append(Command("warrant.receive", {"id": w, "booking": f"B{w}", "form": "I-200"}))
+        must(custody.apply_many(batch))
+    clock.set(RELEASE)
+    for start in range(0, holds, 200):
+        must(
+            custody.apply_many(
+                [
+                    Command("warrant.serve", {"warrant": w, "officer": "O1", "facility": "JAIL"})
+                    for w in warrants[start : start + 200]
+                ]
+            )
+        )
+    return warrants
+
+
+@dataclass(frozen=True)
+class Plan:
+    url: str
+    writer: int
+    commands: int
+    batch: int  # 1: per command (Custody.run); 0: clerk threads through a GroupWriter
+    holds: int
+    mode: str
+    clerks: int = 8
+
+
+def plan_commands(plan: Plan) -> list[Command]:
+    """The writer's commands: ice.notify on holds it shares with the others; every tenth sent twice."""
+    out: list[Command] = []
+    for i in range(plan.commands):
+        warrant = f"W{(plan.writer * 7919 + i * 13) % plan.holds:05d}"
+        command = Command(
+            "ice.notify",
+            {"warrant": warrant},
+            actor=f"{plan.mode}-w{plan.writer}",
+            key=f"{plan.mode}-{plan.writer}-{i}",
+        )
+        out.append(command)
+        if i % 10 == 9:
+            out.append(command)  # the clerk's retry of a request whose answer it did not get
+    return out
+
+
+def writer(plan: Plan, ready: Any, go: Any, answers: Any) -> None:
+    db = open_database(plan.url, migrate=False)
+    custody = Custody(db, FixedClock(NOW))
+    commands = plan_commands(plan)
+    custody.run("sweep")  # warm the connection
+    ready.wait()
+    go.wait()
+    start = time.perf_counter()
+    results: list[Result] = []
+    if plan.batch == 1:
+        for command in commands:
+            results.append(custody.run(command.command, command.args, actor=command.actor, idempotency_key=command.key))
+    elif plan.batch == 0:
+        # Clerks at their desks: each thread sends one command and waits for its answer; one writer thread
+        # commits whatever they sent meanwhile in one transaction.
+        with GroupWriter(custody) as group, ThreadPoolExecutor(plan.clerks) as pool:
+            desks = [commands[n :: plan.clerks] for n in range(plan.clerks)]
+
+            def desk(mine: list[Command]) -> list[Result]:
+                return [group.submit(command).result() for command in mine]
+
+            results = [r for answers in pool.map(desk, desks) for r in answers]
+    else:
+        for at in range(0, len(commands), plan.batch):
+            results.extend(custody.apply_many(commands[at : at + plan.batch]))
+    end = time.perf_counter()
+    db.dispose()
+    events = sorted({e for r in results for e in r.events})
+    answers.put((plan.writer, start, end, len(commands), sum(not r.accepted for r in results), events))
+
+
+def append_run(
+    base: str, writers: int, commands: int, batch: int, holds: int, mode: str, clerks: int
+) -> dict[str, Any]:
+    with scratch_schema(base) as url:
+        db = open_database(url)
+        warrants = furnish(db, holds)
+        with db.session() as session:
+            before = session.execute(select(func.count()).select_from(HoldEvent)).scalar_one()
+        ctx = multiprocessing.get_context("spawn")
+        ready, go, answers = ctx.Barrier(writers + 1), ctx.Barrier(writers + 1), ctx.Queue()
+        procs = [
+            ctx.Process(
+                target=writer, args=(Plan(url, w, commands, batch, len(warrants), mode, clerks), ready, go, answers)
+            )
+            for w in range(writers)
+        ]
+        for proc in procs:
+            proc.start()
+        ready.wait()
+        go.wait()
+        got = [answers.get() for _ in procs]
+        for proc in procs:
+            proc.join()
+            if proc.exitcode != 0:
+                raise SystemExit(f"a writer failed (exit {proc.exitcode})")
+        elapsed = max(g[2] for g in got) - min(g[1] for g in got)
+        appended = sum(len(g[5]) for g in got)
+        refused = sum(g[4] for g in got)
+        sent = sum(g[3] for g in got)
+        # Nothing lost, nothing duplicated: the events in the ledger are exactly those the writers were told of.
+        with db.session() as session:
+            total = session.execute(select(func.count()).select_from(HoldEvent)).scalar_one()
+            per_actor = dict(
+                session.execute(
+                    select(HoldEvent.actor, func.count())
+                    .where(HoldEvent.actor.like(f"{mode}-w%"))
+                    .group_by(HoldEvent.actor)
+                ).all()
+            )
+            keys = session.execute(
+                select(func.count()).select_from(IdempotencyKey).where(IdempotencyKey.key.like(f"{mode}-%"))
+            ).scalar_one()
+            gaps = session.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT hold_id, max(seq) AS m, count(*) AS c, count(DISTINCT seq) AS d "
+                    "FROM custody_hold_events GROUP BY hold_id) s WHERE m <> c OR c <> d"
+                )
+            ).scalar_one()
+            check = verify(session)
+        db.dispose()
+        # Each distinct command (key) must have appended exactly one event: a retried key adds none.
+        lost_or_duplicated = abs((total - before) - writers * commands) + abs(appended - writers * commands)
+        for w, _, _, _, _, events in got:
+            lost_or_duplicated += abs(per_actor.get(f"{mode}-w{w}", 0) - commands) + abs(len(events) - commands)
+        lost_or_duplicated += abs(keys - writers * commands)
+        return {
+            "mode": mode,
+            "sent": sent,
+            "appended": appended,
+            "refused": refused,
+            "keys": keys,
+            "elapsed": elapsed,
+            "rate": appended / elapsed,
+            "lost_or_duplicated": lost_or_duplicated,
+            "broken_chains": len(check.broken) + gaps,
+            "verified": check.ok and gaps == 0,
+        }
+
+
+def due_soon(base: str, open_holds: int, due: int | None, runs: int) -> dict[str, Any]:
+    """Time `due_within(now, 4 h)` among `open_holds` open holds, `due` of them due within 4 hours (the others
+    4 to 48 hours ahead), or, when `due` is None, all of them due evenly over the next 48 hours."""
+    with scratch_schema(base) as url:
+        db = open_database(url)
+        furnish(db, 0)
+        load = time.perf_counter()
+        # Seconds from NOW to the deadline of hold g (1..n).
+        if due is None:
+            ahead = "g * 172800.0 / :n"
+        else:
+            ahead = "CASE WHEN g <= :due THEN g * 14400.0 / :due ELSE 14400 + (g - :due) * 158400.0 / (:n - :due) END"
+        with db.engine.begin() as conn:
+            # Bulk load outside the library (and the timing): bookings, warrants and open holds.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # skip FK checks while loading
+            conn.execute(
+                text(
+                    "INSERT INTO custody_bookings (id, facility_id, scheduled_release) "
+                    "SELECT 'b' || g, 'JAIL', :now FROM generate_series(1, :n) g"
+                ),
+                {"n": open_holds, "now": NOW},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO custody_warrants (id, booking_id, form, received_at) "
+                    "SELECT 'w' || g, 'b' || g, 'I-200', :now FROM generate_series(1, :n) g"
+                ),
+                {"n": open_holds, "now": NOW},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO custody_holds (id, warrant_id, booking_id, facility_id, agency_id, kind, officer_id, "
+                    "opened_at, clock_start, deadline, deadline_rule, deadline_reading, status, last_seq, last_hash) "
+                    "SELECT 'hold-w' || g, 'w' || g, 'b' || g, 'JAIL', 'AG', 'wso', 'O1', d - interval '48 hours', "
+                    "d - interval '48 hours', d, 'WSO-48H', 'flat', 'open', 0, repeat('0', 64) "
+                    f"FROM (SELECT g, :now + make_interval(secs => {ahead}) AS d FROM generate_series(1, :n) g) t"
+                ),
+                {"n": open_holds, "now": NOW, "due": due or 0},
+            )
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE custody_holds"))
+        loaded = time.perf_counter() - load
+        timings: list[float] = []
+        found = 0
+        with db.session() as session:
+            for _ in range(runs + 1):  # the first run warms the cache and is not counted
+                start = time.perf_counter()
+                found = len(due_within(session, NOW, timedelta(hours=4)))
+                timings.append(time.perf_counter() - start)
+            plan = list(
+                session.execute(
+                    text(
+                        "EXPLAIN ANALYZE SELECT id, deadline FROM custody_holds WHERE status = 'open' "
+                        "AND deadline IS NOT NULL AND deadline <= :t ORDER BY deadline"
+                    ),
+                    {"t": NOW + timedelta(hours=4)},
+                ).scalars()
+            )
+            total = session.execute(text("SELECT count(*) FROM custody_holds WHERE status = 'open'")).scalar_one()
+        db.dispose()
+        measured = timings[1:]
+        return {
+            "open": total,
+            "found": found,
+            "loaded": loaded,
+            "median_ms": statistics.median(measured) * 1000,
+            "min_ms": min(measured) * 1000,
+            "max_ms": max(measured) * 1000,
+            "scan": plan[0].split("  (")[0].strip(),
+            "server": next((line.strip() for line in plan if line.startswith("Execution Time")), "?"),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    parser.add_argument("--writers", type=int, default=8)
+    parser.add_argument("--commands", type=int, default=1000, help="commands per writer (batched mode)")
+    parser.add_argument("--per-command", type=int, default=300, help="commands per writer (per-command mode)")
+    parser.add_argument("--batch", type=int, default=50, help="commands per transaction (batched mode)")
+    parser.add_argument("--clerks", type=int, default=8, help="clerk threads per writer (grouped mode)")
+    parser.add_argument("--holds", type=int, default=400, help="open holds the writers share")
+    parser.add_argument("--open-holds", type=int, default=1_000_000)
+    parser.add_argument("--due", type=int, default=1_000, help="open holds due within 4 h (first due-soon case)")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of the due-soon query")
+    parser.add_argument("--skip-append", action="store_true")
+    parser.add_argument("--skip-due", action="store_true")
+    args = parser.parse_args()
+    engine = create_engine(args.postgres)
+    with engine.connect() as conn:
+        sync = conn.execute(text("SHOW synchronous_commit")).scalar_one()
+        fsync = conn.execute(text("SHOW fsync")).scalar_one()
+        version = conn.execute(text("SHOW server_version")).scalar_one()
+    engine.dispose()
+    print(f"PostgreSQL {version}, synchronous_commit={sync}, fsync={fsync}; {os.cpu_count()} CPUs")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.skip_append:
+        runs = [
+            ("per-command", args.per_command, 1),
+            ("grouped", args.commands, 0),
+            ("batched", args.commands, args.batch),
+        ]
+        for mode, commands, batch in runs:
+            r = append_run(args.postgres, args.writers, commands, batch, args.holds, mode, args.clerks)
+            what = {
+                1: "Custody.run, one transaction per command",
+                0: f"{args.clerks} clerk threads per writer, one command at a time each, through a GroupWriter",
+            }.get(batch, f"Custody.apply_many, {batch} per transaction")
+            goal = "meets" if r["rate"] >= 2000 else "misses"
+            print(
+                f"append, {args.writers} writers, {mode} ({what}): {r['appended']} events in {r['elapsed']:.2f} s = "
+                f"{r['rate']:,.0f} events/s ({goal} the 2,000/s goal); {r['sent']} commands sent incl. retries, "
+                f"{r['refused']} refused, {r['keys']} keys; lost or duplicated: {r['lost_or_duplicated']}; "
+                f"chains verify: {'yes' if r['verified'] else 'NO'}"
+            )
+            print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.skip_due:
+        for due, what in (
+            (args.due, f"{args.due:,} of them due within 4 h, the rest 4 to 48 h ahead"),
+            (None, "deadlines spread evenly over the next 48 h"),
+        ):
+            d = due_soon(args.postgres, args.open_holds, due, args.runs)
+            goal = "meets" if d["median_ms"] < 50 else "misses"
+            print(
+                f"due within 4 h among {d['open']:,} open holds ({what}; bulk load {d['loaded']:.1f} s): "
+                f"{d['found']:,} holds returned, median {d['median_ms']:.1f} ms (min {d['min_ms']:.1f}, max "
+                f"{d['max_ms']:.1f}) over {args.runs} runs ({goal} the 50 ms goal); server: {d['scan']}, "
+                f"{d['server']}"
+            )
+            print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
