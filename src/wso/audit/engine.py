@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,6 +176,32 @@ def spark_session() -> Any:
     return _spark_session
 
 
+def is_url(backend: str) -> bool:
+    """Any other Ibis backend is named by its connection URL (``postgres://...``, ``sqlite:///...``, ...)."""
+    return "://" in backend
+
+
+def _run_on_url(records: Records, as_of: datetime, url: str) -> tuple[pa.Table, pa.Table]:
+    """Upload the checked records to the backend ``ibis.connect(url)`` names (temporary tables), run the rules."""
+    try:
+        con = ibis.connect(url)
+    except Exception as exc:  # each backend raises its own errors (missing driver, refused connection, ...)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BackendError(f"backend {url.split('://')[0]}: cannot connect: {first}") from exc
+    try:
+        suffix = uuid.uuid4().hex[:12]
+        tables: dict[str, Any] = {}
+        for name in ("holds", "officers", "agreements"):
+            data = records.con.execute(f"SELECT * FROM {name}").to_arrow_table()
+            tables[name] = con.create_table(f"wso_audit_{name}_{suffix}", data, temp=True)
+        inputs = _inputs(con, records, as_of, tables)
+        wide = con.to_pyarrow(flagged(inputs, as_of))
+        det = con.to_pyarrow(detainers(inputs, as_of))
+    finally:
+        con.disconnect()
+    return wide, det
+
+
 def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spark: Any = None) -> AuditResult:
     """Audit ``records`` as of ``as_of`` (aware) on ``backend``; the findings are the same on every backend."""
     if as_of.tzinfo is None:
@@ -199,7 +226,12 @@ def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spa
             inputs = _inputs(con, records, as_of, tables)
             wide = con.to_pyarrow(flagged(inputs, as_of))
             det = con.to_pyarrow(detainers(inputs, as_of))
+    elif is_url(backend):
+        wide, det = _run_on_url(records, as_of, backend)
     else:
-        raise BackendError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+        raise BackendError(
+            f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}, or an Ibis connection URL "
+            "such as postgres://user@host/db"
+        )
     raw = _unpivot_locally(wide, det, as_of)
     return AuditResult(findings=finalize(raw), holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)
