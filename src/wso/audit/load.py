@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from wso.audit.mapping import Mapping, TableMapping
 from wso.program import hold_records as hr
@@ -27,6 +28,14 @@ _OFFSET_RE = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
 
 class RecordsError(ValueError):
     """Records that cannot be audited as given. The message names the file, the column and the first bad row."""
+
+
+class _WrongType(RecordsError):
+    """A whole column of the wrong type (a typed file such as Parquet); the loader adds the first row's value."""
+
+    def __init__(self, message: str, column: str) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 @dataclass
@@ -116,7 +125,9 @@ def _column_sql(
 
     if col.type == "string":
         if not (is_text or src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
-            raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text")
+            raise _WrongType(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text", src_name
+            )
         typed = f"CAST({value} AS VARCHAR)"
         bad = f"FALSE{required}"
         problem = f"expected text{empty_msg}"
@@ -133,8 +144,8 @@ def _column_sql(
         if src_type == "BOOLEAN":
             return _Col(col.name, src, f"FALSE{required}", f"expected true or false{empty_msg}", text)
         if not is_text:
-            raise RecordsError(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean"
+            raise _WrongType(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean", src_name
             )
         trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
         falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
@@ -152,7 +163,9 @@ def _column_sql(
         elif is_text:
             typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
         else:
-            raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date")
+            raise _WrongType(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date", src_name
+            )
         bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
         return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", text)
 
@@ -167,7 +180,9 @@ def _column_sql(
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
         return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
     if not is_text:
-        raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time")
+        raise _WrongType(
+            f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time", src_name
+        )
     if fmt:
         parsed = f"TRY_STRPTIME({value}, {_lit(fmt)})"
         if "%z" in fmt or "%Z" in fmt:
@@ -194,10 +209,35 @@ def _column_sql(
     return _Col(col.name, typed, bad, problem, text)
 
 
-def _source(path: Path) -> str:
+def _source(path: Path, rejects: str | None = None) -> str:
+    """The file as a relation. A CSV row that cannot be split into the header's fields (too few or too many, an
+    unterminated quote) is skipped here and recorded in table ``rejects`` when given, so the loader can name it."""
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({_lit(str(path))})"
-    return f"read_csv({_lit(str(path))}, all_varchar = true, header = true, auto_detect = true)"
+    errors = (
+        f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
+        if rejects
+        else "ignore_errors = true"
+    )
+    return f"read_csv({_lit(str(path))}, all_varchar = true, header = true, auto_detect = true, {errors})"
+
+
+def _broken_lines(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[tuple[int, str, str]]:
+    """CSV lines that cannot be split into the header's fields: (line, what is wrong, the line's text)."""
+    if path.suffix.lower() == ".parquet":
+        return []
+    name = f"__broken_{table}"
+    try:
+        con.execute(f"SELECT count(*) FROM {_source(path, name)}").fetchall()
+    except duckdb.Error as exc:
+        raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
+    rows = con.execute(
+        f"SELECT line, arg_min(error_type || ' (' || error_message || ')', column_idx), any_value(csv_line) "
+        f"FROM {name} GROUP BY line ORDER BY line"
+    ).fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"DROP TABLE IF EXISTS {name}_scan")
+    return [(int(r[0]), str(r[1]).lower(), str(r[2])) for r in rows]
 
 
 def _load_table(
@@ -210,7 +250,19 @@ def _load_table(
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
     sources = {str(r[0]): str(r[1]) for r in described}
     spec = mapping.table(table.name)
-    cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+    try:
+        cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+    except _WrongType as exc:
+        row1 = con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {src} LIMIT 1").fetchone()
+        shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
+        raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
+    broken = _broken_lines(con, path, table.name)
+    if broken and not lenient:
+        line, problem, text = broken[0]
+        raise RecordsError(
+            f"{path}: line {line}: {problem}: {text!r} ({len(broken)} such line{'s' if len(broken) != 1 else ''} "
+            "in the file); nothing was written (use --lenient to set bad rows aside)"
+        )
     facility_src = ""
     if mapping.time_zone == "facility":
         tz_name = spec.columns.get("facility_tz", "facility_tz")
@@ -243,12 +295,17 @@ def _load_table(
     select = ", ".join(f"{c.typed} AS {_q(c.name)}" for c in cols)
     any_bad = " OR ".join(f"({c.bad})" for c in cols)
     line_offset = 1 if path.suffix.lower() == ".csv" else 0
+    # rows are numbered as in the file: a row after k skipped broken lines is k rows further down
+    gaps = ", ".join(f"({line - 1 - i})" for i, (line, _, _) in enumerate(broken, start=1))
+    shift = f" + (SELECT count(*) FROM (VALUES {gaps}) AS __g(g) WHERE g < __r0)" if broken else ""
+    numbered = (
+        f"(SELECT __r0{shift} AS __row, * EXCLUDE (__r0) FROM (SELECT row_number() OVER () AS __r0, * FROM {base}))"
+    )
     rejects = None
     if any(bad_counts.values()):
         first = next(c for c in cols if bad_counts[c.name])
         found = con.execute(
-            f"SELECT __row, __text FROM (SELECT row_number() OVER () AS __row, ({first.bad}) AS __bad, "
-            f"{first.source} AS __text FROM {base}) WHERE __bad ORDER BY __row LIMIT 1"
+            f"SELECT __row, {first.source} FROM {numbered} WHERE {first.bad} ORDER BY __row LIMIT 1"
         ).fetchone()
         assert found is not None
         n_bad = con.execute(f"SELECT count(*) FROM {base} WHERE {any_bad}").fetchone()
@@ -261,16 +318,26 @@ def _load_table(
         )
         if not lenient:
             raise RecordsError(message + "; nothing was written (use --lenient to set bad rows aside)")
+    if any(bad_counts.values()) or broken:
         reasons = " || ".join(
             f"CASE WHEN {c.bad} THEN {_lit(c.name + ': ' + c.problem + '; ')} ELSE '' END" for c in cols
         )
         rows = con.execute(
-            f"SELECT {_lit(str(path))} AS file, __row AS row, __reason AS reason, * EXCLUDE (__row, __reason) FROM "
-            f"(SELECT row_number() OVER () AS __row, {reasons} AS __reason, "
+            f"SELECT {_lit(str(path))} AS file, __row AS row, {reasons} AS reason, "
             + ", ".join(f"{c.source} AS {_q(c.name)}" for c in cols)
-            + f", ({any_bad}) AS __bad FROM {base}) WHERE __bad ORDER BY __row"
+            + f" FROM {numbered} WHERE {any_bad} ORDER BY __row"
         ).to_arrow_table()
-        rows = rows.drop_columns(["__bad"])
+        if broken:
+            schema = rows.schema
+            lines = pa.table(
+                {
+                    "file": pa.array([str(path)] * len(broken), schema.field("file").type),
+                    "row": pa.array([line - 1 for line, _, _ in broken], schema.field("row").type),
+                    "reason": pa.array([f"line {line}: {problem}: {text}" for line, problem, text in broken]),
+                }
+            )
+            rows = pa.concat_tables([lines, rows], promote_options="default")
+            rows = rows.take(pc.sort_indices(rows, [("row", "ascending")]))
         rejects = Rejects(table=table.name, file=path, count=rows.num_rows, rows=rows)
         con.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT {select} FROM {base} WHERE NOT ({any_bad})")
     else:
