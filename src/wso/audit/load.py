@@ -270,8 +270,10 @@ def _load_table(
             facility_src = f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
         elif table.name == "holds" and tz_name in sources:
             facility_src = f", NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '') AS facility_tz_src"
-        else:
-            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table {table.name}")
+        elif table.name == "holds":
+            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
+        else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
+            facility_src = ", NULL::VARCHAR AS facility_tz_src"
     base = f"(SELECT *{facility_src} FROM {src})"
     flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
     extra: dict[str, object] = {}
