@@ -73,3 +73,17 @@ def test_an_unreachable_backend_is_a_clear_error(synth_dir: Path) -> None:
         run_audit(load_records(synth_dir), AS_OF, "postgres://nobody@127.0.0.1:1/none")
     with pytest.raises(BackendError, match="unknown backend 'oracle'"):
         run_audit(load_records(synth_dir), AS_OF, "oracle")
+
+
+def test_many_agreements_are_joined_and_give_the_same_findings(
+    synth_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wso.audit import engine
+
+    inline = run_audit(load_records(synth_dir), AS_OF).findings
+    monkeypatch.setattr(engine, "INLINE_AGREEMENTS", 0)  # as if there were more agreements than are inlined
+    records = load_records(synth_dir)
+    assert engine._agreement_windows(records) is None
+    joined = run_audit(records, AS_OF).findings
+    assert "WSO-AGREEMENT-IN-FORCE" in joined["rule_id"].to_pylist()
+    assert joined.equals(inline)

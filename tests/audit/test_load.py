@@ -156,3 +156,31 @@ def test_bad_options_and_mapping_files_exit_2(tmp_path: Path) -> None:
     code, text = _cli(str(tmp_path / "nowhere"), "--out", str(out))
     assert code == 2 and "not a directory" in text
     _nothing_written(out)
+
+
+def test_an_unknown_time_zone_is_a_bad_value(tmp_path: Path) -> None:
+    root = write_records(tmp_path / "r", [hold("R1"), hold("R2", facility_tz="America/Gotham")])
+    with pytest.raises(RecordsError, match=r"'facility_tz'.*row 2 \(line 3\): 'America/Gotham': expected an IANA"):
+        load_records(root)
+    records = load_records(root, lenient=True)
+    assert records.count("holds") == 1 and records.rejected == 1
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_a_missing_required_value_in_parquet_with_and_without_statistics(tmp_path: Path, statistics: bool) -> None:
+    """The check skips only what the file's own statistics prove; a file without them is checked row by row."""
+    generate(tmp_path, 50, seed=3)
+    holds = pq.read_table(tmp_path / "holds.parquet")
+    ids = holds["record_id"].to_pylist()
+    ids[6] = None
+    served = holds["served_at"].to_pylist()
+    served[9] = None
+    holds = holds.set_column(0, "record_id", pa.array(ids, pa.string()))
+    at = holds.schema.get_field_index("served_at")
+    holds = holds.set_column(at, "served_at", pa.array(served, holds.schema.field("served_at").type))
+    pq.write_table(holds, tmp_path / "holds.parquet", write_statistics=statistics)
+    with pytest.raises(RecordsError, match=r"holds.parquet: column 'record_id' \(holds.record_id\), row 7: empty"):
+        load_records(tmp_path)
+    records = load_records(tmp_path, lenient=True)
+    assert records.count("holds") == 48
+    assert records.rejects[0].rows["row"].to_pylist() == [7, 10]

@@ -144,3 +144,20 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
         }
     )
     return CalendarTables(int(hours[0]), int(hours[-1]), offsets, local_offsets, days, business_days)
+
+
+def segments(offsets: pa.Table) -> dict[str, tuple[tuple[int, int], ...]]:
+    """``offsets`` as each zone's changes: (first UTC second, offset seconds), in order; the first covers all before."""
+    out: dict[str, tuple[tuple[int, int], ...]] = {}
+    tz = offsets["tz"].to_numpy(zero_copy_only=False)
+    hours = offsets["utc_hour"].to_numpy()
+    values = offsets["offset_s"].to_numpy()
+    for zone in sorted(set(tz.tolist())):
+        m = tz == zone
+        h, v = hours[m], values[m]
+        order = np.argsort(h, kind="stable")
+        h, v = h[order], v[order]
+        change = np.flatnonzero(np.diff(v)) + 1
+        segs = [(int(h[0]) * HOUR, int(v[0]))] + [(int(h[i]) * HOUR, int(v[i])) for i in change]
+        out[str(zone)] = tuple(segs)
+    return out

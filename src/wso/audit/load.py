@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -135,8 +135,7 @@ def _column_sql(
             allowed = ", ".join(_lit(v) for v in col.values)
             bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN ({allowed}))"
             problem = f"expected one of {', '.join(col.values)}{empty_msg}"
-        if col.name == "facility_tz":
-            bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN (SELECT name FROM __tz_names))"
+        if col.name == "facility_tz":  # the loader adds the unknown zones it finds (see _check_zones)
             problem = "expected an IANA time zone such as America/New_York"
         return _Col(col.name, typed, bad, problem, text)
 
@@ -209,6 +208,36 @@ def _column_sql(
     return _Col(col.name, typed, bad, problem, text)
 
 
+def _check_zones(con: duckdb.DuckDBPyConnection, col: _Col, base: str) -> _Col:
+    """Time zones are few: look each distinct one up once, and mark the rows of the unknown ones as bad."""
+    try:
+        found = [r[0] for r in con.execute(f"SELECT DISTINCT {col.typed} FROM {base}").fetchall()]
+    except duckdb.Error:
+        return col  # the file cannot be read as given; the check scan reports it
+    known = zoneinfo.available_timezones()
+    unknown = sorted(str(z) for z in found if z is not None and z not in known)
+    if not unknown:
+        return col
+    listed = ", ".join(_lit(z) for z in unknown)
+    return replace(col, bad=f"{col.bad} OR ({col.typed} IN ({listed}))")
+
+
+def _proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    """Parquet columns whose own statistics prove every row present and, for text, never empty: no row of them
+    can fail a presence check, so the check scan need not read them. Without statistics, nothing is proven."""
+    if path.suffix.lower() != ".parquet":
+        return set()
+    try:
+        rows = con.execute(
+            "SELECT path_in_schema, bool_and(stats_null_count IS NOT NULL AND stats_null_count = 0), "
+            "bool_and(stats_min_value IS NOT NULL AND stats_min_value <> '') "
+            f"FROM parquet_metadata({_lit(str(path))}) GROUP BY ALL"
+        ).fetchall()
+    except duckdb.Error:
+        return set()
+    return {str(name) for name, no_nulls, non_empty in rows if no_nulls and non_empty}
+
+
 def _source(path: Path, rejects: str | None = None) -> str:
     """The file as a relation. A CSV row that cannot be split into the header's fields (too few or too many, an
     unterminated quote) is skipped here and recorded in table ``rejects`` when given, so the loader can name it."""
@@ -275,6 +304,17 @@ def _load_table(
         else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
             facility_src = ", NULL::VARCHAR AS facility_tz_src"
     base = f"(SELECT *{facility_src} FROM {src})"
+    cols = [_check_zones(con, c, base) if c.name == "facility_tz" else c for c in cols]
+    proven = _proven_by_statistics(con, path)
+    cols = [
+        replace(c, bad="FALSE")
+        if c.name not in spec.constants
+        and spec.columns.get(c.name, c.name) in proven
+        and not table.column(c.name).values
+        and c.name != "facility_tz"
+        else c
+        for c in cols
+    ]
     flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
     extra: dict[str, object] = {}
     stats = ""
@@ -354,10 +394,6 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
         raise RecordsError(f"{root}: not a directory of hold records (holds, officers, agreements)")
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    zones = pa.table({"name": sorted(zoneinfo.available_timezones())})
-    con.register("__tz_names_arrow", zones)
-    con.execute("CREATE TEMP TABLE __tz_names AS SELECT * FROM __tz_names_arrow")
-    con.unregister("__tz_names_arrow")
     files: dict[str, Path] = {}
     rejects: list[Rejects] = []
     extra: dict[str, object] = {}
