@@ -172,12 +172,13 @@ def _column_sql(
     tz = mapping.time_zone
     zone = "facility_tz_src" if tz == "facility" else (_lit(tz) if tz else None)
     if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
-        typed = f"make_timestamp(epoch_us({src}))"  # naive UTC, without a per-row time-zone lookup
+        # naive UTC to the whole second, without a per-row time-zone lookup
+        typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
         return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
     if src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
+        return _Col(col.name, _seconds(typed), f"FALSE{required}", f"expected a time{empty_msg}", text)
     if not is_text:
         raise _WrongType(
             f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time", src_name
@@ -205,7 +206,13 @@ def _column_sql(
             + empty_msg
         )
     bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-    return _Col(col.name, typed, bad, problem, text)
+    return _Col(col.name, _seconds(typed), bad, problem, text)
+
+
+def _seconds(typed: str) -> str:
+    """Times are audited to the whole second (truncated), so that every backend's arithmetic agrees: engines
+    differ in whether a fractional epoch rounds or truncates."""
+    return f"date_trunc('second', {typed})"
 
 
 def _check_zones(con: duckdb.DuckDBPyConnection, col: _Col, base: str) -> _Col:
