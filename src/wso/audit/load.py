@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wso.audit.mapping import Mapping, TableMapping
+from wso.audit.rules import TIME_NAMES, TIME_SLOTS
 from wso.program import hold_records as hr
 
 TRUE_VALUES = ("true", "t", "1", "yes", "y")
@@ -97,6 +98,7 @@ class _Col:
     bad: str  # SQL predicate: this row's value is bad
     problem: str  # what "bad" means, for the message
     source: str  # SQL expression for the source value as text
+    seconds: str | None = None  # times: SQL expression for UTC epoch seconds (whole, floored)
 
 
 def _column_sql(
@@ -174,7 +176,8 @@ def _column_sql(
     if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
         # naive UTC to the whole second, without a per-row time-zone lookup
         typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
+        seconds = f"(epoch_us({src}) // 1000000)"
+        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text, seconds)
     if src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
@@ -342,6 +345,13 @@ def _load_table(
     if table.name == "holds":
         extra = {"first_time": row[-3], "last_time": row[-2], "zones": row[-1]}
     select = ", ".join(f"{c.typed} AS {_q(c.name)}" for c in cols)
+    if table.name == "holds":
+        # the times once more as UTC epoch seconds, the form the rules compute with (any backend reads them)
+        by_name = {c.name: c for c in cols}
+        select += "".join(
+            f", CAST({by_name[name].seconds or f'(epoch_us({by_name[name].typed}) // 1000000)'} AS BIGINT) AS {slot}"
+            for name, slot in zip(TIME_NAMES, TIME_SLOTS, strict=True)
+        )
     any_bad = " OR ".join(f"({c.bad})" for c in cols)
     line_offset = 1 if path.suffix.lower() == ".csv" else 0
     # rows are numbered as in the file: a row after k skipped broken lines is k rows further down

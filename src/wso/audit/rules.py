@@ -193,14 +193,8 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     small tables, so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
     """
     as_of_s = int(as_of.astimezone(UTC).timestamp())
-    h = inputs.holds
+    h = inputs.holds  # times also as epoch seconds (served_s, ...): the loader adds them, see TIME_SLOTS
     h = h.mutate(
-        served_s=_epoch(h.served_at),
-        release_s=_epoch(h.scheduled_release_at),
-        notified_s=_epoch(h.ice_notified_at),
-        claim_s=_epoch(h.citizenship_claim_at),
-        reported_s=_epoch(h.citizenship_reported_at),
-        ended_s=_epoch(h.ended_at),
         wso=h.instrument.isin(WSO_INSTRUMENTS),
     )
     # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
