@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.audit.builders import AS_OF, SERVED, hold, iso, write_records
-from wso.audit import RecordsError, audit_to_file, generate, load_records
+from wso.audit import Mapping, RecordsError, audit_to_file, generate, load_records
 from wso.cli.main import app
 
 runner = CliRunner()
@@ -184,3 +184,14 @@ def test_a_missing_required_value_in_parquet_with_and_without_statistics(tmp_pat
     records = load_records(tmp_path, lenient=True)
     assert records.count("holds") == 48
     assert records.rejects[0].rows["row"].to_pylist() == [7, 10]
+
+
+def test_an_unknown_zone_under_time_zone_facility(tmp_path: Path) -> None:
+    """Local times read in each row's own zone: a row whose zone is unknown is reported, not a crash."""
+    root = write_records(tmp_path / "r", [hold("R1"), hold("R2", facility_tz="America/Gotham")])
+    holds = root / "holds.csv"
+    holds.write_text(holds.read_text(encoding="utf-8").replace("Z,", ","), encoding="utf-8")  # local, no offsets
+    with pytest.raises(RecordsError, match=r"'facility_tz'.*row 2 \(line 3\): 'America/Gotham'"):
+        load_records(root, Mapping(time_zone="facility"))
+    records = load_records(root, Mapping(time_zone="facility"), lenient=True)
+    assert records.count("holds") == 1 and records.rejected == 1

@@ -151,10 +151,7 @@ def _agreement_windows(records: Records) -> tuple[tuple[str, int, int | None], .
 def _inputs(con: Any, records: Records, as_of: datetime, tables: dict[str, Any]) -> Inputs:
     lo, hi = calendar.span(records.first_time, records.last_time, as_of)
     cal = calendar.build(records.time_zones, lo, hi)
-    states = [
-        str(r[0]) for r in records.con.execute("SELECT DISTINCT state FROM holds WHERE state IS NOT NULL").fetchall()
-    ]
-    laws = facts.prohibited_windows(states, lo.date(), hi.date())
+    laws = facts.prohibited_windows(records.states, lo.date(), hi.date())
     return Inputs(
         holds=tables["holds"],
         officers=tables["officers"],

@@ -56,6 +56,7 @@ class Records:
     con: duckdb.DuckDBPyConnection
     files: dict[str, Path]
     time_zones: tuple[str, ...]
+    states: tuple[str, ...]
     first_time: datetime | None
     last_time: datetime | None
     rejects: list[Rejects] = field(default_factory=list)
@@ -218,20 +219,6 @@ def _seconds(typed: str) -> str:
     return f"date_trunc('second', {typed})"
 
 
-def _check_zones(con: duckdb.DuckDBPyConnection, col: _Col, base: str) -> _Col:
-    """Time zones are few: look each distinct one up once, and mark the rows of the unknown ones as bad."""
-    try:
-        found = [r[0] for r in con.execute(f"SELECT DISTINCT {col.typed} FROM {base}").fetchall()]
-    except duckdb.Error:
-        return col  # the file cannot be read as given; the check scan reports it
-    known = zoneinfo.available_timezones()
-    unknown = sorted(str(z) for z in found if z is not None and z not in known)
-    if not unknown:
-        return col
-    listed = ", ".join(_lit(z) for z in unknown)
-    return replace(col, bad=f"{col.bad} OR ({col.typed} IN ({listed}))")
-
-
 def _proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
     """Parquet columns whose own statistics prove every row present and, for text, never empty: no row of them
     can fail a presence check, so the check scan need not read them. Without statistics, nothing is proven."""
@@ -308,13 +295,20 @@ def _load_table(
         if "facility_tz" in spec.constants:
             facility_src = f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
         elif table.name == "holds" and tz_name in sources:
-            facility_src = f", NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '') AS facility_tz_src"
+            zone_of_row = f"NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '')"
+            # an unknown zone cannot convert a time: it gives none (the row is reported for its zone)
+            zones_seen = con.execute(f"SELECT DISTINCT {zone_of_row} FROM {src}").fetchall()
+            known = zoneinfo.available_timezones()
+            unknown = [str(r[0]) for r in zones_seen if r[0] is not None and r[0] not in known]
+            if unknown:
+                listed = ", ".join(_lit(z) for z in unknown)
+                zone_of_row = f"CASE WHEN {zone_of_row} IN ({listed}) THEN NULL ELSE {zone_of_row} END"
+            facility_src = f", {zone_of_row} AS facility_tz_src"
         elif table.name == "holds":
             raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
         else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
             facility_src = ", NULL::VARCHAR AS facility_tz_src"
     base = f"(SELECT *{facility_src} FROM {src})"
-    cols = [_check_zones(con, c, base) if c.name == "facility_tz" else c for c in cols]
     proven = _proven_by_statistics(con, path)
     cols = [
         replace(c, bad="FALSE")
@@ -332,18 +326,31 @@ def _load_table(
         served = next(c.typed for c in cols if c.name == "served_at")
         release = next(c.typed for c in cols if c.name == "scheduled_release_at")
         tzc = next(c.typed for c in cols if c.name == "facility_tz")
+        statec = next(c.typed for c in cols if c.name == "state")
         stats = (
             f", least(min({served}), min({release})) AS first_time, greatest(max({served}), max({release}))"
-            f" AS last_time, list(DISTINCT {tzc}) AS zones"
+            f" AS last_time, list(DISTINCT {tzc}) AS zones, list(DISTINCT {statec}) AS states"
         )
     try:
         row = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}").fetchone()
+        assert row is not None
+        if table.name == "holds":
+            # time zones are few: each distinct one is looked up once; rows of an unknown one are bad (and counted
+            # in a second scan, which only bad data pays for)
+            known = zoneinfo.available_timezones()
+            unknown = sorted(str(z) for z in row[-2] or [] if z is not None and z not in known)
+            if unknown:
+                listed = ", ".join(_lit(z) for z in unknown)
+                cols = [replace(c, bad=f"{c.bad} OR ({c.typed} IN ({listed}))") if c.name == "facility_tz" else c
+                        for c in cols]  # fmt: skip
+                flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
+                row = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}").fetchone()
+                assert row is not None
     except duckdb.Error as exc:
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
-    assert row is not None
     bad_counts = dict(zip([c.name for c in cols], row[1 : 1 + len(cols)], strict=True))
     if table.name == "holds":
-        extra = {"first_time": row[-3], "last_time": row[-2], "zones": row[-1]}
+        extra = {"first_time": row[-4], "last_time": row[-3], "zones": row[-2], "states": row[-1]}
     select = ", ".join(f"{c.typed} AS {_q(c.name)}" for c in cols)
     if table.name == "holds":
         # the times once more as UTC epoch seconds, the form the rules compute with (any backend reads them)
@@ -422,12 +429,14 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
             rejects.append(rej)
         extra.update(info)
     zones_found = extra.get("zones") or []
-    assert isinstance(zones_found, Iterable)
+    states_found = extra.get("states") or []
+    assert isinstance(zones_found, Iterable) and isinstance(states_found, Iterable)
     first, last = extra.get("first_time"), extra.get("last_time")
     return Records(
         con=con,
         files=files,
         time_zones=tuple(sorted(str(z) for z in zones_found if z is not None)),
+        states=tuple(sorted(str(z) for z in states_found if z is not None)),
         first_time=first if isinstance(first, datetime) else None,
         last_time=last if isinstance(last, datetime) else None,
         rejects=rejects,
