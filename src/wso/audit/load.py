@@ -100,6 +100,7 @@ class _Col:
     problem: str  # what "bad" means, for the message
     source: str  # SQL expression for the source value as text
     seconds: str | None = None  # times: SQL expression for UTC epoch seconds (whole, floored)
+    extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
 
 
 def _column_sql(
@@ -134,11 +135,9 @@ def _column_sql(
         typed = f"CAST({value} AS VARCHAR)"
         bad = f"FALSE{required}"
         problem = f"expected text{empty_msg}"
-        if col.values:
-            allowed = ", ".join(_lit(v) for v in col.values)
-            bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN ({allowed}))"
+        if col.values:  # the loader adds the unknown values it finds (see _load_table)
             problem = f"expected one of {', '.join(col.values)}{empty_msg}"
-        if col.name == "facility_tz":  # the loader adds the unknown zones it finds (see _check_zones)
+        if col.name == "facility_tz":  # likewise the unknown zones
             problem = "expected an IANA time zone such as America/New_York"
         return _Col(col.name, typed, bad, problem, text)
 
@@ -178,7 +177,8 @@ def _column_sql(
         # naive UTC to the whole second, without a per-row time-zone lookup
         typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
         seconds = f"(epoch_us({src}) // 1000000)"
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text, seconds)
+        extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
+        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text, seconds, extreme)
     if src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
@@ -311,46 +311,58 @@ def _load_table(
     base = f"(SELECT *{facility_src} FROM {src})"
     proven = _proven_by_statistics(con, path)
     cols = [
-        replace(c, bad="FALSE")
-        if c.name not in spec.constants
-        and spec.columns.get(c.name, c.name) in proven
-        and not table.column(c.name).values
-        and c.name != "facility_tz"
-        else c
+        replace(c, bad="FALSE") if c.name not in spec.constants and spec.columns.get(c.name, c.name) in proven else c
         for c in cols
     ]
-    flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
     extra: dict[str, object] = {}
     stats = ""
+    # coded columns (and time zones) have few distinct values: each is looked up once, after the scan
+    coded = [c for c in cols if table.column(c.name).values or c.name == "facility_tz"]
+    stats = "".join(f", list(DISTINCT {c.typed}) AS {_q('values_' + c.name)}" for c in coded)
     if table.name == "holds":
-        served = next(c.typed for c in cols if c.name == "served_at")
-        release = next(c.typed for c in cols if c.name == "scheduled_release_at")
-        tzc = next(c.typed for c in cols if c.name == "facility_tz")
-        statec = next(c.typed for c in cols if c.name == "state")
-        stats = (
-            f", least(min({served}), min({release})) AS first_time, greatest(max({served}), max({release}))"
-            f" AS last_time, list(DISTINCT {tzc}) AS zones, list(DISTINCT {statec}) AS states"
+        by_name = {c.name: c for c in cols}
+
+        def extreme(fn: str, name: str) -> str:
+            c = by_name[name]
+            return c.extreme.format(fn) if c.extreme else f"{fn}({c.typed})"
+
+        stats += (
+            f", least({extreme('min', 'served_at')}, {extreme('min', 'scheduled_release_at')}) AS first_time"
+            f", greatest({extreme('max', 'served_at')}, {extreme('max', 'scheduled_release_at')}) AS last_time"
+            f", list(DISTINCT {by_name['state'].typed}) AS states"
         )
-    try:
-        row = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}").fetchone()
+
+    def scan() -> dict[str, object]:
+        flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
+        cur = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}")
+        row = cur.fetchone()
         assert row is not None
-        if table.name == "holds":
-            # time zones are few: each distinct one is looked up once; rows of an unknown one are bad (and counted
-            # in a second scan, which only bad data pays for)
-            known = zoneinfo.available_timezones()
-            unknown = sorted(str(z) for z in row[-2] or [] if z is not None and z not in known)
-            if unknown:
-                listed = ", ".join(_lit(z) for z in unknown)
-                cols = [replace(c, bad=f"{c.bad} OR ({c.typed} IN ({listed}))") if c.name == "facility_tz" else c
-                        for c in cols]  # fmt: skip
-                flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
-                row = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}").fetchone()
-                assert row is not None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    try:
+        got = scan()
+        strange: dict[str, list[str]] = {}
+        for c in coded:
+            allowed = set(table.column(c.name).values) if c.name != "facility_tz" else zoneinfo.available_timezones()
+            seen = got[f"values_{c.name}"] or []  # null for an empty file
+            assert isinstance(seen, list)
+            bad_values = sorted(str(v) for v in seen if v is not None and v not in allowed)
+            if bad_values:
+                strange[c.name] = bad_values
+        if strange:  # only bad data pays for a second scan, which counts the rows with unknown codes
+            cols = [
+                replace(c, bad=f"{c.bad} OR ({c.typed} IN ({', '.join(_lit(v) for v in strange[c.name])}))")
+                if c.name in strange
+                else c
+                for c in cols
+            ]
+            got = scan()
     except duckdb.Error as exc:
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
-    bad_counts = dict(zip([c.name for c in cols], row[1 : 1 + len(cols)], strict=True))
+    bad_counts = {c.name: got[f"bad_{c.name}"] for c in cols}
     if table.name == "holds":
-        extra = {"first_time": row[-4], "last_time": row[-3], "zones": row[-2], "states": row[-1]}
+        extra = {"first_time": got["first_time"], "last_time": got["last_time"],
+                 "zones": got["values_facility_tz"], "states": got["states"]}  # fmt: skip
     select = ", ".join(f"{c.typed} AS {_q(c.name)}" for c in cols)
     if table.name == "holds":
         # the times once more as UTC epoch seconds, the form the rules compute with (any backend reads them)
