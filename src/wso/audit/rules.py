@@ -283,7 +283,8 @@ def _tests(h: ir.Table, as_of_s: int) -> tuple[dict[str, ir.BooleanValue], dict[
         & (h.claim_s <= as_of_s)
         & ((h.reported_s.isnull() & (as_of_s - h.claim_s > climit)) | (h.reported_s - h.claim_s > climit)),
         "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
-        "DATA-FUTURE-TIME": ibis.or_(*[h[c] > as_of_s for c in TIME_SLOTS]),
+        # greatest() skips nulls on every engine: one comparison instead of six
+        "DATA-FUTURE-TIME": ibis.greatest(*[h[c] for c in TIME_SLOTS]) > as_of_s,
         # a candidate only: held past 48 hours minus a margin for a daylight-saving hour on a business day; the
         # exact readings (``detainers``) need the calendar, so run on these few rows
         "DETAINER-48H": (h.instrument == "I-247A")
