@@ -37,6 +37,14 @@ def test_every_planted_violation_is_found_and_nothing_else(tmp_path: Path, seed:
     assert {rule for _, rule in key} == set(PLANTED)
 
 
+def test_a_larger_run_with_many_plants_is_exact(tmp_path: Path) -> None:
+    """Enough plants that rare placements (a future time planted on the period's first day) occur."""
+    generate(tmp_path, 30_000, seed=7, violation_rate=0.5)
+    found, key = _check(tmp_path)
+    assert len(key) > 14_000
+    assert found == key
+
+
 def test_csv_output_of_the_generator_audits_the_same(tmp_path: Path) -> None:
     generate(tmp_path / "p", 1500, seed=5, violation_rate=0.2)
     generate(tmp_path / "c", 1500, seed=5, violation_rate=0.2, file_format="csv")

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from wso.program import BusinessCalendar
 
@@ -69,25 +69,10 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
     day_cols: dict[str, list[object]] = {"tz": [], "day": [], "business": [], "n_before": []}
     bday_cols: dict[str, list[object]] = {"tz": [], "n": [], "day": []}
     for tz in sorted(set(zones)):
-        zone = ZoneInfo(tz)
-        # offsets change only at transitions: evaluate each hour cheaply by walking days
-        values = np.empty(len(hours), dtype=np.int64)
-        # compute the offset at the start of each UTC hour
-        start = datetime.fromtimestamp(int(hours[0]) * HOUR, tz=UTC)
-        current = None
-        for i in range(len(hours)):
-            if i % 24 == 0 or current is None:
-                t = start + timedelta(hours=i)
-                current_day_start = t.astimezone(zone).utcoffset()
-                t_end = t + timedelta(hours=23)
-                current_day_end = t_end.astimezone(zone).utcoffset()
-                current = (current_day_start, current_day_end)
-            if current[0] == current[1]:
-                delta = current[0]
-            else:
-                delta = (start + timedelta(hours=i)).astimezone(zone).utcoffset()
-            assert delta is not None
-            values[i] = int(delta.total_seconds())
+        # the zone's UTC offset at the start of each UTC hour (vectorised: local wall time minus UTC)
+        utc = pa.array(hours * HOUR, pa.timestamp("s", tz=tz))
+        local_s = pc.local_timestamp(utc).cast(pa.int64()).to_numpy()
+        values = np.asarray(local_s - hours * HOUR, dtype=np.int64)
         off_tz.extend([tz] * len(hours))
         off_hour.append(hours)
         off_val.append(values)
@@ -144,3 +129,20 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
         }
     )
     return CalendarTables(int(hours[0]), int(hours[-1]), offsets, local_offsets, days, business_days)
+
+
+def segments(offsets: pa.Table) -> dict[str, tuple[tuple[int, int], ...]]:
+    """``offsets`` as each zone's changes: (first UTC second, offset seconds), in order; the first covers all before."""
+    out: dict[str, tuple[tuple[int, int], ...]] = {}
+    tz = offsets["tz"].to_numpy(zero_copy_only=False)
+    hours = offsets["utc_hour"].to_numpy()
+    values = offsets["offset_s"].to_numpy()
+    for zone in sorted(set(tz.tolist())):
+        m = tz == zone
+        h, v = hours[m], values[m]
+        order = np.argsort(h, kind="stable")
+        h, v = h[order], v[order]
+        change = np.flatnonzero(np.diff(v)) + 1
+        segs = [(int(h[0]) * HOUR, int(v[0]))] + [(int(h[i]) * HOUR, int(v[i])) for i in change]
+        out[str(zone)] = tuple(segs)
+    return out

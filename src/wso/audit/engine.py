@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ import pyarrow as pa
 
 from wso.audit import calendar, facts
 from wso.audit.load import Records
-from wso.audit.rules import FINDING_SCHEMA, Inputs, detainers, flagged, unpivot
+from wso.audit.rules import Inputs, detainers, flagged, unpivot
 
 Backend = Literal["duckdb", "pyspark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "pyspark")
@@ -121,35 +122,49 @@ def _normalise(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
-def _unpivot_locally(wide: pa.Table, det: pa.Table, as_of: datetime) -> pa.Table:
-    """The flagged rows as finding rows, computed by the same Ibis expressions on an in-process DuckDB."""
+def _unpivot_locally(wide: pa.Table, inputs: Inputs, as_of: datetime) -> pa.Table:
+    """The flagged rows as finding rows, by the same Ibis expressions on an in-process DuckDB (the detainer
+    readings too: they need the calendar tables, and only the few candidate rows)."""
     local = ibis.duckdb.connect()
-    expr = ibis.union(
-        unpivot(ibis.memtable(_normalise(wide)), as_of), ibis.memtable(_normalise(det), schema=FINDING_SCHEMA)
-    )
+    w = ibis.memtable(_normalise(wide))
+    expr = ibis.union(unpivot(w, as_of), detainers(w, inputs, as_of), distinct=False)
     raw = local.to_pyarrow(expr)
     local.disconnect()
     return _normalise(raw)
 
 
+#: up to this many WSO agreement windows are checked inline (comparisons); more are joined
+INLINE_AGREEMENTS = 64
+
+
+def _agreement_windows(records: Records) -> tuple[tuple[str, int, int | None], ...] | None:
+    row = records.con.execute("SELECT count(*) FROM agreements WHERE model = 'WSO'").fetchone()
+    if row is None or int(row[0]) > INLINE_AGREEMENTS:
+        return None
+    rows = records.con.execute(
+        "SELECT agency_id, in_force_from - DATE '1970-01-01', in_force_until - DATE '1970-01-01' "
+        "FROM agreements WHERE model = 'WSO' ORDER BY ALL"
+    ).fetchall()
+    return tuple((str(a), int(f), None if u is None else int(u)) for a, f, u in rows)
+
+
 def _inputs(con: Any, records: Records, as_of: datetime, tables: dict[str, Any]) -> Inputs:
     lo, hi = calendar.span(records.first_time, records.last_time, as_of)
     cal = calendar.build(records.time_zones, lo, hi)
-    states = [
-        str(r[0]) for r in records.con.execute("SELECT DISTINCT state FROM holds WHERE state IS NOT NULL").fetchall()
-    ]
-    laws = facts.prohibited_windows(states, lo.date(), hi.date())
+    laws = facts.prohibited_windows(records.states, lo.date(), hi.date())
     return Inputs(
         holds=tables["holds"],
         officers=tables["officers"],
         agreements=tables["agreements"],
-        offsets=ibis.memtable(cal.offsets),
         local_offsets=ibis.memtable(cal.local_offsets),
         days=ibis.memtable(cal.days),
         business_days=ibis.memtable(cal.business_days),
-        law_windows=ibis.memtable(laws),
-        first_hour=cal.first_hour,
-        last_hour=cal.last_hour,
+        zone_offsets=calendar.segments(cal.offsets),
+        agreement_windows=_agreement_windows(records),
+        law_list=tuple(
+            (str(r["state"]), int(r["from_day"]), r["until_day"], str(r["law_ids"]), str(r["law_citations"]))
+            for r in laws.to_pylist()
+        ),
     )
 
 
@@ -175,6 +190,31 @@ def spark_session() -> Any:
     return _spark_session
 
 
+def is_url(backend: str) -> bool:
+    """Any other Ibis backend is named by its connection URL (``postgres://...``, ``sqlite:///...``, ...)."""
+    return "://" in backend
+
+
+def _run_on_url(records: Records, as_of: datetime, url: str) -> tuple[pa.Table, Inputs]:
+    """Upload the checked records to the backend ``ibis.connect(url)`` names (temporary tables), run the rules."""
+    try:
+        con = ibis.connect(url)
+    except Exception as exc:  # each backend raises its own errors (missing driver, refused connection, ...)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BackendError(f"backend {url.split('://')[0]}: cannot connect: {first}") from exc
+    try:
+        suffix = uuid.uuid4().hex[:12]
+        tables: dict[str, Any] = {}
+        for name in ("holds", "officers", "agreements"):
+            data = records.con.execute(f"SELECT * FROM {name}").to_arrow_table()
+            tables[name] = con.create_table(f"wso_audit_{name}_{suffix}", data, temp=True)
+        inputs = _inputs(con, records, as_of, tables)
+        wide = con.to_pyarrow(flagged(inputs, as_of))
+    finally:
+        con.disconnect()
+    return wide, inputs
+
+
 def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spark: Any = None) -> AuditResult:
     """Audit ``records`` as of ``as_of`` (aware) on ``backend``; the findings are the same on every backend."""
     if as_of.tzinfo is None:
@@ -186,7 +226,6 @@ def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spa
         tables = {name: con.table(name) for name in ("holds", "officers", "agreements")}
         inputs = _inputs(con, records, as_of, tables)
         wide = con.to_pyarrow(flagged(inputs, as_of))
-        det = con.to_pyarrow(detainers(inputs, as_of))
     elif backend == "pyspark":
         session = spark if spark is not None else spark_session()
         con = ibis.pyspark.connect(session)
@@ -198,8 +237,12 @@ def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spa
                 tables[name] = con.read_parquet(str(path), table_name=f"wso_audit_{name}")
             inputs = _inputs(con, records, as_of, tables)
             wide = con.to_pyarrow(flagged(inputs, as_of))
-            det = con.to_pyarrow(detainers(inputs, as_of))
+    elif is_url(backend):
+        wide, inputs = _run_on_url(records, as_of, backend)
     else:
-        raise BackendError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
-    raw = _unpivot_locally(wide, det, as_of)
+        raise BackendError(
+            f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}, or an Ibis connection URL "
+            "such as postgres://user@host/db"
+        )
+    raw = _unpivot_locally(wide, inputs, as_of)
     return AuditResult(findings=finalize(raw), holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)

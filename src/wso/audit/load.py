@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from wso.audit.mapping import Mapping, TableMapping
+from wso.audit.rules import TIME_NAMES, TIME_SLOTS
 from wso.program import hold_records as hr
 
 TRUE_VALUES = ("true", "t", "1", "yes", "y")
@@ -27,6 +29,14 @@ _OFFSET_RE = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
 
 class RecordsError(ValueError):
     """Records that cannot be audited as given. The message names the file, the column and the first bad row."""
+
+
+class _WrongType(RecordsError):
+    """A whole column of the wrong type (a typed file such as Parquet); the loader adds the first row's value."""
+
+    def __init__(self, message: str, column: str) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 @dataclass
@@ -46,6 +56,7 @@ class Records:
     con: duckdb.DuckDBPyConnection
     files: dict[str, Path]
     time_zones: tuple[str, ...]
+    states: tuple[str, ...]
     first_time: datetime | None
     last_time: datetime | None
     rejects: list[Rejects] = field(default_factory=list)
@@ -88,6 +99,8 @@ class _Col:
     bad: str  # SQL predicate: this row's value is bad
     problem: str  # what "bad" means, for the message
     source: str  # SQL expression for the source value as text
+    seconds: str | None = None  # times: SQL expression for UTC epoch seconds (whole, floored)
+    extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
 
 
 def _column_sql(
@@ -116,16 +129,15 @@ def _column_sql(
 
     if col.type == "string":
         if not (is_text or src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
-            raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text")
+            raise _WrongType(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text", src_name
+            )
         typed = f"CAST({value} AS VARCHAR)"
         bad = f"FALSE{required}"
         problem = f"expected text{empty_msg}"
-        if col.values:
-            allowed = ", ".join(_lit(v) for v in col.values)
-            bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN ({allowed}))"
+        if col.values:  # the loader adds the unknown values it finds (see _load_table)
             problem = f"expected one of {', '.join(col.values)}{empty_msg}"
-        if col.name == "facility_tz":
-            bad += f" OR ({typed} IS NOT NULL AND {typed} NOT IN (SELECT name FROM __tz_names))"
+        if col.name == "facility_tz":  # likewise the unknown zones
             problem = "expected an IANA time zone such as America/New_York"
         return _Col(col.name, typed, bad, problem, text)
 
@@ -133,8 +145,8 @@ def _column_sql(
         if src_type == "BOOLEAN":
             return _Col(col.name, src, f"FALSE{required}", f"expected true or false{empty_msg}", text)
         if not is_text:
-            raise RecordsError(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean"
+            raise _WrongType(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean", src_name
             )
         trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
         falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
@@ -152,7 +164,9 @@ def _column_sql(
         elif is_text:
             typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
         else:
-            raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date")
+            raise _WrongType(
+                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date", src_name
+            )
         bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
         return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", text)
 
@@ -160,14 +174,19 @@ def _column_sql(
     tz = mapping.time_zone
     zone = "facility_tz_src" if tz == "facility" else (_lit(tz) if tz else None)
     if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
-        typed = f"make_timestamp(epoch_us({src}))"  # naive UTC, without a per-row time-zone lookup
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
+        # naive UTC to the whole second, without a per-row time-zone lookup
+        typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
+        seconds = f"(epoch_us({src}) // 1000000)"
+        extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
+        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text, seconds, extreme)
     if src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text)
+        return _Col(col.name, _seconds(typed), f"FALSE{required}", f"expected a time{empty_msg}", text)
     if not is_text:
-        raise RecordsError(f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time")
+        raise _WrongType(
+            f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time", src_name
+        )
     if fmt:
         parsed = f"TRY_STRPTIME({value}, {_lit(fmt)})"
         if "%z" in fmt or "%Z" in fmt:
@@ -191,13 +210,60 @@ def _column_sql(
             + empty_msg
         )
     bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-    return _Col(col.name, typed, bad, problem, text)
+    return _Col(col.name, _seconds(typed), bad, problem, text)
 
 
-def _source(path: Path) -> str:
+def _seconds(typed: str) -> str:
+    """Times are audited to the whole second (truncated), so that every backend's arithmetic agrees: engines
+    differ in whether a fractional epoch rounds or truncates."""
+    return f"date_trunc('second', {typed})"
+
+
+def _proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+    """Parquet columns whose own statistics prove every row present and, for text, never empty: no row of them
+    can fail a presence check, so the check scan need not read them. Without statistics, nothing is proven."""
+    if path.suffix.lower() != ".parquet":
+        return set()
+    try:
+        rows = con.execute(
+            "SELECT path_in_schema, bool_and(stats_null_count IS NOT NULL AND stats_null_count = 0), "
+            "bool_and(stats_min_value IS NOT NULL AND stats_min_value <> '') "
+            f"FROM parquet_metadata({_lit(str(path))}) GROUP BY ALL"
+        ).fetchall()
+    except duckdb.Error:
+        return set()
+    return {str(name) for name, no_nulls, non_empty in rows if no_nulls and non_empty}
+
+
+def _source(path: Path, rejects: str | None = None) -> str:
+    """The file as a relation. A CSV row that cannot be split into the header's fields (too few or too many, an
+    unterminated quote) is skipped here and recorded in table ``rejects`` when given, so the loader can name it."""
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({_lit(str(path))})"
-    return f"read_csv({_lit(str(path))}, all_varchar = true, header = true, auto_detect = true)"
+    errors = (
+        f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
+        if rejects
+        else "ignore_errors = true"
+    )
+    return f"read_csv({_lit(str(path))}, all_varchar = true, header = true, auto_detect = true, {errors})"
+
+
+def _broken_lines(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[tuple[int, str, str]]:
+    """CSV lines that cannot be split into the header's fields: (line, what is wrong, the line's text)."""
+    if path.suffix.lower() == ".parquet":
+        return []
+    name = f"__broken_{table}"
+    try:
+        con.execute(f"SELECT count(*) FROM {_source(path, name)}").fetchall()
+    except duckdb.Error as exc:
+        raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
+    rows = con.execute(
+        f"SELECT line, arg_min(error_type || ' (' || error_message || ')', column_idx), any_value(csv_line) "
+        f"FROM {name} GROUP BY line ORDER BY line"
+    ).fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"DROP TABLE IF EXISTS {name}_scan")
+    return [(int(r[0]), str(r[1]).lower(), str(r[2])) for r in rows]
 
 
 def _load_table(
@@ -210,45 +276,114 @@ def _load_table(
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
     sources = {str(r[0]): str(r[1]) for r in described}
     spec = mapping.table(table.name)
-    cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+    try:
+        cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+    except _WrongType as exc:
+        row1 = con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {src} LIMIT 1").fetchone()
+        shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
+        raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
+    broken = _broken_lines(con, path, table.name)
+    if broken and not lenient:
+        line, problem, text = broken[0]
+        raise RecordsError(
+            f"{path}: line {line}: {problem}: {text!r} ({len(broken)} such line{'s' if len(broken) != 1 else ''} "
+            "in the file); nothing was written (use --lenient to set bad rows aside)"
+        )
     facility_src = ""
     if mapping.time_zone == "facility":
         tz_name = spec.columns.get("facility_tz", "facility_tz")
         if "facility_tz" in spec.constants:
             facility_src = f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
         elif table.name == "holds" and tz_name in sources:
-            facility_src = f", NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '') AS facility_tz_src"
-        else:
-            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table {table.name}")
+            zone_of_row = f"NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '')"
+            # an unknown zone cannot convert a time: it gives none (the row is reported for its zone)
+            zones_seen = con.execute(f"SELECT DISTINCT {zone_of_row} FROM {src}").fetchall()
+            known = zoneinfo.available_timezones()
+            unknown = [str(r[0]) for r in zones_seen if r[0] is not None and r[0] not in known]
+            if unknown:
+                listed = ", ".join(_lit(z) for z in unknown)
+                zone_of_row = f"CASE WHEN {zone_of_row} IN ({listed}) THEN NULL ELSE {zone_of_row} END"
+            facility_src = f", {zone_of_row} AS facility_tz_src"
+        elif table.name == "holds":
+            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
+        else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
+            facility_src = ", NULL::VARCHAR AS facility_tz_src"
     base = f"(SELECT *{facility_src} FROM {src})"
-    flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
+    proven = _proven_by_statistics(con, path)
+    cols = [
+        replace(c, bad="FALSE") if c.name not in spec.constants and spec.columns.get(c.name, c.name) in proven else c
+        for c in cols
+    ]
     extra: dict[str, object] = {}
     stats = ""
+    # coded columns (and time zones) have few distinct values: each is looked up once, after the scan
+    coded = [c for c in cols if table.column(c.name).values or c.name == "facility_tz"]
+    stats = "".join(f", list(DISTINCT {c.typed}) AS {_q('values_' + c.name)}" for c in coded)
     if table.name == "holds":
-        served = next(c.typed for c in cols if c.name == "served_at")
-        release = next(c.typed for c in cols if c.name == "scheduled_release_at")
-        tzc = next(c.typed for c in cols if c.name == "facility_tz")
-        stats = (
-            f", least(min({served}), min({release})) AS first_time, greatest(max({served}), max({release}))"
-            f" AS last_time, list(DISTINCT {tzc}) AS zones"
+        by_name = {c.name: c for c in cols}
+
+        def extreme(fn: str, name: str) -> str:
+            c = by_name[name]
+            return c.extreme.format(fn) if c.extreme else f"{fn}({c.typed})"
+
+        stats += (
+            f", least({extreme('min', 'served_at')}, {extreme('min', 'scheduled_release_at')}) AS first_time"
+            f", greatest({extreme('max', 'served_at')}, {extreme('max', 'scheduled_release_at')}) AS last_time"
+            f", list(DISTINCT {by_name['state'].typed}) AS states"
         )
+
+    def scan() -> dict[str, object]:
+        flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {_q('bad_' + c.name)}" for c in cols)
+        cur = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}")
+        row = cur.fetchone()
+        assert row is not None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
     try:
-        row = con.execute(f"SELECT count(*) AS n, {flags}{stats} FROM {base}").fetchone()
+        got = scan()
+        strange: dict[str, list[str]] = {}
+        for c in coded:
+            allowed = set(table.column(c.name).values) if c.name != "facility_tz" else zoneinfo.available_timezones()
+            seen = got[f"values_{c.name}"] or []  # null for an empty file
+            assert isinstance(seen, list)
+            bad_values = sorted(str(v) for v in seen if v is not None and v not in allowed)
+            if bad_values:
+                strange[c.name] = bad_values
+        if strange:  # only bad data pays for a second scan, which counts the rows with unknown codes
+            cols = [
+                replace(c, bad=f"{c.bad} OR ({c.typed} IN ({', '.join(_lit(v) for v in strange[c.name])}))")
+                if c.name in strange
+                else c
+                for c in cols
+            ]
+            got = scan()
     except duckdb.Error as exc:
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
-    assert row is not None
-    bad_counts = dict(zip([c.name for c in cols], row[1 : 1 + len(cols)], strict=True))
+    bad_counts = {c.name: got[f"bad_{c.name}"] for c in cols}
     if table.name == "holds":
-        extra = {"first_time": row[-3], "last_time": row[-2], "zones": row[-1]}
+        extra = {"first_time": got["first_time"], "last_time": got["last_time"],
+                 "zones": got["values_facility_tz"], "states": got["states"]}  # fmt: skip
     select = ", ".join(f"{c.typed} AS {_q(c.name)}" for c in cols)
+    if table.name == "holds":
+        # the times once more as UTC epoch seconds, the form the rules compute with (any backend reads them)
+        by_name = {c.name: c for c in cols}
+        select += "".join(
+            f", CAST({by_name[name].seconds or f'(epoch_us({by_name[name].typed}) // 1000000)'} AS BIGINT) AS {slot}"
+            for name, slot in zip(TIME_NAMES, TIME_SLOTS, strict=True)
+        )
     any_bad = " OR ".join(f"({c.bad})" for c in cols)
     line_offset = 1 if path.suffix.lower() == ".csv" else 0
+    # rows are numbered as in the file: a row after k skipped broken lines is k rows further down
+    gaps = ", ".join(f"({line - 1 - i})" for i, (line, _, _) in enumerate(broken, start=1))
+    shift = f" + (SELECT count(*) FROM (VALUES {gaps}) AS __g(g) WHERE g < __r0)" if broken else ""
+    numbered = (
+        f"(SELECT __r0{shift} AS __row, * EXCLUDE (__r0) FROM (SELECT row_number() OVER () AS __r0, * FROM {base}))"
+    )
     rejects = None
     if any(bad_counts.values()):
         first = next(c for c in cols if bad_counts[c.name])
         found = con.execute(
-            f"SELECT __row, __text FROM (SELECT row_number() OVER () AS __row, ({first.bad}) AS __bad, "
-            f"{first.source} AS __text FROM {base}) WHERE __bad ORDER BY __row LIMIT 1"
+            f"SELECT __row, {first.source} FROM {numbered} WHERE {first.bad} ORDER BY __row LIMIT 1"
         ).fetchone()
         assert found is not None
         n_bad = con.execute(f"SELECT count(*) FROM {base} WHERE {any_bad}").fetchone()
@@ -261,16 +396,26 @@ def _load_table(
         )
         if not lenient:
             raise RecordsError(message + "; nothing was written (use --lenient to set bad rows aside)")
+    if any(bad_counts.values()) or broken:
         reasons = " || ".join(
             f"CASE WHEN {c.bad} THEN {_lit(c.name + ': ' + c.problem + '; ')} ELSE '' END" for c in cols
         )
         rows = con.execute(
-            f"SELECT {_lit(str(path))} AS file, __row AS row, __reason AS reason, * EXCLUDE (__row, __reason) FROM "
-            f"(SELECT row_number() OVER () AS __row, {reasons} AS __reason, "
+            f"SELECT {_lit(str(path))} AS file, __row AS row, {reasons} AS reason, "
             + ", ".join(f"{c.source} AS {_q(c.name)}" for c in cols)
-            + f", ({any_bad}) AS __bad FROM {base}) WHERE __bad ORDER BY __row"
+            + f" FROM {numbered} WHERE {any_bad} ORDER BY __row"
         ).to_arrow_table()
-        rows = rows.drop_columns(["__bad"])
+        if broken:
+            schema = rows.schema
+            lines = pa.table(
+                {
+                    "file": pa.array([str(path)] * len(broken), schema.field("file").type),
+                    "row": pa.array([line - 1 for line, _, _ in broken], schema.field("row").type),
+                    "reason": pa.array([f"line {line}: {problem}: {text}" for line, problem, text in broken]),
+                }
+            )
+            rows = pa.concat_tables([lines, rows], promote_options="default")
+            rows = rows.take(pc.sort_indices(rows, [("row", "ascending")]))
         rejects = Rejects(table=table.name, file=path, count=rows.num_rows, rows=rows)
         con.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT {select} FROM {base} WHERE NOT ({any_bad})")
     else:
@@ -285,10 +430,6 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
         raise RecordsError(f"{root}: not a directory of hold records (holds, officers, agreements)")
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    zones = pa.table({"name": sorted(zoneinfo.available_timezones())})
-    con.register("__tz_names_arrow", zones)
-    con.execute("CREATE TEMP TABLE __tz_names AS SELECT * FROM __tz_names_arrow")
-    con.unregister("__tz_names_arrow")
     files: dict[str, Path] = {}
     rejects: list[Rejects] = []
     extra: dict[str, object] = {}
@@ -300,12 +441,14 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
             rejects.append(rej)
         extra.update(info)
     zones_found = extra.get("zones") or []
-    assert isinstance(zones_found, Iterable)
+    states_found = extra.get("states") or []
+    assert isinstance(zones_found, Iterable) and isinstance(states_found, Iterable)
     first, last = extra.get("first_time"), extra.get("last_time")
     return Records(
         con=con,
         files=files,
         time_zones=tuple(sorted(str(z) for z in zones_found if z is not None)),
+        states=tuple(sorted(str(z) for z in states_found if z is not None)),
         first_time=first if isinstance(first, datetime) else None,
         last_time=last if isinstance(last, datetime) else None,
         rejects=rejects,

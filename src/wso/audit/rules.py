@@ -1,10 +1,13 @@
 """The audit's rules, written once as Ibis expressions; any Ibis backend runs them (DuckDB, PySpark, ...).
 
-Two queries run on the backend: ``flagged`` (one pass over the holds: each row-level rule a flag column, only the
-rows with a flag kept) and ``detainers`` (the I-247A holds under both readings). ``unpivot`` then turns the flagged
-rows into rows of one shape (``FINDING_SCHEMA``): the record, the rule id, and typed evidence slots (times as UTC
-epoch seconds, durations in seconds, a local day number, text). The engine names the evidence after the backend has
-answered, so every backend's findings come out byte-identical.
+One query runs on the backend: ``flagged``, a single pass over the holds that tests every row-level rule and keeps
+only the rows that fail one (each rule a flag column). Time zones and small windows are plain comparisons, not
+joins: each zone's UTC offset comes from its daylight-saving changes (``local_offset``), the program's state-law
+windows and up to ``INLINE_AGREEMENTS`` agreement windows are inlined; officers' authorization windows are a range
+join. The rest runs on the few flagged rows, on the engine's local DuckDB: ``detainers`` (the candidate I-247A holds
+under both readings, with the business-day calendar) and ``unpivot`` (one row of one shape, ``FINDING_SCHEMA``, per
+flag: the record, the rule id, and typed evidence slots: times as UTC epoch seconds, durations in seconds, a local
+day number, text). The engine names the evidence last, so every backend's findings come out byte-identical.
 
 Definitions the program leaves to us (documented in the README):
 
@@ -38,6 +41,8 @@ CITIZENSHIP_LIMIT = timedelta(hours=1)
 DAY = 86_400
 HOUR = 3_600
 FOREVER = 2**62  # stands for an open end of a window, so every window join is a plain range
+#: the excluding reading's deadline is never more than this before the flat one (a daylight-saving hour)
+DETAINER_MARGIN = 6 * HOUR
 
 FINDING_SCHEMA = ibis.schema(
     {
@@ -67,13 +72,15 @@ class Inputs:
     holds: ir.Table
     officers: ir.Table
     agreements: ir.Table
-    offsets: ir.Table
     local_offsets: ir.Table
+    #: per time zone, its UTC offsets over the covered range: (from UTC second, offset seconds), in order
+    zone_offsets: dict[str, tuple[tuple[int, int], ...]]
+    #: the WSO agreements' windows (agency, first day, last day or None) when few enough to inline; else None
+    agreement_windows: tuple[tuple[str, int, int | None], ...] | None
+    #: the state-law windows (state, from day, until day exclusive or None, law ids, citations)
+    law_list: tuple[tuple[str, int, int | None, str, str], ...]
     days: ir.Table
     business_days: ir.Table
-    law_windows: ir.Table
-    first_hour: int
-    last_hour: int
 
 
 def _epoch(col: ir.TimestampValue) -> ir.IntegerValue:
@@ -107,8 +114,20 @@ def _finding(t: ir.Table, rule_id: str, severity: str | ir.StringValue = "", **s
     return t.select(**values)
 
 
-def _clamp_hour(expr: ir.IntegerValue, inputs: Inputs) -> ir.IntegerValue:
-    return ibis.greatest(ibis.least(expr, inputs.last_hour), inputs.first_hour)
+def local_offset(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tuple[int, int], ...]]) -> ir.Value:
+    """The UTC offset (seconds) of zone ``tz`` at UTC second ``t``: plain comparisons with the zone's changes,
+    so no join; before or after the covered range, the offset at its edge."""
+    branches = []
+    for zone, segments in sorted(zones.items()):
+        later = [(ibis.literal(start, "int64"), ibis.literal(offset, "int64")) for start, offset in segments[1:]]
+        value: ir.Value = ibis.literal(segments[0][1], "int64")
+        if later:
+            # the last change at or before t wins: test from the latest
+            value = ibis.cases(*[(t >= start, offset) for start, offset in reversed(later)], else_=value)
+        branches.append((zone, value))
+    if not branches:
+        return ibis.literal(0, "int64")
+    return tz.cases(*branches, else_=ibis.literal(0, "int64"))
 
 
 FLAGS: tuple[str, ...] = (
@@ -124,7 +143,38 @@ FLAGS: tuple[str, ...] = (
     "STATE-LAW",
     "DATA-ENDED-BEFORE-SERVED",
     "DATA-FUTURE-TIME",
+    "DETAINER-48H",
 )
+
+
+def _in_windows(
+    key: ir.StringValue, day: ir.IntegerValue, windows: tuple[tuple[str, int, int | None], ...]
+) -> ir.Value:
+    """Whether ``day`` lies in one of ``key``'s windows (first day, last day inclusive or None for open)."""
+    by_key: dict[str, list[ir.BooleanValue]] = {}
+    for k, first, last in windows:
+        inside = day >= first if last is None else (day >= first) & (day <= last)
+        by_key.setdefault(k, []).append(inside)
+    if not by_key:
+        return ibis.literal(False)
+    branches = [(k, ibis.or_(*tests)) for k, tests in sorted(by_key.items())]
+    return key.cases(*branches, else_=ibis.literal(False))
+
+
+def _law_value(
+    state: ir.StringValue, day: ir.IntegerValue, laws: tuple[tuple[str, int, int | None, str, str], ...], field: int
+) -> ir.StringValue:
+    """Field ``field`` (3: law ids, 4: citations) of the law window covering ``state`` on ``day``, else null."""
+    cases = []
+    for law in laws:
+        st, first, until = law[0], law[1], law[2]
+        test = (state == st) & (day >= first)
+        if until is not None:
+            test = test & (day < until)
+        cases.append((test, ibis.literal(str(law[field]))))
+    if not cases:
+        return _null_str()
+    return ibis.cases(*cases, else_=_null_str())
 
 
 def flag_name(rule_id: str) -> str:
@@ -143,28 +193,19 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     small tables, so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
     """
     as_of_s = int(as_of.astimezone(UTC).timestamp())
-    h = inputs.holds
+    h = inputs.holds  # times also as epoch seconds (served_s, ...): the loader adds them, see TIME_SLOTS
     h = h.mutate(
-        served_s=_epoch(h.served_at),
-        release_s=_epoch(h.scheduled_release_at),
-        notified_s=_epoch(h.ice_notified_at),
-        claim_s=_epoch(h.citizenship_claim_at),
-        reported_s=_epoch(h.citizenship_reported_at),
-        ended_s=_epoch(h.ended_at),
         wso=h.instrument.isin(WSO_INSTRUMENTS),
     )
     # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
     h = h.mutate(
         end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
         open=h.ended_s.isnull(),
-        served_hour=_clamp_hour(h.served_s // HOUR, inputs),
     )
     # the local date of service (facility time zone)
-    off = inputs.offsets
-    h = h.left_join(off, [h.facility_tz == off.tz, h.served_hour == off.utc_hour]).select(
-        h, served_day=((h.served_s + off.offset_s.fill_null(0)) // DAY).cast("int64")
+    h = h.mutate(
+        served_day=((h.served_s + local_offset(h.facility_tz, h.served_s, inputs.zone_offsets)) // DAY).cast("int64")
     )
-    h = _fresh(h)
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
     cov = o.select(
@@ -184,61 +225,73 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     ).select(h, authorized=cov.cov_officer.notnull())
     h = _fresh(h)
     # a WSO agreement of the agency in force on the local date of service
-    a = inputs.agreements
-    agr = a.filter(a.model == "WSO").select(
-        agr_agency=a.agency_id,
-        agr_from=(_epoch(a.in_force_from.cast("timestamp")) // DAY).cast("int64"),
-        agr_until=(_epoch(a.in_force_until.cast("timestamp")) // DAY).cast("int64").fill_null(FOREVER),
+    if inputs.agreement_windows is not None:
+        h = h.mutate(in_force=_in_windows(h.agency_id, h.served_day, inputs.agreement_windows))
+    else:
+        a = inputs.agreements
+        agr = a.filter(a.model == "WSO").select(
+            agr_agency=a.agency_id,
+            agr_from=(_epoch(a.in_force_from.cast("timestamp")) // DAY).cast("int64"),
+            agr_until=(_epoch(a.in_force_until.cast("timestamp")) // DAY).cast("int64").fill_null(FOREVER),
+        )
+        h = h.left_join(
+            agr, [h.agency_id == agr.agr_agency, agr.agr_from <= h.served_day, h.served_day <= agr.agr_until]
+        ).select(h, in_force=agr.agr_agency.notnull())
+        h = _fresh(h)
+    # a state law prohibiting it on that date (the program's own windows: few, so inlined)
+    h = h.mutate(
+        law_ids=_law_value(h.state, h.served_day, inputs.law_list, 3),
+        law_citations=_law_value(h.state, h.served_day, inputs.law_list, 4),
     )
-    h = h.left_join(
-        agr, [h.agency_id == agr.agr_agency, agr.agr_from <= h.served_day, h.served_day <= agr.agr_until]
-    ).select(h, in_force=agr.agr_agency.notnull())
-    h = _fresh(h)
-    # a state law prohibiting it on that date
-    lw = inputs.law_windows
-    laws = lw.select(
-        law_state=lw.state,
-        law_from=lw.from_day,
-        law_until=lw.until_day.fill_null(FOREVER),
-        law_ids=lw.law_ids,
-        law_citations=lw.law_citations,
-    )
-    h = h.left_join(
-        laws, [h.state == laws.law_state, laws.law_from <= h.served_day, h.served_day < laws.law_until]
-    ).select(h, law_ids=laws.law_ids, law_citations=laws.law_citations)
-    h = _fresh(h)
 
+    # filter first, on the bare tests (a null test is false in a filter), then name the flags of the few rows kept
+    wso_tests, other_tests = _tests(h, as_of_s)
+    h = h.filter((h.wso & ibis.or_(*wso_tests.values())) | ibis.or_(*other_tests.values()))
+    wso_tests, other_tests = _tests(h, as_of_s)
+    flag_values = {flag_name(k): (h.wso & v).fill_null(False) for k, v in wso_tests.items()}
+    flag_values.update({flag_name(k): v.fill_null(False) for k, v in other_tests.items()})
+    h = h.mutate(**{flag_name(k): flag_values[flag_name(k)] for k in FLAGS})
+    keep = [
+        "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "open", "end_s",
+        "served_day", "law_ids", "law_citations", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
+    ]  # fmt: skip
+    return h.select(*keep)
+
+
+def _tests(h: ir.Table, as_of_s: int) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
+    """Each row-level rule's test: those that apply to WSO holds only (without the WSO test), and the others."""
     limit = int(HOLD_LIMIT.total_seconds())
     tol = int(NOTIFY_TOLERANCE.total_seconds())
     climit = int(CITIZENSHIP_LIMIT.total_seconds())
     served_by_now = h.served_s <= as_of_s
-    flags: dict[str, ir.BooleanValue] = {
+    wso_tests: dict[str, ir.BooleanValue] = {
         # held past 48 hours from service without a detention agreement (open holds: up to the audit time)
-        "WSO-48H": h.wso & ~h.detention_agreement & served_by_now & (h.end_s - h.served_s > limit),
-        "WSO-JAIL-ONLY": h.wso & ~h.served_inside_facility,
+        "WSO-48H": ~h.detention_agreement & served_by_now & (h.end_s - h.served_s > limit),
+        "WSO-JAIL-ONLY": ~h.served_inside_facility,
+        "WSO-SCHEDULED-RELEASE": h.served_s < h.release_s,
+        "WSO-NOTIFY-ICE": served_by_now
+        & ((h.notified_s.isnull() & (as_of_s - h.served_s > tol)) | (h.notified_s - h.served_s > tol)),
+        "WSO-AUTHORIZED-OFFICER": h.officer_id.notnull() & ~h.authorized,
+        "DATA-NO-OFFICER": h.officer_id.isnull(),
+        "WSO-AGREEMENT-IN-FORCE": ~h.in_force,
+        "STATE-LAW": h.law_ids.notnull(),
+    }
+    other_tests: dict[str, ir.BooleanValue] = {
         # a detainer served by an officer as though it were a warrant
         "WSO-WARRANT-FORMS": (h.instrument == "I-247A") & h.officer_id.notnull(),
-        "WSO-SCHEDULED-RELEASE": h.wso & (h.served_s < h.release_s),
-        "WSO-NOTIFY-ICE": h.wso
-        & served_by_now
-        & ((h.notified_s.isnull() & (as_of_s - h.served_s > tol)) | (h.notified_s - h.served_s > tol)),
         "WSO-CITIZENSHIP-1H": h.claim_s.notnull()
         & (h.claim_s <= as_of_s)
         & ((h.reported_s.isnull() & (as_of_s - h.claim_s > climit)) | (h.reported_s - h.claim_s > climit)),
-        "WSO-AUTHORIZED-OFFICER": h.wso & h.officer_id.notnull() & ~h.authorized,
-        "DATA-NO-OFFICER": h.wso & h.officer_id.isnull(),
-        "WSO-AGREEMENT-IN-FORCE": h.wso & ~h.in_force,
-        "STATE-LAW": h.wso & h.law_ids.notnull(),
         "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
-        "DATA-FUTURE-TIME": ibis.or_(*[h[c] > as_of_s for c in TIME_SLOTS]),
+        # greatest() skips nulls on every engine: one comparison instead of six
+        "DATA-FUTURE-TIME": ibis.greatest(*[h[c] for c in TIME_SLOTS]) > as_of_s,
+        # a candidate only: held past 48 hours minus a margin for a daylight-saving hour on a business day; the
+        # exact readings (``detainers``) need the calendar, so run on these few rows
+        "DETAINER-48H": (h.instrument == "I-247A")
+        & (ibis.greatest(h.served_s, h.release_s) <= as_of_s)
+        & (h.end_s - ibis.greatest(h.served_s, h.release_s) > limit - DETAINER_MARGIN),
     }
-    flag_values = {flag_name(k): v.fill_null(False) for k, v in flags.items()}
-    h = h.mutate(**flag_values)
-    keep = [
-        "record_id", "state", "agency_id", "facility_id", "officer_id", "instrument", "open", "end_s",
-        "served_day", "law_ids", "law_citations", *TIME_SLOTS, *flag_values,
-    ]  # fmt: skip
-    return h.filter(ibis.or_(*[h[f] for f in flag_values])).select(*keep)
+    return wso_tests, other_tests
 
 
 TIME_SLOTS = ("served_s", "release_s", "notified_s", "claim_s", "reported_s", "ended_s")
@@ -307,26 +360,18 @@ def unpivot(w: ir.Table, as_of: datetime) -> ir.Table:
     return ibis.union(*out, distinct=False)
 
 
-def detainers(inputs: Inputs, as_of: datetime) -> ir.Table:
-    """DETAINER-48H over the I-247A holds, under both readings (rows of ``FINDING_SCHEMA``)."""
+def detainers(w: ir.Table, inputs: Inputs, as_of: datetime) -> ir.Table:
+    """DETAINER-48H under both readings (rows of ``FINDING_SCHEMA``) for the candidate detainer holds of
+    ``flagged`` (any backend's answer, evaluated where the calendar tables are: the engine's local DuckDB)."""
     as_of_s = int(as_of.astimezone(UTC).timestamp())
     limit = int(HOLD_LIMIT.total_seconds())
-    h = inputs.holds
-    det = h.filter(h.instrument == "I-247A")
-    det = det.mutate(
-        served_s=_epoch(det.served_at), release_s=_epoch(det.scheduled_release_at), ended_s=_epoch(det.ended_at)
-    )
+    det = w.filter(w[flag_name("DETAINER-48H")])
     det = det.mutate(
         start_s=ibis.greatest(det.served_s, det.release_s),
         end_s=ibis.cases((det.ended_s.isnull(), as_of_s), (det.ended_s <= as_of_s, det.ended_s), else_=_null_int()),
         open=det.ended_s.isnull(),
     )
-    det = det.mutate(start_hour=_clamp_hour(det.start_s // HOUR, inputs))
-    o2 = inputs.offsets
-    det = det.left_join(o2, [det.facility_tz == o2.tz, det.start_hour == o2.utc_hour]).select(
-        det, local0=det.start_s + o2.offset_s.fill_null(0)
-    )
-    det = _fresh(det)
+    det = det.mutate(local0=det.start_s + local_offset(det.facility_tz, det.start_s, inputs.zone_offsets))
     det = det.mutate(d0=(det.local0 // DAY).cast("int64"))
     det = det.mutate(s0=det.local0 - det.d0 * DAY)
     days = inputs.days

@@ -297,9 +297,10 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
     ended = np.where(m, served - rng.integers(1 * H, 48 * H, size=n), ended)
 
     m = plant("DATA-FUTURE-TIME")
-    year = 365 * 86_400
+    # past the audit time for every hold of the period (a plain year would leave the first days of it before)
+    ahead = int((AS_OF - PERIOD_START).total_seconds()) + 30 * 86_400
     served, release, notified, ended = (
-        np.where(m & (x != -1), x + year, x) for x in (served, release, notified, ended)
+        np.where(m & (x != -1), x + ahead, x) for x in (served, release, notified, ended)
     )
 
     m = plant("DATA-NO-OFFICER")

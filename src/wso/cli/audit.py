@@ -30,7 +30,9 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Where to write the findings.")],
     fmt: Annotated[str, typer.Option("--format", help="json, csv, parquet or html.")] = "json",
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML or TOML mapping file.")] = None,
-    backend: Annotated[str, typer.Option("--backend", help="duckdb (default) or pyspark.")] = "duckdb",
+    backend: Annotated[
+        str, typer.Option("--backend", help="duckdb (default), pyspark, or an Ibis connection URL (postgres://...).")
+    ] = "duckdb",
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit time (ISO 8601); default: now.")] = None,
     lenient: Annotated[bool, typer.Option("--lenient", help="Set bad rows aside in a rejects file.")] = False,
     json_out: JsonFlag = False,
@@ -45,11 +47,12 @@ def run(
         audit_to_file,
         load_mapping,
     )
+    from wso.audit.engine import is_url
 
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    if backend not in BACKENDS:
-        fail(f"--backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if backend not in BACKENDS and not is_url(backend):
+        fail(f"--backend {backend!r}: choose one of {', '.join(BACKENDS)}, or an Ibis connection URL")
     when = _parse_time(as_of, "--as-of") if as_of else SystemClock().now()
     try:
         spec = load_mapping(mapping) if mapping else None
