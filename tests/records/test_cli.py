@@ -140,6 +140,9 @@ def test_a_letter_without_a_name_or_state_or_agency_is_refused(tmp_path: Path) -
     code, _, err = run(*LETTER, "--out", str(folder / "absent" / "x.md"))
     assert code == 2 and "does not exist" in err
     assert list(folder.iterdir()) == []
+    code, _, err = run(*LETTER, "--format", "pdf", "--out", str(folder))
+    assert code == 2 and f"--out {folder} is a folder; give the letter's file name" in err
+    assert list(folder.iterdir()) == []
 
 
 def test_a_bad_letter_never_replaces_an_existing_file(tmp_path: Path) -> None:
@@ -272,6 +275,8 @@ def test_log_show_and_due() -> None:
         (["appealed", "--on", "2026-12-32"], "--on '2026-12-32' is not a date"),
         (["appealed", "--on", "2026-11-09"], "is before the request's last event"),
         (["appealed", "--due", "2027-01-01"], "only an extension takes a new due date"),
+        (["appealed", "--on", "11/20/2026"], "--on '11/20/2026' is not a date"),
+        (["extended", "--on", "2026-11-12"], "is produced: 'extended' cannot follow it"),
     ],
 )
 def test_a_refused_log_exits_2_and_writes_nothing(args: list[str], message: str) -> None:
@@ -284,9 +289,29 @@ def test_a_refused_log_exits_2_and_writes_nothing(args: list[str], message: str)
 
 
 def test_an_unknown_request_id_is_refused() -> None:
-    for args in (["log", "41", "produced"], ["show", "41"], ["show", "forty-one"]):
-        code, _, err = run("records", *args)
-        assert code == 2 and "no public-records request with id" in err
+    for args in (["log", "41", "produced"], ["show", "41"], ["show", "forty-one"], ["log", "41", "sent"]):
+        code, out, err = run("records", *args)
+        assert code == 2 and "no public-records request with id" in err and out == ""
+    assert json.loads(run("records", "list", "--json")[1]) == []
+
+
+def test_an_extension_with_a_bad_new_due_date_is_refused_and_writes_nothing() -> None:
+    request_id = str(new()["id"])
+    before = run("records", "show", request_id, "--json")[1]
+    for due, message in [
+        ("2026-11-31", "--due '2026-11-31' is not a date"),
+        ("2026-11-16", "new due date 2026-11-16 is not later than the current one (2026-11-17)"),
+    ]:
+        code, out, err = run("records", "log", request_id, "extended", "--on", "2026-11-13", "--due", due)
+        assert code == 2 and message in err and out == ""
+    code, _, err = run("records", "log", request_id, "extended", "--on", "2026-11-13")
+    assert code == 2 and "an extension needs its new due date" in err
+    assert run("records", "show", request_id, "--json")[1] == before
+
+
+def test_due_refuses_a_bad_date() -> None:
+    code, out, err = run("records", "due", "--as-of", "2026-02-30", "--json")
+    assert code == 2 and "--as-of '2026-02-30' is not a date" in err and out == ""
 
 
 def test_new_refuses_bad_input_and_writes_nothing() -> None:

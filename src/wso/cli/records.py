@@ -190,6 +190,8 @@ def letter_command(
         fail(f"--out FILE is needed for {fmt}")
     if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
         fail(f"--out {out}: folder {out.parent} does not exist")
+    if out is not None and out.is_dir():
+        fail(f"--out {out} is a folder; give the letter's file name, e.g. {out / ('letter.' + fmt)}")
     day = parse_date(on, option="--on") if on is not None else _today()
     try:
         requester = Requester(name=requester_name or "", email=requester_email, address=requester_address)
