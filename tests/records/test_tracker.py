@@ -306,3 +306,20 @@ def test_sets_and_language_are_kept(db: Database) -> None:
             lang="es",
         )
     assert view.sets == ("agreement", "hold-log") and view.lang == "es"
+
+
+def test_the_trackers_public_functions_are_documented_where_the_web_application_finds_them() -> None:
+    import wso.records
+
+    doc = wso.records.__doc__ or ""
+    for command, function in [
+        ("new", "new_request"),
+        ("list", "list_requests"),
+        ("due", "due_requests"),
+        ("log", "log_event"),
+        ("show", "show_request"),
+    ]:
+        assert function in wso.records.__all__
+        assert f"- {command}: `{function}(session" in doc
+    for name in wso.records.__all__:
+        assert hasattr(wso.records, name), name
