@@ -20,7 +20,6 @@ from tests.records.letters import AGENCIES, ALL_MODELS, REQUESTER, assert_says, 
 
 from wso.records import compose_letter, render_letter, state_facts  # noqa: E402
 
-
 PDF_CASES = {(ALL_MODELS, "en"), ("none", "es")}
 
 
