@@ -78,8 +78,9 @@ def expected_phrases(letter: Letter, facts: StateFacts) -> list[str]:
     requester."""
     lang = letter.lang
     phrases = [facts.citation, facts.law_name, letter.agency.name, facts.appeal_to, REQUESTER.name, t(lang, "format")]
+    as_of = t(lang, "as_of", date=long_date(letter.agency.listed_as_of, lang)) if letter.agency.listed_as_of else ""
     if not letter.agency.agreements:
-        phrases.append(t(lang, "agreements_none", agency=letter.agency.name))
+        phrases.append(t(lang, "agreements_none", agency=letter.agency.name, as_of=as_of))
     for agreement in letter.agency.agreements:
         phrases.append(model_name(agreement.model, lang))
         if agreement.signed:

@@ -331,3 +331,23 @@ def test_new_refuses_bad_input_and_writes_nothing() -> None:
         code, _, err = run(*args)
         assert code == 2 and message in err, (change, err)
     assert json.loads(run("records", "list", "--json")[1]) == []
+
+
+def test_an_empty_registry_gets_the_bundled_snapshot_first_with_a_warning() -> None:
+    args = ["records", "letter", "--agency", "Burnet County Sheriff's Office", "--state", "TX", "--requester-name", "A"]
+    code, out, err = run(*args, "--on", "2026-11-23")
+    assert code == 0, err
+    assert "warning: the registry held none of ICE's lists: loaded the snapshot bundled with wso" in err
+    assert "wso registry fetch" in err
+    assert "(as of July 3, 2025) show Burnet County Sheriff's Office as a party" in out
+    assert "Warrant Service Officer model (WSO) agreement" in out
+    code, out, err = run(*args, "--on", "2026-11-23")
+    assert code == 0 and "warning" not in err
+
+
+def test_a_refused_new_request_does_not_even_load_the_bundled_snapshot() -> None:
+    args = ["records", "new", "--agency", "Burnet County Sheriff's Office", "--state", "TX", "--sent", "2099-01-01"]
+    code, _, err = run(*args)
+    assert code == 2 and "after today" in err
+    code, out, _ = run("registry", "timeline", "--json")
+    assert code == 0 and json.loads(out) == []

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
 from wso.records import (
     FORMATS,
     AmbiguousAgency,
+    EmptyRegistry,
     FactsFileError,
     LetterAgency,
     MissingRequester,
@@ -45,6 +47,7 @@ from wso.records import (
 )
 from wso.records.sets import Lang
 from wso.records.tracker import RequestView
+from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 
 app = typer.Typer(help="Public-records requests for what the 287(g) program leaves behind.", no_args_is_help=True)
@@ -105,19 +108,33 @@ def _sets(text: str | None) -> tuple[RecordSet, ...]:
         fail(str(exc))
 
 
-def _agency(name: str | None, facts: StateFacts, unlisted: bool) -> LetterAgency:
+def _agency_name(name: str | None) -> str:
     if name is None or not name.strip():
         fail("the agency's name is missing; give --agency NAME")
+    return name.strip()
+
+
+def _lookup(session: Session, name: str, facts: StateFacts, unlisted: bool) -> LetterAgency:
+    """The agency as the registry knows it (`--unlisted`: as given). An empty registry gets the snapshot bundled with
+    wso first, as `wso registry stats` and `wso serve` do, with a warning: it is not ICE's current list."""
     if unlisted:
-        return LetterAgency(name=name.strip(), state=facts.state)
-    db = database()
+        return LetterAgency(name=name, state=facts.state)
     try:
-        with db.session() as session:
-            return lookup_agency(session, name, facts.state)
+        return lookup_agency(session, name, facts.state)
     except AmbiguousAgency as exc:
         fail(str(exc))
-    finally:
-        db.dispose()
+    except EmptyRegistry:
+        pass
+    load_bundled_if_empty(session, clock=SystemClock())
+    try:
+        agency = lookup_agency(session, name, facts.state)
+    except (AmbiguousAgency, EmptyRegistry) as exc:
+        fail(str(exc))
+    _warn(
+        f"the registry held none of ICE's lists: loaded the snapshot bundled with wso (published "
+        f"{agency.listed_as_of}), which the letter cites; run `wso registry fetch` for ICE's current lists"
+    )
+    return agency
 
 
 def _today() -> date:
@@ -199,7 +216,16 @@ def letter_command(
         fail(str(exc))
     chosen = _sets(sets)
     facts = _facts(state, facts_file)
-    target = _agency(agency, facts, unlisted)
+    name = _agency_name(agency)
+    if unlisted:
+        target = LetterAgency(name=name, state=facts.state)
+    else:
+        db = database()
+        try:
+            with db.session() as session:
+                target = _lookup(session, name, facts, unlisted)
+        finally:
+            db.dispose()
     letter = compose_letter(agency=target, facts=facts, requester=requester, sets=chosen, lang=language, on=day)
     for note in letter.notes:
         _warn(note)
@@ -246,16 +272,21 @@ def new_command(
         except MissingRequester as exc:
             fail(str(exc))
     facts = _facts(state, facts_file)
-    target = _agency(agency, facts, unlisted)
-    if target.matched_from is not None:
-        _warn(f"{target.matched_from!r} was taken to mean {target.name}, the only agency of that name in ICE's lists")
+    name = _agency_name(agency)
     if requester is not None:
         warning = residency_warning(facts, requester.address, language)
         if warning is not None:
             _warn(warning.message)
     db = database()
     try:
+        # One transaction: a refused request leaves nothing behind, not even a bundled snapshot loaded for it.
         with db.session() as session:
+            target = _lookup(session, name, facts, unlisted)
+            if target.matched_from is not None:
+                _warn(
+                    f"{target.matched_from!r} was taken to mean {target.name}, the only agency of that name in ICE's "
+                    "lists"
+                )
             view = new_request(
                 session,
                 agency=target.name,

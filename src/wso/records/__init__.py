@@ -8,7 +8,8 @@ Public functions (the CLI and the web application call only these; everything na
   `facts_for(state, facts=None)` (raises `NoFacts`), `StateFacts`;
 - residency: `state_of_address(address)`, `residency_warning(facts, address, lang)` -> `ResidencyWarning` or None;
 - due dates: `due_dates(facts, sent)`, `due_dates_for(state, kind, days, sent)` -> `DueDates(due, follow_up)`;
-- letters: `lookup_agency(session, name, state)` -> `LetterAgency` (raises `AmbiguousAgency`),
+- letters: `lookup_agency(session, name, state)` -> `LetterAgency` (raises `AmbiguousAgency`, and `EmptyRegistry`
+  when the registry holds no ICE list: it cannot then tell "no agreement" from "not loaded"),
   `compose_letter(agency=, facts=, requester=, sets=, lang=, on=)` -> `Letter` (`Requester(name)` raises
   `MissingRequester` for an empty name), `render_letter(letter, fmt)` -> bytes (`FORMATS`; raises `UnknownFormat`),
   `write_atomic(path, data)` (whole file or nothing).
@@ -39,7 +40,7 @@ passes `identified=True` (list, show), and `new_request`/`log_event` return it f
 their result publicly must drop it (`dataclasses.replace(view, requester=None)`).
 """
 
-from wso.records.agency import AmbiguousAgency, lookup_agency
+from wso.records.agency import AmbiguousAgency, EmptyRegistry, lookup_agency
 from wso.records.due import DueDates, due_dates, due_dates_for
 from wso.records.facts import FactsFileError, NoFacts, StateFacts, facts_for, state_facts
 from wso.records.letter import Letter, LetterAgency, LetterAgreement, MissingRequester, Requester, compose_letter
@@ -95,6 +96,7 @@ __all__ = [
     "BadEventDate",
     "DueDates",
     "DueEntry",
+    "EmptyRegistry",
     "Event",
     "EventView",
     "FactsFileError",
