@@ -351,3 +351,29 @@ def test_a_refused_new_request_does_not_even_load_the_bundled_snapshot() -> None
     assert code == 2 and "after today" in err
     code, out, _ = run("registry", "timeline", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Pago_Pago", "Pacific/Kiritimati"])  # UTC-11, UTC+14
+def test_an_event_without_a_date_is_dated_the_local_day_never_after_the_utc_day(
+    monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    def expected() -> str:
+        now = datetime.now(UTC)
+        return min(now.astimezone().date(), now.date()).isoformat()
+
+    request_id = str(new()["id"])
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", zone)
+        time.tzset()
+        try:
+            before = expected()
+            code, out, err = run("records", "log", request_id, "acknowledged", "--json")
+            after = expected()
+        finally:
+            patch.undo()
+            time.tzset()
+    assert code == 0, err
+    assert json.loads(out)["events"][-1]["on"] in {before, after}

@@ -141,6 +141,14 @@ def _today() -> date:
     return SystemClock().now().astimezone().date()
 
 
+def _event_day() -> date:
+    """The day of an event logged without --on: the local day (the library's default, the UTC day, is already
+    tomorrow on a US evening), but never after the UTC day the tracker checks dates against (east of UTC, early in
+    the morning, the UTC day is still yesterday)."""
+    now = SystemClock().now()
+    return min(now.astimezone().date(), now.date())
+
+
 def _warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
@@ -370,7 +378,7 @@ def log_command(
     json_: JsonFlag = False,
 ) -> None:
     """Log what happened to a request; an event that cannot follow its status is refused and nothing is written."""
-    day = parse_date(on, option="--on") if on is not None else None
+    day = parse_date(on, option="--on") if on is not None else _event_day()
     new_due = parse_date(due, option="--due") if due is not None else None
     db = database()
     try:
