@@ -140,6 +140,9 @@ def test_a_letter_without_a_name_or_state_or_agency_is_refused(tmp_path: Path) -
     code, _, err = run(*LETTER, "--out", str(folder / "absent" / "x.md"))
     assert code == 2 and "does not exist" in err
     assert list(folder.iterdir()) == []
+    code, _, err = run(*LETTER, "--format", "pdf", "--out", str(folder))
+    assert code == 2 and f"--out {folder} is a folder; give the letter's file name" in err
+    assert list(folder.iterdir()) == []
 
 
 def test_a_bad_letter_never_replaces_an_existing_file(tmp_path: Path) -> None:
@@ -272,6 +275,8 @@ def test_log_show_and_due() -> None:
         (["appealed", "--on", "2026-12-32"], "--on '2026-12-32' is not a date"),
         (["appealed", "--on", "2026-11-09"], "is before the request's last event"),
         (["appealed", "--due", "2027-01-01"], "only an extension takes a new due date"),
+        (["appealed", "--on", "11/20/2026"], "--on '11/20/2026' is not a date"),
+        (["extended", "--on", "2026-11-12"], "is produced: 'extended' cannot follow it"),
     ],
 )
 def test_a_refused_log_exits_2_and_writes_nothing(args: list[str], message: str) -> None:
@@ -284,9 +289,29 @@ def test_a_refused_log_exits_2_and_writes_nothing(args: list[str], message: str)
 
 
 def test_an_unknown_request_id_is_refused() -> None:
-    for args in (["log", "41", "produced"], ["show", "41"], ["show", "forty-one"]):
-        code, _, err = run("records", *args)
-        assert code == 2 and "no public-records request with id" in err
+    for args in (["log", "41", "produced"], ["show", "41"], ["show", "forty-one"], ["log", "41", "sent"]):
+        code, out, err = run("records", *args)
+        assert code == 2 and "no public-records request with id" in err and out == ""
+    assert json.loads(run("records", "list", "--json")[1]) == []
+
+
+def test_an_extension_with_a_bad_new_due_date_is_refused_and_writes_nothing() -> None:
+    request_id = str(new()["id"])
+    before = run("records", "show", request_id, "--json")[1]
+    for due, message in [
+        ("2026-11-31", "--due '2026-11-31' is not a date"),
+        ("2026-11-16", "new due date 2026-11-16 is not later than the current one (2026-11-17)"),
+    ]:
+        code, out, err = run("records", "log", request_id, "extended", "--on", "2026-11-13", "--due", due)
+        assert code == 2 and message in err and out == ""
+    code, _, err = run("records", "log", request_id, "extended", "--on", "2026-11-13")
+    assert code == 2 and "an extension needs its new due date" in err
+    assert run("records", "show", request_id, "--json")[1] == before
+
+
+def test_due_refuses_a_bad_date() -> None:
+    code, out, err = run("records", "due", "--as-of", "2026-02-30", "--json")
+    assert code == 2 and "--as-of '2026-02-30' is not a date" in err and out == ""
 
 
 def test_new_refuses_bad_input_and_writes_nothing() -> None:
@@ -306,3 +331,49 @@ def test_new_refuses_bad_input_and_writes_nothing() -> None:
         code, _, err = run(*args)
         assert code == 2 and message in err, (change, err)
     assert json.loads(run("records", "list", "--json")[1]) == []
+
+
+def test_an_empty_registry_gets_the_bundled_snapshot_first_with_a_warning() -> None:
+    args = ["records", "letter", "--agency", "Burnet County Sheriff's Office", "--state", "TX", "--requester-name", "A"]
+    code, out, err = run(*args, "--on", "2026-11-23")
+    assert code == 0, err
+    assert "warning: the registry held none of ICE's lists: loaded the snapshot bundled with wso" in err
+    assert "wso registry fetch" in err
+    assert "(as of July 3, 2025) show Burnet County Sheriff's Office as a party" in out
+    assert "Warrant Service Officer model (WSO) agreement" in out
+    code, out, err = run(*args, "--on", "2026-11-23")
+    assert code == 0 and "warning" not in err
+
+
+def test_a_refused_new_request_does_not_even_load_the_bundled_snapshot() -> None:
+    args = ["records", "new", "--agency", "Burnet County Sheriff's Office", "--state", "TX", "--sent", "2099-01-01"]
+    code, _, err = run(*args)
+    assert code == 2 and "after today" in err
+    code, out, _ = run("registry", "timeline", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Pago_Pago", "Pacific/Kiritimati"])  # UTC-11, UTC+14
+def test_an_event_without_a_date_is_dated_the_local_day_never_after_the_utc_day(
+    monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    def expected() -> str:
+        now = datetime.now(UTC)
+        return min(now.astimezone().date(), now.date()).isoformat()
+
+    request_id = str(new()["id"])
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", zone)
+        time.tzset()
+        try:
+            before = expected()
+            code, out, err = run("records", "log", request_id, "acknowledged", "--json")
+            after = expected()
+        finally:
+            patch.undo()
+            time.tzset()
+    assert code == 0, err
+    assert json.loads(out)["events"][-1]["on"] in {before, after}

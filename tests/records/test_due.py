@@ -80,28 +80,59 @@ def closed(state: str, day: date) -> bool:
     return day.weekday() >= 5 or day in state_holidays(state)
 
 
+def check_rule(state: str, kind: str, days: int, sent: date, day: date) -> None:
+    """`day` is what the README's rule gives for `days` days of `kind` from `sent` in `state`, checked day by day."""
+    assert not closed(state, day), f"{state}: {day} is a weekend day or a holiday"
+    if kind == "business":
+        # Exactly `days` open days after the day sent, the last of them `day`: never earlier, never later.
+        open_days = [sent + timedelta(n) for n in range(1, (day - sent).days + 1)]
+        assert sum(not closed(state, d) for d in open_days) == days
+    else:
+        # Never before sent + N; every day from sent + N up to `day` (excluded) is closed, so none was skipped.
+        earliest = sent + timedelta(days)
+        assert day >= earliest
+        assert all(closed(state, earliest + timedelta(n)) for n in range((day - earliest).days))
+
+
+SENT_DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2032, 12, 31))
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    state=st.sampled_from(sorted(FACTS)),
-    sent=st.dates(min_value=date(2020, 1, 1), max_value=date(2032, 12, 31)),
-)
+@given(state=st.sampled_from(sorted(FACTS)), sent=SENT_DAYS)
 def test_a_due_date_is_never_closed_and_never_earlier_than_the_law_allows(state: str, sent: date) -> None:
     facts = FACTS[state]
     dates = due_dates(facts, sent)
     if facts.deadline_kind == "none":
         assert dates.due is None and dates.follow_up is not None
-        day, kind, days = dates.follow_up, "business", 10
+        check_rule(state, "business", 10, sent, dates.follow_up)
     else:
         assert dates.due is not None and dates.follow_up is None and facts.response_deadline_days is not None
-        day, kind, days = dates.due, facts.deadline_kind, facts.response_deadline_days
-    assert not closed(state, day), f"{state}: {day} is a weekend day or a holiday"
-    if kind == "business":
-        open_days = [sent + timedelta(n) for n in range(1, (day - sent).days + 1)]
-        assert sum(not closed(state, d) for d in open_days) == days
-    else:
-        earliest = sent + timedelta(days)
-        assert day >= earliest
-        assert all(closed(state, earliest + timedelta(n)) for n in range((day - earliest).days))
+        check_rule(state, facts.deadline_kind, facts.response_deadline_days, sent, dates.due)
+
+
+@pytest.mark.parametrize("kind", ["business", "calendar"])
+@settings(max_examples=200, deadline=None)
+@given(state=st.sampled_from(sorted(FACTS)), days=st.integers(min_value=1, max_value=90), sent=SENT_DAYS)
+def test_every_state_counted_either_way_gets_an_open_day_never_earlier_than_allowed(
+    kind: str, state: str, days: int, sent: date
+) -> None:
+    # Only a few laws count calendar days, so both counts are also tried on every state's holidays.
+    dates = due_dates_for(state, kind, days, sent)
+    assert dates.due is not None and dates.follow_up is None
+    check_rule(state, kind, days, sent, dates.due)
+
+
+@settings(max_examples=100, deadline=None)
+@given(state=st.sampled_from(sorted(FACTS)), sent=SENT_DAYS)
+def test_no_number_gives_no_due_date_and_a_follow_up_ten_business_days_later(state: str, sent: date) -> None:
+    dates = due_dates_for(state, "none", None, sent)
+    assert dates.due is None and dates.follow_up is not None
+    check_rule(state, "business", 10, sent, dates.follow_up)
+
+
+def test_the_facts_count_deadlines_each_way() -> None:
+    kinds = {f.deadline_kind for f in FACTS.values()}
+    assert kinds == {"business", "calendar", "none"}
 
 
 @pytest.mark.parametrize("state", STATES_WITH_DAYS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from wso.cli.main import app
 from wso.clock import FixedClock
+from wso.records import STATUSES, TRANSITIONS, due_dates, facts_for
 from wso.registry import ingest
 from wso.registry.bundled import bundled_path
 from wso.store import Database
@@ -29,6 +30,42 @@ ISSUE_RULE = (
 
 def test_the_readme_states_the_issues_due_date_rule_word_for_word() -> None:
     assert ISSUE_RULE in SECTION
+
+
+def table(first_header: str) -> list[list[str]]:
+    """The rows of the section's Markdown table whose first header is `first_header`, as lists of cells."""
+    lines = SECTION[SECTION.index(f"| {first_header} |") :].splitlines()
+    rows = []
+    for line in lines[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_readmes_due_date_examples_are_what_the_rule_gives() -> None:
+    rows = table("State")
+    assert {row[1].split()[-2] if row[1] != "none" else "none" for row in rows} == {"business", "calendar", "none"}
+    for state, deadline, sent, due, follow_up, _why in rows:
+        facts = facts_for(state)
+        law = "none" if facts.deadline_kind == "none" else f"{facts.response_deadline_days} {facts.deadline_kind} days"
+        assert deadline == law, state
+        day = date.fromisoformat(sent.split()[0])
+        assert sent.split()[1] == day.strftime("(%a)"), f"{state}: {sent} is not that day of the week"
+        dates = due_dates(facts, day)
+        assert (due, follow_up) == (
+            dates.due.isoformat() if dates.due else "null",
+            dates.follow_up.isoformat() if dates.follow_up else "",
+        ), state
+
+
+def test_the_readmes_transition_table_is_the_trackers() -> None:
+    shown: dict[str, set[str]] = {}
+    for statuses, events in table("Status"):
+        for status in statuses.split(", "):
+            shown[status] = set() if events == "nothing" else set(events.split(", "))
+    assert set(shown) == set(STATUSES)
+    assert shown == {status: set(events) for status, events in TRANSITIONS.items()}
 
 
 def test_the_readmes_letter_is_what_the_command_prints(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:

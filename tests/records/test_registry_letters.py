@@ -15,8 +15,9 @@ from tests.conftest import POSTGRES_URL, SHEETS, require_postgres
 from tests.records.letters import REQUESTER, assert_says, pdf_text
 from wso.cli.main import app
 from wso.clock import FixedClock
-from wso.records import AmbiguousAgency, compose_letter, facts_for, lookup_agency, render_letter
-from wso.registry import ingest
+from wso.records import AmbiguousAgency, EmptyRegistry, compose_letter, facts_for, lookup_agency, render_letter
+from wso.records.texts import long_date
+from wso.registry import ingest, latest_snapshot_date
 from wso.store import Database, open_database
 
 ON = date(2026, 11, 23)
@@ -77,6 +78,27 @@ def test_an_agency_ice_does_not_list_gets_a_letter_asking_whether_an_agreement_e
     text = pdf_text(render_letter(letter, "pdf"))
     assert_says(text, letter, facts_for("OR"))
     assert "show no agreement with Multnomah County Sheriff" in " ".join(text.split())
+
+
+def test_the_letter_says_how_recent_the_lists_behind_it_are(registry: Database) -> None:
+    with registry.session() as session:
+        as_of = latest_snapshot_date(session)
+        listed = lookup_agency(session, "Burnet County Sheriff's Office", "TX")
+        unlisted = lookup_agency(session, "Multnomah County Sheriff's Office", "OR")
+    assert as_of is not None and listed.listed_as_of == as_of == unlisted.listed_as_of
+    for agency, lang, words in [
+        (listed, "en", f"ICE's published lists of 287(g) agencies (as of {long_date(as_of, 'en')}) show Burnet"),
+        (unlisted, "en", f"pending agencies (as of {long_date(as_of, 'en')}) show no agreement with Multnomah"),
+        (listed, "es", f"agencias 287(g) (al {long_date(as_of, 'es')}) muestran a Burnet"),
+        (unlisted, "es", f"del programa 287(g) (al {long_date(as_of, 'es')}) no muestran ningún acuerdo"),
+    ]:
+        letter = compose_letter(agency=agency, facts=facts_for(agency.state), requester=REQUESTER, lang=lang, on=ON)
+        assert words in render_letter(letter, "md").decode(), words
+
+
+def test_an_empty_registry_is_not_read_as_no_agreement(db: Database) -> None:
+    with db.session() as session, pytest.raises(EmptyRegistry, match=r"holds none of ICE's 287\(g\) lists"):
+        lookup_agency(session, "Burnet County Sheriff's Office", "TX")
 
 
 def test_pending_and_removed_agreements_are_named_as_such(registry: Database) -> None:

@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 from wso.clock import FixedClock
 from wso.records import (
     EVENTS,
+    STATUSES,
+    TRANSITIONS,
     BadEventDate,
     IllegalTransition,
     Requester,
     TrackerError,
     UnknownEvent,
     UnknownRequest,
+    due_dates,
     due_requests,
     facts_for,
     list_requests,
@@ -31,16 +34,19 @@ CLOCK = FixedClock(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
 SENT = date(2026, 11, 20)
 
 # What may follow what, written out from the issue's lifecycle (independently of wso.records.tracker.TRANSITIONS).
+# While an answer is awaited the requester may also appeal (no answer in time is a denial under many laws, and fee
+# estimates can be appealed); an appeal may be taken further; nothing follows `closed`.
+AWAITED = {"extended", "fee-estimate", "produced", "partially-produced", "denied", "appealed", "closed"}
 EXPECTED: dict[str, set[str]] = {
     "draft": {"sent", "closed"},
-    "sent": {"acknowledged", "extended", "fee-estimate", "produced", "partially-produced", "denied", "closed"},
-    "acknowledged": {"extended", "fee-estimate", "produced", "partially-produced", "denied", "closed"},
-    "extended": {"extended", "fee-estimate", "produced", "partially-produced", "denied", "closed"},
-    "fee-estimate": {"extended", "fee-estimate", "produced", "partially-produced", "denied", "closed"},
-    "partially-produced": {"extended", "partially-produced", "produced", "denied", "appealed", "closed"},
+    "sent": AWAITED | {"acknowledged"},
+    "acknowledged": AWAITED,
+    "extended": AWAITED,
+    "fee-estimate": AWAITED,
+    "partially-produced": AWAITED,
     "produced": {"appealed", "closed"},
     "denied": {"appealed", "closed"},
-    "appealed": {"produced", "partially-produced", "denied", "closed"},
+    "appealed": {"produced", "partially-produced", "denied", "appealed", "closed"},
     "closed": set(),
 }
 # How to reach each status from a new request sent on SENT (None: a draft, never sent).
@@ -94,29 +100,57 @@ def test_the_expected_table_covers_every_status_and_event() -> None:
     assert all(events <= set(EVENTS) for events in EXPECTED.values())
 
 
-@pytest.mark.parametrize("status", list(EXPECTED))
-def test_every_event_after_each_status_is_allowed_or_refused_writing_nothing(db: Database, status: str) -> None:
-    for event in EVENTS:
-        request_id = make(db, status)
-        assert show_request_status(db, request_id) == status
-        before = snapshot(db, request_id)
-        due = date(2027, 2, 26) if event == "extended" else None
-        if event in EXPECTED[status]:
-            with db.session() as session:
-                view = log_event(session, request_id, event, clock=CLOCK, on=date(2027, 1, 20), due=due)
-            assert view.status == event
-            assert view.events[-1].event == event and view.events[-1].on == date(2027, 1, 20)
-            assert snapshot(db, request_id)[5] == before[5] + 1  # type: ignore[operator]
-        else:
-            with pytest.raises(IllegalTransition) as caught, db.session() as session:
-                log_event(session, request_id, event, clock=CLOCK, on=date(2027, 1, 20), due=due)
-            assert f"is {status}" in str(caught.value) and repr(event) in str(caught.value)
-            assert snapshot(db, request_id) == before
+PAIRS = [(status, event) for status in EXPECTED for event in EVENTS]
+ON = date(2027, 1, 20)
+NEW_DUE = date(2027, 2, 26)
+
+
+def totals(db: Database) -> tuple[int, int]:
+    """How many requests and events the whole database holds."""
+    with db.session() as session:
+        requests = session.scalar(select(func.count()).select_from(RecordsRequest))
+        events = session.scalar(select(func.count()).select_from(RecordsRequestEvent))
+    return int(requests or 0), int(events or 0)
 
 
 def show_request_status(db: Database, request_id: int) -> str:
     with db.session() as session:
         return show_request(session, request_id).status
+
+
+def test_the_table_below_has_every_status_event_pair() -> None:
+    assert len(PAIRS) == len(STATUSES) * len(EVENTS) == 90
+    assert {status: set(events) for status, events in TRANSITIONS.items()} == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("status", "event"), PAIRS, ids=[f"{e}-after-{s}-{'legal' if e in EXPECTED[s] else 'illegal'}" for s, e in PAIRS]
+)
+def test_every_event_after_every_status_is_applied_or_refused_writing_nothing(
+    module_db: Database, status: str, event: str
+) -> None:
+    request_id = make(module_db, status)
+    assert show_request_status(module_db, request_id) == status
+    before, everything = snapshot(module_db, request_id), totals(module_db)
+    due = NEW_DUE if event == "extended" else None
+    if event in EXPECTED[status]:
+        with module_db.session() as session:
+            view = log_event(session, request_id, event, clock=CLOCK, on=ON, due=due)
+        assert view.status == event == show_request_status(module_db, request_id)
+        assert (view.events[-1].seq, view.events[-1].event, view.events[-1].on) == (len(view.events), event, ON)
+        assert totals(module_db) == (everything[0], everything[1] + 1)
+        if event == "sent":
+            assert (view.sent, view.due) == (ON, due_dates(facts_for("TX"), ON).due)
+        elif event == "extended":
+            assert (view.due, view.follow_up, view.events[-1].due) == (NEW_DUE, None, NEW_DUE)
+        else:  # other events leave the dates alone
+            assert (view.due, view.follow_up, view.sent) == before[1:4]
+    else:
+        with pytest.raises(IllegalTransition) as caught, module_db.session() as session:
+            log_event(session, request_id, event, clock=CLOCK, on=ON, due=due)
+        assert f"request {request_id} is {status}: {event!r} cannot follow it" in str(caught.value)
+        assert snapshot(module_db, request_id) == before
+        assert totals(module_db) == everything
 
 
 def test_a_new_request_gets_its_due_date_and_prints_the_issues_fields(db: Database) -> None:
@@ -272,3 +306,20 @@ def test_sets_and_language_are_kept(db: Database) -> None:
             lang="es",
         )
     assert view.sets == ("agreement", "hold-log") and view.lang == "es"
+
+
+def test_the_trackers_public_functions_are_documented_where_the_web_application_finds_them() -> None:
+    import wso.records
+
+    doc = wso.records.__doc__ or ""
+    for command, function in [
+        ("new", "new_request"),
+        ("list", "list_requests"),
+        ("due", "due_requests"),
+        ("log", "log_event"),
+        ("show", "show_request"),
+    ]:
+        assert function in wso.records.__all__
+        assert f"- {command}: `{function}(session" in doc
+    for name in wso.records.__all__:
+        assert hasattr(wso.records, name), name

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
 from wso.records import (
     FORMATS,
     AmbiguousAgency,
+    EmptyRegistry,
     FactsFileError,
     LetterAgency,
     MissingRequester,
@@ -45,6 +47,7 @@ from wso.records import (
 )
 from wso.records.sets import Lang
 from wso.records.tracker import RequestView
+from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 
 app = typer.Typer(help="Public-records requests for what the 287(g) program leaves behind.", no_args_is_help=True)
@@ -105,23 +108,45 @@ def _sets(text: str | None) -> tuple[RecordSet, ...]:
         fail(str(exc))
 
 
-def _agency(name: str | None, facts: StateFacts, unlisted: bool) -> LetterAgency:
+def _agency_name(name: str | None) -> str:
     if name is None or not name.strip():
         fail("the agency's name is missing; give --agency NAME")
+    return name.strip()
+
+
+def _lookup(session: Session, name: str, facts: StateFacts, unlisted: bool) -> LetterAgency:
+    """The agency as the registry knows it (`--unlisted`: as given). An empty registry gets the snapshot bundled with
+    wso first, as `wso registry stats` and `wso serve` do, with a warning: it is not ICE's current list."""
     if unlisted:
-        return LetterAgency(name=name.strip(), state=facts.state)
-    db = database()
+        return LetterAgency(name=name, state=facts.state)
     try:
-        with db.session() as session:
-            return lookup_agency(session, name, facts.state)
+        return lookup_agency(session, name, facts.state)
     except AmbiguousAgency as exc:
         fail(str(exc))
-    finally:
-        db.dispose()
+    except EmptyRegistry:
+        pass
+    load_bundled_if_empty(session, clock=SystemClock())
+    try:
+        agency = lookup_agency(session, name, facts.state)
+    except (AmbiguousAgency, EmptyRegistry) as exc:
+        fail(str(exc))
+    _warn(
+        f"the registry held none of ICE's lists: loaded the snapshot bundled with wso (published "
+        f"{agency.listed_as_of}), which the letter cites; run `wso registry fetch` for ICE's current lists"
+    )
+    return agency
 
 
 def _today() -> date:
     return SystemClock().now().astimezone().date()
+
+
+def _event_day() -> date:
+    """The day of an event logged without --on: the local day (the library's default, the UTC day, is already
+    tomorrow on a US evening), but never after the UTC day the tracker checks dates against (east of UTC, early in
+    the morning, the UTC day is still yesterday)."""
+    now = SystemClock().now()
+    return min(now.astimezone().date(), now.date())
 
 
 def _warn(message: str) -> None:
@@ -190,6 +215,8 @@ def letter_command(
         fail(f"--out FILE is needed for {fmt}")
     if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
         fail(f"--out {out}: folder {out.parent} does not exist")
+    if out is not None and out.is_dir():
+        fail(f"--out {out} is a folder; give the letter's file name, e.g. {out / ('letter.' + fmt)}")
     day = parse_date(on, option="--on") if on is not None else _today()
     try:
         requester = Requester(name=requester_name or "", email=requester_email, address=requester_address)
@@ -197,7 +224,16 @@ def letter_command(
         fail(str(exc))
     chosen = _sets(sets)
     facts = _facts(state, facts_file)
-    target = _agency(agency, facts, unlisted)
+    name = _agency_name(agency)
+    if unlisted:
+        target = LetterAgency(name=name, state=facts.state)
+    else:
+        db = database()
+        try:
+            with db.session() as session:
+                target = _lookup(session, name, facts, unlisted)
+        finally:
+            db.dispose()
     letter = compose_letter(agency=target, facts=facts, requester=requester, sets=chosen, lang=language, on=day)
     for note in letter.notes:
         _warn(note)
@@ -244,16 +280,21 @@ def new_command(
         except MissingRequester as exc:
             fail(str(exc))
     facts = _facts(state, facts_file)
-    target = _agency(agency, facts, unlisted)
-    if target.matched_from is not None:
-        _warn(f"{target.matched_from!r} was taken to mean {target.name}, the only agency of that name in ICE's lists")
+    name = _agency_name(agency)
     if requester is not None:
         warning = residency_warning(facts, requester.address, language)
         if warning is not None:
             _warn(warning.message)
     db = database()
     try:
+        # One transaction: a refused request leaves nothing behind, not even a bundled snapshot loaded for it.
         with db.session() as session:
+            target = _lookup(session, name, facts, unlisted)
+            if target.matched_from is not None:
+                _warn(
+                    f"{target.matched_from!r} was taken to mean {target.name}, the only agency of that name in ICE's "
+                    "lists"
+                )
             view = new_request(
                 session,
                 agency=target.name,
@@ -337,7 +378,7 @@ def log_command(
     json_: JsonFlag = False,
 ) -> None:
     """Log what happened to a request; an event that cannot follow its status is refused and nothing is written."""
-    day = parse_date(on, option="--on") if on is not None else None
+    day = parse_date(on, option="--on") if on is not None else _event_day()
     new_due = parse_date(due, option="--due") if due is not None else None
     db = database()
     try:

@@ -1,17 +1,46 @@
 """Public-records requests for what the 287(g) program leaves behind, under each state's law, and their tracking.
 
-Public functions (the CLI and the web application call only these):
+Public functions (the CLI and the web application call only these; everything named here is in `__all__`):
 
-- record sets: `record_sets(lang)`, `record_set(id)`, `choose_sets(ids)`, `parse_set_ids(text)`, `RECORD_SETS`;
-- state facts: `state_facts(extra=None)`, `facts_for(state, facts=None)`, `StateFacts`, `FactsFileError`, `NoFacts`;
-- residency: `state_of_address(address)`, `residency_warning(facts, address, lang)`;
-- due dates: `due_dates(facts, sent)`, `due_dates_for(state, kind, days, sent)`;
-- letters: `lookup_agency(session, name, state)`, `compose_letter(...)`, `render_letter(letter, fmt)`,
-  `write_atomic(path, data)`;
-- tracker (Session first): `new_request`, `log_event`, `show_request`, `list_requests`, `due_requests`.
+- record sets: `record_sets(lang)` -> list of `RecordSetView` (id, title, records, shows, rules), `record_set(id)`,
+  `choose_sets(ids)`, `parse_set_ids(text)` (raises `UnknownRecordSet`), `parse_lang(text)`, `RECORD_SETS`, `LANGS`;
+- state facts: `state_facts(extra=None)` (every state; `extra` a user's CSV, raises `FactsFileError`),
+  `facts_for(state, facts=None)` (raises `NoFacts`), `StateFacts`;
+- residency: `state_of_address(address)`, `residency_warning(facts, address, lang)` -> `ResidencyWarning` or None;
+- due dates: `due_dates(facts, sent)`, `due_dates_for(state, kind, days, sent)` -> `DueDates(due, follow_up)`;
+- letters: `lookup_agency(session, name, state)` -> `LetterAgency` (raises `AmbiguousAgency`, and `EmptyRegistry`
+  when the registry holds no ICE list: it cannot then tell "no agreement" from "not loaded"),
+  `compose_letter(agency=, facts=, requester=, sets=, lang=, on=)` -> `Letter` (`Requester(name)` raises
+  `MissingRequester` for an empty name), `render_letter(letter, fmt)` -> bytes (`FORMATS`; raises `UnknownFormat`),
+  `write_atomic(path, data)` (whole file or nothing).
+
+The tracker: each function takes a SQLAlchemy `Session` first (the caller owns the transaction, e.g.
+`with database.session() as session:`), and a `Clock` where "today" matters; the domain never reads the system
+clock. Every refusal raises a `TrackerError` (message for the user) before anything is added to the session, so a
+refused command writes nothing.
+
+- new: `new_request(session, agency=, facts=, clock=, sent=None, agency_id=None, requester=None, sets=RECORD_SETS,
+  lang="en", note=None)` -> `RequestDetail`; a draft when `sent` is None, else status "sent" with its due date.
+  Raises `TrackerError` (no agency name) or `BadEventDate` (sent after today).
+- list: `list_requests(session, status=None, state=None, identified=False)` -> list of `RequestView`, oldest first.
+  Raises `TrackerError` for an unknown status (`STATUSES`).
+- due: `due_requests(session, as_of)` -> list of `DueEntry` (id, agency, state, citation, status, sent, due,
+  follow_up, when, kind "due" or "follow_up", overdue, days_overdue), earliest first: requests awaiting an answer
+  (`AWAITING`) whose due (or follow-up) date is on or before `as_of`.
+- log: `log_event(session, request_id, event, clock=, on=None, due=None, note=None)` -> `RequestDetail`; `event` one
+  of `EVENTS` (`parse_event` raises `UnknownEvent`), `on` defaults to the clock's day, `due` only and always for
+  "extended" (the new due date, which replaces the old). Raises `UnknownRequest`, `IllegalTransition` (the event
+  cannot follow the status: `TRANSITIONS[status]` lists those that can, so a form can offer only them) or
+  `BadEventDate`.
+- show: `show_request(session, request_id, identified=False)` -> `RequestDetail` (a `RequestView` with `events`, a
+  tuple of `EventView`: seq, event, on, due, note, recorded_at). Raises `UnknownRequest`.
+
+`RequestView.requester` (a `RequesterView`: name, email, address) is personal data: it is None unless the caller
+passes `identified=True` (list, show), and `new_request`/`log_event` return it filled in, so a caller that shows
+their result publicly must drop it (`dataclasses.replace(view, requester=None)`).
 """
 
-from wso.records.agency import AmbiguousAgency, lookup_agency
+from wso.records.agency import AmbiguousAgency, EmptyRegistry, lookup_agency
 from wso.records.due import DueDates, due_dates, due_dates_for
 from wso.records.facts import FactsFileError, NoFacts, StateFacts, facts_for, state_facts
 from wso.records.letter import Letter, LetterAgency, LetterAgreement, MissingRequester, Requester, compose_letter
@@ -32,13 +61,17 @@ from wso.records.sets import (
     record_sets,
 )
 from wso.records.tracker import (
+    AWAITING,
     EVENTS,
     STATUSES,
     TRANSITIONS,
     BadEventDate,
     DueEntry,
+    Event,
+    EventView,
     IllegalTransition,
     RequestDetail,
+    RequesterView,
     RequestView,
     TrackerError,
     UnknownEvent,
@@ -52,6 +85,7 @@ from wso.records.tracker import (
 )
 
 __all__ = [
+    "AWAITING",
     "EVENTS",
     "FORMATS",
     "LANGS",
@@ -62,6 +96,9 @@ __all__ = [
     "BadEventDate",
     "DueDates",
     "DueEntry",
+    "EmptyRegistry",
+    "Event",
+    "EventView",
     "FactsFileError",
     "Format",
     "IllegalTransition",
@@ -76,6 +113,7 @@ __all__ = [
     "RequestDetail",
     "RequestView",
     "Requester",
+    "RequesterView",
     "ResidencyWarning",
     "StateFacts",
     "TrackerError",

@@ -1,17 +1,20 @@
 """The agency a letter goes to, looked up in the registry with its 287(g) agreements.
 
-Only `wso.registry`'s public function `find_agencies` is used. The registry holds the agencies ICE lists; an agency
-with no agreement is usually not there at all, and the letter then asks whether any agreement exists.
+Only `wso.registry`'s public functions `find_agencies` and `latest_snapshot_date` are used. The registry holds the
+agencies ICE lists; an agency with no agreement is usually not there at all, and the letter then asks whether any
+agreement exists. An empty registry cannot tell either way, so a lookup in it is refused (`EmptyRegistry`) rather
+than read as "no agreement".
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from wso.records.letter import LetterAgency, LetterAgreement
-from wso.registry import AgencyView, find_agencies
+from wso.registry import AgencyView, find_agencies, latest_snapshot_date
 
 
 class AmbiguousAgency(LookupError):
@@ -22,17 +25,27 @@ class AmbiguousAgency(LookupError):
         super().__init__(f"agency {query!r} matches {len(names)} agencies in {state}: {shown}. Give the full name")
 
 
+class EmptyRegistry(LookupError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the registry holds none of ICE's 287(g) lists, so it cannot tell which agreements the agency has: load "
+            "them first (wso registry fetch, or wso registry ingest FILES), or give --unlisted for an agency ICE does "
+            "not list"
+        )
+
+
 def _normal(text: str) -> str:
     return " ".join(text.replace("’", "'").lower().split())
 
 
-def letter_agency(view: AgencyView) -> LetterAgency:
+def letter_agency(view: AgencyView, listed_as_of: date | None = None) -> LetterAgency:
     """The letter's view of a registry agency: its agreements, oldest first."""
     agreements = sorted(view.agreements, key=lambda a: (a.signed or a.first_listed, a.model, a.id))
     return LetterAgency(
         name=view.name,
         state=view.state,
         agency_id=view.id,
+        listed_as_of=listed_as_of,
         agreements=tuple(
             LetterAgreement(
                 model=str(a.model),
@@ -49,16 +62,20 @@ def letter_agency(view: AgencyView) -> LetterAgency:
 def lookup_agency(session: Session, name: str, state: str) -> LetterAgency:
     """The agency named `name` in `state`: the registry's agency and agreements when the name finds one (an exact
     name wins; a name that is part of exactly one agency's name finds that agency, and the letter notes it), else
-    an agency with no known agreement under the name given.
-    Raises `AmbiguousAgency` when several agencies match and none exactly."""
+    an agency with no known agreement under the name given. Each says how recent ICE's lists behind it are.
+    Raises `AmbiguousAgency` when several agencies match and none exactly, and `EmptyRegistry` when the registry
+    holds no ICE list at all."""
+    as_of = latest_snapshot_date(session)
+    if as_of is None:
+        raise EmptyRegistry()
     query = name.strip()
     found = [a for a in find_agencies(session, query, state) if a.state == state]
     exact = [a for a in found if _normal(a.name) == _normal(query)]
     if len(exact) == 1:
-        return letter_agency(exact[0])
+        return letter_agency(exact[0], as_of)
     if len(found) == 1 and not exact:
-        return replace(letter_agency(found[0]), matched_from=query)
+        return replace(letter_agency(found[0], as_of), matched_from=query)
     if found:
         candidates = exact or found
         raise AmbiguousAgency(query, state, sorted({a.name for a in candidates}))
-    return LetterAgency(name=query, state=state)
+    return LetterAgency(name=query, state=state, listed_as_of=as_of)

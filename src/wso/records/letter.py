@@ -46,6 +46,8 @@ class LetterAgency:
     agency_id: str | None = None
     matched_from: str | None = None
     """The name the user gave, when it matched this registry agency only in part."""
+    listed_as_of: date | None = None
+    """The publication date of the latest ICE list the registry holds, when the agency was looked up there."""
 
 
 @dataclass(frozen=True)
@@ -167,20 +169,29 @@ def compose_letter(
     starts = [a.signed for a in agency.agreements if a.signed is not None]
     start = min([DEFAULT_PERIOD_START, *starts])
     law = facts.law_name
+    as_of = t(lang, "as_of", date=long_date(agency.listed_as_of, lang)) if agency.listed_as_of else ""
     sections: list[Section] = []
     if agency.agreements:
         sections.append(
             Section(
                 heading=t(lang, "agreements_heading"),
                 paragraphs=(
-                    t(lang, "agreements_some" if len(agency.agreements) > 1 else "agreements_one", agency=agency.name),
+                    t(
+                        lang,
+                        "agreements_some" if len(agency.agreements) > 1 else "agreements_one",
+                        agency=agency.name,
+                        as_of=as_of,
+                    ),
                 ),
                 items=tuple(_agreement_item(a, lang) for a in agency.agreements),
             )
         )
     else:
         sections.append(
-            Section(heading=t(lang, "agreements_heading"), paragraphs=(t(lang, "agreements_none", agency=agency.name),))
+            Section(
+                heading=t(lang, "agreements_heading"),
+                paragraphs=(t(lang, "agreements_none", agency=agency.name, as_of=as_of),),
+            )
         )
     sections.append(
         Section(

@@ -78,19 +78,20 @@ T: dict[Lang, dict[str, str]] = {
         ),
         "agreements_heading": "The agency's 287(g) agreements",
         "agreements_some": (
-            "ICE's published lists of 287(g) agencies show {agency} as a party to the following agreements. For each "
-            "of them I request the records listed below."
+            "ICE's published lists of 287(g) agencies{as_of} show {agency} as a party to the following agreements. "
+            "For each of them I request the records listed below."
         ),
         "agreements_one": (
-            "ICE's published lists of 287(g) agencies show {agency} as a party to the following agreement. I request "
-            "the records listed below for it."
+            "ICE's published lists of 287(g) agencies{as_of} show {agency} as a party to the following agreement. "
+            "I request the records listed below for it."
         ),
         "agreements_none": (
-            "ICE's published lists of 287(g) participating and pending agencies show no agreement with {agency}. "
-            "Please tell me whether any 287(g) agreement, draft agreement, application, request to join the program, "
-            "or correspondence about joining it exists, and provide those records. If any agreement exists, I also "
-            "request the records listed below."
+            "ICE's published lists of 287(g) participating and pending agencies{as_of} show no agreement with "
+            "{agency}. Please tell me whether any 287(g) agreement, draft agreement, application, request to join "
+            "the program, or correspondence about joining it exists, and provide those records. If any agreement "
+            "exists, I also request the records listed below."
         ),
+        "as_of": " (as of {date})",
         "agreement_title": "{model} agreement",
         "signed": "signed {date}",
         "signed_unknown": "signing date not published",
@@ -175,19 +176,21 @@ T: dict[Lang, dict[str, str]] = {
         ),
         "agreements_heading": "Los acuerdos 287(g) de la agencia",
         "agreements_some": (
-            "Las listas publicadas por ICE de agencias 287(g) muestran a {agency} como parte de los siguientes "
-            "acuerdos. Para cada uno de ellos solicito los registros indicados abajo."
+            "Las listas publicadas por ICE de agencias 287(g){as_of} muestran a {agency} como parte de los "
+            "siguientes acuerdos. Para cada uno de ellos solicito los registros indicados abajo."
         ),
         "agreements_one": (
-            "Las listas publicadas por ICE de agencias 287(g) muestran a {agency} como parte del siguiente acuerdo. "
-            "Para ese acuerdo solicito los registros indicados abajo."
+            "Las listas publicadas por ICE de agencias 287(g){as_of} muestran a {agency} como parte del siguiente "
+            "acuerdo. Para ese acuerdo solicito los registros indicados abajo."
         ),
         "agreements_none": (
-            "Las listas publicadas por ICE de agencias participantes y pendientes del programa 287(g) no muestran "
-            "ningún acuerdo con {agency}. Les pido que me informen si existe algún acuerdo 287(g), borrador de "
-            "acuerdo, solicitud, pedido de adhesión al programa o correspondencia sobre la adhesión, y que me "
-            "entreguen esos registros. Si existe algún acuerdo, solicito además los registros indicados abajo."
+            "Las listas publicadas por ICE de agencias participantes y pendientes del programa 287(g){as_of} no "
+            "muestran ningún acuerdo con {agency}. Les pido que me informen si existe algún acuerdo 287(g), "
+            "borrador de acuerdo, solicitud, pedido de adhesión al programa o correspondencia sobre la adhesión, y "
+            "que me entreguen esos registros. Si existe algún acuerdo, solicito además los registros indicados "
+            "abajo."
         ),
+        "as_of": " (al {date})",
         "agreement_title": "Acuerdo del {model}",
         "signed": "firmado el {date}",
         "signed_unknown": "fecha de firma no publicada",

@@ -40,20 +40,25 @@ EVENTS: tuple[Event, ...] = (
 )
 STATUSES: tuple[str, ...] = ("draft", *EVENTS)
 
-_ANSWERS: frozenset[str] = frozenset({"extended", "fee-estimate", "produced", "partially-produced", "denied", "closed"})
+# While an answer is awaited, the agency may answer in any of these ways, or the requester may appeal: many laws
+# treat no answer by the deadline as a denial, and a fee estimate can be appealed too.
+_ANSWERS: frozenset[str] = frozenset(
+    {"extended", "fee-estimate", "produced", "partially-produced", "denied", "appealed", "closed"}
+)
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent", "closed"}),
     "sent": _ANSWERS | {"acknowledged"},
     "acknowledged": _ANSWERS,
     "extended": _ANSWERS,
     "fee-estimate": _ANSWERS,
-    "partially-produced": frozenset({"extended", "partially-produced", "produced", "denied", "appealed", "closed"}),
+    "partially-produced": _ANSWERS,
     "produced": frozenset({"appealed", "closed"}),
     "denied": frozenset({"appealed", "closed"}),
-    "appealed": frozenset({"produced", "partially-produced", "denied", "closed"}),
+    # An appeal is answered by a production or a denial, or taken further (to a court after the attorney general).
+    "appealed": frozenset({"produced", "partially-produced", "denied", "appealed", "closed"}),
     "closed": frozenset(),
 }
-"""status -> the events that may follow it."""
+"""status -> the events that may follow it (anything else is refused, writing nothing)."""
 
 AWAITING: frozenset[str] = frozenset({"sent", "acknowledged", "extended", "fee-estimate", "partially-produced"})
 """Statuses in which the agency still owes an answer, so a due (or follow-up) date counts."""
