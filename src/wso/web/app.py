@@ -16,7 +16,20 @@ from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
 from wso.web.deps import SignInRequired
 from wso.web.rendering import lang_url
-from wso.web.routers import agencies, auth, console, overview, rules, search, states
+from wso.web.routers import (
+    agencies,
+    alerts,
+    audit,
+    auth,
+    commands,
+    console,
+    holds,
+    overview,
+    rules,
+    search,
+    states,
+    tracker,
+)
 from wso.web.sessions import SessionMiddleware, secret_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -45,7 +58,8 @@ def create_app(
     for router in (overview.router, states.router, agencies.router, rules.router, search.router):
         app.include_router(router)
     app.include_router(auth.router)
-    app.include_router(console.router)
+    for router in (console.router, holds.router, alerts.router, commands.router, audit.router, tracker.router):
+        app.include_router(router)
 
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
