@@ -120,6 +120,7 @@ def test_a_program_rule_refusal_carries_its_title_and_citation(client: TestClien
     fields = {"warrant": "D-247", "officer": "wso-7", "facility": "polk-jail"}
     page = client.post("/console/commands/warrant.serve", data={"csrf_token": csrf, **fields}).text
     assert "<cite>" in page
+    assert 'name="warrant" value="D-247"' in page  # the form keeps what was typed, to correct and resend
     api = client.post(
         "/api/console/commands/warrant.serve",
         json={"args": fields},

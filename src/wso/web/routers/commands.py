@@ -106,8 +106,16 @@ def _page(
     result: CommandOut | None = None,
     error: str | None = None,
     status: int = 200,
+    values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    context = {"specs": command_specs(user.role), "chosen": chosen, "result": result, "error": error}
+    """The commands page; after a refusal the form keeps what was typed (`values`), to correct and resend."""
+    context = {
+        "specs": command_specs(user.role),
+        "chosen": chosen,
+        "result": result,
+        "error": error,
+        "values": values or {},
+    }
     return render(request, "console/commands.html", context, user=user, status_code=status)
 
 
@@ -145,4 +153,5 @@ def command_form(
         return _page(request, user, None, error=str(error), status=404)
     except NotAllowed as error:
         return _page(request, user, command, error=str(error), status=403)
-    return _page(request, user, command, result=out, status=200 if out.status == "accepted" else 409)
+    status = 200 if out.status == "accepted" else 409
+    return _page(request, user, command, result=out, status=status, values=fields)
