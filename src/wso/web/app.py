@@ -15,6 +15,7 @@ from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
 from wso.web.deps import SignInRequired
+from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
 from wso.web.routers import (
     agencies,
@@ -54,6 +55,8 @@ def create_app(
     app.state.database = database
     app.state.clock = clock or SystemClock()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
+    # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
+    app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router):
         app.include_router(router)
