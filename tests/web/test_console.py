@@ -352,3 +352,27 @@ def test_records_tracker_for_signed_in_users(client: TestClient, jail: Database)
     assert client.post("/api/console/records/99/events", json={"event": "sent"}, headers=writer).status_code == 404
     assert client.get("/api/console/records/99", headers=writer).status_code == 404
     assert "A Reporter" not in client.get("/console/records/2").text
+
+
+def test_the_console_api_on_both_databases(db: Database, clock: FixedClock) -> None:
+    """The same console calls on SQLite and on PostgreSQL: serve, list, history, sweep, a refusal."""
+    from wso.settings import get_settings
+    from wso.web.accounts import create_user
+    from wso.web.app import create_app
+
+    with db.session() as session:
+        create_user(session, "desk", "a long enough password", "clerk", now=NOW)
+    seed_jail(db, clock)
+    headers = token(db, "desk")
+    with TestClient(create_app(get_settings(), db, clock)) as client:
+        served = client.post("/api/console/commands/warrant.serve", json={"args": SERVE}, headers=headers)
+        assert served.status_code == 200, served.text
+        clock.advance(timedelta(hours=1))
+        swept = client.post("/api/console/alerts/sweep", headers=headers).json()
+        assert [a["kind"] for a in swept["alerts"]] == ["ice_not_notified"]
+        holds = client.get("/api/console/holds", headers=headers).json()["holds"]
+        assert [(h["warrant"], h["seconds_left"]) for h in holds] == [("W-200", 47 * 3600)]
+        detail = client.get("/api/console/holds/W-200", headers=headers).json()
+        assert detail["chain_ok"] and [e["actor"] for e in detail["events"]] == ["desk"]
+        again = client.post("/api/console/commands/warrant.serve", json={"args": SERVE}, headers=headers)
+        assert again.status_code == 409 and again.json()["rule"] == "SEQUENCE"
