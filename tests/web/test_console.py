@@ -66,6 +66,7 @@ def test_home_lists_open_holds_least_time_left_first_with_countdowns(
     assert page.index('data-hold="hold-D-247"') < page.index('data-hold="hold-W-200"')
     assert 'data-deadline="2025-06-04T17:00:00Z" data-now="2025-06-02T18:00:00+00:00"' in page
     assert "/static/countdown.js" in page
+    assert '<div id="live" hx-get="/console" hx-trigger="every 30s"' in page  # htmx refreshes holds and alerts
     api = client.get("/api/console/holds").json()
     assert [h["warrant"] for h in api["holds"]] == ["D-247", "W-200"]
     assert [h["seconds_left"] for h in api["holds"]] == [45 * 3600, 47 * 3600]
