@@ -37,9 +37,7 @@ class _Entry:
 class PublicPageCache:
     """ASGI middleware; `today` gives the day the pages are computed for (the app's clock)."""
 
-    def __init__(
-        self, app: ASGIApp, *, today: Callable[[], date], ttl: float = 10.0, max_entries: int = 512
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, today: Callable[[], date], ttl: float = 10.0, max_entries: int = 512) -> None:
         self.app = app
         self.today = today
         self.ttl = ttl
