@@ -151,6 +151,16 @@ def test_auditor_reads_but_cannot_write(client: TestClient, jail: Database, cloc
     assert client.post("/api/console/alerts/sweep", headers=headers).status_code == 403
     assert counts(jail) == before
     assert client.get("/api/console/holds", headers=headers).status_code == 200
+    with jail.session() as session:
+        refused = session.execute(
+            select(WebAction.actor, WebAction.detail).where(WebAction.kind == "write-refused").order_by(WebAction.id)
+        ).all()
+    assert [tuple(r) for r in refused] == [
+        ("auditor", "POST /console/commands/custody.transfer: role auditor may only read"),
+        ("auditor", "POST /console/alerts/sweep: role auditor may only read"),
+        ("auditor", "POST /api/console/commands/custody.transfer: role auditor may only read"),
+        ("auditor", "POST /api/console/alerts/sweep: role auditor may only read"),
+    ]
 
 
 def test_roles_decide_which_commands_each_may_run(client: TestClient, jail: Database) -> None:
@@ -255,7 +265,10 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
     assert '<strong class="ok">verified</strong>' in page.text
     assert page.text.count("<tr><td>") == 2 and "ice_notified" in page.text
     assert 'id="countdown" data-deadline="2025-06-04T15:00:00Z"' in page.text
-    assert 'id="do-custody-transfer"' in page.text
+    assert 'id="do-custody-transfer"' in page.text and 'id="release-reason"' in page.text
+    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified"}
+    refused = client.post("/console/commands/custody.release", data=release)
+    assert refused.status_code == 409 and "record the claim first" in refused.text
     detail = client.get("/api/console/holds/hold-W-200").json()
     assert detail["chain_ok"] and detail["first_broken"] is None
     assert [(e["seq"], e["kind"], e["actor"]) for e in detail["events"]] == [

@@ -15,7 +15,7 @@ from wso.clock import Clock
 from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier
 from wso.settings import Settings
 from wso.store import Database
-from wso.web.accounts import Principal, principal_for_token, principal_for_user_id
+from wso.web.accounts import Principal, principal_for_token, principal_for_user_id, record_action
 from wso.web.i18n import Lang, pick_language
 from wso.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches
 
@@ -132,10 +132,27 @@ async def console_submitter(request: Request, principal: Annotated[Principal, De
     return principal
 
 
-def console_writer(principal: Annotated[Principal, Depends(console_submitter)]) -> Principal:
+def _refuse_read_only(request: Request, principal: Principal) -> None:
+    """Refuse a write by a read-only role, and write the attempt to the journal with its actor."""
+    database: Database = request.app.state.database
+    clock: Clock = request.app.state.clock
+    with database.session() as session:
+        record_action(
+            session,
+            at=clock.now(),
+            actor=principal.username,
+            kind="write-refused",
+            detail=f"{request.method} {request.url.path}: role {principal.role} may only read",
+            ok=False,
+            remote=request.client.host if request.client else None,
+        )
+    raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+
+
+def console_writer(request: Request, principal: Annotated[Principal, Depends(console_submitter)]) -> Principal:
     """A console form's user: as `console_submitter`, by a role that may change the ledger or the tracker."""
     if not principal.can_write:
-        raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+        _refuse_read_only(request, principal)
     return principal
 
 
@@ -157,10 +174,10 @@ def api_submitter(request: Request, principal: Annotated[Principal, Depends(api_
     return principal
 
 
-def api_writer(principal: Annotated[Principal, Depends(api_submitter)]) -> Principal:
+def api_writer(request: Request, principal: Annotated[Principal, Depends(api_submitter)]) -> Principal:
     """An API write: as `api_submitter`, by a role that may change the ledger or the tracker."""
     if not principal.can_write:
-        raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+        _refuse_read_only(request, principal)
     return principal
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from wso.custody import holds
-from wso.web.console import HoldDetailOut, HoldOut, HoldsOut, VerificationOut, hold_detail, ledger_verification
+from wso.web.console import CHOICES, HoldDetailOut, HoldOut, HoldsOut, VerificationOut, hold_detail, ledger_verification
 from wso.web.deps import NOT_FOUND, ApiUser, ClockDep, ConsoleUser, DbSession
 from wso.web.rendering import render
 
@@ -42,4 +42,5 @@ def hold_page(request: Request, ref: str, user: ConsoleUser, session: DbSession,
     found = hold_detail(session, ref, clock.now())
     if found is None:
         return render(request, "not_found.html", {"what": ref}, user=user, status_code=404)
-    return render(request, "console/hold.html", {"d": found, "now": found.now}, user=user)
+    context = {"d": found, "now": found.now, "release_reasons": CHOICES["reason"]}
+    return render(request, "console/hold.html", context, user=user)
