@@ -390,3 +390,35 @@ def test_the_console_api_on_both_databases(db: Database, clock: FixedClock) -> N
         assert detail["chain_ok"] and [e["actor"] for e in detail["events"]] == ["desk"]
         again = client.post("/api/console/commands/warrant.serve", json={"args": SERVE}, headers=headers)
         assert again.status_code == 409 and again.json()["rule"] == "SEQUENCE"
+
+
+def test_an_admin_adds_users_and_no_one_else_may(client: TestClient, sqlite_db: Database) -> None:
+    csrf = sign_in(client, "admin")
+    page = client.get("/console/users")
+    assert page.status_code == 200 and page.text.count("<tr><td>") == 5
+    form = {"csrf_token": csrf, "username": "desk-2", "role": "clerk", "password": "a long enough password"}
+    assert client.post("/console/users", data=form).status_code == 303
+    short = client.post("/console/users", data={**form, "username": "desk-3", "password": "short"})
+    assert short.status_code == 400 and "at least 10 characters" in short.text
+    taken = client.post("/console/users", data=form)
+    assert taken.status_code == 400 and "already exists" in taken.text
+    with sqlite_db.session() as session:
+        added = session.execute(select(WebAction.actor, WebAction.detail).where(WebAction.kind == "user-added")).all()
+    assert [tuple(a) for a in added] == [("admin", "user desk-2 added with role clerk")]
+    headers = token(sqlite_db, "admin")
+    listed = client.get("/api/console/users", headers=headers).json()
+    assert ("desk-2", "clerk") in [(u["username"], u["role"]) for u in listed]
+    made = client.post(
+        "/api/console/users", json={"username": "m", "role": "auditor", "password": "0123456789"}, headers=headers
+    )
+    assert made.status_code == 201 and made.json()["role"] == "auditor"
+    bad = client.post(
+        "/api/console/users", json={"username": "n", "role": "sheriff", "password": "0123456789"}, headers=headers
+    )
+    assert bad.status_code == 400 and "unknown role" in bad.json()["detail"]
+    client.post("/signout", data={"csrf_token": csrf})
+    other = sign_in(client, "desk-2", "a long enough password")
+    assert client.get("/console/users").status_code == 403
+    assert client.post("/console/users", data={**form, "csrf_token": other, "username": "x"}).status_code == 403
+    for role in ("clerk", "officer", "supervisor", "auditor"):
+        assert client.get("/api/console/users", headers=token(sqlite_db, role)).status_code == 403

@@ -37,6 +37,8 @@ CONSOLE_OPERATIONS = {
     ("GET", "/api/console/records/{request_id}"),
     ("POST", "/api/console/records"),
     ("POST", "/api/console/records/{request_id}/events"),
+    ("GET", "/api/console/users"),
+    ("POST", "/api/console/users"),
 }
 
 

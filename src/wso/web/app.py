@@ -30,6 +30,7 @@ from wso.web.routers import (
     search,
     states,
     tracker,
+    users,
 )
 from wso.web.sessions import SessionMiddleware, secret_key
 
@@ -61,7 +62,15 @@ def create_app(
     for router in (overview.router, states.router, agencies.router, rules.router, search.router):
         app.include_router(router)
     app.include_router(auth.router)
-    for router in (console.router, holds.router, alerts.router, commands.router, audit.router, tracker.router):
+    for router in (
+        console.router,
+        holds.router,
+        alerts.router,
+        commands.router,
+        audit.router,
+        tracker.router,
+        users.router,
+    ):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

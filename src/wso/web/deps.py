@@ -188,12 +188,46 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 
 FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def console_admin(principal: Annotated[Principal, Depends(console_principal)]) -> Principal:
+    """A console page for admins only (managing users)."""
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+def console_admin_writer(principal: Annotated[Principal, Depends(console_writer)]) -> Principal:
+    """A console form for admins only: as `console_writer`, by an admin."""
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+ConsoleAdmin = Annotated[Principal, Depends(console_admin)]
+ConsoleAdminWriter = Annotated[Principal, Depends(console_admin_writer)]
 ConsoleUser = Annotated[Principal, Depends(console_principal)]
 ConsoleSubmitter = Annotated[Principal, Depends(console_submitter)]
 ConsoleWriter = Annotated[Principal, Depends(console_writer)]
 ApiUser = Annotated[Principal, Depends(api_principal)]
 ApiSubmitter = Annotated[Principal, Depends(api_submitter)]
 ApiWriter = Annotated[Principal, Depends(api_writer)]
+
+
+def api_admin(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+def api_admin_writer(principal: Annotated[Principal, Depends(api_writer)]) -> Principal:
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+ApiAdmin = Annotated[Principal, Depends(api_admin)]
+ApiAdminWriter = Annotated[Principal, Depends(api_admin_writer)]
 
 
 class Problem(BaseModel):
