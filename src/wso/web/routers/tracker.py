@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,6 +37,7 @@ from wso.records import (
     state_facts,
 )
 from wso.settings import Settings
+from wso.web.accounts import Principal
 from wso.web.deps import (
     BAD_INPUT,
     NOT_FOUND,
@@ -172,7 +173,7 @@ def api_log_event(
 
 
 def _records_page(
-    request: Request, user: Any, session: Session, clock: Clock, error: str | None = None, status: int = 200
+    request: Request, user: Principal, session: Session, clock: Clock, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
     context = {
         "due": due_requests(session, clock.now().date()),
@@ -218,7 +219,7 @@ def _form_date(text: str, name: str) -> date | None:
 
 
 def _record_page(
-    request: Request, user: Any, view: RequestDetail, error: str | None = None, status: int = 200
+    request: Request, user: Principal, view: RequestDetail, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
     context = {"r": view, "events": EVENTS, "error": error}
     return render(request, "console/record.html", context, user=user, status_code=status)
