@@ -8,6 +8,7 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from wso.store import Database
 from wso.web.app import endpoints
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -60,4 +61,31 @@ def test_api_writes_need_csrf_from_a_browser_session(client: TestClient, app: Fa
     for method, path in guarded(app):
         if path.startswith("/api/") and method in WRITE_METHODS:
             response = client.request(method, concrete(path))
+            assert response.status_code == 403, (method, path, response.status_code)
+
+
+# Writes any signed-in role may make: signing out, and auditing uploaded records (which changes nothing).
+ANY_ROLE_WRITES = {("POST", "/signout"), ("POST", "/console/audit"), ("POST", "/api/console/audit")}
+
+
+def test_every_write_refuses_the_read_only_auditor(client: TestClient, app: FastAPI, sqlite_db: Database) -> None:
+    """Enumerated from the app too: a signed-in auditor (with a valid CSRF token) and an auditor's API token are
+    refused on every write but those open to every role."""
+    from wso.web.accounts import create_token
+
+    from .conftest import NOW, sign_in
+
+    csrf = sign_in(client, "auditor")
+    with sqlite_db.session() as session:
+        token = create_token(session, "auditor", "guard", now=NOW)
+    writes = [(m, p) for m, p in guarded(app) if m in WRITE_METHODS and (m, p) not in ANY_ROLE_WRITES]
+    assert any(p.startswith("/api/") for _, p in writes) and any(p.startswith("/console") for _, p in writes)
+    for method, path in writes:
+        if path.startswith("/api/"):
+            response = client.request(method, concrete(path), headers={"X-CSRF-Token": csrf})
+            assert response.status_code == 403, (method, path, response.status_code)
+            by_token = client.request(method, concrete(path), headers={"Authorization": f"Bearer {token}"})
+            assert by_token.status_code == 403, (method, path, by_token.status_code)
+        else:
+            response = client.request(method, concrete(path), data={"csrf_token": csrf})
             assert response.status_code == 403, (method, path, response.status_code)

@@ -15,8 +15,23 @@ from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
 from wso.web.deps import SignInRequired
+from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
-from wso.web.routers import agencies, auth, console, overview, rules, search, states
+from wso.web.routers import (
+    agencies,
+    alerts,
+    audit,
+    auth,
+    commands,
+    console,
+    holds,
+    overview,
+    rules,
+    search,
+    states,
+    tracker,
+    users,
+)
 from wso.web.sessions import SessionMiddleware, secret_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -41,11 +56,22 @@ def create_app(
     app.state.database = database
     app.state.clock = clock or SystemClock()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
+    # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
+    app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router):
         app.include_router(router)
     app.include_router(auth.router)
-    app.include_router(console.router)
+    for router in (
+        console.router,
+        holds.router,
+        alerts.router,
+        commands.router,
+        audit.router,
+        tracker.router,
+        users.router,
+    ):
+        app.include_router(router)
 
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:

@@ -12,9 +12,10 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
+from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier
 from wso.settings import Settings
 from wso.store import Database
-from wso.web.accounts import Principal, principal_for_token, principal_for_user_id
+from wso.web.accounts import Principal, principal_for_token, principal_for_user_id, record_action
 from wso.web.i18n import Lang, pick_language
 from wso.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches
 
@@ -59,6 +60,32 @@ DbSession = Annotated[Session, Depends(get_session)]
 LangDep = Annotated[Lang, Depends(get_language)]
 
 
+def get_notifier(request: Request, settings: SettingsDep) -> Notifier:
+    """Where raised alerts go: WSO_WEBHOOK_URL if set, else the log (one notifier per app)."""
+    notifier: Notifier | None = getattr(request.app.state, "notifier", None)
+    if notifier is None:
+        notifier = WebhookNotifier(settings.webhook_url) if settings.webhook_url else LogNotifier()
+        request.app.state.notifier = notifier
+    return notifier
+
+
+def get_custody(
+    database: DatabaseDep, settings: SettingsDep, clock: ClockDep, notifier: Annotated[Notifier, Depends(get_notifier)]
+) -> Custody:
+    """The custody ledger over the app's database and clock, with the settings' detainer reading."""
+    return Custody(database, clock, detainer_reading=settings.detainer_reading, notifier=notifier)
+
+
+CustodyDep = Annotated[Custody, Depends(get_custody)]
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+RemoteDep = Annotated[str | None, Depends(client_address)]
+
+
 def session_data(request: Request) -> dict[str, Any]:
     data: dict[str, Any] = request.scope.setdefault("session", {})
     return data
@@ -95,14 +122,37 @@ def console_principal(request: Request, principal: OptionalPrincipal) -> Princip
     return principal
 
 
-async def console_writer(request: Request, principal: Annotated[Principal, Depends(console_principal)]) -> Principal:
-    """A console form's user: signed in, allowed to write, and the form carries the session's CSRF token."""
+async def console_submitter(request: Request, principal: Annotated[Principal, Depends(console_principal)]) -> Principal:
+    """A console form's user of any role (a form that changes nothing, such as an audit upload): signed in, and
+    the form carries the session's CSRF token."""
     form = await request.form()
     given = form.get(CSRF_FIELD)
     if not csrf_matches(session_data(request), given if isinstance(given, str) else None):
         raise HTTPException(status_code=403, detail="the form's CSRF token is missing or stale; reload the page")
+    return principal
+
+
+def _refuse_read_only(request: Request, principal: Principal) -> None:
+    """Refuse a write by a read-only role, and write the attempt to the journal with its actor."""
+    database: Database = request.app.state.database
+    clock: Clock = request.app.state.clock
+    with database.session() as session:
+        record_action(
+            session,
+            at=clock.now(),
+            actor=principal.username,
+            kind="write-refused",
+            detail=f"{request.method} {request.url.path}: role {principal.role} may only read",
+            ok=False,
+            remote=request.client.host if request.client else None,
+        )
+    raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+
+
+def console_writer(request: Request, principal: Annotated[Principal, Depends(console_submitter)]) -> Principal:
+    """A console form's user: as `console_submitter`, by a role that may change the ledger or the tracker."""
     if not principal.can_write:
-        raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+        _refuse_read_only(request, principal)
     return principal
 
 
@@ -124,18 +174,60 @@ def api_submitter(request: Request, principal: Annotated[Principal, Depends(api_
     return principal
 
 
-def api_writer(principal: Annotated[Principal, Depends(api_submitter)]) -> Principal:
+def api_writer(request: Request, principal: Annotated[Principal, Depends(api_submitter)]) -> Principal:
     """An API write: as `api_submitter`, by a role that may change the ledger or the tracker."""
     if not principal.can_write:
-        raise HTTPException(status_code=403, detail=f"role {principal.role!r} may only read")
+        _refuse_read_only(request, principal)
     return principal
 
 
+async def form_fields(request: Request) -> dict[str, str]:
+    """A form's text fields (files left out), for sync routes that take arbitrary fields."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def console_admin(principal: Annotated[Principal, Depends(console_principal)]) -> Principal:
+    """A console page for admins only (managing users)."""
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+def console_admin_writer(principal: Annotated[Principal, Depends(console_writer)]) -> Principal:
+    """A console form for admins only: as `console_writer`, by an admin."""
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+ConsoleAdmin = Annotated[Principal, Depends(console_admin)]
+ConsoleAdminWriter = Annotated[Principal, Depends(console_admin_writer)]
 ConsoleUser = Annotated[Principal, Depends(console_principal)]
+ConsoleSubmitter = Annotated[Principal, Depends(console_submitter)]
 ConsoleWriter = Annotated[Principal, Depends(console_writer)]
 ApiUser = Annotated[Principal, Depends(api_principal)]
 ApiSubmitter = Annotated[Principal, Depends(api_submitter)]
 ApiWriter = Annotated[Principal, Depends(api_writer)]
+
+
+def api_admin(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+def api_admin_writer(principal: Annotated[Principal, Depends(api_writer)]) -> Principal:
+    if principal.role != "admin":
+        raise HTTPException(status_code=403, detail="only an admin manages users")
+    return principal
+
+
+ApiAdmin = Annotated[Principal, Depends(api_admin)]
+ApiAdminWriter = Annotated[Principal, Depends(api_admin_writer)]
 
 
 class Problem(BaseModel):

@@ -2,32 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import uvicorn
 
 from wso.clock import SystemClock
 from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 from wso.store import open_database
+from wso.web.accounts import list_users
 from wso.web.app import create_app
 
 
-def prepare(url: str | None = None) -> str | None:
-    """Open (and migrate) the database; load the bundled snapshot on first run. Returns what was loaded."""
+@dataclass(frozen=True)
+class Prepared:
+    """What `prepare` found: the database, whether the bundled snapshot was loaded now, how many users exist."""
+
+    url: str
+    loaded: bool
+    users: int
+
+
+def prepare(url: str | None = None) -> Prepared:
+    """Open (and migrate) the database; load the bundled snapshot on first run."""
     settings = get_settings()
-    database = open_database(url or settings.resolved_database_url())
+    target = url or settings.resolved_database_url()
+    database = open_database(target)
     try:
         with database.session() as session:
             report = load_bundled_if_empty(session, clock=SystemClock())
+            users = len(list_users(session))
     finally:
         database.dispose()
-    return None if report is None else "bundled snapshot loaded"
+    return Prepared(url=target, loaded=report is not None, users=users)
+
+
+def startup_lines(prepared: Prepared, host: str, port: int) -> list[str]:
+    """What `wso serve` tells the person who started it."""
+    lines = []
+    if prepared.loaded:
+        lines.append(f"wso: first run: bundled snapshot of ICE's spreadsheets loaded into {prepared.url}")
+    if prepared.users == 0:
+        lines.append(
+            "wso: no console users yet; create the first admin with: wso users add NAME --role admin "
+            "(then sign in at /signin)"
+        )
+    lines.append(f"wso: serving on http://{host}:{port}/ (API: http://{host}:{port}/api/docs)")
+    return lines
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
     settings = get_settings()
-    loaded = prepare()
-    if loaded:
-        print(f"wso: first run: {loaded} into {settings.resolved_database_url()}", flush=True)
-    app = create_app(settings, open_database(settings.resolved_database_url()), SystemClock())
-    print(f"wso: serving on http://{host}:{port}/ (API: http://{host}:{port}/api/docs)", flush=True)
+    prepared = prepare()
+    for line in startup_lines(prepared, host, port):
+        print(line, flush=True)
+    app = create_app(settings, open_database(prepared.url), SystemClock())
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)

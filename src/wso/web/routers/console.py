@@ -1,16 +1,25 @@
-"""The console (signed-in users only): who am I, and the journal of sign-ins and commands."""
+"""The console's home (signed-in users only): open holds by time left with live countdowns, the alerts raised
+on them, the ledger's chain status; who am I; the journal of sign-ins and commands."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from wso.web.accounts import ActionView, recent_actions
-from wso.web.deps import ApiUser, ConsoleUser, DbSession
+from wso.web.accounts import ActionView, Principal, recent_actions
+from wso.web.console import ledger_verification, open_holds, raised_alerts
+from wso.web.deps import ApiUser, ClockDep, ConsoleUser, DbSession
 from wso.web.rendering import render
 
 router = APIRouter(tags=["console"])
+
+# Roles that see who did what on the console's home page (everyone signed in may open the journal).
+OVERSIGHT = ("supervisor", "auditor", "admin")
 
 
 class Me(BaseModel):
@@ -20,10 +29,29 @@ class Me(BaseModel):
     via: str
 
 
+class ActionOut(BaseModel):
+    at: str
+    actor: str | None
+    kind: str
+    detail: str
+    ok: bool
+
+
+def home_context(session: Session, now: datetime, user: Principal) -> dict[str, Any]:
+    """What the console's home page shows (the API has each part: holds, alerts, ledger/verify, journal)."""
+    return {
+        "holds": open_holds(session, now),
+        "alerts": raised_alerts(session, now),
+        "verification": ledger_verification(session),
+        "actions": recent_actions(session, limit=20) if user.role in OVERSIGHT else [],
+        "now": now,
+        "sweep": None,
+    }
+
+
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
-def console_home(request: Request, user: ConsoleUser, session: DbSession) -> HTMLResponse:
-    actions = recent_actions(session, limit=20) if user.role in ("supervisor", "auditor", "admin") else []
-    return render(request, "console/home.html", {"holds": None, "alerts": None, "actions": actions}, user=user)
+def console_home(request: Request, user: ConsoleUser, session: DbSession, clock: ClockDep) -> HTMLResponse:
+    return render(request, "console/home.html", home_context(session, clock.now(), user), user=user)
 
 
 @router.get("/console/journal", response_class=HTMLResponse, include_in_schema=False)
@@ -37,8 +65,8 @@ def api_me(user: ApiUser) -> Me:
     return Me(username=user.username, role=user.role, can_write=user.can_write, via=user.via)
 
 
-@router.get("/api/console/journal", response_model=list[dict[str, object]])
-def api_journal(user: ApiUser, session: DbSession, limit: int = 100) -> list[dict[str, object]]:
+@router.get("/api/console/journal", response_model=list[ActionOut])
+def api_journal(user: ApiUser, session: DbSession, limit: int = 100) -> list[ActionOut]:
     """The latest sign-ins and commands, newest first."""
     rows: list[ActionView] = recent_actions(session, limit=max(1, min(limit, 1000)))
-    return [{"at": a.at.isoformat(), "actor": a.actor, "kind": a.kind, "detail": a.detail, "ok": a.ok} for a in rows]
+    return [ActionOut(at=a.at.isoformat(), actor=a.actor, kind=a.kind, detail=a.detail, ok=a.ok) for a in rows]

@@ -1,0 +1,500 @@
+"""What the console shows and does, as typed models built from the rooms' public functions only: the open holds
+with their clocks, the alerts raised on them, a hold's history and chain status, the custody ledger's commands
+(which role may run which, how a form becomes a command's fields, the result with its rule), the audit of
+uploaded hold records, and the public-records tracker.
+
+The same objects feed the console's pages and its JSON API, so everything a page shows is in the API. The time
+always comes from the caller (the app's injected clock), never from the system.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from wso import audit
+from wso.custody import FIELDS, HANDLERS, Custody, Result, find_hold, history, holds, verify
+from wso.custody.commands import FORMS, RELEASE_REASONS
+from wso.program import rules
+from wso.store import Database
+from wso.web.accounts import Principal, record_action
+
+# ---- holds, alerts, chains --------------------------------------------------------------------------------------
+
+
+class HoldOut(BaseModel):
+    """A hold as the console lists it: ids, clock and status; never the person's name or A-number."""
+
+    hold: str
+    warrant: str
+    kind: str
+    status: str
+    facility: str
+    agency: str
+    officer: str | None
+    opened_at: str
+    deadline: str | None
+    deadline_local: str | None
+    deadline_rule: str
+    reading: str
+    seconds_left: int | None
+    ended_at: str | None
+    end_reason: str | None
+    ice_notified_at: str | None
+    citizenship_claim_at: str | None
+    citizenship_reported_at: str | None
+
+
+class HoldsOut(BaseModel):
+    now: datetime
+    holds: list[HoldOut]
+
+
+# What each alert kind asks of the jail (the sweep raises them; see `wso custody sweep`).
+ALERT_TEXT: dict[str, str] = {
+    "due_12h": "deadline in 12 hours or less: arrange transfer to ICE or release",
+    "due_4h": "deadline in 4 hours or less: arrange transfer to ICE or release",
+    "due_1h": "deadline in 1 hour or less: transfer to ICE or release now",
+    "overdue": "past the deadline: release the person now",
+    "citizenship_report_due": "a U.S. citizenship claim is not yet reported to ICE (WSO-CITIZENSHIP-1H)",
+    "ice_not_notified": "ICE has not been notified of the service (WSO-NOTIFY-ICE)",
+}
+
+
+class AlertOut(BaseModel):
+    kind: str
+    text: str
+    hold: str
+    warrant: str
+    raised_at: str | None
+    due_at: str | None
+
+
+class AlertsOut(BaseModel):
+    now: datetime
+    alerts: list[AlertOut]
+
+
+class EventOut(BaseModel):
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    actor: str
+    occurred_at: str | None
+    recorded_at: str | None
+    prev_hash: str
+    hash: str
+
+
+class BrokenLinkOut(BaseModel):
+    hold: str
+    seq: int
+    problem: str
+
+
+class HoldDetailOut(BaseModel):
+    """A hold with its whole history (hash-chained events), its alerts, and whether its chain verifies."""
+
+    now: datetime
+    hold: HoldOut
+    events: list[EventOut]
+    alerts: list[AlertOut]
+    chain_ok: bool
+    first_broken: BrokenLinkOut | None
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    holds: int
+    events: int
+    broken: list[BrokenLinkOut]
+
+
+def _hold_out(view: Any) -> HoldOut:
+    return HoldOut.model_validate(view, from_attributes=True)
+
+
+def open_holds(session: Session, now: datetime) -> list[HoldOut]:
+    """Every open hold, least time left first (holds without a clock last)."""
+    return [_hold_out(v) for v in holds(session, now, open_only=True)]
+
+
+def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
+    found = find_hold(session, hold_id)
+    if found is None:
+        return []
+    answer = history(session, found)
+    return [
+        AlertOut(
+            kind=a["kind"],
+            text=ALERT_TEXT.get(a["kind"], a["kind"]),
+            hold=answer["hold"],
+            warrant=answer["warrant"],
+            raised_at=a["raised_at"],
+            due_at=a["due_at"],
+        )
+        for a in answer["alerts"]
+    ]
+
+
+def raised_alerts(session: Session, now: datetime) -> list[AlertOut]:
+    """The alerts raised on open holds, newest first."""
+    found: list[AlertOut] = []
+    for view in holds(session, now, open_only=True):
+        found.extend(_alerts_of(session, view.hold))
+    return sorted(found, key=lambda a: (a.raised_at or "", a.hold, a.kind), reverse=True)
+
+
+def ledger_verification(session: Session) -> VerificationOut:
+    result = verify(session)
+    return VerificationOut(
+        ok=result.ok,
+        holds=result.holds,
+        events=result.events,
+        broken=[BrokenLinkOut(hold=b.hold_id, seq=b.seq, problem=b.problem) for b in result.broken],
+    )
+
+
+def hold_detail(session: Session, ref: str, now: datetime) -> HoldDetailOut | None:
+    """One hold by its id or its warrant's id, or None."""
+    found = find_hold(session, ref)
+    if found is None:
+        return None
+    view = next(v for v in holds(session, now) if v.hold == found.id)
+    answer = history(session, found)
+    broken = next((b for b in verify(session).broken if b.hold_id == found.id), None)
+    return HoldDetailOut(
+        now=now,
+        hold=_hold_out(view),
+        events=[EventOut.model_validate(e) for e in answer["events"]],
+        alerts=_alerts_of(session, found.id),
+        chain_ok=broken is None,
+        first_broken=None
+        if broken is None
+        else BrokenLinkOut(hold=broken.hold_id, seq=broken.seq, problem=broken.problem),
+    )
+
+
+# ---- commands ----------------------------------------------------------------------------------------------------
+
+FieldKind = Literal["text", "bool", "number", "date", "datetime", "choice"]
+
+
+class FieldSpec(BaseModel):
+    name: str
+    required: bool
+    kind: FieldKind
+    choices: list[str] = []
+    hint: str = ""
+
+
+class CommandSpec(BaseModel):
+    """A ledger command: its fields, the roles that may run it, and whether the asking user may."""
+
+    name: str
+    group: str
+    fields: list[FieldSpec]
+    roles: list[str]
+    allowed: bool
+
+
+# Fields a command takes beside those it needs (custody's FIELDS lists the needed ones).
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "agency": ("name", "state"),
+    "agreement": ("ended",),
+    "facility": ("detention_agreement",),
+    "booking": ("name", "dob", "a_number"),
+    "custody.release": ("reason",),
+}
+KINDS: dict[str, FieldKind] = {
+    "us_citizen": "bool",
+    "detention_agreement": "bool",
+    "score": "number",
+    "scheduled_release": "datetime",
+    "signed": "date",
+    "ended": "date",
+    "dob": "date",
+    "model": "choice",
+    "form": "choice",
+    "reason": "choice",
+}
+CHOICES: dict[str, tuple[str, ...]] = {"model": ("WSO", "JEM", "TFM"), "form": FORMS, "reason": RELEASE_REASONS}
+HINTS: dict[str, str] = {
+    "scheduled_release": "ISO 8601 with offset, e.g. 2026-03-06T09:00:00-05:00",
+    "signed": "YYYY-MM-DD",
+    "ended": "YYYY-MM-DD",
+    "dob": "YYYY-MM-DD",
+    "tz": "IANA zone, e.g. America/New_York",
+    "state": "USPS code, e.g. FL",
+    "score": "0-100",
+}
+
+# Setting up the jail (agency, agreement, facility) and officers' designation are a supervisor's; the desk
+# (clerks and WSO officers) records bookings, warrants, service, holds and sweeps. The auditor only reads.
+SETUP = ("agency", "agreement", "facility")
+DESIGNATION = ("officer.nominate", "officer.exam", "officer.certify", "officer.authorize", "officer.withdraw")
+DESK_ROLES = ("clerk", "officer", "supervisor", "admin")
+SUPERVISOR_ROLES = ("supervisor", "admin")
+
+
+def command_group(command: str) -> str:
+    if command in SETUP:
+        return "setup"
+    if command in DESIGNATION:
+        return "officers"
+    if command in ("booking", "warrant.receive", "warrant.serve", "detainer.hold"):
+        return "warrants"
+    if command in ("interview", "detainer.issue"):
+        return "acts"
+    return "holds"
+
+
+def command_roles(command: str) -> tuple[str, ...]:
+    return SUPERVISOR_ROLES if command in SETUP or command in DESIGNATION else DESK_ROLES
+
+
+def may_run(role: str, command: str) -> bool:
+    return role in command_roles(command)
+
+
+def _fields(command: str) -> list[FieldSpec]:
+    names = [(n, True) for n in FIELDS[command]] + [(n, False) for n in OPTIONAL.get(command, ())]
+    return [
+        FieldSpec(
+            name=name,
+            required=required,
+            kind=KINDS.get(name, "text"),
+            choices=list(CHOICES.get(name, ())),
+            hint=HINTS.get(name, ""),
+        )
+        for name, required in names
+    ]
+
+
+def command_specs(role: str) -> list[CommandSpec]:
+    """Every ledger command, in the ledger's order, with what `role` may run."""
+    return [
+        CommandSpec(
+            name=name,
+            group=command_group(name),
+            fields=_fields(name),
+            roles=list(command_roles(name)),
+            allowed=may_run(role, name),
+        )
+        for name in HANDLERS
+    ]
+
+
+TRUE = ("true", "yes", "on", "1", "y")
+FALSE = ("false", "no", "off", "0", "n")
+FORM_META = ("csrf_token", "extra", "idempotency_key", "occurred_at")
+
+
+def args_from_form(command: str, form: Mapping[str, str]) -> dict[str, Any]:
+    """A command's fields from a form's strings: empty fields left out, yes/no fields as booleans (anything else
+    is passed on for the ledger to refuse with its message), and any `name=value` lines of `extra`."""
+    args: dict[str, Any] = {}
+    known = [f.name for f in _fields(command)]
+    for line in str(form.get("extra", "")).splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.strip() and name.strip() not in FORM_META:
+            args[name.strip()] = value.strip()
+    for name in known:
+        value = str(form.get(name, "")).strip()
+        if value:
+            args[name] = value
+    for name, value in list(args.items()):
+        if KINDS.get(name) == "bool" and isinstance(value, str):
+            lowered = value.lower()
+            if lowered in TRUE:
+                args[name] = True
+            elif lowered in FALSE:
+                args[name] = False
+    return args
+
+
+class EventRef(BaseModel):
+    """An event a command appended: the hold and the event's number in its chain."""
+
+    hold: str
+    seq: int
+
+
+class CommandOut(BaseModel):
+    """What a command did: accepted, or refused with the rule (its title and citation) and what to do."""
+
+    command: str
+    status: Literal["accepted", "refused"]
+    message: str
+    rule: str | None = None
+    rule_title: str | None = None
+    rule_citation: str | None = None
+    law: str | None = None
+    hold: str | None = None
+    events: list[EventRef] = []
+    alerts: list[dict[str, str]] = []
+    actor: str
+
+
+# Custody's own refusal ids (not rules of the program).
+OWN_RULES: dict[str, str] = {
+    "INPUT": "a field is missing or malformed, or a record it names does not exist",
+    "SEQUENCE": "the command does not fit the hold's or officer's state",
+}
+
+
+@cache
+def _rule_index() -> dict[str, tuple[str, str]]:
+    return {r.id: (r.title, r.citation) for r in rules()}
+
+
+def command_out(result: Result, actor: str) -> CommandOut:
+    title: str | None = None
+    citation: str | None = None
+    if result.rule is not None:
+        title, citation = _rule_index().get(result.rule, (OWN_RULES.get(result.rule), None))
+    return CommandOut(
+        command=result.command,
+        status=result.status,
+        message=result.message,
+        rule=result.rule,
+        rule_title=title,
+        rule_citation=citation,
+        law=result.law,
+        hold=result.hold,
+        events=[EventRef(hold=h, seq=s) for h, s in result.events],
+        alerts=list(result.alerts),
+        actor=actor,
+    )
+
+
+class UnknownCommand(LookupError):
+    def __init__(self, command: str) -> None:
+        super().__init__(f"no ledger command {command!r}; known: {', '.join(HANDLERS)}")
+
+
+class NotAllowed(PermissionError):
+    def __init__(self, role: str, command: str) -> None:
+        super().__init__(f"role {role!r} may not run {command}; it is for: {', '.join(command_roles(command))}")
+
+
+def execute(
+    custody: Custody,
+    database: Database,
+    user: Principal,
+    command: str,
+    args: Mapping[str, Any],
+    *,
+    key: str | None = None,
+    occurred_at: datetime | None = None,
+    remote: str | None = None,
+) -> CommandOut:
+    """Run one ledger command as `user` (the ledger records them as the actor) and write it to the journal,
+    refused or not. Raises `UnknownCommand`, or `NotAllowed` (journaled) when the role may not run it."""
+    if command not in HANDLERS:
+        raise UnknownCommand(command)
+    if not user.can_write or not may_run(user.role, command):
+        with database.session() as session:
+            record_action(
+                session,
+                at=custody.clock.now(),
+                actor=user.username,
+                kind="command",
+                detail=f"{command}: refused (role {user.role} may not run it)",
+                ok=False,
+                remote=remote,
+            )
+        raise NotAllowed(user.role, command)
+    result = custody.run(command, args, actor=user.username, idempotency_key=key, occurred_at=occurred_at)
+    out = command_out(result, user.username)
+    rule = f" by {out.rule}" if out.rule else ""
+    with database.session() as session:
+        record_action(
+            session,
+            at=custody.clock.now(),
+            actor=user.username,
+            kind="command",
+            detail=f"{command}: {out.status}{rule}: {out.message}",
+            ok=result.accepted,
+            remote=remote,
+        )
+    return out
+
+
+# ---- audit of uploaded records --------------------------------------------------------------------------------
+
+MAX_FINDINGS = 500
+TABLES = ("holds", "officers", "agreements")
+
+
+class UploadError(ValueError):
+    """Uploaded records that cannot be audited; the message names the file and what is wrong."""
+
+
+class AuditReportOut(BaseModel):
+    summary: dict[str, Any]
+    findings: list[dict[str, Any]]
+    findings_total: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def audit_upload(files: Iterable[Upload], as_of: datetime) -> AuditReportOut:
+    """Audit uploaded hold records (schema v1: holds, officers, agreements as .csv or .parquet) as of `as_of` on
+    DuckDB. The files live in a temporary directory for the audit only."""
+    with tempfile.TemporaryDirectory(prefix="wso-web-audit-") as tmp:
+        seen: set[str] = set()
+        for upload in files:
+            name = Path(upload.filename or "").name
+            path = Path(name)
+            if path.stem not in TABLES or path.suffix.lower() not in (".csv", ".parquet"):
+                raise UploadError(
+                    f"{name or '(no name)'}: upload files named holds, officers and agreements (.csv or .parquet)"
+                )
+            if path.stem in seen:
+                raise UploadError(f"{name}: the {path.stem} table was uploaded twice")
+            seen.add(path.stem)
+            (Path(tmp) / (path.stem + path.suffix.lower())).write_bytes(upload.data)
+        if "holds" not in seen:
+            raise UploadError("no holds file: upload holds.csv (or holds.parquet), with officers and agreements")
+        try:
+            records = audit.load_records(Path(tmp))
+        except audit.RecordsError as error:
+            raise UploadError(str(error).replace(tmp + "/", "")) from None
+        try:
+            result = audit.run_audit(records, as_of, "duckdb")
+            summary = audit.summarize(result, audit.hold_counts(records))
+        finally:
+            records.con.close()
+    rows = result.findings.slice(0, MAX_FINDINGS).to_pylist()
+    for row in rows:
+        row["evidence"] = json.loads(row["evidence"])
+    return AuditReportOut(
+        summary=json.loads(json.dumps(summary, default=str)), findings=rows, findings_total=result.findings.num_rows
+    )
+
+
+def parse_occurred_at(text: str | None) -> datetime | None:
+    """A form's `occurred_at` (when the act happened, if earlier than now): ISO 8601 with an offset, or empty."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"occurred_at must be an ISO 8601 time with offset, got {text.strip()!r}") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"occurred_at {text.strip()!r} has no UTC offset; add one, e.g. -05:00")
+    return value

@@ -1,0 +1,46 @@
+"""Holds: the open ones by time left, one hold's full history with its chain status, and the whole ledger's
+verification."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from wso.custody import holds
+from wso.web.console import CHOICES, HoldDetailOut, HoldOut, HoldsOut, VerificationOut, hold_detail, ledger_verification
+from wso.web.deps import NOT_FOUND, ApiUser, ClockDep, ConsoleUser, DbSession
+from wso.web.rendering import render
+
+router = APIRouter(tags=["console"])
+
+
+@router.get("/api/console/holds", response_model=HoldsOut)
+def api_holds(user: ApiUser, session: DbSession, clock: ClockDep, all: bool = False) -> HoldsOut:
+    """Open holds (every hold with `all=true`), least time left first, with the server's time."""
+    now = clock.now()
+    views = holds(session, now, open_only=not all)
+    return HoldsOut(now=now, holds=[HoldOut.model_validate(v, from_attributes=True) for v in views])
+
+
+@router.get("/api/console/holds/{ref}", response_model=HoldDetailOut, responses=NOT_FOUND)
+def api_hold(ref: str, user: ApiUser, session: DbSession, clock: ClockDep) -> HoldDetailOut:
+    """One hold (by hold id or warrant id): its events with their hashes, its alerts, its chain status."""
+    found = hold_detail(session, ref, clock.now())
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no hold {ref!r}; give a hold id or a warrant id")
+    return found
+
+
+@router.get("/api/console/ledger/verify", response_model=VerificationOut)
+def api_verify(user: ApiUser, session: DbSession) -> VerificationOut:
+    """Every hold's hash chain recomputed; the first broken link of each broken chain."""
+    return ledger_verification(session)
+
+
+@router.get("/console/holds/{ref}", response_class=HTMLResponse, include_in_schema=False)
+def hold_page(request: Request, ref: str, user: ConsoleUser, session: DbSession, clock: ClockDep) -> HTMLResponse:
+    found = hold_detail(session, ref, clock.now())
+    if found is None:
+        return render(request, "not_found.html", {"what": ref}, user=user, status_code=404)
+    context = {"d": found, "now": found.now, "release_reasons": CHOICES["reason"]}
+    return render(request, "console/hold.html", context, user=user)
