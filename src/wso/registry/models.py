@@ -47,7 +47,7 @@ class Row(Base):
     reading exist)."""
 
     __tablename__ = "registry_rows"
-    __table_args__ = {"sqlite_with_rowid": False}  # SQLite: one B-tree, keyed as the primary key, not two
+    __table_args__ = ({"sqlite_with_rowid": False},)  # SQLite: one B-tree, keyed as the primary key, not two
 
     snapshot_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # registry_snapshots.id
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # as the spreadsheet numbers it
