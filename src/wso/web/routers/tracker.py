@@ -36,6 +36,7 @@ from wso.records import (
     show_request,
     state_facts,
 )
+from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import Settings
 from wso.web.accounts import Principal
 from wso.web.deps import (
@@ -90,6 +91,9 @@ def _create(session: Session, settings: Settings, clock: Clock, body: NewRequest
         )
     if not body.agency.strip():
         raise TrackerError("the agency's name is missing; give it")
+    # As in the CLI: an empty registry gets the bundled snapshot first, in this request's transaction, so a letter
+    # never reads an empty registry as "no agreement" (a refused request leaves nothing behind).
+    load_bundled_if_empty(session, clock=clock)
     target = lookup_agency(session, body.agency, facts.state)
     return new_request(
         session,
