@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from tests.conftest import POSTGRES_URL, SHEETS, require_postgres
+from tests.conftest import SHEETS
 from tests.records.letters import REQUESTER, assert_says, pdf_text
 from wso.cli.main import app
 from wso.clock import FixedClock
 from wso.records import AmbiguousAgency, EmptyRegistry, compose_letter, facts_for, lookup_agency, render_letter
 from wso.records.texts import long_date
 from wso.registry import ingest, latest_snapshot_date
-from wso.store import Database, open_database
+from wso.store import Database
 
 ON = date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def registry(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+@pytest.fixture(scope="module")
+def registry(module_db: Database) -> Database:
     """A database holding every shared snapshot of ICE's spreadsheets, once per engine."""
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('records-registry') / 'wso.sqlite3'}"
-    else:
-        require_postgres()
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with create_engine(POSTGRES_URL).begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    database = open_database(url)
-    with database.session() as session:
+    with module_db.session() as session:
         report = ingest(session, [SHEETS], clock=FixedClock(datetime(2026, 1, 5, tzinfo=UTC)))
     assert report.added > 0 and not report.failed
-    try:
-        yield database
-    finally:
-        database.dispose()
-        if schema is not None:
-            with create_engine(POSTGRES_URL).begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    return module_db
 
 
 @pytest.mark.parametrize(
