@@ -219,11 +219,12 @@ def _seconds(typed: str) -> str:
     return f"date_trunc('second', {typed})"
 
 
-def _proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
-    """Parquet columns whose own statistics prove every row present and, for text, never empty: no row of them
-    can fail a presence check, so the check scan need not read them. Without statistics, nothing is proven."""
+def _proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[set[str], set[str]]:
+    """Parquet columns whose own statistics prove (1) every row present and, for text, never empty: no row of
+    them can fail a presence check, so the check scan need not read them; (2) never the empty text (the least
+    value is not ''), so their values need no NULLIF. Without statistics, nothing is proven."""
     if path.suffix.lower() != ".parquet":
-        return set()
+        return set(), set()
     try:
         rows = con.execute(
             "SELECT path_in_schema, bool_and(stats_null_count IS NOT NULL AND stats_null_count = 0), "
@@ -231,8 +232,9 @@ def _proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> set[str
             f"FROM parquet_metadata({_lit(str(path))}) GROUP BY ALL"
         ).fetchall()
     except duckdb.Error:
-        return set()
-    return {str(name) for name, no_nulls, non_empty in rows if no_nulls and non_empty}
+        return set(), set()
+    present = {str(name) for name, no_nulls, non_empty in rows if no_nulls and non_empty}
+    return present, {str(name) for name, _no_nulls, non_empty in rows if non_empty}
 
 
 def _source(path: Path, rejects: str | None = None) -> str:
@@ -309,11 +311,19 @@ def _load_table(
         else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
             facility_src = ", NULL::VARCHAR AS facility_tz_src"
     base = f"(SELECT *{facility_src} FROM {src})"
-    proven = _proven_by_statistics(con, path)
-    cols = [
-        replace(c, bad="FALSE") if c.name not in spec.constants and spec.columns.get(c.name, c.name) in proven else c
-        for c in cols
-    ]
+    proven, never_empty = _proven_by_statistics(con, path)
+
+    def by_statistics(c: _Col) -> _Col:
+        if c.name in spec.constants:
+            return c
+        src_name = spec.columns.get(c.name, c.name)
+        if src_name in proven:
+            c = replace(c, bad="FALSE")
+        if src_name in never_empty and table.column(c.name).type == "string" and sources[src_name] == "VARCHAR":
+            c = replace(c, typed=_q(src_name))  # no empty text to turn into null
+        return c
+
+    cols = [by_statistics(c) for c in cols]
     extra: dict[str, object] = {}
     stats = ""
     # coded columns (and time zones) have few distinct values: each is looked up once, after the scan
