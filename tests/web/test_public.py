@@ -23,6 +23,25 @@ def test_overview_api_matches_the_registry(public_client: TestClient) -> None:
     assert len(changes["added"]) > 0
 
 
+def test_overview_reports_signing_dates_ice_corrected_as_changes_not_removals(public_client: TestClient) -> None:
+    # Between 2025-06-17 and 2025-07-03 ICE re-dated 16 listed agreements (Sarasota Manatee Airport Authority's
+    # TFM agreement: SIGNED 06/12/2025, then 06/11/2025). Each is one agreement changed, not one removed and one
+    # added: the public page must not tell readers that 16 agencies left the program.
+    changes = public_client.get("/api/overview").json()["changes"]
+    changed = {(c["agency_name"], c["model"]): c for c in changes["changed"]}
+    assert len(changed) == 16
+    sarasota = changed[("Sarasota Manatee Airport Authority Police Department", "TFM")]
+    assert sarasota["fields"] == {"signed": ["2025-06-12", "2025-06-11"]} and sarasota["signed"] == "2025-06-11"
+    assert sarasota["corrects"] is not None and sarasota["corrects"] != sarasota["agreement_id"]
+    listed = {c["agreement_id"] for c in changes["added"] + changes["removed"]}
+    assert not listed & ({c["agreement_id"] for c in changed.values()} | {c["corrects"] for c in changed.values()})
+    removed = {(c["agency_id"], c["model"]) for c in changes["removed"]}
+    assert not removed & {(c["agency_id"], c["model"]) for c in changes["added"]}
+    assert len(changes["removed"]) == 5
+    page = public_client.get("/").text
+    assert 'id="corrected"' in page and "Signing date corrected by ICE (16)" in page
+
+
 def test_overview_states_carry_their_law_stance(public_client: TestClient) -> None:
     states = {s["code"]: s for s in public_client.get("/api/states").json()}
     for law in state_laws():

@@ -2,7 +2,7 @@
 
 Other rooms use only the names exported here."""
 
-from wso.registry.diff import diff
+from wso.registry.diff import correction_pairs, diff
 from wso.registry.ingestion import IngestError, IngestReport, ingest
 from wso.registry.queries import (
     UnknownSnapshot,
@@ -31,6 +31,7 @@ __all__ = [
     "active_agreements",
     "agencies_in_state",
     "agreement_in_force",
+    "correction_pairs",
     "diff",
     "find_agencies",
     "get_agency",

@@ -73,7 +73,7 @@ def _listed(session: Session, snapshot: Snapshot) -> dict[str, dict[str, str | N
     return found
 
 
-def _corrections(session: Session, added: set[str], removed: set[str]) -> list[tuple[str, str]]:
+def correction_pairs(session: Session, added: set[str], removed: set[str]) -> list[tuple[str, str]]:
     """(new, old) pairs of an added and a removed agreement where one corrects the other's SIGNED date, directly
     or through agreements listed between the two snapshots (in either direction, so a diff read backwards pairs
     them too)."""
@@ -123,7 +123,7 @@ def diff(session: Session, old: str, new: str) -> Diff:
 
     added_ids, removed_ids = after.keys() - before.keys(), before.keys() - after.keys()
     changed: list[Change] = []
-    for new_id, old_id in _corrections(session, set(added_ids), set(removed_ids)):
+    for new_id, old_id in correction_pairs(session, set(added_ids), set(removed_ids)):
         old_signed, new_signed = agreements[old_id].signed, agreements[new_id].signed
         fields: dict[str, tuple[str | None, str | None]] = {
             "signed": (old_signed.isoformat() if old_signed else None, new_signed.isoformat() if new_signed else None)

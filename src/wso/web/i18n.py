@@ -38,6 +38,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "overview.changes_between": {"en": "Between {old} and {new}", "es": "Entre el {old} y el {new}"},
     "overview.added": {"en": "Added", "es": "Añadidos"},
     "overview.removed": {"en": "Removed", "es": "Retirados"},
+    "overview.corrected": {"en": "Signing date corrected by ICE", "es": "Fecha de firma corregida por ICE"},
+    "overview.signed_before": {"en": "Signed (listed before)", "es": "Firmado (antes)"},
     "overview.nothing": {"en": "Nothing", "es": "Nada"},
     "overview.states_table": {"en": "States", "es": "Estados"},
     "model.TFM": {"en": "Task Force", "es": "Fuerza de Tarea"},

@@ -142,6 +142,9 @@ class ChangeOut(BaseModel):
     model: str
     signed: date | None
     fields: dict[str, list[str | None]]
+    corrects: str | None = Field(
+        default=None, description="In `changed`: the agreement listed before, when ICE corrected its SIGNED date."
+    )
 
 
 class ChangesOut(BaseModel):
@@ -266,16 +269,28 @@ def _changes(session: Session, entries: list[registry.TimelineEntry]) -> Changes
     old = {a.id: a for a in registry.active_agreements(session, old_day)}
     new = {a.id: a for a in registry.active_agreements(session, new_day)}
     label = {e.published: e.label for e in entries}
+    added, removed = new.keys() - old.keys(), old.keys() - new.keys()
+    # a SIGNED date ICE corrected is one agreement changed, not one removed and another added
+    pairs = registry.correction_pairs(session, set(added), set(removed))
+    changed = []
+    for new_id, old_id in pairs:
+        before, after = old[old_id].signed, new[new_id].signed
+        fields = {"signed": [before.isoformat() if before else None, after.isoformat() if after else None]}
+        changed.append(_change(new[new_id], fields=fields, corrects=old_id))
+        added.discard(new_id)
+        removed.discard(old_id)
     return ChangesOut(
         old=label[old_day],
         new=label[new_day],
-        added=[_change(new[k]) for k in sorted(new.keys() - old.keys())],
-        removed=[_change(old[k]) for k in sorted(old.keys() - new.keys())],
-        changed=[],
+        added=[_change(new[k]) for k in sorted(added)],
+        removed=[_change(old[k]) for k in sorted(removed)],
+        changed=sorted(changed, key=lambda c: c.agreement_id),
     )
 
 
-def _change(a: registry.AgreementView) -> ChangeOut:
+def _change(
+    a: registry.AgreementView, fields: dict[str, list[str | None]] | None = None, corrects: str | None = None
+) -> ChangeOut:
     return ChangeOut(
         agreement_id=a.id,
         agency_id=a.agency_id,
@@ -283,7 +298,8 @@ def _change(a: registry.AgreementView) -> ChangeOut:
         state=a.state,
         model=a.model,
         signed=a.signed,
-        fields={},
+        fields=fields or {},
+        corrects=corrects,
     )
 
 
