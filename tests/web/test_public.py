@@ -139,3 +139,18 @@ def test_an_empty_database_still_serves_the_overview(client: TestClient) -> None
     page = client.get("/")
     assert page.status_code == 200 and "No snapshot" in page.text
     assert client.get("/api/overview").json()["total"] == 0
+
+
+def test_api_docs_load_nothing_from_another_server(public_client: TestClient) -> None:
+    # FastAPI's default Swagger page loads its script and CSS from a CDN and shows a validator badge fetched from
+    # validator.swagger.io: every visitor's address would reach third parties. The page uses vendored copies.
+    page = public_client.get("/api/docs")
+    assert page.status_code == 200
+    refs = re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    assert refs and all(ref.startswith(("/", "data:")) for ref in refs), refs
+    assert "cdn" not in page.text.lower() and '"validatorUrl": null' in page.text
+    for ref in refs:
+        if ref.startswith("/"):
+            assert public_client.get(ref).status_code == 200, ref
+    spec = public_client.get("/api/openapi.json").json()
+    assert "/api/docs" not in spec["paths"] and "/api/overview" in spec["paths"]

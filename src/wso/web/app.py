@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
@@ -48,7 +49,7 @@ def create_app(
         version=__version__,
         description="The public record of the U.S. 287(g) program, and the console of a WSO custody ledger. "
         "Public routes need nothing; console routes need a session or an API token (Authorization: Bearer).",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the vendored Swagger UI: no CDN, no validator badge
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -73,11 +74,28 @@ def create_app(
     ):
         app.include_router(router)
 
+    @app.get("/api/docs", include_in_schema=False)
+    async def _api_docs() -> HTMLResponse:
+        return api_docs_page()
+
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(lang_url("/signin", "en", next=exc.next_path), status_code=303)
 
     return app
+
+
+def api_docs_page() -> HTMLResponse:
+    """The interactive API reference (Swagger UI) from the files vendored under static/vendor: a visitor's
+    browser asks nothing of any other server (FastAPI's default page loads a CDN and a validator badge)."""
+    return get_swagger_ui_html(
+        openapi_url="/api/openapi.json",
+        title="wso API",
+        swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui.css",
+        swagger_favicon_url="data:,",
+        swagger_ui_parameters={"validatorUrl": None},
+    )
 
 
 def endpoints(app: FastAPI) -> list[tuple[str, str]]:
