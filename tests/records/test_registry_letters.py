@@ -50,6 +50,24 @@ def test_an_agency_of_each_model_gets_a_pdf_naming_its_agreements(
     assert_says(pdf_text(render_letter(letter, "pdf")), letter, facts)
 
 
+def test_an_agreement_whose_signing_date_ice_corrected_is_named_once_with_the_earlier_date(registry: Database) -> None:
+    # ICE listed Kenton County's JEM agreement as signed 05/06/2025, later as 05/02/2025: one agreement. The letter
+    # names it once, under the corrected date, and gives the earlier one (the agency's records may use either).
+    with registry.session() as session:
+        agency = lookup_agency(session, "Kenton County Sheriff's Office", "KY")
+    jem = [a for a in agency.agreements if a.model == "JEM"]
+    assert len(jem) == 1
+    assert jem[0].signed == date(2025, 5, 2) and jem[0].signed_earlier == (date(2025, 5, 6),)
+    letter = compose_letter(agency=agency, facts=facts_for("KY"), requester=REQUESTER, on=ON)
+    text = render_letter(letter, "md").decode()
+    assert "signed May 2, 2025" in text and "earlier gave the signing date as May 6, 2025" in text
+    assert text.count("Jail Enforcement Model (JEM) agreement") == 1
+    spanish = render_letter(
+        compose_letter(agency=agency, facts=facts_for("KY"), requester=REQUESTER, on=ON, lang="es"), "md"
+    ).decode()
+    assert "fecha de firma el 6 de mayo de 2025" in spanish
+
+
 def test_an_agency_ice_does_not_list_gets_a_letter_asking_whether_an_agreement_exists(registry: Database) -> None:
     with registry.session() as session:
         agency = lookup_agency(session, "Multnomah County Sheriff's Office", "OR")

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from wso.records.letter import LetterAgency, LetterAgreement
-from wso.registry import AgencyView, find_agencies, latest_snapshot_date
+from wso.registry import AgencyView, AgreementView, find_agencies, latest_snapshot_date
 
 
 class AmbiguousAgency(LookupError):
@@ -38,9 +38,27 @@ def _normal(text: str) -> str:
     return " ".join(text.replace("’", "'").lower().split())
 
 
+def _signed_earlier(agreement: AgreementView, corrected: dict[str, AgreementView]) -> tuple[date, ...]:
+    """The SIGNED dates ICE listed for `agreement` before it corrected them (following `corrects` back)."""
+    dates: list[date] = []
+    at, seen = agreement.corrects, {agreement.id}
+    while at is not None and at in corrected and at not in seen:
+        seen.add(at)
+        signed = corrected[at].signed
+        if signed is not None and signed != agreement.signed and signed not in dates:
+            dates.append(signed)
+        at = corrected[at].corrects
+    return tuple(reversed(dates))
+
+
 def letter_agency(view: AgencyView, listed_as_of: date | None = None) -> LetterAgency:
-    """The letter's view of a registry agency: its agreements, oldest first."""
-    agreements = sorted(view.agreements, key=lambda a: (a.signed or a.first_listed, a.model, a.id))
+    """The letter's view of a registry agency: its agreements, oldest first. An agreement whose SIGNED date ICE
+    corrected is one agreement, named once under its corrected date, with the dates listed before."""
+    corrected = {a.id: a for a in view.agreements if a.status == "corrected"}
+    agreements = sorted(
+        (a for a in view.agreements if a.status != "corrected"),
+        key=lambda a: (a.signed or a.first_listed, a.model, a.id),
+    )
     return LetterAgency(
         name=view.name,
         state=view.state,
@@ -53,6 +71,7 @@ def letter_agency(view: AgencyView, listed_as_of: date | None = None) -> LetterA
                 moa_url=a.moa_url,
                 status=a.status,
                 since=a.pending_since if a.status == "pending" else a.removed_on if a.status == "removed" else None,
+                signed_earlier=_signed_earlier(a, corrected),
             )
             for a in agreements
         ),

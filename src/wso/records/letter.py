@@ -34,6 +34,8 @@ class LetterAgreement:
     status: str = "active"
     since: date | None = None
     """For status "pending": pending since; for "removed": removed on."""
+    signed_earlier: tuple[date, ...] = ()
+    """Signing dates ICE listed for this same agreement before correcting them, oldest listing first."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,9 @@ def _agreement_item(agreement: LetterAgreement, lang: Lang) -> Item:
         parts.append(t(lang, "status_pending", date=long_date(agreement.since, lang)))
     elif agreement.status == "removed" and agreement.since:
         parts.append(t(lang, "status_removed", date=long_date(agreement.since, lang)))
+    if agreement.signed_earlier:
+        dates = ", ".join(long_date(d, lang) for d in agreement.signed_earlier)
+        parts.append(t(lang, "signed_earlier", dates=dates))
     moa = t(lang, "moa", url=agreement.moa_url) if agreement.moa_url else t(lang, "moa_unknown")
     return Item(
         title=t(lang, "agreement_title", model=model_name(agreement.model, lang)), text="; ".join(parts), note=moa
