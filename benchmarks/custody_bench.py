@@ -14,13 +14,16 @@ Prints, in one run:
   library's `due_within(now, 4 h)` timed: median of several runs, with how many holds it returned and the
   server's own execution time (EXPLAIN ANALYZE). Two cases: 1,000 of the holds due within 4 hours (the rest
   4 to 48 hours ahead), and deadlines spread evenly over 48 hours (so 1 in 12, 83,334 holds, are due: that
-  case measures mostly the transfer of 83,334 rows to Python).
+  case measures mostly the transfer of 83,334 rows to Python);
+- a sweep with a backlog: 100,000 open holds (ICE notified), deadlines spread over 48 hours, none alerted yet (as
+  after an outage): the time to raise the 25,000 deadline alerts due, and of the same sweep again (raising none).
 
 Durability stays on (synchronous_commit as the server has it; the run prints it). The machine the figures in the
 README came from was shared with other jobs: see the load averages printed.
 
 Usage: python benchmarks/custody_bench.py [--postgres URL] [--writers 8] [--commands N] [--batch B]
-                                          [--holds H] [--open-holds 1000000] [--runs R] [--skip-append|--skip-due]
+                                          [--holds H] [--open-holds 1000000] [--runs R] [--sweep-holds N]
+                                          [--skip-append|--skip-due|--skip-sweep]
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from sqlalchemy.engine import make_url
 from wso.clock import FixedClock
 from wso.custody import Command, Custody, GroupWriter, Result, due_within, verify
 from wso.custody.models import HoldEvent, IdempotencyKey
+from wso.custody.sweep import raise_alerts
 from wso.store import Database, open_database
 
 DEFAULT_POSTGRES = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -249,6 +253,61 @@ def append_run(
         }
 
 
+def load_open_holds(db: Database, open_holds: int, ahead: str, due: int, *, notified: bool) -> None:
+    """Bulk-load `open_holds` open WSO holds outside the library (and any timing): hold g's deadline lies
+    `ahead` seconds after NOW (an SQL expression of g, :n and :due); ICE notified of each at service or not."""
+    notified_at = "d - interval '48 hours'" if notified else "NULL"
+    with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # skip FK checks while loading
+        conn.execute(
+            text(
+                "INSERT INTO custody_bookings (id, facility_id, scheduled_release) "
+                "SELECT 'b' || g, 'JAIL', :now FROM generate_series(1, :n) g"
+            ),
+            {"n": open_holds, "now": NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO custody_warrants (id, booking_id, form, received_at) "
+                "SELECT 'w' || g, 'b' || g, 'I-200', :now FROM generate_series(1, :n) g"
+            ),
+            {"n": open_holds, "now": NOW},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO custody_holds (id, warrant_id, booking_id, facility_id, agency_id, kind, officer_id, "
+                "opened_at, clock_start, deadline, deadline_rule, deadline_reading, status, last_seq, last_hash, "
+                "ice_notified_at) "
+                "SELECT 'hold-w' || g, 'w' || g, 'b' || g, 'JAIL', 'AG', 'wso', 'O1', d - interval '48 hours', "
+                "d - interval '48 hours', d, 'WSO-48H', 'flat', 'open', 0, repeat('0', 64), "
+                f"{notified_at} "
+                f"FROM (SELECT g, :now + make_interval(secs => {ahead}) AS d FROM generate_series(1, :n) g) t"
+            ),
+            {"n": open_holds, "now": NOW, "due": due},
+        )
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE custody_holds"))
+
+
+def sweep_backlog(base: str, open_holds: int) -> dict[str, Any]:
+    """Time one sweep that finds a backlog: `open_holds` open holds (ICE notified of each), deadlines spread
+    evenly over the next 48 hours, none alerted yet (a sweep after an outage), so a quarter are due a deadline
+    alert; then a second sweep at the same moment, which must raise nothing."""
+    with scratch_schema(base) as url:
+        db = open_database(url)
+        furnish(db, 0)
+        load_open_holds(db, open_holds, "g * 172800.0 / :n", 0, notified=True)
+        timings, raised = [], []
+        for _ in range(2):
+            with db.session() as session:
+                start = time.perf_counter()
+                raised.append(len(raise_alerts(session, NOW)))
+                session.commit()
+                timings.append(time.perf_counter() - start)
+        db.dispose()
+        return {"first": timings[0], "raised": raised[0], "again": timings[1], "raised_again": raised[1]}
+
+
 def due_soon(base: str, open_holds: int, due: int | None, runs: int) -> dict[str, Any]:
     """Time `due_within(now, 4 h)` among `open_holds` open holds, `due` of them due within 4 hours (the others
     4 to 48 hours ahead), or, when `due` is None, all of them due evenly over the next 48 hours."""
@@ -261,35 +320,7 @@ def due_soon(base: str, open_holds: int, due: int | None, runs: int) -> dict[str
             ahead = "g * 172800.0 / :n"
         else:
             ahead = "CASE WHEN g <= :due THEN g * 14400.0 / :due ELSE 14400 + (g - :due) * 158400.0 / (:n - :due) END"
-        with db.engine.begin() as conn:
-            # Bulk load outside the library (and the timing): bookings, warrants and open holds.
-            conn.execute(text("SET LOCAL session_replication_role = replica"))  # skip FK checks while loading
-            conn.execute(
-                text(
-                    "INSERT INTO custody_bookings (id, facility_id, scheduled_release) "
-                    "SELECT 'b' || g, 'JAIL', :now FROM generate_series(1, :n) g"
-                ),
-                {"n": open_holds, "now": NOW},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO custody_warrants (id, booking_id, form, received_at) "
-                    "SELECT 'w' || g, 'b' || g, 'I-200', :now FROM generate_series(1, :n) g"
-                ),
-                {"n": open_holds, "now": NOW},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO custody_holds (id, warrant_id, booking_id, facility_id, agency_id, kind, officer_id, "
-                    "opened_at, clock_start, deadline, deadline_rule, deadline_reading, status, last_seq, last_hash) "
-                    "SELECT 'hold-w' || g, 'w' || g, 'b' || g, 'JAIL', 'AG', 'wso', 'O1', d - interval '48 hours', "
-                    "d - interval '48 hours', d, 'WSO-48H', 'flat', 'open', 0, repeat('0', 64) "
-                    f"FROM (SELECT g, :now + make_interval(secs => {ahead}) AS d FROM generate_series(1, :n) g) t"
-                ),
-                {"n": open_holds, "now": NOW, "due": due or 0},
-            )
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE custody_holds"))
+        load_open_holds(db, open_holds, ahead, due or 0, notified=False)
         loaded = time.perf_counter() - load
         timings: list[float] = []
         found = 0
@@ -336,6 +367,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed runs of the due-soon query")
     parser.add_argument("--skip-append", action="store_true")
     parser.add_argument("--skip-due", action="store_true")
+    parser.add_argument("--sweep-holds", type=int, default=100_000, help="open holds for the sweep backlog case")
+    parser.add_argument("--skip-sweep", action="store_true")
     args = parser.parse_args()
     engine = create_engine(args.postgres)
     with engine.connect() as conn:
@@ -379,6 +412,14 @@ def main() -> None:
                 f"{d['server']}"
             )
             print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    if not args.skip_sweep:
+        w = sweep_backlog(args.postgres, args.sweep_holds)
+        print(
+            f"sweep with a backlog ({args.sweep_holds:,} open holds, deadlines over 48 h, none alerted yet): "
+            f"{w['raised']:,} alerts raised in {w['first']:.2f} s ({w['raised'] / w['first']:,.0f}/s); the same "
+            f"sweep again raised {w['raised_again']} in {w['again']:.2f} s"
+        )
 
 
 if __name__ == "__main__":

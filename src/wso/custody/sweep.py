@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -93,17 +93,24 @@ def raise_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, Ale
         wanted.append((hold, warrant, facility, "citizenship_report_due", claim + CITIZENSHIP_REPORT))
     for hold, warrant, facility, opened in session.execute(_SILENT, {"served_before": now - ICE_NOTICE_GRACE}):
         wanted.append((hold, warrant, facility, "ice_not_notified", opened + ICE_NOTICE_GRACE))
+    if not wanted:
+        return []
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # one batched statement (SQLAlchemy's insertmanyvalues); a (hold, kind) already raised is skipped by
+    # UNIQUE(hold_id, kind) and returns nothing, so what returns is exactly what this sweep raised
+    alerts = Alert.__table__
+    assert isinstance(alerts, Table)
+    statement = (
+        insert(alerts)
+        .on_conflict_do_nothing(index_elements=["hold_id", "kind"])
+        .returning(alerts.c.hold_id, alerts.c.kind)
+    )
+    rows = [{"hold_id": h, "kind": k, "due_at": due, "raised_at": now} for h, _w, _f, k, due in wanted]
+    inserted = {(h, k) for h, k in session.execute(statement, rows)}
     out: list[tuple[RaisedAlert, AlertMessage]] = []
     stamp = _stamp(now)
     for hold, warrant, facility, kind, due_at in wanted:
-        statement = (
-            insert(Alert)
-            .values(hold_id=hold, kind=kind, due_at=due_at, raised_at=now)
-            .on_conflict_do_nothing(index_elements=["hold_id", "kind"])
-            .returning(Alert.id)
-        )
-        if session.execute(statement).scalar_one_or_none() is None:
+        if (hold, kind) not in inserted:
             continue
         due = _stamp(due_at) if due_at else None
         out.append(
