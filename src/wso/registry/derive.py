@@ -8,9 +8,11 @@ than rows: a reading's rows only say where it was first and last listed, and how
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
+from itertools import chain, repeat
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from wso.registry.bulk import bulk_insert
 from wso.registry.identity import Sighting, resolve_agencies
-from wso.registry.lives import AgreementLife, PendingRow, SignedReading, SnapshotKey, build_lives, position
+from wso.registry.lives import ROW_BITS, AgreementLife, PendingRow, Position, SignedReading, SnapshotKey, build_lives
 from wso.registry.models import AGENCIES, AGREEMENTS, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS, Snapshot
 from wso.registry.rows import READING_FIELDS, ReadRow
 
@@ -42,12 +44,14 @@ _USED = ("state", "name", "name_key", "kind", "county", "model", "signed", "moa_
 
 def rebuild(
     connection: Connection,
-    fresh_rows: Sequence[tuple[str, int, str]] = (),
+    fresh_rows: Mapping[str, tuple[Sequence[int], Sequence[str]]] | None = None,
     fresh_readings: Mapping[str, ReadRow] | None = None,
 ) -> None:
-    """Recompute everything derived from every stored row. `fresh_rows` (snapshot id, row number, reading id)
-    and `fresh_readings` are rows and readings read in this run and not stored yet: the new readings are
-    inserted here (rows referring to them may be inserted after), with their agency and agreement."""
+    """Recompute everything derived from every stored row. `fresh_rows` (snapshot id -> its row numbers in
+    ascending order and the reading id of each) and `fresh_readings` are rows and readings read in this run and
+    not stored yet: the new readings are inserted here (rows referring to them may be inserted after), with their
+    agency and agreement."""
+    fresh_rows = fresh_rows or {}
     fresh_readings = fresh_readings or {}
     snaps = sorted(
         connection.execute(
@@ -57,13 +61,26 @@ def rebuild(
     )
     keys = {s.id: SnapshotKey(s.id, s.kind, s.published, order) for order, s in enumerate(snaps)}
 
-    rows: list[Any] = list(fresh_rows)
-    fresh_ids = {sid for sid, _n, _r in fresh_rows}
-    if len(fresh_ids) < len(keys):
+    # each snapshot's rows (row numbers ascending, reading ids); and every row's reading in the order rows come,
+    # fresh ones first (which reading is met first decides ties in identity, as it always has)
+    groups: dict[str, tuple[Sequence[int], Sequence[str]]] = dict(fresh_rows)
+    met: list[Iterable[str]] = [rids for _numbers, rids in fresh_rows.values()]
+    met_listed: list[Iterable[str]] = [
+        rids for sid, (_numbers, rids) in fresh_rows.items() if keys[sid].kind == "participating"
+    ]
+    if len(fresh_rows) < len(keys):
         stmt = select(ROWS.c.snapshot_id, ROWS.c.row_number, ROWS.c.reading_id)
-        if fresh_ids:
-            stmt = stmt.where(ROWS.c.snapshot_id.not_in(fresh_ids))
-        rows.extend(connection.execute(stmt))
+        if fresh_rows:
+            stmt = stmt.where(ROWS.c.snapshot_id.not_in(list(fresh_rows)))
+        stored_rows = connection.execute(stmt).all()
+        stored_groups: dict[str, list[tuple[int, str]]] = {}
+        for sid, number, rid in stored_rows:
+            stored_groups.setdefault(sid, []).append((number, rid))
+        for sid, pairs in stored_groups.items():
+            pairs.sort()
+            groups[sid] = ([number for number, _rid in pairs], [rid for _number, rid in pairs])
+        met.append(row.reading_id for row in stored_rows)
+        met_listed.append(row.reading_id for row in stored_rows if keys[row.snapshot_id].kind == "participating")
 
     # what each reading says, and its derived ids as stored
     info: dict[str, tuple[Any, ...]] = {}
@@ -78,44 +95,31 @@ def rebuild(
     for rid, r in new.items():
         info[rid] = (r.state, r.name, r.name_key, r.kind, r.county, r.model, r.signed, r.moa_url)
 
-    # where each reading was listed: first and last place in publication order, and how many rows
-    seen: dict[str, list[int]] = {}  # reading id -> [first, last, count], every snapshot
-    listed: dict[str, list[int]] = {}  # reading id -> [first, last], participating snapshots only
+    # where each reading was listed: first and last place in publication order, and how many rows (every
+    # snapshot), and first and last place in participating snapshots; by set operations over whole snapshots
+    ordered = [(keys[sid], groups[sid]) for sid in sorted(groups, key=lambda sid: keys[sid].order)]
+    count = Counter(chain.from_iterable(rids for _key, (_numbers, rids) in ordered))
+    first, last = _places(ordered, first=True), _places(ordered, first=False)
+    participating = [(key, group) for key, group in ordered if key.kind == "participating"]
+    listed_first, listed_last = _places(participating, first=True), _places(participating, first=False)
     pending: list[tuple[SnapshotKey, int, str]] = []
-    for sid, number, rid in rows:
-        key = keys[sid]
-        pos = position(key.order, number)
-        a = seen.get(rid)
-        if a is None:
-            seen[rid] = [pos, pos, 1]
-        else:
-            if pos < a[0]:
-                a[0] = pos
-            elif pos > a[1]:
-                a[1] = pos
-            a[2] += 1
-        if key.kind == "participating":
-            b = listed.get(rid)
-            if b is None:
-                listed[rid] = [pos, pos]
-            elif pos < b[0]:
-                b[0] = pos
-            elif pos > b[1]:
-                b[1] = pos
-        else:
-            pending.append((key, number, rid))
+    for key, (numbers, rids) in ordered:
+        if key.kind != "participating":
+            pending.extend(zip(repeat(key), numbers, rids))
 
     sightings = []
-    for rid, (first, last, count) in seen.items():
+    for rid in dict.fromkeys(chain.from_iterable(met)):
         state, name, key_, kind, county = info[rid][:5]
         if state and key_:
-            sightings.append(Sighting(first, last, count, state, name, key_, kind, county))
+            sightings.append(Sighting(first[rid], last[rid], count[rid], state, name, key_, kind, county))
     agencies, index = resolve_agencies(sightings)
     agency_of = {rid: index[(v[0], v[2])] for rid, v in info.items() if v[0] and v[2] and (v[0], v[2]) in index}
 
     signed = [
-        SignedReading(rid, agency_of[rid], info[rid][5], info[rid][6], info[rid][7], first, last)
-        for rid, (first, last) in listed.items()
+        SignedReading(
+            rid, agency_of[rid], info[rid][5], info[rid][6], info[rid][7], listed_first[rid], listed_last[rid]
+        )
+        for rid in dict.fromkeys(chain.from_iterable(met_listed))
         if rid in agency_of and info[rid][5] is not None
     ]
     pending_rows = [
@@ -160,3 +164,18 @@ def rebuild(
             .values(agency_id=bindparam("agency"), agreement_id=bindparam("agreement")),
             changed,
         )
+
+
+def _places(
+    ordered: Sequence[tuple[SnapshotKey, tuple[Sequence[int], Sequence[str]]]], *, first: bool
+) -> dict[str, Position]:
+    """Each reading's first (or last) place among the rows of `ordered` (snapshots in publication order, each
+    with its row numbers ascending). Filled by dict updates (C loops), the place that must win written last."""
+    places: dict[str, Position] = {}
+    for key, (numbers, rids) in reversed(ordered) if first else ordered:
+        base = key.order << ROW_BITS
+        if first:
+            places.update(zip(reversed(rids), map(base.__or__, reversed(numbers)), strict=True))
+        else:
+            places.update(zip(rids, map(base.__or__, numbers), strict=True))
+    return places

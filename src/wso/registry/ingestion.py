@@ -9,6 +9,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +91,15 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 @dataclass
 class _Parsed:
     snapshot: dict[str, Any]
-    rows: list[tuple[str, int, str]]  # snapshot id, row number, reading id
+    numbers: list[int]  # the row number of each data row
+    reading_ids: list[str]  # the reading of each data row
     readings: dict[str, ReadRow]  # reading id -> the row as read
     issues: list[dict[str, Any]]
+
+    @property
+    def rows(self) -> list[tuple[str, int, str]]:
+        """(snapshot id, row number, reading id) of every data row."""
+        return list(zip(repeat(self.snapshot["id"]), self.numbers, self.reading_ids))
 
 
 def _file_issue(code: str, message: str) -> IssueRecord:
@@ -154,15 +162,15 @@ def parse_file(
         "ingested_at": ingested_at,
         "file_format": table.file_format,
         "header": json.dumps(sheet.header, ensure_ascii=False),
-        "row_count": len(sheet.rows),
+        "row_count": len(sheet.numbers),
         "blank_rows": sheet.blank_rows,
     }
     if sheet.blank_rows:
         all_issues.append(
             _file_issue("blank_rows", f"{sheet.blank_rows} blank row(s) between the header and the last row skipped")
         )
-    rows = [(sha, number, r.reading_id) for number, r in sheet.rows]
-    readings = {r.reading_id: r for _n, r in sheet.rows}
+    reading_ids = list(map(attrgetter("reading_id"), sheet.readings))
+    readings = dict(zip(reading_ids, sheet.readings, strict=True))
     issues = [
         {
             "snapshot_id": sha,
@@ -175,7 +183,7 @@ def parse_file(
         }
         for i in all_issues
     ]
-    return _Parsed(snapshot, rows, readings, issues)
+    return _Parsed(snapshot, sheet.numbers, reading_ids, readings, issues)
 
 
 def label_of(published: object, half: str | None) -> str:
@@ -197,7 +205,7 @@ def ingest(
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
     report = IngestReport()
     snapshots: list[dict[str, Any]] = []
-    rows: list[tuple[str, int, str]] = []
+    rows: dict[str, tuple[list[int], list[str]]] = {}  # snapshot id -> row numbers, reading ids
     readings: dict[str, ReadRow] = {}
     issues: list[dict[str, Any]] = []
     now = clock.now()
@@ -215,7 +223,7 @@ def ingest(
             else:
                 known.add(sha)
                 snapshots.append(parsed.snapshot)
-                rows.extend(parsed.rows)
+                rows[sha] = (parsed.numbers, parsed.reading_ids)
                 readings.update(parsed.readings)
                 issues.extend(parsed.issues)
                 snap = parsed.snapshot
@@ -226,7 +234,7 @@ def ingest(
                         "added",
                         kind=str(snap["kind"]),
                         label=label_of(snap["published"], snap["half"]),
-                        rows=len(parsed.rows),
+                        rows=len(parsed.numbers),
                         blank_rows=int(snap["blank_rows"]),
                         issues=len(parsed.issues),
                     )
@@ -240,6 +248,14 @@ def ingest(
         connection = session.connection()
         connection.execute(insert(SNAPSHOTS), snapshots)
         rebuild(connection, fresh_rows=rows, fresh_readings=readings)
-        bulk_insert(connection, ROWS, rows, columns=("snapshot_id", "row_number", "reading_id"), plain=True)
+        # in key order (snapshots by id, each in row order): the rows' B-tree grows at its end
+        ordered = [(sha, *rows[sha]) for sha in sorted(rows)]
+        bulk_insert(
+            connection,
+            ROWS,
+            list(chain.from_iterable(zip(repeat(sha), numbers, ids) for sha, numbers, ids in ordered)),
+            columns=("snapshot_id", "row_number", "reading_id"),
+            plain=True,
+        )
         bulk_insert(connection, ISSUES, issues)
     return report
