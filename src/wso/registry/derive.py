@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
@@ -38,19 +39,48 @@ def ordered_snapshots(session: Session) -> list[Snapshot]:
     return snaps
 
 
+_SPELLINGS_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False), made once
+
 # what derivation needs of a reading: state, name, name key, kind, county, model, signed, MOA URL
 _USED = ("state", "name", "name_key", "kind", "county", "model", "signed", "moa_url")
 
 
-def rebuild(
+@dataclass
+class Stored:
+    """What derivation reads from the database (and the fresh rows and readings), before it computes."""
+
+    keys: dict[str, SnapshotKey]  # every snapshot, with its place in publication order
+    groups: dict[str, tuple[Sequence[int], Sequence[str]]]  # snapshot id -> row numbers ascending, reading ids
+    met: list[Iterable[str]]  # every row's reading, in the order rows come (fresh ones first)
+    met_listed: list[Iterable[str]]  # the same, participating snapshots only
+    info: dict[str, tuple[Any, ...]]  # reading id -> the fields in _USED
+    stored: dict[str, tuple[str | None, str | None]]  # stored reading id -> its agency and agreement as stored
+    new: dict[str, ReadRow]  # fresh readings not stored yet
+
+
+@dataclass
+class Derived:
+    """What derivation writes: rows of the derived tables, the new readings, and stored readings' new ids."""
+
+    agencies: list[tuple[Any, ...]]
+    agreements: list[tuple[Any, ...]]
+    listings: list[tuple[str, int, str]]
+    readings: list[tuple[Any, ...]]
+    changed: list[dict[str, str | None]]
+
+
+def read_stored(
     connection: Connection,
     fresh_rows: Mapping[str, tuple[Sequence[int], Sequence[str]]] | None = None,
     fresh_readings: Mapping[str, ReadRow] | None = None,
-) -> None:
-    """Recompute everything derived from every stored row. `fresh_rows` (snapshot id -> its row numbers in
-    ascending order and the reading id of each) and `fresh_readings` are rows and readings read in this run and
-    not stored yet: the new readings are inserted here (rows referring to them may be inserted after), with their
-    agency and agreement."""
+) -> Stored:
+    """Everything derivation needs from every stored row, before anything is computed or written. `fresh_rows`
+    (snapshot id -> its row numbers in ascending order and the reading id of each) and `fresh_readings` are rows
+    and readings read in this run and not stored yet: `write_derived` inserts the new readings, with their agency
+    and agreement (rows referring to them may be inserted before or after, in the same transaction).
+
+    Rebuilding is `write_derived(connection, derive(read_stored(connection, ...)))`; the steps are apart so that
+    the pure `derive` can run while PostgreSQL stores the rows."""
     fresh_rows = fresh_rows or {}
     fresh_readings = fresh_readings or {}
     snaps = sorted(
@@ -94,7 +124,13 @@ def rebuild(
     new = {rid: r for rid, r in fresh_readings.items() if rid not in stored}
     for rid, r in new.items():
         info[rid] = (r.state, r.name, r.name_key, r.kind, r.county, r.model, r.signed, r.moa_url)
+    return Stored(keys, groups, met, met_listed, info, stored, new)
 
+
+def derive(data: Stored) -> Derived:
+    """Agencies, agreements, pending listings and each reading's agency and agreement, from `data` (pure: reads
+    and writes nothing)."""
+    keys, groups, info = data.keys, data.groups, data.info
     # where each reading was listed: first and last place in publication order, and how many rows (every
     # snapshot), and first and last place in participating snapshots; by set operations over whole snapshots
     ordered = [(keys[sid], groups[sid]) for sid in sorted(groups, key=lambda sid: keys[sid].order)]
@@ -108,7 +144,7 @@ def rebuild(
             pending.extend(zip(repeat(key), numbers, rids))
 
     sightings = []
-    for rid in dict.fromkeys(chain.from_iterable(met)):
+    for rid in dict.fromkeys(chain.from_iterable(data.met)):
         state, name, key_, kind, county = info[rid][:5]
         if state and key_:
             sightings.append(Sighting(first[rid], last[rid], count[rid], state, name, key_, kind, county))
@@ -119,7 +155,7 @@ def rebuild(
         SignedReading(
             rid, agency_of[rid], info[rid][5], info[rid][6], info[rid][7], listed_first[rid], listed_last[rid]
         )
-        for rid in dict.fromkeys(chain.from_iterable(met_listed))
+        for rid in dict.fromkeys(chain.from_iterable(data.met_listed))
         if rid in agency_of and info[rid][5] is not None
     ]
     pending_rows = [
@@ -129,40 +165,49 @@ def rebuild(
     ]
     lives, agreement_of, listings = build_lives(list(keys.values()), signed, pending_rows)
 
+    names = [f.name for f in fields(AgreementLife)]
+    return Derived(
+        agencies=[
+            (a.id, a.state, a.name, a.key, a.kind, a.county, _SPELLINGS_JSON.encode(list(a.spellings)))
+            for a in agencies
+        ],
+        agreements=list(map(attrgetter(*names), lives)),
+        listings=listings,
+        readings=[(*r.values(), rid, agency_of.get(rid), agreement_of.get(rid)) for rid, r in data.new.items()],
+        changed=[
+            {"rid": rid, "agency": agency_of.get(rid), "agreement": agreement_of.get(rid)}
+            for rid, old in data.stored.items()
+            if old != (agency_of.get(rid), agreement_of.get(rid))
+        ],
+    )
+
+
+def write_derived(connection: Connection, derived: Derived) -> None:
+    """Replace the derived tables with `derived`, insert the new readings and update the stored ones."""
     connection.execute(delete(PENDING_LISTINGS))
     connection.execute(delete(AGREEMENTS))
     connection.execute(delete(AGENCIES))
     bulk_insert(
         connection,
         AGENCIES,
-        [
-            (a.id, a.state, a.name, a.key, a.kind, a.county, json.dumps(list(a.spellings), ensure_ascii=False))
-            for a in agencies
-        ],
+        derived.agencies,
         columns=("id", "state", "name", "name_key", "kind", "county", "spellings"),
     )
-    names = [f.name for f in fields(AgreementLife)]
-    bulk_insert(connection, AGREEMENTS, [tuple(getattr(life, n) for n in names) for life in lives], columns=names)
-    bulk_insert(
-        connection, PENDING_LISTINGS, listings, columns=("snapshot_id", "row_number", "agreement_id"), plain=True
-    )
+    bulk_insert(connection, AGREEMENTS, derived.agreements, columns=[f.name for f in fields(AgreementLife)])
     bulk_insert(
         connection,
-        READINGS,
-        [(*r.values(), rid, agency_of.get(rid), agreement_of.get(rid)) for rid, r in new.items()],
-        columns=(*READING_FIELDS, "id", "agency_id", "agreement_id"),
+        PENDING_LISTINGS,
+        derived.listings,
+        columns=("snapshot_id", "row_number", "agreement_id"),
+        plain=True,
     )
-    changed = [
-        {"rid": rid, "agency": agency_of.get(rid), "agreement": agreement_of.get(rid)}
-        for rid, old in stored.items()
-        if old != (agency_of.get(rid), agreement_of.get(rid))
-    ]
-    if changed:
+    bulk_insert(connection, READINGS, derived.readings, columns=(*READING_FIELDS, "id", "agency_id", "agreement_id"))
+    if derived.changed:
         connection.execute(
             update(READINGS)
             .where(READINGS.c.id == bindparam("rid"))
             .values(agency_id=bindparam("agency"), agreement_id=bindparam("agreement")),
-            changed,
+            derived.changed,
         )
 
 

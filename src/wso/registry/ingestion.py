@@ -18,9 +18,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
-from wso.registry.bulk import bulk_insert
+from wso.registry.bulk import bulk_insert, sending
 from wso.registry.dates import read_capture_folder, read_file_name
-from wso.registry.derive import rebuild
+from wso.registry.derive import derive, read_stored, write_derived
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
 from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, read_sheet
 from wso.registry.sheets import SheetError, read_table
@@ -247,15 +247,18 @@ def ingest(
     if snapshots:
         connection = session.connection()
         connection.execute(insert(SNAPSHOTS), snapshots)
-        rebuild(connection, fresh_rows=rows, fresh_readings=readings)
-        # in key order (snapshots by id, each in row order): the rows' B-tree grows at its end
+        stored = read_stored(connection, fresh_rows=rows, fresh_readings=readings)
+        # the rows in key order (snapshots by id, each in row order), so their B-tree grows at its end; PostgreSQL
+        # stores them while Python derives agencies and agreements
         ordered = [(sha, *rows[sha]) for sha in sorted(rows)]
-        bulk_insert(
+        with sending(
             connection,
             ROWS,
             list(chain.from_iterable(zip(repeat(sha), numbers, ids) for sha, numbers, ids in ordered)),
             columns=("snapshot_id", "row_number", "reading_id"),
             plain=True,
-        )
+        ):
+            derived = derive(stored)
+        write_derived(connection, derived)
         bulk_insert(connection, ISSUES, issues)
     return report
