@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from wso.registry.lives import Position  # a place in publication order
 from wso.registry.rows import kind_from_name
@@ -38,14 +39,13 @@ def agency_id(state: str, key: str) -> str:
     return "ag-" + hashlib.sha256(f"{state}|{key}".encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Sighting:
+class Sighting(NamedTuple):
     """Rows naming an agency with the same content (one reading): the first and last places in publication
-    order where it was listed, how many rows, and what it says."""
+    order where it was listed, how many rows, and what it says. (A named tuple: one is made for every reading.)"""
 
     first: Position
     last: Position
-    count: int
+    rows: int  # how many rows list it
     state: str
     name: str
     key: str
@@ -118,9 +118,9 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
         if s.last >= g.last:
             g.last, g.last_name = s.last, s.name
         if s.kind:
-            g.kinds[s.kind] += s.count
+            g.kinds[s.kind] += s.rows
         if s.county:
-            g.counties[name_key(s.county)] += s.count
+            g.counties[name_key(s.county)] += s.rows
             if g.county_seen is None or s.last >= g.county_seen[0]:
                 g.county_seen = (s.last, s.county)
         if s.name not in g.spellings or s.last > g.spellings[s.name]:
