@@ -97,10 +97,14 @@ def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
     for members in buckets.values():
         if len(members) < 2:
             continue
-        members.sort()
+        # by word length: a word is compared only with words as long or one letter longer (one edit apart at most)
+        members.sort(key=lambda member: (len(member[1]), member))
         for a_index, (a, wa) in enumerate(members):
+            longest = len(wa) + 1
             for b, wb in members[a_index + 1 :]:
-                if max(len(wa), len(wb)) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
+                if len(wb) > longest:
+                    break
+                if len(wb) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
                     yield a, b
 
 
