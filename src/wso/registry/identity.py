@@ -113,7 +113,9 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     groups: dict[tuple[str, str], _Group] = {}
     spelled: dict[tuple[str, str], str] = {}  # (state, name key as written) -> identity key
     for s in sightings:
-        key = spelled.setdefault((s.state, s.key), identity_key(s.key))
+        key = spelled.get((s.state, s.key))
+        if key is None:  # each spelling's identity key made once, not once per reading
+            key = spelled[(s.state, s.key)] = identity_key(s.key)
         g = groups.get((s.state, key))
         if g is None:
             g = groups[(s.state, key)] = _Group(s.state, key, s.first, s.last, s.name)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from wso.registry.dates import read_date
 from wso.registry.sheets import Cell, Table
@@ -104,10 +104,20 @@ def unwrap_url(url: str) -> str:
     except ValueError:
         return url
     if parts.hostname and parts.hostname.endswith(SAFELINK_HOST_SUFFIX):
-        inner = parse_qs(parts.query).get("url")
-        if inner and inner[0]:
-            return unwrap_url(inner[0])
+        inner = _query_value(parts.query, "url")
+        if inner:
+            return unwrap_url(inner)
     return url
+
+
+def _query_value(query: str, name: str) -> str | None:
+    """The first non-blank value of `name` in a query string: `parse_qs(query).get(name, [None])[0]`, without
+    decoding the other fields (a safelink's are long)."""
+    for part in query.split("&"):
+        key, equals, value = part.partition("=")
+        if equals and value and unquote(key.replace("+", " ")) == name:
+            return unquote(value.replace("+", " "))
+    return None
 
 
 def _promises_link(text: str | None) -> bool:
