@@ -302,10 +302,10 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
     if kind == "participating" and "signed" not in columns:
         sheet.issues.append(IssueRecord(None, "column_missing", "signed", None, "no SIGNED column"))
     labels = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    grouped: dict[int, list[tuple[int, str]]] = {}
+    links_by_row: dict[int, tuple[tuple[int, str], ...]] = {}  # row -> ((column, url), ...) by column
     for (r, c), url in table.links.items():
-        grouped.setdefault(r, []).append((c, url))
-    links_by_row = {r: tuple(sorted(items)) for r, items in grouped.items()}  # row -> ((column, url), ...)
+        before = links_by_row.get(r)
+        links_by_row[r] = ((c, url),) if before is None else tuple(sorted((*before, (c, url))))
     layout = (kind, tuple(labels), tuple(sorted(columns.items())))
     if cache is None:
         cache = {}
