@@ -135,9 +135,7 @@ def derive(data: Stored) -> Derived:
     # snapshot), and first and last place in participating snapshots; by set operations over whole snapshots
     ordered = [(keys[sid], groups[sid]) for sid in sorted(groups, key=lambda sid: keys[sid].order)]
     count = Counter(chain.from_iterable(rids for _key, (_numbers, rids) in ordered))
-    first, last = _places(ordered, first=True), _places(ordered, first=False)
-    participating = [(key, group) for key, group in ordered if key.kind == "participating"]
-    listed_first, listed_last = _places(participating, first=True), _places(participating, first=False)
+    first, last, listed_first, listed_last = first_and_last(ordered)
     pending: list[tuple[SnapshotKey, int, str]] = []
     for key, (numbers, rids) in ordered:
         if key.kind != "participating":
@@ -209,6 +207,27 @@ def write_derived(connection: Connection, derived: Derived) -> None:
             .values(agency_id=bindparam("agency"), agreement_id=bindparam("agreement")),
             derived.changed,
         )
+
+
+Places = dict[str, Position]
+
+
+def first_and_last(
+    ordered: Sequence[tuple[SnapshotKey, tuple[Sequence[int], Sequence[str]]]],
+) -> tuple[Places, Places, Places, Places]:
+    """Each reading's first and last place among the rows of `ordered` (snapshots in publication order, each with
+    its row numbers ascending and the reading of each row): among every snapshot, and among participating ones."""
+    participating = [(key, group) for key, group in ordered if key.kind == "participating"]
+    listed_first, listed_last = _places(participating, first=True), _places(participating, first=False)
+    others = [(key, group) for key, group in ordered if key.kind != "participating"]
+    if not others:
+        return listed_first, listed_last, listed_first, listed_last
+    other_first, other_last = _places(others, first=True), _places(others, first=False)
+    first, last = {**other_first, **listed_first}, {**other_last, **listed_last}
+    for rid in other_first.keys() & listed_first.keys():  # listed in both kinds: the earlier, the later place
+        first[rid] = min(other_first[rid], listed_first[rid])
+        last[rid] = max(other_last[rid], listed_last[rid])
+    return first, last, listed_first, listed_last
 
 
 def _places(
