@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -60,13 +59,15 @@ class _Group:
     first: Position
     last: Position
     last_name: str
-    kinds: Counter[str] = field(default_factory=Counter)
-    counties: Counter[str] = field(default_factory=Counter)
+    # counts of rows by TYPE and by COUNTY key (plain dicts: a Counter costs a Python __init__ for each group)
+    kinds: dict[str, int] = field(default_factory=dict)
+    counties: dict[str, int] = field(default_factory=dict)
     spellings: dict[str, Position] = field(default_factory=dict)
     county_seen: tuple[Position, str] | None = None  # the latest COUNTY as written
 
     def dominant_kind(self) -> str | None:
-        return self.kinds.most_common(1)[0][0] if self.kinds else None
+        # the most counted, the first counted among equals (as Counter.most_common(1))
+        return max(self.kinds, key=self.kinds.__getitem__) if self.kinds else None
 
     def dominant_county(self) -> str:
         if not self.counties:
@@ -124,9 +125,10 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
         if s.last >= g.last:
             g.last, g.last_name = s.last, s.name
         if s.kind:
-            g.kinds[s.kind] += s.rows
+            g.kinds[s.kind] = g.kinds.get(s.kind, 0) + s.rows
         if s.county:
-            g.counties[name_key(s.county)] += s.rows
+            county_key = name_key(s.county)
+            g.counties[county_key] = g.counties.get(county_key, 0) + s.rows
             if g.county_seen is None or s.last >= g.county_seen[0]:
                 g.county_seen = (s.last, s.county)
         if s.name not in g.spellings or s.last > g.spellings[s.name]:
@@ -164,10 +166,11 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     for root, members in sorted(clusters.items()):
         canonical = min(members, key=lambda g: (g.first, g.key))
         latest = max(members, key=lambda g: (g.last, g.key))
-        kinds: Counter[str] = Counter()
+        kinds: dict[str, int] = {}
         spellings: dict[str, Position] = {}
         for g in members:
-            kinds.update(g.kinds)
+            for kind_, rows in g.kinds.items():
+                kinds[kind_] = kinds.get(kind_, 0) + rows
             for name, pos in g.spellings.items():
                 spellings[name] = max(pos, spellings.get(name, pos))
         kind = (
