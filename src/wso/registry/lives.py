@@ -116,9 +116,12 @@ def build_lives(
     participating = sorted(s.order for s in snapshots if s.kind == "participating")
     pending_orders = sorted(s.order for s in snapshots if s.kind == "pending")
 
-    groups: dict[str, list[SignedReading]] = {}
+    same: dict[tuple[str, str, date | None], list[SignedReading]] = {}  # by agency, model and signing date
     for reading in signed:
-        groups.setdefault(agreement_id(reading.agency_id, reading.model, reading.signed), []).append(reading)
+        same.setdefault((reading.agency_id, reading.model, reading.signed), []).append(reading)
+    groups: dict[str, list[SignedReading]] = {}  # by agreement id (each id hashed once, not once per reading)
+    for (agency, model, signed_on), readings in same.items():
+        groups.setdefault(agreement_id(agency, model, signed_on), []).extend(readings)
 
     lives: dict[str, AgreementLife] = {}
     first_order: dict[str, int] = {}
