@@ -279,7 +279,7 @@ def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
     )
 
 
-RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]]
+RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", tuple[IssueRecord, ...]]]]
 
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not for every row
 
@@ -324,7 +324,7 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
             template = _read_row(0, cells, labels, columns, dict(row_links), kind, found)
             template.raw_text = _RAW_JSON.encode(template.raw)
             template.reading_id = reading_id(template.values())
-            hit = known_rows[key] = (template, found)
+            hit = known_rows[key] = (template, tuple(found))  # mostly (), which is no new object
         numbers.append(number)
         readings.append(hit[0])
         if hit[1]:
