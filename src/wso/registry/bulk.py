@@ -66,13 +66,8 @@ def sending(
         return
     if dialect == "sqlite":
         dated = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date)]
-        if dated:
-            changed = [list(row) for row in data]
-            for values in changed:
-                for i in dated:
-                    values[i] = _sqlite_value(values[i])
-            data = [tuple(values) for values in changed]
-        _sqlite_insert(connection.connection.driver_connection, f'INSERT INTO "{table.name}" ({names}) VALUES ', data)
+        head = f'INSERT INTO "{table.name}" ({names}) VALUES '
+        _sqlite_insert(connection.connection.driver_connection, head, data, dated)
     else:
         connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in data])
     yield
@@ -82,9 +77,10 @@ def sending(
 _SQLITE_PARAMETERS = 999
 
 
-def _sqlite_insert(raw: Any, head: str, data: Sequence[Sequence[Any]]) -> None:
+def _sqlite_insert(raw: Any, head: str, data: Sequence[Sequence[Any]], dated: Sequence[int]) -> None:
     """`data` inserted by `head` ("INSERT INTO t (a, b) VALUES ") with many rows to a statement: SQLite's cost is
-    mostly per statement, not per row."""
+    mostly per statement, not per row. The columns at `dated` hold dates, written as SQLAlchemy's SQLite Date type
+    writes them (ISO text)."""
     width = len(data[0])
     per = max(1, min(_SQLITE_PARAMETERS, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) // width)
     one = "(" + ", ".join("?" * width) + ")"
@@ -94,13 +90,9 @@ def _sqlite_insert(raw: Any, head: str, data: Sequence[Sequence[Any]]) -> None:
         for start in range(0, len(data), per):
             chunk = data[start : start + per]
             sql = full if len(chunk) == per else head + ", ".join([one] * len(chunk))
-            cursor.execute(sql, list(chain.from_iterable(chunk)))
+            values = list(chain.from_iterable(chunk))
+            for column in dated:  # every width-th value, from the column's place in the first row
+                values[column::width] = [v.isoformat() if isinstance(v, date) else v for v in values[column::width]]
+            cursor.execute(sql, values)
     finally:
         cursor.close()
-
-
-def _sqlite_value(value: Any) -> Any:
-    # SQLAlchemy's SQLite Date type stores ISO text; write the same text it would.
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
