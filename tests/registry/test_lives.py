@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import random
 from datetime import date
@@ -255,3 +256,25 @@ def test_first_and_last_places_match_a_row_by_row_reading() -> None:
     got = first_and_last(only_participating)
     assert got[0] == got[2] == listed_first
     assert got[1] == got[3] == listed_last
+
+
+def test_ingest_resumes_the_garbage_collector_as_it_found_it(db: Database, tmp_path: Path) -> None:
+    """Ingest pauses Python's cyclic collector while it runs; afterwards it runs again if it ran before (after a
+    good ingest and after a failed one), and stays off if it was off."""
+    broken = tmp_path / "broken" / "participatingAgencies05162025am.xlsx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"PK not a workbook")
+    assert gc.isenabled()
+    with db.session() as s:
+        report = registry.ingest(s, write_snapshots(tmp_path / "captures"), clock=FixedClock(INGESTED_AT))
+    assert report.added and gc.isenabled()
+    with db.session() as s, pytest.raises(registry.IngestError):
+        registry.ingest(s, [broken], clock=FixedClock(INGESTED_AT))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with db.session() as s, pytest.raises(registry.IngestError):
+            registry.ingest(s, [broken], clock=FixedClock(INGESTED_AT))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
