@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
+import random
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from sqlalchemy import select
 from tests.registry.conftest import INGESTED_AT
 from wso import registry
 from wso.clock import FixedClock
+from wso.registry.derive import first_and_last
+from wso.registry.lives import SnapshotKey, position
 from wso.registry.models import Agency, Agreement, Reading
 from wso.store import Database, open_database
 
@@ -222,3 +226,55 @@ def test_awkward_cell_text_is_stored_exactly(db: Database, tmp_path: Path) -> No
         (reading,) = s.scalars(select(Reading)).all()
     assert reading.name == "Alpha \\ County"
     assert json.loads(reading.raw)["COUNTY"] == county
+
+
+def test_first_and_last_places_match_a_row_by_row_reading() -> None:
+    """Places found by whole-snapshot dict updates are the minimum and maximum over every row, also for a reading
+    listed in both a pending and a participating snapshot, and for a reading repeated within one snapshot."""
+    rng = random.Random(287)
+    kinds = ["participating", "pending", "participating", "participating", "pending", "participating"]
+    keys = [SnapshotKey(f"s{i}", kind, date(2025, 5, 1 + i), i) for i, kind in enumerate(kinds)]
+    ordered = []
+    for key in keys:
+        numbers = sorted(rng.sample(range(2, 60), 25))
+        ordered.append((key, (numbers, [f"r{rng.randrange(30)}" for _ in numbers])))
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    listed_first: dict[str, int] = {}
+    listed_last: dict[str, int] = {}
+    for key, (numbers, rids) in ordered:
+        for number, rid in zip(numbers, rids, strict=True):
+            place = position(key.order, number)
+            first[rid], last[rid] = min(first.get(rid, place), place), max(last.get(rid, place), place)
+            if key.kind == "participating":
+                listed_first[rid] = min(listed_first.get(rid, place), place)
+                listed_last[rid] = max(listed_last.get(rid, place), place)
+    pending = {rid for key, (_n, rids) in ordered if key.kind == "pending" for rid in rids}
+    assert pending & listed_first.keys(), "the case of a reading listed in both kinds is exercised"
+    assert first_and_last(ordered) == (first, last, listed_first, listed_last)
+    only_participating = [(key, group) for key, group in ordered if key.kind == "participating"]
+    got = first_and_last(only_participating)
+    assert got[0] == got[2] == listed_first
+    assert got[1] == got[3] == listed_last
+
+
+def test_ingest_resumes_the_garbage_collector_as_it_found_it(db: Database, tmp_path: Path) -> None:
+    """Ingest pauses Python's cyclic collector while it runs; afterwards it runs again if it ran before (after a
+    good ingest and after a failed one), and stays off if it was off."""
+    broken = tmp_path / "broken" / "participatingAgencies05162025am.xlsx"
+    broken.parent.mkdir()
+    broken.write_bytes(b"PK not a workbook")
+    assert gc.isenabled()
+    with db.session() as s:
+        report = registry.ingest(s, write_snapshots(tmp_path / "captures"), clock=FixedClock(INGESTED_AT))
+    assert report.added and gc.isenabled()
+    with db.session() as s, pytest.raises(registry.IngestError):
+        registry.ingest(s, [broken], clock=FixedClock(INGESTED_AT))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with db.session() as s, pytest.raises(registry.IngestError):
+            registry.ingest(s, [broken], clock=FixedClock(INGESTED_AT))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

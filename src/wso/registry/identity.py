@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from wso.registry.lives import Position  # a place in publication order
 from wso.registry.rows import kind_from_name
@@ -38,14 +38,13 @@ def agency_id(state: str, key: str) -> str:
     return "ag-" + hashlib.sha256(f"{state}|{key}".encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Sighting:
+class Sighting(NamedTuple):
     """Rows naming an agency with the same content (one reading): the first and last places in publication
-    order where it was listed, how many rows, and what it says."""
+    order where it was listed, how many rows, and what it says. (A named tuple: one is made for every reading.)"""
 
     first: Position
     last: Position
-    count: int
+    rows: int  # how many rows list it
     state: str
     name: str
     key: str
@@ -60,13 +59,15 @@ class _Group:
     first: Position
     last: Position
     last_name: str
-    kinds: Counter[str] = field(default_factory=Counter)
-    counties: Counter[str] = field(default_factory=Counter)
+    # counts of rows by TYPE and by COUNTY key (plain dicts: a Counter costs a Python __init__ for each group)
+    kinds: dict[str, int] = field(default_factory=dict)
+    counties: dict[str, int] = field(default_factory=dict)
     spellings: dict[str, Position] = field(default_factory=dict)
     county_seen: tuple[Position, str] | None = None  # the latest COUNTY as written
 
     def dominant_kind(self) -> str | None:
-        return self.kinds.most_common(1)[0][0] if self.kinds else None
+        # the most counted, the first counted among equals (as Counter.most_common(1))
+        return max(self.kinds, key=self.kinds.__getitem__) if self.kinds else None
 
     def dominant_county(self) -> str:
         if not self.counties:
@@ -97,10 +98,14 @@ def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
     for members in buckets.values():
         if len(members) < 2:
             continue
-        members.sort()
+        # by word length: a word is compared only with words as long or one letter longer (one edit apart at most)
+        members.sort(key=lambda member: (len(member[1]), member))
         for a_index, (a, wa) in enumerate(members):
+            longest = len(wa) + 1
             for b, wb in members[a_index + 1 :]:
-                if max(len(wa), len(wb)) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
+                if len(wb) > longest:
+                    break
+                if len(wb) >= MIN_TYPO_WORD and wa != wb and within_one_edit(wa, wb):
                     yield a, b
 
 
@@ -109,7 +114,9 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     groups: dict[tuple[str, str], _Group] = {}
     spelled: dict[tuple[str, str], str] = {}  # (state, name key as written) -> identity key
     for s in sightings:
-        key = spelled.setdefault((s.state, s.key), identity_key(s.key))
+        key = spelled.get((s.state, s.key))
+        if key is None:  # each spelling's identity key made once, not once per reading
+            key = spelled[(s.state, s.key)] = identity_key(s.key)
         g = groups.get((s.state, key))
         if g is None:
             g = groups[(s.state, key)] = _Group(s.state, key, s.first, s.last, s.name)
@@ -118,9 +125,10 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
         if s.last >= g.last:
             g.last, g.last_name = s.last, s.name
         if s.kind:
-            g.kinds[s.kind] += s.count
+            g.kinds[s.kind] = g.kinds.get(s.kind, 0) + s.rows
         if s.county:
-            g.counties[name_key(s.county)] += s.count
+            county_key = name_key(s.county)
+            g.counties[county_key] = g.counties.get(county_key, 0) + s.rows
             if g.county_seen is None or s.last >= g.county_seen[0]:
                 g.county_seen = (s.last, s.county)
         if s.name not in g.spellings or s.last > g.spellings[s.name]:
@@ -158,10 +166,11 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     for root, members in sorted(clusters.items()):
         canonical = min(members, key=lambda g: (g.first, g.key))
         latest = max(members, key=lambda g: (g.last, g.key))
-        kinds: Counter[str] = Counter()
+        kinds: dict[str, int] = {}
         spellings: dict[str, Position] = {}
         for g in members:
-            kinds.update(g.kinds)
+            for kind_, rows in g.kinds.items():
+                kinds[kind_] = kinds.get(kind_, 0) + rows
             for name, pos in g.spellings.items():
                 spellings[name] = max(pos, spellings.get(name, pos))
         kind = (

@@ -23,6 +23,7 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 PENDING_SLACK = timedelta(days=30)
 CORRECTION_WINDOW = timedelta(days=31)
@@ -40,16 +41,18 @@ def order_of(place: Position) -> int:
     return place >> ROW_BITS
 
 
-@dataclass(frozen=True)
-class SnapshotKey:
+# Small immutable records made by the thousand in every rebuild are named tuples: cheaper to make than frozen
+# dataclasses, and of atomic values only, so the garbage collector stops tracking them.
+
+
+class SnapshotKey(NamedTuple):
     id: str
     kind: str
     published: date
     order: int  # place in publication order among all snapshots
 
 
-@dataclass(frozen=True)
-class SignedReading:
+class SignedReading(NamedTuple):
     """A reading listed in participating snapshots, with where it was first and last listed."""
 
     reading_id: str
@@ -61,8 +64,7 @@ class SignedReading:
     last: Position
 
 
-@dataclass(frozen=True)
-class PendingRow:
+class PendingRow(NamedTuple):
     """A row of a pending snapshot that names a known agency and model."""
 
     snapshot: SnapshotKey
@@ -114,9 +116,12 @@ def build_lives(
     participating = sorted(s.order for s in snapshots if s.kind == "participating")
     pending_orders = sorted(s.order for s in snapshots if s.kind == "pending")
 
-    groups: dict[str, list[SignedReading]] = {}
+    same: dict[tuple[str, str, date | None], list[SignedReading]] = {}  # by agency, model and signing date
     for reading in signed:
-        groups.setdefault(agreement_id(reading.agency_id, reading.model, reading.signed), []).append(reading)
+        same.setdefault((reading.agency_id, reading.model, reading.signed), []).append(reading)
+    groups: dict[str, list[SignedReading]] = {}  # by agreement id (each id hashed once, not once per reading)
+    for (agency, model, signed_on), readings in same.items():
+        groups.setdefault(agreement_id(agency, model, signed_on), []).extend(readings)
 
     lives: dict[str, AgreementLife] = {}
     first_order: dict[str, int] = {}

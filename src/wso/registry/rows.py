@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from wso.registry.dates import read_date
 from wso.registry.sheets import Cell, Table
@@ -104,10 +104,20 @@ def unwrap_url(url: str) -> str:
     except ValueError:
         return url
     if parts.hostname and parts.hostname.endswith(SAFELINK_HOST_SUFFIX):
-        inner = parse_qs(parts.query).get("url")
-        if inner and inner[0]:
-            return unwrap_url(inner[0])
+        inner = _query_value(parts.query, "url")
+        if inner:
+            return unwrap_url(inner)
     return url
+
+
+def _query_value(query: str, name: str) -> str | None:
+    """The first non-blank value of `name` in a query string: `parse_qs(query).get(name, [None])[0]`, without
+    decoding the other fields (a safelink's are long)."""
+    for part in query.split("&"):
+        key, equals, value = part.partition("=")
+        if equals and value and unquote(key.replace("+", " ")) == name:
+            return unquote(value.replace("+", " "))
+    return None
 
 
 def _promises_link(text: str | None) -> bool:
@@ -213,7 +223,7 @@ READING_FIELDS = (
 def reading_id(values: Iterable[object]) -> str:
     """A reading's id: the hash of what it stores (READING_FIELDS, in order), so the same content read from any
     file, in any run, is one reading. Values are joined by a unit separator, None written as a lone NUL."""
-    text = "\x1f".join("\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values)
+    text = "\x1f".join(["\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -221,9 +231,15 @@ def reading_id(values: Iterable[object]) -> str:
 class ReadSheet:
     header: list[str]
     columns: dict[str, int]
-    rows: list[tuple[int, ReadRow]] = field(default_factory=list)  # (row number, the row as read: shared)
+    numbers: list[int] = field(default_factory=list)  # the row number of each data row
+    readings: list[ReadRow] = field(default_factory=list)  # each data row as read (shared by equal rows)
     issues: list[IssueRecord] = field(default_factory=list)
     blank_rows: int = 0
+
+    @property
+    def rows(self) -> list[tuple[int, ReadRow]]:
+        """(row number, the row as read) for every data row."""
+        return list(zip(self.numbers, self.readings, strict=True))
 
 
 class HeaderError(ValueError):
@@ -263,7 +279,9 @@ def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
     )
 
 
-RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", list[IssueRecord]]]]
+RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", tuple[IssueRecord, ...]]]]
+
+_RAW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not for every row
 
 
 def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSheet:
@@ -284,16 +302,16 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
     if kind == "participating" and "signed" not in columns:
         sheet.issues.append(IssueRecord(None, "column_missing", "signed", None, "no SIGNED column"))
     labels = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    grouped: dict[int, list[tuple[int, str]]] = {}
+    links_by_row: dict[int, tuple[tuple[int, str], ...]] = {}  # row -> ((column, url), ...) by column
     for (r, c), url in table.links.items():
-        grouped.setdefault(r, []).append((c, url))
-    links_by_row = {r: tuple(sorted(items)) for r, items in grouped.items()}  # row -> ((column, url), ...)
+        before = links_by_row.get(r)
+        links_by_row[r] = ((c, url),) if before is None else tuple(sorted((*before, (c, url))))
     layout = (kind, tuple(labels), tuple(sorted(columns.items())))
     if cache is None:
         cache = {}
     known_rows = cache.setdefault(layout, {})
     no_links: tuple[tuple[int, str], ...] = ()
-    rows = sheet.rows
+    numbers, readings, issues = sheet.numbers, sheet.readings, sheet.issues
     for number, cells in table.rows[header_index + 1 :]:
         row_links = links_by_row.get(number, no_links)
         key = (tuple(cells), row_links)
@@ -304,18 +322,19 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
                 continue
             found: list[IssueRecord] = []
             template = _read_row(0, cells, labels, columns, dict(row_links), kind, found)
-            template.raw_text = json.dumps(template.raw, ensure_ascii=False, separators=(",", ":"))
+            template.raw_text = _RAW_JSON.encode(template.raw)
             template.reading_id = reading_id(template.values())
-            hit = known_rows[key] = (template, found)
-        rows.append((number, hit[0]))
+            hit = known_rows[key] = (template, tuple(found))  # mostly (), which is no new object
+        numbers.append(number)
+        readings.append(hit[0])
         if hit[1]:
-            sheet.issues.extend(replace(i, row_number=number) for i in hit[1])
+            issues.extend(replace(i, row_number=number) for i in hit[1])
     return sheet
 
 
 def _read_row(
     number: int,
-    cells: list[Cell],
+    cells: Sequence[Cell],
     labels: list[str],
     columns: dict[str, int],
     links: dict[int, str],
@@ -323,13 +342,13 @@ def _read_row(
     issues: list[IssueRecord],
 ) -> ReadRow:
     raw: dict[str, Any] = {}
+    named = len(labels)
     for col, item in enumerate(cells):
-        label = labels[col] if col < len(labels) else f"column {col + 1}"
         if item is None or item == "":
-            if col < len(labels):
-                raw[label] = ""
-            continue
-        raw[label] = _as_text(item)
+            if col < named:
+                raw[labels[col]] = ""
+        else:
+            raw[labels[col] if col < named else f"column {col + 1}"] = item if type(item) is str else _as_text(item)
     row_links = {labels[c] if c < len(labels) else f"column {c + 1}": url for c, url in sorted(links.items())}
     if row_links:
         raw["hyperlinks"] = row_links
