@@ -109,8 +109,9 @@ def read_stored(
         for sid, pairs in stored_groups.items():
             pairs.sort()
             groups[sid] = ([number for number, _rid in pairs], [rid for _number, rid in pairs])
-        met.append(row.reading_id for row in stored_rows)
-        met_listed.append(row.reading_id for row in stored_rows if keys[row.snapshot_id].kind == "participating")
+        # lists, not generators: a `Stored` may be derived more than once
+        met.append([row.reading_id for row in stored_rows])
+        met_listed.append([row.reading_id for row in stored_rows if keys[row.snapshot_id].kind == "participating"])
 
     # what each reading says, and its derived ids as stored
     info: dict[str, tuple[Any, ...]] = {}
