@@ -311,24 +311,30 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
         cache = {}
     known_rows = cache.setdefault(layout, {})
     no_links: tuple[tuple[int, str], ...] = ()
-    numbers, readings, issues = sheet.numbers, sheet.readings, sheet.issues
-    for number, cells in table.rows[header_index + 1 :]:
-        row_links = links_by_row.get(number, no_links)
-        key = (tuple(cells), row_links)
-        hit = known_rows.get(key)
+    body = table.rows[header_index + 1 :]
+    # most rows were met before (in this file or an earlier one): look them all up at once, read only the others
+    keys = [(tuple(cells), links_by_row.get(number, no_links)) for number, cells in body]
+    hits: list[tuple[ReadRow, tuple[IssueRecord, ...]] | None] = list(map(known_rows.get, keys))
+    for i, hit in enumerate(hits):
+        if hit is not None:
+            continue
+        key = keys[i]
+        hit = known_rows.get(key)  # read for an equal row further up this file
         if hit is None:
+            cells = body[i][1]
             if _is_blank(cells):
                 sheet.blank_rows += 1
                 continue
             found: list[IssueRecord] = []
-            template = _read_row(0, cells, labels, columns, dict(row_links), kind, found)
+            template = _read_row(0, cells, labels, columns, dict(key[1]), kind, found)
             template.raw_text = _RAW_JSON.encode(template.raw)
             template.reading_id = reading_id(template.values())
             hit = known_rows[key] = (template, tuple(found))  # mostly (), which is no new object
-        numbers.append(number)
-        readings.append(hit[0])
-        if hit[1]:
-            issues.extend(replace(i, row_number=number) for i in hit[1])
+        hits[i] = hit
+    kept = [(number, hit) for (number, _cells), hit in zip(body, hits, strict=True) if hit is not None]
+    sheet.numbers[:] = [number for number, _hit in kept]
+    sheet.readings[:] = [hit[0] for _number, hit in kept]
+    sheet.issues.extend(replace(i, row_number=number) for number, hit in kept if hit[1] for i in hit[1])
     return sheet
 
 
