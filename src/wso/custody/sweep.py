@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -98,8 +99,7 @@ def raise_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, Ale
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # one batched statement (SQLAlchemy's insertmanyvalues); a (hold, kind) already raised is skipped by
     # UNIQUE(hold_id, kind) and returns nothing, so what returns is exactly what this sweep raised
-    alerts = Alert.__table__
-    assert isinstance(alerts, Table)
+    alerts = cast(Table, Alert.__table__)
     statement = (
         insert(alerts)
         .on_conflict_do_nothing(index_elements=["hold_id", "kind"])

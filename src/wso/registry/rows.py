@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from wso.registry.dates import read_date
 from wso.registry.sheets import Cell, Table
@@ -115,8 +115,8 @@ def _query_value(query: str, name: str) -> str | None:
     decoding the other fields (a safelink's are long)."""
     for part in query.split("&"):
         key, equals, value = part.partition("=")
-        if equals and value and unquote(key.replace("+", " ")) == name:
-            return unquote(value.replace("+", " "))
+        if equals and value and unquote_plus(key) == name:
+            return unquote_plus(value)
     return None
 
 
@@ -332,8 +332,8 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
             hit = known_rows[key] = (template, tuple(found))  # mostly (), which is no new object
         hits[i] = hit
     kept = [(number, hit) for (number, _cells), hit in zip(body, hits, strict=True) if hit is not None]
-    sheet.numbers[:] = [number for number, _hit in kept]
-    sheet.readings[:] = [hit[0] for _number, hit in kept]
+    sheet.numbers = [number for number, _hit in kept]
+    sheet.readings = [hit[0] for _number, hit in kept]
     sheet.issues.extend(replace(i, row_number=number) for number, hit in kept if hit[1] for i in hit[1])
     return sheet
 

@@ -271,7 +271,7 @@ def _changes(session: Session, entries: list[registry.TimelineEntry]) -> Changes
     label = {e.published: e.label for e in entries}
     added, removed = new.keys() - old.keys(), old.keys() - new.keys()
     # a SIGNED date ICE corrected is one agreement changed, not one removed and another added
-    pairs = registry.correction_pairs(session, set(added), set(removed))
+    pairs = registry.correction_pairs(session, added, removed)
     changed = []
     for new_id, old_id in pairs:
         before, after = old[old_id].signed, new[new_id].signed
