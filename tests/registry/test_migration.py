@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import sessionmaker
 
 from tests.registry.conftest import INGESTED_AT
@@ -90,3 +90,46 @@ def test_upgrade_from_registry_0001_keeps_every_row(database_url: str, tmp_path:
             assert c.execute(text("SELECT count(*) FROM registry_listings")).scalar() == 4
     finally:
         engine.dispose()
+
+
+def test_registry_0003_drops_the_derived_foreign_keys_and_its_downgrade_restores_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        db = Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+        for name, body in (
+            ("pendingAgencies04202025am.csv", "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE\n"),
+            ("participatingAgencies05012025am.csv", "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED\n"),
+        ):
+            path = tmp_path / "20250501T150000Z" / name
+            path.parent.mkdir(exist_ok=True)
+            signed = ",04/01/2025" if "SIGNED" in body else ""
+            row = f"TEXAS,Alpha County Sheriff's Office,County,Alpha County,Task Force Model{signed}\n"
+            path.write_text(body + row)
+        with db.session() as s:
+            assert registry.ingest(s, [tmp_path], clock=FixedClock(INGESTED_AT)).added == 2
+        assert _foreign_keys(engine) == set()
+        # putting the keys back makes the database check every derived row at once: none may point nowhere
+        command.downgrade(alembic_config(engine), "registry_0002")
+        assert _foreign_keys(engine) == {
+            ("registry_agreements", "registry_agencies"),
+            ("registry_pending_listings", "registry_snapshots"),
+        }
+        command.upgrade(alembic_config(engine), "heads")
+        assert _foreign_keys(engine) == set()
+        with engine.connect() as c:
+            counts = [c.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in DERIVED]
+        assert counts == [1, 1, 1]
+    finally:
+        engine.dispose()
+
+
+DERIVED = ("registry_agencies", "registry_agreements", "registry_pending_listings")
+
+
+def _foreign_keys(engine: Engine) -> set[tuple[str, str]]:
+    """(table, referred table) of every foreign key of the derived tables."""
+    found = inspect(engine)
+    return {(t, fk["referred_table"]) for t in DERIVED for fk in found.get_foreign_keys(t)}

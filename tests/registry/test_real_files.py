@@ -76,6 +76,30 @@ def test_every_row_has_its_snapshot_and_reading(loaded: Database) -> None:
     assert readings == 1923  # 13,768 rows, each distinct content stored once
 
 
+def test_every_agreement_has_its_agency_and_every_pending_listing_its_row(loaded: Database) -> None:
+    """The derived tables carry no foreign keys (migration registry_0003): what they refer to must exist."""
+    with loaded.session() as s:
+        agencies_missing = s.scalar(
+            select(func.count())
+            .select_from(Agreement)
+            .outerjoin(Agency, Agency.id == Agreement.agency_id)
+            .where(Agency.id.is_(None))
+        )
+        rows_missing = s.scalar(
+            select(func.count())
+            .select_from(PendingListing)
+            .outerjoin(
+                Row, (Row.snapshot_id == PendingListing.snapshot_id) & (Row.row_number == PendingListing.row_number)
+            )
+            .outerjoin(Snapshot, Snapshot.id == PendingListing.snapshot_id)
+            .outerjoin(Agreement, Agreement.id == PendingListing.agreement_id)
+            .where(Row.snapshot_id.is_(None) | Snapshot.id.is_(None) | Agreement.id.is_(None))
+        )
+        counts = [s.scalar(select(func.count()).select_from(t)) for t in (Agreement, PendingListing)]
+    assert agencies_missing == 0 and rows_missing == 0
+    assert counts == [860, 1734]
+
+
 def test_every_row_keeps_its_raw_cells(loaded: Database) -> None:
     with loaded.session() as s:
         raw = s.scalars(select(Reading.raw).where(Reading.name == "Berrian County Sheriff's Offic")).first()

@@ -101,10 +101,16 @@ class Agency(Base):
 
 
 class Agreement(Base):
+    """One agreement: agency x model x signing date, with its life. Derived, like the agencies and the pending
+    listings: only `write_derived` writes these tables, wholly, in the transaction that writes what they derive
+    from. So, like `registry_rows`, they carry no per-row foreign keys (PostgreSQL's check of each of the 860
+    agreements' agency and the 1,734 listings' snapshot cost more than writing them; migration registry_0003);
+    tests check that every agreement's agency and every listing's snapshot and row exist."""
+
     __tablename__ = "registry_agreements"
 
     id: Mapped[str] = mapped_column(String(24), primary_key=True)
-    agency_id: Mapped[str] = mapped_column(ForeignKey("registry_agencies.id"), index=True)
+    agency_id: Mapped[str] = mapped_column(String(24), index=True)  # registry_agencies.id
     model: Mapped[str] = mapped_column(String(3))
     signed: Mapped[date | None] = mapped_column(Date)
     moa_url: Mapped[str | None] = mapped_column(Text)
@@ -120,9 +126,9 @@ class Agreement(Base):
 class PendingListing(Base):
     __tablename__ = "registry_pending_listings"
 
-    snapshot_id: Mapped[str] = mapped_column(ForeignKey("registry_snapshots.id"), primary_key=True)
-    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    agreement_id: Mapped[str] = mapped_column(String(24))
+    snapshot_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # registry_rows.snapshot_id
+    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)  # registry_rows.row_number
+    agreement_id: Mapped[str] = mapped_column(String(24))  # registry_agreements.id
 
 
 SNAPSHOTS = cast(Table, Snapshot.__table__)
