@@ -9,7 +9,12 @@ interleaved (bare parsing, then each engine, N times over), so a machine shared 
   - cells + hyperlinks: the registry's own reader (calamine cells plus the sheet's hyperlinks from the zip),
     i.e. everything ingest must read before it can start interpreting and storing.
 Ingest figures include hashing, reading, interpreting every row, recording issues, resolving agencies,
-dating agreements and writing everything in one transaction.
+dating agreements and writing everything in one transaction. Bare parsing runs with Python's cyclic garbage
+collector paused, as ingest does (parsing alone is 3-5% faster so), so the floor is the fastest parsing.
+
+Two statistics: the best of N of each measurement (ratios of bests), and, because a shared machine's speed drifts
+from minute to minute, the median and range of the N ratios of each round (an ingest against the bare parsing
+measured just before it).
 
 Run: PYTHONPATH=src python benchmarks/registry_ingest.py [--sheets DIR] [--runs N] [--postgres URL]
 """
@@ -17,7 +22,9 @@ Run: PYTHONPATH=src python benchmarks/registry_ingest.py [--sheets DIR] [--runs 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -49,6 +56,15 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
     return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def timed_paused(fn: Callable[[], object]) -> tuple[float, float]:
+    """`timed`, with the cyclic garbage collector paused around the call (as ingest pauses it)."""
+    gc.disable()
+    try:
+        return timed(fn)
+    finally:
+        gc.enable()
 
 
 def parse_cells(files: list[Path]) -> int:
@@ -118,8 +134,8 @@ def main() -> None:
     cells_times, links_times = [], []
     results: dict[str, list[Result]] = {name: [] for name, _run in engines}
     for _ in range(args.runs):
-        cells_times.append(timed(lambda: parse_cells(files)))
-        links_times.append(timed(lambda: parse_cells_and_links(files)))
+        cells_times.append(timed_paused(lambda: parse_cells(files)))
+        links_times.append(timed_paused(lambda: parse_cells_and_links(files)))
         for name, run in engines:
             results[name].append(run())
     cells, cells_cpu = min(t[0] for t in cells_times), min(t[1] for t in cells_times)
@@ -135,6 +151,14 @@ def main() -> None:
             f"{name:10} full ingest {wall:7.3f} s  {rows / wall:8.0f} rows/s  x{wall / cells:4.1f} cells-only  "
             f"x{wall / links:4.1f} cells+links  (cpu {cpu:6.3f} s, x{cpu / links_cpu:4.1f})  "
             f"repeated ingest (worst) {repeat:6.3f} s  ({rows} rows)"
+        )
+    for name, found in results.items():
+        ratios = sorted(r[0] / floor[0] for r, floor in zip(found, links_times, strict=True))
+        cpu_ratios = sorted(r[1] / floor[1] for r, floor in zip(found, links_times, strict=True))
+        print(
+            f"{name:10} per round, ingest / bare parsing (cells + hyperlinks) just before it: median "
+            f"x{statistics.median(ratios):4.2f} (x{ratios[0]:4.2f}-{ratios[-1]:4.2f}); CPU median "
+            f"x{statistics.median(cpu_ratios):4.2f} (x{cpu_ratios[0]:4.2f}-{cpu_ratios[-1]:4.2f})"
         )
 
 

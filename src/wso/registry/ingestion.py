@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
-from wso.registry.bulk import bulk_insert, sending
+from wso.registry.bulk import sending
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.derive import derive, read_stored, write_derived
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
@@ -281,17 +281,12 @@ def _ingest(
         connection = session.connection()
         connection.execute(insert(SNAPSHOTS), snapshots)
         stored = read_stored(connection, fresh_rows=rows, fresh_readings=readings)
-        # the rows in key order (snapshots by id, each in row order), so their B-tree grows at its end; PostgreSQL
-        # stores them while Python derives agencies and agreements
-        ordered = [(sha, *rows[sha]) for sha in sorted(rows)]
-        with sending(
-            connection,
-            ROWS,
-            list(chain.from_iterable(zip(repeat(sha), numbers, ids) for sha, numbers, ids in ordered)),
-            columns=("snapshot_id", "row_number", "reading_id"),
-            plain=True,
-        ):
+        # PostgreSQL stores the issues while Python lists the rows, and the rows while Python derives agencies and
+        # agreements; the rows in key order (snapshots by id, each in row order), so their B-tree grows at its end
+        with sending(connection, ISSUES, issues):
+            ordered = [(sha, *rows[sha]) for sha in sorted(rows)]
+            row_records = list(chain.from_iterable(zip(repeat(sha), numbers, ids) for sha, numbers, ids in ordered))
+        with sending(connection, ROWS, row_records, columns=("snapshot_id", "row_number", "reading_id"), plain=True):
             derived = derive(stored)
         write_derived(connection, derived)
-        bulk_insert(connection, ISSUES, issues)
     return report
