@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from tests.custody.conftest import RELEASE, accepted
 from wso.clock import FixedClock
@@ -81,6 +83,40 @@ def test_two_sweeps_at_the_same_moment_raise_once(jail: Custody, db: Database, c
         first.commit()
         b = sweep(second, clock)
     assert [x.kind for x in a] == ["overdue"] and b == []
+
+
+def test_sweeps_that_miss_each_others_alerts_still_raise_once(jail: Custody, db: Database, clock: FixedClock) -> None:
+    """Two sweeps whose reads both come before either commits: the unique key keeps the alert single."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: a second sweep cannot read before the first commits")
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.advance(timedelta(hours=49))
+    found: dict[str, Any] = {}
+
+    def second() -> None:
+        with db.session() as session:
+            found["b"] = sweep(session, clock)
+
+    with db.session() as first:
+        a = sweep(first, clock)  # its alert inserted, not committed
+        thread = threading.Thread(target=second)
+        thread.start()
+        with db.engine.connect() as watcher:  # until the second sweep waits on the first's uncommitted alert
+            for _ in range(200):
+                waiting = watcher.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND query LIKE 'INSERT INTO custody_alerts%'"
+                    )
+                ).scalar()
+                if waiting:
+                    break
+                watcher.rollback()
+                time.sleep(0.05)
+        assert waiting == 1
+    thread.join(timeout=30)
+    assert [x.kind for x in a] == ["overdue"] and found["b"] == []
 
 
 @pytest.mark.parametrize(
