@@ -21,7 +21,8 @@ runner = CliRunner()
 
 
 def _drop_column(path: Path, column: str) -> None:
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     names = [n for n in rows[0] if n != column]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, names, extrasaction="ignore")

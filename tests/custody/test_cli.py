@@ -78,7 +78,8 @@ def test_export_is_pseudonymised_by_default(loaded: str, tmp_path: Path) -> None
     result = runner.invoke(app, ["custody", "export", "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["files"] == {"holds.csv": 2, "officers.csv": 1, "agreements.csv": 1}
-    rows = list(csv.DictReader((out / "holds.csv").open(encoding="utf-8")))
+    with (out / "holds.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert all(r["record_id"].startswith("r-") and r["person_ref"].startswith("p-") for r in rows)
     assert "hold-I200-101" not in (out / "holds.csv").read_text(encoding="utf-8")
     assert not (out / "persons.csv").exists()

@@ -23,7 +23,8 @@ from wso.store import Database
 
 
 def read(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def test_columns_are_the_hold_record_schema() -> None:
