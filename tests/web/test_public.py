@@ -63,6 +63,15 @@ def test_overview_page_draws_the_map_and_charts_from_the_api_figures(public_clie
     assert "https://" not in re.sub(r'href="https://[^"]+"', "", html), "nothing on the page loads from the network"
 
 
+def test_every_state_on_the_map_is_named_in_full(public_client: TestClient) -> None:
+    """States with no agreement and no law recorded (Hawaii, Rhode Island, DC) were titled by their code."""
+    html = public_client.get("/").text
+    titles = re.findall(r'<path id="state-(\w\w)"[^>]*><title>([^:<]+):', html)
+    assert len(titles) == 51
+    assert {code: name for code, name in titles if name == code} == {}
+    assert ("HI", "Hawaii") in titles and ("DC", "District of Columbia") in titles
+
+
 def test_spanish_by_query_or_header_with_a_switch(public_client: TestClient) -> None:
     spanish = public_client.get("/?lang=es").text
     assert '<html lang="es">' in spanish and "Acuerdos por estado" in spanish

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from wso.program import parse_state
+from wso.program import STATES, parse_state
 from wso.web import svg
 from wso.web.deps import LangDep, OptionalPrincipal
 from wso.web.i18n import Lang, translator
@@ -50,7 +50,7 @@ def _charts(data: OverviewOut, lang: Lang) -> dict[str, Markup]:
 
     def describe(code: str, count: int, stance: str | None) -> str:
         summary = by_state.get(code)
-        name = summary.name if summary else code
+        name = summary.name if summary else STATES.get(code, code)  # a state with no agreement and no law
         law = t(f"stance.{stance}") if stance else t("stance.none")
         laws = f" ({', '.join(summary.laws)})" if summary and summary.laws else ""
         return f"{name}: {count} · {t('col.law')}: {law}{laws}"
