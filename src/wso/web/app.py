@@ -27,6 +27,7 @@ from wso.web.routers import (
     console,
     holds,
     overview,
+    records,
     rules,
     search,
     states,
@@ -60,7 +61,7 @@ def create_app(
     # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
     app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (overview.router, states.router, agencies.router, rules.router, search.router):
+    for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)
     app.include_router(auth.router)
     for router in (

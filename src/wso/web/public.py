@@ -1,12 +1,13 @@
 """What the public pages show, as typed models: the same object feeds the HTML page and the JSON API, so
 everything a page shows is in the API by construction. No personal data: agencies, agreements, laws, rules.
 
-Built from the registry's and the program's public functions only.
+Built from the registry's, the program's and the records room's public functions only.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,7 @@ from wso.program import (
     parse_state,
     rules,
 )
+from wso.records import StateFacts, record_sets
 
 MODELS = ("TFM", "JEM", "WSO")
 
@@ -483,3 +485,65 @@ def search(session: Session, query: str, state_code: str | None) -> list[AgencyS
     if not query.strip():
         return [] if state_code is None else [summary(a) for a in registry.agencies_in_state(session, state_code)]
     return [summary(a) for a in registry.find_agencies(session, query, state=state_code)]
+
+
+class RecordsFactsOut(BaseModel):
+    """One state's public-records law, as far as a request letter and its due date need it."""
+
+    state: str
+    state_name: str
+    law_name: str
+    citation: str
+    response_deadline_days: int | None
+    deadline_kind: str = Field(description="How the deadline counts: business days, calendar days, or none fixed.")
+    deadline_text: str
+    requester_residency_required: bool
+    fees_note: str
+    fee_waiver: bool = Field(description="True when the law allows fees to be waived or reduced.")
+    appeal_to: str
+    source_url: str
+    confidence: str
+
+
+class RecordSetOut(BaseModel):
+    """A set of records worth asking for, what it holds and what it shows, with the rules it bears on."""
+
+    id: str
+    title: str
+    records: str
+    shows: str
+    rules: list[str]
+
+
+class RecordsOut(BaseModel):
+    states: list[RecordsFactsOut]
+    sets: list[RecordSetOut]
+
+
+def records_facts_out(facts: StateFacts) -> RecordsFactsOut:
+    return RecordsFactsOut(
+        state=facts.state,
+        state_name=facts.state_name,
+        law_name=facts.law_name,
+        citation=facts.citation,
+        response_deadline_days=facts.response_deadline_days,
+        deadline_kind=facts.deadline_kind,
+        deadline_text=facts.deadline_text,
+        requester_residency_required=facts.requester_residency_required,
+        fees_note=facts.fees_note,
+        fee_waiver=facts.fee_waiver,
+        appeal_to=facts.appeal_to,
+        source_url=facts.source_url,
+        confidence=facts.confidence,
+    )
+
+
+def records(facts: Mapping[str, StateFacts], lang: str) -> RecordsOut:
+    """Every state's public-records facts (by USPS code) and the record sets to ask for, in `lang`."""
+    return RecordsOut(
+        states=[records_facts_out(f) for f in facts.values()],
+        sets=[
+            RecordSetOut(id=v.id, title=v.title, records=v.records, shows=v.shows, rules=list(v.rules))
+            for v in record_sets(lang)
+        ],
+    )
