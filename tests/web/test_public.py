@@ -96,6 +96,14 @@ def test_state_page_and_api(public_client: TestClient) -> None:
     assert public_client.get("/states/XX").status_code == 404
 
 
+def test_a_state_without_agencies_says_so_instead_of_an_empty_table(public_client: TestClient) -> None:
+    assert public_client.get("/api/states/HI").json()["agencies"] == []
+    page = public_client.get("/states/HI").text
+    assert 'id="no-agencies"' in page and 'id="agencies"' not in page
+    assert "ICE's spreadsheets list no agency in this state." in page.replace("&#39;", "'")
+    assert 'id="agencies"' in public_client.get("/states/FL").text
+
+
 def test_mandate_coverage_counts_counties_where_known(public_client: TestClient) -> None:
     mandates = [law for law in state_laws() if law.stance == "mandates" and law.binds == "sheriffs_with_jails"]
     if not mandates:

@@ -98,6 +98,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "state.effective": {"en": "in effect from", "es": "vigente desde"},
     "state.existing_end": {"en": "existing agreements end", "es": "los acuerdos existentes terminan"},
     "state.agencies": {"en": "Agencies and agreements", "es": "Agencias y acuerdos"},
+    "state.no_agencies": {
+        "en": "ICE's spreadsheets list no agency in this state.",
+        "es": "Las hojas de ICE no listan ninguna agencia en este estado.",
+    },
     "state.mandate": {"en": "Mandate coverage", "es": "Cumplimiento del mandato"},
     "state.mandate_text": {
         "en": "State law {law} requires {binds} to seek an agreement. Agencies listed by ICE: {n}.",
