@@ -6,11 +6,33 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select
 
 from wso.store import Database, UTCDateTime, open_database
-from wso.store.migrate import database_heads, script_heads
+from wso.store.migrate import HEADS, database_heads, script_heads
 
 
 def test_every_room_migrates_to_its_head(db: Database) -> None:
     assert database_heads(db.engine) == script_heads()
+
+
+def test_the_heads_known_in_code_are_the_scripts_heads() -> None:
+    """`upgrade` trusts HEADS to skip Alembic on an up-to-date database: a new migration must be named there."""
+    assert script_heads() == HEADS
+
+
+def test_a_new_database_has_no_heads_and_one_behind_is_brought_up(database_url: str) -> None:
+    from alembic import command
+
+    from wso.store.database import make_engine
+    from wso.store.migrate import alembic_config, upgrade
+
+    engine = make_engine(database_url)
+    try:
+        assert database_heads(engine) == set()
+        command.upgrade(alembic_config(engine), "registry_0002")
+        assert "registry_0002" in database_heads(engine)
+        upgrade(engine)
+        assert database_heads(engine) == HEADS
+    finally:
+        engine.dispose()
 
 
 def test_opening_twice_is_idempotent(database_url: str) -> None:

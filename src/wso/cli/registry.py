@@ -14,7 +14,6 @@ from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
 from wso.registry.bundled import load_bundled_if_empty
 from wso.registry.export import FORMATS, export
-from wso.registry.fetch import FetchError, fetch
 from wso.registry.ingestion import IngestReport, discover
 from wso.settings import get_settings
 
@@ -221,6 +220,8 @@ def export_command(
 @app.command("fetch")
 def fetch_command(as_json: JsonFlag = False) -> None:
     """Download ICE's current participating and pending spreadsheets, keep them as a capture, ingest them."""
+    from wso.registry.fetch import FetchError, fetch  # here: it loads an HTTP client no other command needs
+
     settings = get_settings()
     urls = {"participating": settings.fetch_participating_url, "pending": settings.fetch_pending_url}
     with database().session() as session:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("wso.custody.alerts")
 
@@ -39,6 +40,8 @@ class WebhookNotifier:
     """POSTs each alert as JSON to a URL (WSO_WEBHOOK_URL); a non-2xx answer raises `httpx.HTTPStatusError`."""
 
     def __init__(self, url: str, *, timeout: float = 10.0, client: httpx.Client | None = None) -> None:
+        import httpx  # here, not at import: only a webhook needs it, and every custody command imports this
+
         self.url = url
         self.client = client or httpx.Client(timeout=timeout)
 

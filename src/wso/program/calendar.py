@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from functools import cache
 from types import MappingProxyType
 
-import holidays
-
 from wso.program._data import data_text
 from wso.program.states import parse_state
 
@@ -40,6 +38,8 @@ class BusinessCalendar:
         self.state = parse_state(state) if state is not None else None
         closures: dict[date, str] = dict(packaged_closures()) if include_closures else {}
         self.overrides: Mapping[date, str] = MappingProxyType(closures | dict(overrides or {}))
+        import holidays  # here, not at import: loading it costs ~90 ms that most commands never need
+
         if self.state is None:
             self._holidays = holidays.country_holidays("US")
         else:

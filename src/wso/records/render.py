@@ -9,9 +9,7 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
-
-import jinja2
+from typing import TYPE_CHECKING, Any, Literal
 
 from wso.records.letter import Letter
 
@@ -33,8 +31,14 @@ def parse_format(value: str) -> Format:
     raise UnknownFormat(value)
 
 
+if TYPE_CHECKING:
+    import jinja2
+
+
 @lru_cache(maxsize=2)
 def _environment(autoescape: bool) -> jinja2.Environment:
+    import jinja2  # here, not at import: only rendering a letter needs it
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=autoescape,

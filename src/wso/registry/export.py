@@ -14,10 +14,8 @@ import csv
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import Date, Integer, Select, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -25,6 +23,9 @@ from sqlalchemy.types import TypeEngine
 from wso.registry.models import AGENCIES, AGREEMENTS, ISSUES, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS
 from wso.registry.rows import READING_FIELDS
 from wso.store import UTCDateTime
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Format = Literal["csv", "parquet", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "json")
@@ -84,6 +85,8 @@ def table_rows(session: Session, name: str) -> list[dict[str, Any]]:
 
 
 def _arrow_type(kind: TypeEngine[Any]) -> pa.DataType:
+    import pyarrow as pa
+
     if isinstance(kind, UTCDateTime):
         return pa.timestamp("us", tz="UTC")
     if isinstance(kind, Date):
@@ -117,7 +120,10 @@ def export(session: Session, fmt: str, folder: Path) -> list[Path]:
         elif fmt == "json":
             data = [{c: _text(r[c]) for c in columns} for r in rows]
             path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        else:
+        else:  # pyarrow loaded here, not at import: only Parquet needs it
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
             schema = pa.schema([(c.name, _arrow_type(c.type)) for c in source.selected_columns])
             pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
         written.append(path)

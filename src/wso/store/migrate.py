@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 ROOMS = ("registry", "program", "custody", "audit", "records", "web")
+
+# Each room's newest migration. `upgrade` compares a database with these before it loads Alembic at all, so a
+# command on an up-to-date database does not pay for Alembic and for reading every migration script (about 0.2 s
+# of each command's start); a test keeps this set equal to the scripts' heads.
+HEADS = frozenset({"custody_0001", "records_0001", "registry_0003", "web_0001"})
 
 
 def version_locations() -> list[Path]:
@@ -21,6 +26,8 @@ def version_locations() -> list[Path]:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).resolve().parent / "alembic"))
     config.set_main_option("path_separator", "os")
@@ -31,16 +38,24 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def script_heads() -> set[str]:
+    """The heads of the migration scripts, as Alembic reads them."""
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def database_heads(engine: Engine) -> set[str]:
+    """The revisions a database is at (Alembic's version table; empty for a new database)."""
     with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return set()
+        return set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring every branch to its head; does nothing (and costs one query) when already there."""
-    if database_heads(engine) == script_heads():
+    """Bring every branch to its head; does nothing (and costs a query or two) when already there."""
+    if database_heads(engine) == HEADS:
         return
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "heads")

@@ -3,6 +3,21 @@
 `create_app` builds the FastAPI application; `wso serve` runs it with uvicorn on the default database.
 """
 
-from wso.web.app import create_app
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wso.web.app import create_app
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # the application (FastAPI, every router, the audit engine) is imported only when asked for, so that a module
+    # of this package used elsewhere (the users CLI imports wso.web.accounts) does not load all of it
+    if name == "create_app":
+        from wso.web.app import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

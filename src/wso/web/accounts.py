@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Literal, get_args
 
 from argon2 import PasswordHasher
@@ -26,8 +27,14 @@ WRITE_ROLES: frozenset[str] = frozenset({"clerk", "officer", "supervisor", "admi
 TOKEN_PREFIX = "wso_"
 
 _hasher = PasswordHasher()
-# A hash to verify against when the user does not exist, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so that a wrong name costs as long as a wrong
+    password. Made once, when first needed (argon2 is slow on purpose: not at import, which every `wso` command
+    would pay); the web application makes it at start-up."""
+    return _hasher.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
@@ -82,7 +89,7 @@ def list_users(session: Session) -> list[WebUser]:
 def authenticate(session: Session, username: str, password: str) -> Principal | None:
     """The user if the name and password match an active account, else None (in constant-ish time)."""
     user = session.scalar(select(WebUser).where(WebUser.username == username.strip()))
-    stored = user.password_hash if user is not None else _DUMMY_HASH
+    stored = user.password_hash if user is not None else dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

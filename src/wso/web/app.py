@@ -15,6 +15,7 @@ from wso import __version__
 from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
+from wso.web.accounts import dummy_hash
 from wso.web.deps import SignInRequired
 from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
@@ -45,6 +46,7 @@ def create_app(
     """A FastAPI app over `database` (default: the settings' database, migrated)."""
     settings = settings or get_settings()
     database = database or open_database(settings.resolved_database_url())
+    dummy_hash()  # made now, so that the first sign-in with an unknown name costs no more than any other
     app = FastAPI(
         title="wso",
         version=__version__,
