@@ -521,21 +521,7 @@ class RecordsOut(BaseModel):
 
 
 def records_facts_out(facts: StateFacts) -> RecordsFactsOut:
-    return RecordsFactsOut(
-        state=facts.state,
-        state_name=facts.state_name,
-        law_name=facts.law_name,
-        citation=facts.citation,
-        response_deadline_days=facts.response_deadline_days,
-        deadline_kind=facts.deadline_kind,
-        deadline_text=facts.deadline_text,
-        requester_residency_required=facts.requester_residency_required,
-        fees_note=facts.fees_note,
-        fee_waiver=facts.fee_waiver,
-        appeal_to=facts.appeal_to,
-        source_url=facts.source_url,
-        confidence=facts.confidence,
-    )
+    return RecordsFactsOut.model_validate(facts, from_attributes=True)  # the fields, and the state_name property
 
 
 def records(facts: Mapping[str, StateFacts], lang: str) -> RecordsOut:
