@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import wso.program as program
-from wso.program import Model, UnknownValue, parse_model, rule, rules
+from wso.program import Model, UnknownValue, model_spec, model_specs, parse_model, rule, rules
 
 CONTRACT_RULE_IDS = (
     "WSO-JAIL-ONLY",
@@ -126,3 +126,21 @@ def test_custody_constants() -> None:
     assert timedelta(hours=1) == program.CITIZENSHIP_REPORT
     assert program.EXAM_PASS_SCORE == 70
     assert program.EXAM_MAX_ATTEMPTS == 2
+
+
+def test_every_rule_and_model_reads_in_spanish_too() -> None:
+    """The public pages are in English and Spanish: each rule's title and text, each model's place, authorities,
+    prohibitions and training (item for item) come in both from the packaged data."""
+    for r in rules():
+        assert r.title_es and r.text_es and r.title_es != r.title, r.id
+    for spec in model_specs():
+        assert spec.where_es and spec.training_es, spec.model
+        assert len(spec.authorizes_es) == len(spec.authorizes) and len(spec.forbids_es) == len(spec.forbids)
+    assert model_spec("WSO").forbids_es[0] == "interrogar a nadie sobre ciudadanía, extranjería o deportabilidad"
+
+
+def test_a_rule_without_its_spanish_is_refused_by_name() -> None:
+    from wso.program.rules import _spanish
+
+    with pytest.raises(ValueError, match=r"rule WSO-X: no Spanish title"):
+        _spanish({"id": "WSO-X", "title": "t", "es": {"text": "x"}}, "title")

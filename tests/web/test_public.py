@@ -82,6 +82,22 @@ def test_spanish_by_query_or_header_with_a_switch(public_client: TestClient) -> 
     assert 'id="lang-switch" href="/?lang=es"' in english and "Agreements per state" in english
 
 
+def test_spanish_pages_give_the_rules_and_the_models_in_spanish(public_client: TestClient) -> None:
+    """The rules' titles and texts, each model's authorities and prohibitions, and an agency's kind were English on
+    the Spanish pages."""
+    spanish = public_client.get("/rules?lang=es").text
+    assert "Solo se pueden servir órdenes I-200 e I-205" in spanish and "Only I-200 and I-205" not in spanish
+    assert "Only I-200 and I-205 warrants may be served" in public_client.get("/rules").text
+    data = public_client.get("/api/rules").json()
+    jail_only = next(r for r in data["rules"] if r["id"] == "WSO-JAIL-ONLY")
+    assert jail_only["title_es"] == "Servir solo dentro de la cárcel de la propia agencia"
+    wso_agency = next(s for s in public_client.get("/api/states/FL").json()["agencies"] if "WSO" in s["active_models"])
+    page = public_client.get(f"/agencies/{wso_agency['id']}", params={"lang": "es"}).text
+    assert "✗ interrogar a nadie sobre ciudadanía, extranjería o deportabilidad" in page
+    assert "questioning anyone about citizenship" not in page
+    assert " · condado" in page or " · municipal" in page or " · estatal" in page
+
+
 def test_state_page_and_api(public_client: TestClient) -> None:
     data = public_client.get("/api/states/fl").json()
     assert data["code"] == "FL" and data["name"] == "Florida"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from wso.program._data import data_yaml
 from wso.program.errors import UnknownValue
@@ -29,6 +30,11 @@ class ModelSpec:
     forbids: tuple[str, ...]
     training: str
     sources: tuple[str, ...]
+    # the same in Spanish, for the public pages (data/models.yaml: `es`, item for item)
+    where_es: str = ""
+    authorizes_es: tuple[str, ...] = ()
+    forbids_es: tuple[str, ...] = ()
+    training_es: str = ""
 
 
 @cache
@@ -43,9 +49,32 @@ def model_specs() -> tuple[ModelSpec, ...]:
             forbids=tuple(item.get("forbids") or ()),
             training=item["training"],
             sources=tuple(item["sources"]),
+            **_spanish(item),
         )
         for item in data_yaml("models.yaml")
     )
+
+
+def _spanish(item: dict[str, Any]) -> dict[str, Any]:
+    """A model's Spanish texts; models.yaml must give each, list for list (its error names the model)."""
+    es = item.get("es") or {}
+    found = {
+        "where_es": es.get("where") or "",
+        "authorizes_es": tuple(es.get("authorizes") or ()),
+        "forbids_es": tuple(es.get("forbids") or ()),
+        "training_es": es.get("training") or "",
+    }
+    english = (item["authorizes"], item.get("forbids") or ())
+    if (
+        not found["where_es"]
+        or not found["training_es"]
+        or (len(found["authorizes_es"]), len(found["forbids_es"])) != tuple(len(x) for x in english)
+    ):
+        raise ValueError(
+            f"models.yaml: model {item['code']}: `es` must give where, training, and as many authorizes and "
+            "forbids as the English"
+        )
+    return found
 
 
 def model_spec(model: Model | str) -> ModelSpec:

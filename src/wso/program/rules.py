@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from wso.program._data import data_yaml
 from wso.program.errors import UnknownValue
@@ -23,6 +23,15 @@ class Rule:
     source: str
     applies_to: tuple[Model, ...]
     severity: Severity
+    title_es: str = ""  # title and text in Spanish, for the public pages (data/rules.yaml: `es`)
+    text_es: str = ""
+
+
+def _spanish(item: dict[str, Any], field: str) -> str:
+    text = (item.get("es") or {}).get(field)
+    if not text:
+        raise ValueError(f"rules.yaml: rule {item['id']}: no Spanish {field} (es: {field}: ...)")
+    return str(text)
 
 
 def _severity(value: str, rule_id: str) -> Severity:
@@ -44,6 +53,8 @@ def rules() -> tuple[Rule, ...]:
             source=item["source"],
             applies_to=tuple(Model(m) for m in item["applies_to"]),
             severity=_severity(item["severity"], item["id"]),
+            title_es=_spanish(item, "title"),
+            text_es=_spanish(item, "text"),
         )
         for item in data_yaml("rules.yaml")
     )

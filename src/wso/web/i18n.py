@@ -98,6 +98,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "state.effective": {"en": "in effect from", "es": "vigente desde"},
     "state.existing_end": {"en": "existing agreements end", "es": "los acuerdos existentes terminan"},
     "state.agencies": {"en": "Agencies and agreements", "es": "Agencias y acuerdos"},
+    "kind.county": {"en": "county", "es": "condado"},
+    "kind.municipal": {"en": "municipal", "es": "municipal"},
+    "kind.state": {"en": "state", "es": "estatal"},
     "state.no_agencies": {
         "en": "ICE's spreadsheets list no agency in this state.",
         "es": "Las hojas de ICE no listan ninguna agencia en este estado.",

@@ -78,6 +78,10 @@ class ModelOut(BaseModel):
     forbids: list[str]
     training: str
     sources: list[str]
+    where_es: str
+    authorizes_es: list[str]
+    forbids_es: list[str]
+    training_es: str
 
 
 class AgencySummary(BaseModel):
@@ -182,6 +186,8 @@ class RuleOut(BaseModel):
     id: str
     title: str
     text: str
+    title_es: str
+    text_es: str
     citation: str
     source: str
     applies_to: list[str]
@@ -378,6 +384,10 @@ def _model_out(model: str) -> ModelOut:
         forbids=list(spec.forbids),
         training=spec.training,
         sources=list(spec.sources),
+        where_es=spec.where_es,
+        authorizes_es=list(spec.authorizes_es),
+        forbids_es=list(spec.forbids_es),
+        training_es=spec.training_es,
     )
 
 
@@ -472,6 +482,8 @@ def rules_out() -> list[RuleOut]:
             id=r.id,
             title=r.title,
             text=r.text,
+            title_es=r.title_es,
+            text_es=r.text_es,
             citation=r.citation,
             source=r.source,
             applies_to=[str(m) for m in r.applies_to],
