@@ -7,7 +7,10 @@ import re
 
 from fastapi.testclient import TestClient
 
+from wso.clock import FixedClock
 from wso.program import rules, state_laws
+from wso.registry.bundled import load_bundled_if_empty
+from wso.store import Database
 
 
 def test_overview_api_matches_the_registry(public_client: TestClient) -> None:
@@ -172,6 +175,18 @@ def test_an_empty_database_still_serves_the_overview(client: TestClient) -> None
     page = client.get("/")
     assert page.status_code == 200 and "No snapshot" in page.text
     assert client.get("/api/overview").json()["total"] == 0
+
+
+def test_one_publication_day_says_there_is_nothing_to_compare(
+    client: TestClient, sqlite_db: Database, clock: FixedClock
+) -> None:
+    """A first run holds the bundled snapshot only: "What changed" stood empty under its heading."""
+    with sqlite_db.session() as session:
+        load_bundled_if_empty(session, clock=clock)
+    page = client.get("/").text
+    assert 'id="no-changes"' in page and "nothing to compare yet" in page
+    assert client.get("/api/overview").json()["changes"] is None
+    assert "todavía no hay nada que comparar" in client.get("/?lang=es").text
 
 
 def test_api_docs_load_nothing_from_another_server(public_client: TestClient) -> None:

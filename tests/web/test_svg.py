@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wso.web.svg import BINS, bar_chart, fill_for, line_chart, us_map
+from wso.web.svg import BINS, LABEL_CHAR_WIDTH, bar_chart, fill_for, line_chart, us_map
 
 
 def test_fill_bins() -> None:
@@ -28,6 +28,22 @@ def test_line_chart_places_days_by_time() -> None:
     xs = [float(p.split(",")[0]) for p in found.group(1).split()]
     assert abs((xs[1] - xs[0]) * 9 - (xs[2] - xs[1])) < 0.5
     assert "WSO 3" in out
+
+
+def test_bar_chart_leaves_room_for_its_longest_label() -> None:
+    """ "WSO · Warrant Service Officer" was cut off at the left edge of a 180-unit label column."""
+    for label in ("WSO · Warrant Service Officer", "WSO · Oficial de Servicio de Órdenes"):
+        out = str(bar_chart([("TFM", 3), (label, 5)], title="t"))
+        label_end = float(re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end"', out)[-1])
+        assert label_end >= len(label) * LABEL_CHAR_WIDTH  # the text, drawn leftwards from here, stays inside
+        bar_start = float(re.findall(r'<rect x="([\d.]+)"', out)[0])
+        assert bar_start > label_end
+
+
+def test_line_chart_of_one_publication_day_draws_dots() -> None:
+    out = str(line_chart([date(2025, 7, 3)], {"TFM": [386], "WSO": [278]}, title="trend"))
+    assert out.count("<circle") == 2 and "WSO 278" in out
+    assert "<circle" not in str(line_chart([date(2025, 7, 2), date(2025, 7, 3)], {"TFM": [1, 2]}, title="t"))
 
 
 def test_line_chart_without_data() -> None:

@@ -36,6 +36,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "overview.changes": {"en": "What changed", "es": "Qué cambió"},
     "overview.changes_between": {"en": "Between {old} and {new}", "es": "Entre el {old} y el {new}"},
+    "overview.one_day": {
+        "en": "ICE's lists of only one publication day are loaded: there is nothing to compare yet.",
+        "es": "Solo están cargadas las listas de ICE de un día de publicación: todavía no hay nada que comparar.",
+    },
     "overview.added": {"en": "Added", "es": "Añadidos"},
     "overview.removed": {"en": "Removed", "es": "Retirados"},
     "overview.corrected": {"en": "Signing date corrected by ICE", "es": "Fecha de firma corregida por ICE"},
@@ -92,6 +96,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "status.active": {"en": "active", "es": "vigente"},
     "status.removed": {"en": "removed", "es": "retirado"},
     "status.pending": {"en": "pending", "es": "pendiente"},
+    "overview.pending": {"en": "pending", "es": "pendientes"},  # a count of agencies ICE lists as pending
     "state.heading": {"en": "{name}", "es": "{name}"},
     "state.law": {"en": "State law", "es": "Ley estatal"},
     "state.confidence": {"en": "confidence", "es": "confianza"},

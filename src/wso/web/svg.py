@@ -26,6 +26,11 @@ BINS: tuple[tuple[int, str], ...] = (
 STANCE_STROKES = {"prohibits": "#a3261b", "restricts": "#d08c00", "mandates": "#111111", "encourages": "#2d6a2f"}
 
 
+# the width of a character of a 14 px label, generously (sans-serif capitals and digits run to about 9 px), so a
+# long label ("WSO · Oficial de Servicio de Órdenes") is not cut off at the chart's left edge
+LABEL_CHAR_WIDTH = 8.5
+
+
 def fill_for(count: int) -> str:
     colour = BINS[0][1]
     for lower, value in BINS:
@@ -35,8 +40,10 @@ def fill_for(count: int) -> str:
 
 
 def bar_chart(items: Sequence[tuple[str, int]], *, title: str, colours: Mapping[str, str] | None = None) -> Markup:
-    """Horizontal bars, one per (label, value)."""
-    width, row, label_w = 520, 30, 180
+    """Horizontal bars, one per (label, value); the label column is as wide as the longest label needs."""
+    longest = max((len(label) for label, _ in items), default=0)
+    row, label_w = 30, max(120, round(longest * LABEL_CHAR_WIDTH) + 16)
+    width = label_w + 340
     top = max((v for _, v in items), default=0) or 1
     height = row * len(items) + 10
     out = [
@@ -89,6 +96,8 @@ def line_chart(days: Sequence[date], series: Mapping[str, Sequence[int]], *, tit
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}">'
             f"<title>{escape(name)}</title></polyline>"
         )
+        if len(days) == 1:  # one publication: no line to draw, so a dot
+            out.append(f'<circle cx="{x(days[0]):.1f}" cy="{y(values[0]):.1f}" r="4" fill="{colour}"/>')
         if values:
             out.append(
                 f'<text x="{width - right + 6}" y="{y(values[-1]) + 4:.1f}" font-size="12" '
