@@ -131,6 +131,12 @@ def test_mandate_coverage_counts_counties_where_known(public_client: TestClient)
     data = public_client.get(f"/api/states/{code}").json()
     for coverage in data["mandate"]:
         assert coverage["counties_covered"] + len(coverage["uncovered"]) == coverage["counties_total"] > 0
+    # the page says what the figures count (it showed "77 / 254" and a bare "177")
+    page = public_client.get(f"/states/{code}").text
+    first = data["mandate"][0]
+    covered, total, missing = first["counties_covered"], first["counties_total"], len(first["uncovered"])
+    assert f"in {covered} of the state&#39;s {total} counties, the sheriff has an agreement" in page
+    assert (f"<summary>The {missing} counties whose sheriff has none</summary>" in page) == (missing > 0)
 
 
 def test_agency_page_shows_each_agreements_life_and_the_law_each_day(public_client: TestClient) -> None:

@@ -111,6 +111,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "es": "Las hojas de ICE no listan ninguna agencia en este estado.",
     },
     "state.mandate": {"en": "Mandate coverage", "es": "Cumplimiento del mandato"},
+    "state.mandate_covered": {
+        "en": "{law}: in {covered} of the state's {total} counties, the sheriff has an agreement ICE lists as active.",
+        "es": "{law}: en {covered} de los {total} condados del estado, el sheriff tiene un acuerdo vigente según ICE.",
+    },
+    "state.mandate_uncovered": {
+        "en": "The {n} counties whose sheriff has none",
+        "es": "Los {n} condados cuyo sheriff no tiene ninguno",
+    },
     "state.mandate_text": {
         "en": "State law {law} requires {binds} to seek an agreement. Agencies listed by ICE: {n}.",
         "es": "La ley estatal {law} exige que {binds} busquen un acuerdo. Agencias en la lista de ICE: {n}.",
