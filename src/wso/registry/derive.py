@@ -41,6 +41,8 @@ def ordered_snapshots(session: Session) -> list[Snapshot]:
 
 _SPELLINGS_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False), made once
 
+AGREEMENT_COLUMNS = tuple(f.name for f in fields(AgreementLife))  # the agreements table, in AgreementLife's order
+
 # what derivation needs of a reading: state, name, name key, kind, county, model, signed, MOA URL
 _USED = ("state", "name", "name_key", "kind", "county", "model", "signed", "moa_url")
 
@@ -164,13 +166,12 @@ def derive(data: Stored) -> Derived:
     ]
     lives, agreement_of, listings = build_lives(list(keys.values()), signed, pending_rows)
 
-    names = [f.name for f in fields(AgreementLife)]
     return Derived(
         agencies=[
             (a.id, a.state, a.name, a.key, a.kind, a.county, _SPELLINGS_JSON.encode(list(a.spellings)))
             for a in agencies
         ],
-        agreements=list(map(attrgetter(*names), lives)),
+        agreements=list(map(attrgetter(*AGREEMENT_COLUMNS), lives)),
         listings=listings,
         readings=[(*r.values(), rid, agency_of.get(rid), agreement_of.get(rid)) for rid, r in data.new.items()],
         changed=[
@@ -192,7 +193,7 @@ def write_derived(connection: Connection, derived: Derived) -> None:
         derived.agencies,
         columns=("id", "state", "name", "name_key", "kind", "county", "spellings"),
     )
-    bulk_insert(connection, AGREEMENTS, derived.agreements, columns=[f.name for f in fields(AgreementLife)])
+    bulk_insert(connection, AGREEMENTS, derived.agreements, columns=AGREEMENT_COLUMNS)
     bulk_insert(
         connection,
         PENDING_LISTINGS,

@@ -14,7 +14,7 @@ import csv
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import Date, Integer, Select, select, union_all
 from sqlalchemy.orm import Session
@@ -23,9 +23,6 @@ from sqlalchemy.types import TypeEngine
 from wso.registry.models import AGENCIES, AGREEMENTS, ISSUES, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS
 from wso.registry.rows import READING_FIELDS
 from wso.store import UTCDateTime
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 Format = Literal["csv", "parquet", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "json")
@@ -84,16 +81,23 @@ def table_rows(session: Session, name: str) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in session.execute(SOURCES[name])]
 
 
-def _arrow_type(kind: TypeEngine[Any]) -> pa.DataType:
+def _write_parquet(path: Path, rows: list[dict[str, Any]], source: Select[Any]) -> None:
+    """`rows` as Parquet: dates as date32, times as UTC timestamps (pyarrow loaded here, not at import: only
+    Parquet needs it)."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    if isinstance(kind, UTCDateTime):
-        return pa.timestamp("us", tz="UTC")
-    if isinstance(kind, Date):
-        return pa.date32()
-    if isinstance(kind, Integer):
-        return pa.int64()
-    return pa.string()
+    def arrow_type(kind: TypeEngine[Any]) -> pa.DataType:
+        if isinstance(kind, UTCDateTime):
+            return pa.timestamp("us", tz="UTC")
+        if isinstance(kind, Date):
+            return pa.date32()
+        if isinstance(kind, Integer):
+            return pa.int64()
+        return pa.string()
+
+    schema = pa.schema([(c.name, arrow_type(c.type)) for c in source.selected_columns])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
 
 
 def _text(value: Any) -> Any:
@@ -120,11 +124,7 @@ def export(session: Session, fmt: str, folder: Path) -> list[Path]:
         elif fmt == "json":
             data = [{c: _text(r[c]) for c in columns} for r in rows]
             path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        else:  # pyarrow loaded here, not at import: only Parquet needs it
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            schema = pa.schema([(c.name, _arrow_type(c.type)) for c in source.selected_columns])
-            pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+        else:
+            _write_parquet(path, rows, source)
         written.append(path)
     return written

@@ -1,11 +1,12 @@
-"""What the public routes share: the state laws (loaded once per app), today's date from the clock, and a short
-cache of the overview (the most-read page; rebuilt at most every 30 seconds, and at once after an ingest
-changes the latest snapshot)."""
+"""What the public routes share: the state laws and the public-records facts (loaded once per app), today's
+date from the clock, and a short cache of the overview (the most-read page; rebuilt at most every 30 seconds, and
+at once after an ingest changes the latest snapshot)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from wso import registry
 from wso.program import StateLaw, state_laws
+from wso.records import StateFacts, state_facts
 from wso.web import public
 from wso.web.deps import ClockDep, DbSession
 
@@ -29,11 +31,21 @@ def get_laws(request: Request) -> tuple[StateLaw, ...]:
     return laws
 
 
+def get_records_facts(request: Request) -> Mapping[str, StateFacts]:
+    """Every state's public-records facts (packaged, plus the user's file), read once per app like the laws."""
+    facts: Mapping[str, StateFacts] | None = getattr(request.app.state, "records_facts", None)
+    if facts is None:
+        facts = state_facts(request.app.state.settings.records_facts_file)
+        request.app.state.records_facts = facts
+    return facts
+
+
 def get_today(clock: ClockDep) -> date:
     return clock.now().date()
 
 
 LawsDep = Annotated[tuple[StateLaw, ...], Depends(get_laws)]
+RecordsFactsDep = Annotated[Mapping[str, StateFacts], Depends(get_records_facts)]
 TodayDep = Annotated[date, Depends(get_today)]
 
 

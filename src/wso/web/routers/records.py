@@ -4,36 +4,29 @@ The letters themselves are made by `wso records letter` and, for a signed-in use
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from wso.records import NoFacts, StateFacts, facts_for, state_facts
+from wso.records import NoFacts, facts_for
 from wso.web import public
-from wso.web.deps import NOT_FOUND, LangDep, OptionalPrincipal, SettingsDep
+from wso.web.deps import NOT_FOUND, LangDep, OptionalPrincipal
 from wso.web.i18n import Lang
+from wso.web.publicdeps import RecordsFactsDep
 from wso.web.rendering import render
 
 router = APIRouter(tags=["public"])
 
 
-def get_records_facts(settings: SettingsDep) -> Mapping[str, StateFacts]:
-    return state_facts(settings.records_facts_file)
-
-
-FactsDep = Annotated[Mapping[str, StateFacts], Depends(get_records_facts)]
-
-
 @router.get("/api/records", response_model=public.RecordsOut)
-def api_records(facts: FactsDep, lang: Annotated[Lang, Query()] = "en") -> public.RecordsOut:
+def api_records(facts: RecordsFactsDep, lang: Annotated[Lang, Query()] = "en") -> public.RecordsOut:
     """Every state's public-records law as a request needs it, and the record sets to ask for (in `lang`)."""
     return public.records(facts, lang)
 
 
 @router.get("/api/records/{state}", response_model=public.RecordsFactsOut, responses=NOT_FOUND)
-def api_records_state(state: str, facts: FactsDep) -> public.RecordsFactsOut:
+def api_records_state(state: str, facts: RecordsFactsDep) -> public.RecordsFactsOut:
     """One state's public-records law (USPS code or full name)."""
     try:
         return public.records_facts_out(facts_for(state, facts))
@@ -43,7 +36,7 @@ def api_records_state(state: str, facts: FactsDep) -> public.RecordsFactsOut:
 
 @router.get("/records", response_class=HTMLResponse, include_in_schema=False)
 def records_page(
-    request: Request, facts: FactsDep, lang: LangDep, user: OptionalPrincipal, state: str | None = None
+    request: Request, facts: RecordsFactsDep, lang: LangDep, user: OptionalPrincipal, state: str | None = None
 ) -> HTMLResponse:
     data = public.records(facts, lang)
     chosen = None
