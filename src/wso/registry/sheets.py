@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from xml.etree import ElementTree
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -155,14 +155,39 @@ def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-def read_xlsx(data: bytes) -> Table:
+@dataclass
+class OpenedFile:
+    """A spreadsheet file whose costly reading is done and whose Python values are not made yet: for an xlsx
+    workbook, its first sheet parsed by python-calamine (in Rust, without holding Python's GIL, so another thread
+    can run Python meanwhile). `table()` makes the cells and hyperlinks, in the thread that will use them."""
+
+    name: str
+    data: bytes
+    sheet: CalamineSheet | None = None  # None for a CSV file
+
+    def table(self) -> Table:
+        if self.sheet is None:
+            return read_csv(self.data)
+        try:
+            values = self.sheet.to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises its own error types for broken files
+            raise SheetError(f"not a readable xlsx file ({exc})") from exc
+        rows: list[tuple[int, list[Cell]]] = [(number, list(cells)) for number, cells in enumerate(values, start=1)]
+        return Table(rows=rows, links=read_hyperlinks(self.data), file_format="xlsx")
+
+
+def open_file(name: str, data: bytes) -> OpenedFile:
+    """An xlsx workbook's first sheet parsed, or a CSV file recognised, by the file's name and content (raises
+    SheetError for anything else)."""
+    if name.lower().endswith(".csv"):
+        return OpenedFile(name, data)
+    if data[:2] != b"PK":
+        raise SheetError("neither an xlsx workbook nor a .csv file")
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for broken files
         raise SheetError(f"not a readable xlsx file ({exc})") from exc
-    rows: list[tuple[int, list[Cell]]] = [(number, list(cells)) for number, cells in enumerate(values, start=1)]
-    return Table(rows=rows, links=read_hyperlinks(data), file_format="xlsx")
+    return OpenedFile(name, data, sheet)
 
 
 def read_csv(data: bytes) -> Table:
@@ -173,9 +198,6 @@ def read_csv(data: bytes) -> Table:
 
 
 def read_table(name: str, data: bytes) -> Table:
-    """The first sheet of an xlsx file, or a CSV file, by the file's name and content."""
-    if name.lower().endswith(".csv"):
-        return read_csv(data)
-    if data[:2] == b"PK":
-        return read_xlsx(data)
-    raise SheetError("neither an xlsx workbook nor a .csv file")
+    """The first sheet of an xlsx file, or a CSV file, by the file's name and content (`open_file`, then its
+    `table()`; ingest runs the two in different threads)."""
+    return open_file(name, data).table()
