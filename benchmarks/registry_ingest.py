@@ -44,7 +44,7 @@ from sqlalchemy.engine import make_url
 
 from wso.clock import FixedClock
 from wso.registry import ingest
-from wso.registry.ingestion import _read_ahead
+from wso.registry.ingestion import read_ahead
 from wso.registry.sheets import read_table
 from wso.store import open_database
 
@@ -83,7 +83,7 @@ def parse_cells_and_links(files: list[Path]) -> int:
 
 def parse_cells_and_links_ahead(files: list[Path]) -> int:
     """`parse_cells_and_links`, each file opened in ingest's read-ahead thread and its table made here."""
-    return sum(len(opened.result().table().rows) for _path, _sha, opened in _read_ahead(files, set()))
+    return sum(len(opened.result().table().rows) for _path, _sha, opened in read_ahead(files, set()))
 
 
 Result = tuple[float, float, float, int]  # full ingest wall and CPU seconds, repeated ingest wall seconds, rows

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import SHEETS
 from wso.clock import FixedClock
 from wso.registry import ingest
-from wso.registry.ingestion import READ_AHEAD, IngestError, _read_ahead, discover
+from wso.registry.ingestion import READ_AHEAD, IngestError, discover, read_ahead
 from wso.registry.models import ROWS, SNAPSHOTS
 from wso.registry.sheets import SheetError, read_table
 from wso.store import open_database
@@ -23,7 +23,7 @@ from wso.store import open_database
 
 def test_every_shared_file_comes_in_order_as_read_table_reads_it() -> None:
     files = discover([SHEETS])
-    got = list(_read_ahead(files, set()))
+    got = list(read_ahead(files, set()))
     assert [path for path, _sha, _read in got] == files
     for path, sha, read in got:
         data = path.read_bytes()
@@ -41,7 +41,7 @@ def test_no_more_than_read_ahead_files_are_read_beyond_the_one_given() -> None:
             pulled.append(path)
             yield path
 
-    reading = _read_ahead(counting(), set())
+    reading = read_ahead(counting(), set())
     for taken in range(1, len(files) + 1):
         path, _sha, _read = next(reading)
         assert path == files[taken - 1]
@@ -55,7 +55,7 @@ def test_a_content_met_twice_in_one_run_is_read_once_and_stored_once(tmp_path: P
     for folder in (first, second):
         folder.mkdir()
         shutil.copy(original, folder / original.name)
-    entries = list(_read_ahead(discover([tmp_path]), set()))
+    entries = list(read_ahead(discover([tmp_path]), set()))
     assert entries[0][2] is entries[1][2]  # one read, shared
     database = open_database(f"sqlite:///{tmp_path / 'wso.sqlite3'}")
     try:
@@ -72,7 +72,7 @@ def test_a_stored_content_is_skipped_without_being_read(tmp_path: Path) -> None:
     folder.mkdir()
     junk = folder / "participatingAgencies05012025am.xlsx"
     junk.write_bytes(b"PK not really a workbook")
-    (_path, sha, read), *_rest = _read_ahead([junk], {hashlib.sha256(junk.read_bytes()).hexdigest()})
+    (_path, sha, read), *_rest = read_ahead([junk], {hashlib.sha256(junk.read_bytes()).hexdigest()})
     assert sha == hashlib.sha256(junk.read_bytes()).hexdigest()
     with pytest.raises(AssertionError, match="not read again"):
         read.result()
@@ -89,7 +89,7 @@ def test_unreadable_files_anywhere_in_the_window_are_each_named_and_nothing_is_w
     ]
     for path in broken:
         path.write_bytes(b"<html>Access denied</html>")  # the same bytes twice: read once, failing for both
-    entries = list(_read_ahead(discover([tmp_path]), set()))
+    entries = list(read_ahead(discover([tmp_path]), set()))
     assert len(entries) == len(paths) + 2
     for path, _sha, read in entries:
         if path in broken:
@@ -109,7 +109,7 @@ def test_unreadable_files_anywhere_in_the_window_are_each_named_and_nothing_is_w
 
 
 def test_a_caller_that_stops_early_leaves_no_reading_thread_behind() -> None:
-    reading = _read_ahead(discover([SHEETS]), set())
+    reading = read_ahead(discover([SHEETS]), set())
     next(reading)
     assert any(t.name.startswith("wso-read") for t in threading.enumerate())
     reading.close()  # as when an ingest is interrupted

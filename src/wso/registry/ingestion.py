@@ -232,7 +232,7 @@ def _collector_paused() -> Iterator[None]:
 READ_AHEAD = 4
 
 
-def _read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, str, Future[OpenedFile]]]:
+def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, str, Future[OpenedFile]]]:
     """Each of `files` in order, with its content hash and the file opened (`open_file`) by a second thread, up to
     READ_AHEAD files ahead of the caller. Opening an xlsx file is python-calamine parsing its sheet, in Rust
     without the GIL, so on a machine with two cores the next files are parsed while Python interprets and stores
@@ -286,12 +286,12 @@ def _ingest(
     issues: list[dict[str, Any]] = []
     now = clock.now()
     cache: RowCache = {}
-    for path, sha, table in _read_ahead(files, known):
+    for path, sha, opened in read_ahead(files, known):
         if sha in known:
             report.files.append(FileResult(str(path), sha, "skipped", message="same content already ingested"))
         else:
             try:
-                parsed = parse_file(path, table.result(), sha, captured_at=captured_at, ingested_at=now, cache=cache)
+                parsed = parse_file(path, opened.result(), sha, captured_at=captured_at, ingested_at=now, cache=cache)
             except (SheetError, HeaderError) as exc:
                 report.files.append(FileResult(str(path), sha, "failed", message=f"{path}: {exc}"))
             else:

@@ -161,7 +161,6 @@ class OpenedFile:
     workbook, its first sheet parsed by python-calamine (in Rust, without holding Python's GIL, so another thread
     can run Python meanwhile). `table()` makes the cells and hyperlinks, in the thread that will use them."""
 
-    name: str
     data: bytes
     sheet: CalamineSheet | None = None  # None for a CSV file
 
@@ -180,14 +179,14 @@ def open_file(name: str, data: bytes) -> OpenedFile:
     """An xlsx workbook's first sheet parsed, or a CSV file recognised, by the file's name and content (raises
     SheetError for anything else)."""
     if name.lower().endswith(".csv"):
-        return OpenedFile(name, data)
+        return OpenedFile(data)
     if data[:2] != b"PK":
         raise SheetError("neither an xlsx workbook nor a .csv file")
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types for broken files
         raise SheetError(f"not a readable xlsx file ({exc})") from exc
-    return OpenedFile(name, data, sheet)
+    return OpenedFile(data, sheet)
 
 
 def read_csv(data: bytes) -> Table:
