@@ -447,3 +447,19 @@ def test_every_console_link_resolves_for_each_role(client: TestClient, jail: Dat
         assert len(seen) > 5, (role, seen)
         assert {p: s for p, s in seen.items() if s not in (200, 403)} == {}, role
         client.cookies.clear()
+
+
+def test_console_pages_offer_no_language_switch_they_would_not_honour(
+    client: TestClient, jail: Database, clock: FixedClock
+) -> None:
+    """The console is in English only: its pages show no 'Español' link (the public pages keep theirs)."""
+    assert Custody(jail, clock).run("warrant.serve", SERVE).accepted
+    sign_in(client, "admin")
+    pages = ["/console", "/console/journal", "/console/commands", "/console/records", "/console/audit"]
+    pages += ["/console/users", *re.findall(r'href="(/console/holds/[^"#]+)"', client.get("/console").text)[:1]]
+    assert len(pages) == 7
+    for path in pages:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert 'id="lang-switch"' not in page.text and "Español" not in page.text, path
+    assert 'id="lang-switch"' in client.get("/").text

@@ -14,6 +14,8 @@ from wso.web.accounts import Principal
 from wso.web.i18n import Lang, translator
 from wso.web.sessions import CSRF_FIELD, csrf_token
 
+CONSOLE = "console/"  # the folder of the console's templates
+
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 
 
@@ -44,7 +46,8 @@ def render(
         "lang": lang,
         "t": translator(lang),
         "url": lambda path, **kw: lang_url(path, lang, **kw),
-        "switch_url": request.url.path + "?" + urlencode(params),
+        # the console's pages (console/...) are in English only, so they offer no switch they would not honour
+        "switch_url": "" if template.startswith(CONSOLE) else request.url.path + "?" + urlencode(params),
         "user": user,
         "csrf_field": CSRF_FIELD,
         "csrf": csrf_token(session) if needs_csrf or user is not None else "",
