@@ -17,8 +17,11 @@ from wso.audit import generate
 from wso.clock import FixedClock
 from wso.custody import Custody, MemoryNotifier, find_hold, history
 from wso.custody.models import Hold, HoldEvent
+from wso.records.facts import COLUMNS as FACT_COLUMNS
+from wso.settings import get_settings
 from wso.store import Database
 from wso.web.accounts import ROLES, create_token
+from wso.web.app import create_app
 from wso.web.console import args_from_form, command_specs, may_run
 from wso.web.models import WebAction
 
@@ -463,3 +466,27 @@ def test_console_pages_offer_no_language_switch_they_would_not_honour(
         assert page.status_code == 200, path
         assert 'id="lang-switch"' not in page.text and "Español" not in page.text, path
     assert 'id="lang-switch"' in client.get("/").text
+
+
+def test_the_tracker_and_the_public_page_use_the_users_facts_file(
+    sqlite_db: Database, clock: FixedClock, users: dict[str, str], tmp_path: Path
+) -> None:
+    """WSO_RECORDS_FACTS_FILE adds a state (here Puerto Rico, which the packaged facts lack) to the tracker and to
+    /records alike: both read the app's facts, loaded once."""
+    facts = tmp_path / "facts.csv"
+    facts.write_text(
+        ",".join(FACT_COLUMNS)
+        + "\nPR,Puerto Rico public records (test),P.R. Laws Ann. tit. 3 § 1 (test),10,business,10 business days,"
+        "no,Copy cost,court (Court of First Instance),https://example.org/pr,medium\n",
+        encoding="utf-8",
+    )
+    app = create_app(get_settings().model_copy(update={"records_facts_file": facts}), sqlite_db, clock)
+    with TestClient(app, follow_redirects=False) as client:
+        made = client.post(
+            "/api/console/records",
+            json={"agency": "San Juan Police", "state": "PR", "sent": "2025-05-01"},
+            headers=token(sqlite_db, "admin"),
+        )
+        assert made.status_code == 201, made.text
+        assert "P.R. Laws Ann. tit. 3 § 1 (test)" in made.text
+        assert "P.R. Laws Ann. tit. 3 § 1 (test)" in client.get("/records?state=PR").text

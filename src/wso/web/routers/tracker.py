@@ -4,6 +4,7 @@ are kept but never shown here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Annotated
@@ -23,6 +24,7 @@ from wso.records import (
     RequestDetail,
     Requester,
     RequestView,
+    StateFacts,
     TrackerError,
     UnknownRecordSet,
     UnknownRequest,
@@ -34,10 +36,8 @@ from wso.records import (
     new_request,
     parse_set_ids,
     show_request,
-    state_facts,
 )
 from wso.registry.bundled import load_bundled_if_empty
-from wso.settings import Settings
 from wso.web.accounts import Principal
 from wso.web.deps import (
     BAD_INPUT,
@@ -48,8 +48,8 @@ from wso.web.deps import (
     ConsoleUser,
     ConsoleWriter,
     DbSession,
-    SettingsDep,
 )
+from wso.web.publicdeps import RecordsFactsDep
 from wso.web.rendering import render
 
 router = APIRouter(tags=["console"])
@@ -78,12 +78,12 @@ def _public(view: RequestDetail) -> RequestDetail:
     return replace(view, requester=None)
 
 
-def _create(session: Session, settings: Settings, clock: Clock, body: NewRequestIn) -> RequestDetail:
+def _create(session: Session, known: Mapping[str, StateFacts], clock: Clock, body: NewRequestIn) -> RequestDetail:
     """Track a new request; raises `TrackerError`, `NoFacts`, `AmbiguousAgency`, `UnknownRecordSet`, ... with a
-    message fit to show."""
+    message fit to show. `known` is every state's public-records facts (the app's, read once)."""
     if not body.state.strip():
         raise TrackerError("the agency's state is missing; give it")
-    facts = facts_for(body.state, state_facts(settings.records_facts_file))
+    facts = facts_for(body.state, known)
     requester = None
     if body.requester_name or body.requester_email or body.requester_address:
         requester = Requester(
@@ -148,11 +148,11 @@ def api_record(request_id: int, user: ApiUser, session: DbSession) -> RequestDet
 
 @router.post("/api/console/records", response_model=RequestDetail, status_code=201, responses=BAD_INPUT)
 def api_new_record(
-    body: NewRequestIn, user: ApiWriter, session: DbSession, settings: SettingsDep, clock: ClockDep
+    body: NewRequestIn, user: ApiWriter, session: DbSession, known: RecordsFactsDep, clock: ClockDep
 ) -> RequestDetail:
     """Track a new request: its law, citation, deadline and due date (computed from the day it was sent)."""
     try:
-        return _public(_create(session, settings, clock, body))
+        return _public(_create(session, known, clock, body))
     except REFUSALS as error:
         raise HTTPException(status_code=400, detail=str(error)) from None
 
@@ -197,7 +197,7 @@ def new_record_form(
     request: Request,
     user: ConsoleWriter,
     session: DbSession,
-    settings: SettingsDep,
+    known: RecordsFactsDep,
     clock: ClockDep,
     agency: Annotated[str, Form()] = "",
     state: Annotated[str, Form()] = "",
@@ -207,7 +207,7 @@ def new_record_form(
     try:
         sent_on = _form_date(sent, "sent")
         body = NewRequestIn(agency=agency, state=state, sent=sent_on, requester_name=requester_name.strip() or None)
-        created = _create(session, settings, clock, body)
+        created = _create(session, known, clock, body)
     except REFUSALS as error:
         return _records_page(request, user, session, clock, error=str(error), status=400)
     return RedirectResponse(f"/console/records/{created.id}", status_code=303)
