@@ -1,6 +1,6 @@
-"""What the public routes share: the state laws and the public-records facts (loaded once per app), today's
-date from the clock, and a short cache of the overview (the most-read page; rebuilt at most every 30 seconds, and
-at once after an ingest changes the latest snapshot)."""
+"""What the public routes share: the state laws and the public-records facts (loaded once per app; the console's
+records tracker reads the same facts), today's date from the clock, and a short cache of the overview (the most-read
+page; rebuilt at most every 30 seconds, and at once after an ingest changes the latest snapshot)."""
 
 from __future__ import annotations
 
