@@ -30,7 +30,7 @@ def test_ingest_then_query_commands() -> None:
     folder = sheet("20250519T024922Z", "participatingAgencies05162025am.xlsx").parent
     result = runner.invoke(app, ["registry", "ingest", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "2 added" in result.stdout
+    assert result.stdout.splitlines()[-1] == "2 added, 0 skipped, 663 rows, 4 issues"
     again = runner.invoke(app, ["registry", "ingest", str(folder), "--json"])
     assert json.loads(again.stdout)["skipped"] == 2
 
@@ -67,3 +67,12 @@ def test_an_unreadable_file_stops_the_ingest_and_nothing_is_written(tmp_path: Pa
     assert str(broken) in result.output and "nothing was ingested" in result.output
     timeline = json.loads(runner.invoke(app, ["registry", "timeline", "--json"]).stdout)
     assert timeline == []
+
+
+def test_ingest_counts_one_issue_as_one_issue() -> None:
+    result = runner.invoke(
+        app, ["registry", "ingest", str(sheet("20250608T151716Z", "pendingAgencies06062025am.xlsx"))]
+    )
+    assert result.exit_code == 0, result.output
+    assert "pending 2025-06-06am: 79 rows, 1 issue  (" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 added, 0 skipped, 79 rows, 1 issue"

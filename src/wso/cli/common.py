@@ -26,6 +26,11 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(to_json(data) + "\n")
 
 
+def counted(count: int, noun: str) -> str:
+    """`count` and `noun`, plural unless the count is one: '1 issue', '0 issues', '13,768 rows'."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one clear line on stderr and stop with a non-zero status."""
     typer.echo(f"error: {message}", err=True)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from wso.cli.common import JsonFlag, database, emit_json, fail
+from wso.cli.common import JsonFlag, counted, database, emit_json, fail
 from wso.clock import SystemClock
 from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier, find_hold, history, holds, sweep, verify
 from wso.custody.export import export_hold_records, pseudonym_key
@@ -199,4 +199,4 @@ def export_command(
         emit_json(summary)
         return
     for name, count in summary.files.items():
-        typer.echo(f"{out / name}: {count} rows")
+        typer.echo(f"{out / name}: {counted(count, 'row')}")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from wso import registry
-from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
+from wso.cli.common import JsonFlag, counted, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
 from wso.registry.bundled import load_bundled_if_empty
 from wso.registry.export import FORMATS, export
@@ -41,10 +41,15 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     else:
         for f in report.files:
             if f.status == "added":
-                typer.echo(f"added   {f.kind} {f.label}: {f.rows} rows, {f.issues} issues  ({f.path})")
+                typer.echo(
+                    f"added   {f.kind} {f.label}: {counted(f.rows, 'row')}, {counted(f.issues, 'issue')}  ({f.path})"
+                )
             elif f.status == "skipped":
                 typer.echo(f"skipped {f.path}: {f.message}")
-        typer.echo(f"{report.added} added, {report.skipped} skipped, {report.rows} rows, {report.issues} issues")
+        typer.echo(
+            f"{report.added} added, {report.skipped} skipped, {counted(report.rows, 'row')}, "
+            f"{counted(report.issues, 'issue')}"
+        )
     for f in report.failed:
         typer.echo(f"error: {f.message}", err=True)
     if report.failed:
@@ -169,7 +174,7 @@ def issues_command(
     for i in found:
         where = f"row {i.row_number}" if i.row_number is not None else "file"
         typer.echo(f"{i.code:22} {i.file_name} ({i.snapshot}) {where}: {i.message}")
-    typer.echo(f"{len(found)} issues")
+    typer.echo(counted(len(found), "issue"))
 
 
 @app.command("diff")
