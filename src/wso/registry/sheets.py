@@ -11,6 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from xml.etree import ElementTree
 
 from python_calamine import CalamineSheet, CalamineWorkbook
@@ -171,7 +172,8 @@ class OpenedFile:
             values = self.sheet.to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types for broken files
             raise SheetError(f"not a readable xlsx file ({exc})") from exc
-        rows: list[tuple[int, list[Cell]]] = [(number, list(cells)) for number, cells in enumerate(values, start=1)]
+        # calamine's rows are lists already (of a subset of Cell's types): numbered, not copied
+        rows = list(enumerate(cast(list[list[Cell]], values), start=1))
         return Table(rows=rows, links=read_hyperlinks(self.data), file_format="xlsx")
 
 
