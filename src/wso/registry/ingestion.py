@@ -241,18 +241,22 @@ def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, s
     waits for the GIL, which the caller's holds, after each step that releases it. `result()` gives what
     `open_file` gives, or raises what it raises, as a plain loop would.
 
-    A content met earlier in `files` is opened once: its entries share one future. A content in `known` (stored
-    before) is not opened: its entry's future raises if asked, and the caller skips it by its hash."""
-    reads: dict[str, Future[OpenedFile]] = {}
+    `known` is read as the caller goes: a content in it (stored before, or by the caller earlier in this run) is
+    not opened; its entry's future is cancelled, and the caller skips it by its hash. The same content twice within
+    the window, under names `open_file` reads alike, is opened once (the entries share one future); met again
+    later and not stored, it is opened again, as a plain loop would. Only the window's futures are kept, so memory
+    does not grow with the number of files."""
     window: deque[tuple[Path, str, Future[OpenedFile]]] = deque()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wso-read")
     try:
         for path in files:
             data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
-            read = reads.get(sha)
-            if read is None:
-                read = reads[sha] = _KNOWN if sha in known else pool.submit(open_file, path.name, data)
+            if sha in known:
+                read = _KNOWN
+            else:
+                same = [r for p, s, r in window if s == sha and _read_alike(p, path)]
+                read = same[0] if same else pool.submit(open_file, path.name, data)
             window.append((path, sha, read))
             if len(window) > READ_AHEAD:
                 yield window.popleft()
@@ -264,8 +268,15 @@ def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, s
     pool.shutdown(wait=True)  # every read the caller holds is finished, asked for or not
 
 
-_KNOWN: Future[OpenedFile] = Future()  # the read of a content stored before this ingest: never asked for
-_KNOWN.set_exception(AssertionError("a known content is not read again"))
+def _read_alike(a: Path, b: Path) -> bool:
+    """Whether `open_file` reads files of these names the same way (it goes by the name: .csv or a workbook)."""
+    return a.name.lower().endswith(".csv") == b.name.lower().endswith(".csv")
+
+
+# the read of a content already stored: never opened, and never asked for (cancelled: `result()` raises a new
+# CancelledError each time, so no traceback accumulates on a shared exception)
+_KNOWN: Future[OpenedFile] = Future()
+_KNOWN.cancel()
 
 
 def _ingest(
