@@ -27,7 +27,7 @@ from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.derive import derive, read_stored, write_derived
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
 from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, read_sheet
-from wso.registry.sheets import OpenedFile, SheetError, open_file
+from wso.registry.sheets import OpenedFile, SheetError, is_csv_name, open_file
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -255,7 +255,7 @@ def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, s
             if sha in known:
                 read = _KNOWN
             else:
-                same = [r for p, s, r in window if s == sha and _read_alike(p, path)]
+                same = [r for p, s, r in window if s == sha and is_csv_name(p.name) == is_csv_name(path.name)]
                 read = same[0] if same else pool.submit(open_file, path.name, data)
             window.append((path, sha, read))
             if len(window) > READ_AHEAD:
@@ -266,11 +266,6 @@ def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, s
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)  # every read the caller holds is finished, asked for or not
-
-
-def _read_alike(a: Path, b: Path) -> bool:
-    """Whether `open_file` reads files of these names the same way (it goes by the name: .csv or a workbook)."""
-    return a.name.lower().endswith(".csv") == b.name.lower().endswith(".csv")
 
 
 # the read of a content already stored: never opened, and never asked for (cancelled: `result()` raises a new

@@ -177,10 +177,15 @@ class OpenedFile:
         return Table(rows=rows, links=read_hyperlinks(self.data), file_format="xlsx")
 
 
+def is_csv_name(name: str) -> bool:
+    """Whether `open_file` reads a file of this name as CSV (else as an xlsx workbook): it goes by the name."""
+    return name.lower().endswith(".csv")
+
+
 def open_file(name: str, data: bytes) -> OpenedFile:
     """An xlsx workbook's first sheet parsed, or a CSV file recognised, by the file's name and content (raises
     SheetError for anything else)."""
-    if name.lower().endswith(".csv"):
+    if is_csv_name(name):
         return OpenedFile(data)
     if data[:2] != b"PK":
         raise SheetError("neither an xlsx workbook nor a .csv file")
