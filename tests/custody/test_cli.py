@@ -20,7 +20,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The README's day replayed into the configured database (WSO_DATABASE_URL)."""
+    """The day of docs/custody.md replayed into the configured database (WSO_DATABASE_URL)."""
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
     monkeypatch.setenv("WSO_DATABASE_URL", url)
     from wso.settings import get_settings
@@ -116,7 +116,7 @@ def test_replay_rejects_the_whole_file_before_running(tmp_path: Path, line: str,
 
 
 def test_run_records_when_the_act_happened_apart_from_when_it_was_recorded(loaded: str) -> None:
-    # The README's day ended long ago: a booking recorded now for an act an hour earlier.
+    # The day of docs/custody.md ended long ago: a booking recorded now for an act an hour earlier.
     fields = '{"id": "bk-9", "facility": "hardee-jail", "scheduled_release": "2026-03-09T09:00:00-04:00"}'
     result = runner.invoke(app, ["custody", "run", "booking", fields, "--occurred-at", "2026-03-09T08:00:00-04:00"])
     assert result.exit_code == 0, result.output

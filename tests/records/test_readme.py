@@ -1,4 +1,4 @@
-"""The README's public-records section stays true: the issue's due-date rule word for word, and a generated letter."""
+"""The public-records reference (docs/records.md) stays true: the issue's due-date rule word for word, and a generated letter."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from wso.registry import ingest
 from wso.registry.bundled import bundled_path
 from wso.store import Database
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## Public-records requests") :]
+SECTION = (Path(__file__).resolve().parents[2] / "docs" / "records.md").read_text(encoding="utf-8")
 
 ISSUE_RULE = (
     "for business days, the N-th business day after the day sent, skipping Saturdays, Sundays and the state's public "

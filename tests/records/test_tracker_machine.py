@@ -38,7 +38,7 @@ CLOCK = FixedClock(datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
 TODAY = date(2027, 3, 1)
 START = date(2026, 11, 2)
 AWAITING_ANSWER = {"sent", "acknowledged", "extended", "fee-estimate", "partially-produced"}
-"""The statuses `wso records due` lists (the README says which)."""
+"""The statuses `wso records due` lists (docs/records.md says which)."""
 
 
 @dataclass

@@ -9,7 +9,7 @@ under both readings, with the business-day calendar) and ``unpivot`` (one row of
 flag: the record, the rule id, and typed evidence slots: times as UTC epoch seconds, durations in seconds, a local
 day number, text). The engine names the evidence last, so every backend's findings come out byte-identical.
 
-Definitions the program leaves to us (documented in the README):
+Definitions the program leaves to us (documented in docs/audit.md):
 
 - A WSO hold is one on an I-200 or I-205. ``WSO-48H``, ``WSO-AUTHORIZED-OFFICER``, ``WSO-JAIL-ONLY``,
   ``WSO-SCHEDULED-RELEASE``, ``WSO-AGREEMENT-IN-FORCE``, ``STATE-LAW`` and ``WSO-NOTIFY-ICE`` apply to WSO holds.

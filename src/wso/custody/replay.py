@@ -112,7 +112,7 @@ def replay(
     detainer_reading: DetainerReading = "excluding",
     notifier: Notifier | None = None,
 ) -> dict[str, Any]:
-    """Run every line; return `results`, `holds` and `alerts` (see the README's "Custody ledger" section)."""
+    """Run every line; return `results`, `holds` and `alerts` (see docs/custody.md)."""
     if not lines:
         return {"results": [], "holds": [], "alerts": []}
     clock = FixedClock(lines[0].at)

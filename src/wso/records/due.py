@@ -1,4 +1,4 @@
-"""When an answer is due, by one rule (stated in the README):
+"""When an answer is due, by one rule (stated in docs/records.md):
 
 - business days: the N-th business day after the day sent, skipping Saturdays, Sundays and the state's public
   holidays as the `holidays` package lists them for that state;
