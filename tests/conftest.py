@@ -18,15 +18,12 @@ from sqlalchemy.engine import make_url
 from wso.store import Database, open_database
 
 POSTGRES_URL = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-# The shared data sit in a `shared` folder next to the checkout (/work/main -> /work/shared) or, for a git worktree
-# such as /work/wt/<room>, next to one of its ancestors: take the nearest that exists.
-SHARED = next(
-    (parent / "shared" for parent in Path(__file__).resolve().parents[1:] if (parent / "shared" / "data").is_dir()),
-    Path(__file__).resolve().parents[1].parent / "shared",
-)
-SHEETS = SHARED / "data" / "ice-287g-sheets"
-MOA_DIR = SHARED / "data" / "moa"
-REFERENCE = SHARED / "reference"
+# The real files the tests read live in the repository, under tests/data (copied from the project's shared data
+# folder; tests/data/README.md says where each came from), so a clone with nothing beside it passes its tests.
+DATA = Path(__file__).resolve().parent / "data"
+SHEETS = DATA / "ice-287g-sheets"
+MOA_DIR = DATA / "moa"
+REFERENCE = DATA / "reference"
 
 _postgres_ok: bool | None = None
 
