@@ -21,7 +21,6 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from wso import audit
 from wso.custody import FIELDS, HANDLERS, Custody, Result, find_hold, history, holds, verify
 from wso.custody.commands import FORMS, RELEASE_REASONS
 from wso.program import rules
@@ -455,6 +454,8 @@ class Upload:
 def audit_upload(files: Iterable[Upload], as_of: datetime) -> AuditReportOut:
     """Audit uploaded hold records (schema v1: holds, officers, agreements as .csv or .parquet) as of `as_of` on
     DuckDB. The files live in a temporary directory for the audit only."""
+    from wso import audit  # here: the audit engine (Ibis, DuckDB, pyarrow) is a second's import no page needs
+
     with tempfile.TemporaryDirectory(prefix="wso-web-audit-") as tmp:
         seen: set[str] = set()
         for upload in files:
