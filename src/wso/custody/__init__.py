@@ -5,6 +5,7 @@ checked against `wso.program` rules before anything is written), `GroupWriter` (
 commit),
 `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
 `replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v1, pseudonymised by default).
+The modules `export` and `replay` are public too (`__all__`).
 `ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
 """
 
@@ -35,9 +36,11 @@ __all__ = [
     "Verification",
     "WebhookNotifier",
     "due_within",
+    "export",
     "find_hold",
     "history",
     "holds",
+    "replay",
     "sweep",
     "verify",
 ]
