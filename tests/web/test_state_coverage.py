@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests.program.test_compliance import SMALL
 from wso import registry
 from wso.cli.main import app as cli
 from wso.clock import FixedClock
@@ -23,23 +24,13 @@ from wso.store import open_database
 from wso.web.app import create_app
 
 NOW = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
-HEADER = "STATE,LAW ENFORCEMENT AGENCY,TYPE,COUNTY,SUPPORT TYPE,SIGNED,MOA,ADDENDUM\n"
-# Alachua County's only agreement is its police department's, filed under TYPE "County": no sheriff's agreement.
-SHEET = (
-    HEADER
-    + "FLORIDA,Hardee County Sheriff's Office,County,Hardee County,Warrant Service Officer,2025-02-26,link,\n"
-    + "FLORIDA,St. Johns County Sheriff's Office,County,St Johns County,Jail Enforcement Model,2020-03-02,link,\n"
-    + "FLORIDA,Miami Dade Corrections and Rehabilitation,County,Miami Dade County,Warrant Service Officer,"
-    + "2025-02-20,,\n"
-    + "FLORIDA,Alachua Police Departent,County,Alachua County,Task Force Model,2025-05-01,,\n"
-)
 
 
 @pytest.fixture
 def small_url(database_url: str, tmp_path: Path) -> str:
     folder = tmp_path / "sheets" / "20260315T150000Z"
     folder.mkdir(parents=True)
-    (folder / "participatingAgencies03152026am.csv").write_text(SHEET, encoding="utf-8")
+    (folder / "participatingAgencies03152026am.csv").write_text(SMALL, encoding="utf-8")  # Alachua: police only
     database = open_database(database_url)
     try:
         with database.session() as session:
