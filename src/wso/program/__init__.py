@@ -1,7 +1,7 @@
 """The 287(g) program as data: models, rules, custody and detainer clocks, state laws, and eligibility.
 
 Pure: imports nothing else of `wso` and does no I/O except reading its own packaged data files (and a
-state-law file the caller names).
+state-law file the caller names). The module `hold_records` (the hold-record schema) is public too (`__all__`).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ __all__ = [
     "detainer_policies",
     "detainer_policy",
     "eligibility",
+    "hold_records",
     "law",
     "merge_laws",
     "model_spec",

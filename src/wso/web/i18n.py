@@ -119,6 +119,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The {n} counties whose sheriff has none",
         "es": "Los {n} condados cuyo sheriff no tiene ninguno",
     },
+    "state.mandate_not_counted": {
+        "en": "Not counted (filed by ICE as county agencies, they run no county jail): {names}.",
+        "es": "No se cuentan (ICE las registra como agencias de condado, pero no administran una cárcel): {names}.",
+    },
+    "state.mandate_unmatched": {
+        "en": "Agencies whose county is not recognised: {names}.",
+        "es": "Agencias cuyo condado no se reconoce: {names}.",
+    },
     "state.mandate_text": {
         "en": "State law {law} requires {binds} to seek an agreement. Agencies listed by ICE: {n}.",
         "es": "La ley estatal {law} exige que {binds} busquen un acuerdo. Agencias en la lista de ICE: {n}.",

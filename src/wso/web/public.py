@@ -18,7 +18,6 @@ from wso.program import (
     STATES,
     StateLaw,
     UnknownValue,
-    counties,
     eligibility,
     model_spec,
     parse_state,
@@ -113,14 +112,6 @@ class EligibilityOut(BaseModel):
     next_change: date | None
 
 
-class MandateCoverage(BaseModel):
-    law: str
-    binds: str
-    counties_total: int
-    counties_covered: int
-    uncovered: list[str]
-
-
 class StateOut(BaseModel):
     code: str
     name: str
@@ -130,7 +121,11 @@ class StateOut(BaseModel):
     agreements_active: int
     by_model: dict[str, int]
     agencies: list[AgencySummary]
-    mandate: list[MandateCoverage]
+    coverage: registry.Coverage | None = Field(
+        description="Where the state's law mandates agreements: which counties' sheriffs (or county jails) hold one "
+        "ICE lists as active today, as `wso rules coverage --state CODE --on DAY --json` answers; null without a "
+        "mandate."
+    )
 
 
 class TrendPoint(BaseModel):
@@ -437,43 +432,15 @@ def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today
         agreements_active=len(active),
         by_model=_by_model([a.model for a in active]),
         agencies=[summary(a) for a in agencies],
-        mandate=_mandates(code, state_laws, agencies, today),
+        coverage=_coverage(session, code, state_laws, today),
     )
 
 
-def _mandates(
-    code: str, laws: list[StateLaw], agencies: list[registry.AgencyView], today: date
-) -> list[MandateCoverage]:
-    """For a mandate binding sheriffs with jails, which of the state's counties' sheriffs have an agreement."""
-    out: list[MandateCoverage] = []
-    for law in laws:
-        if law.stance != "mandates" or not law.in_force(today) or law.binds != "sheriffs_with_jails":
-            continue
-        try:
-            names = counties(code)
-        except UnknownValue:
-            continue
-        covered = {
-            _county_key(a.county)
-            for a in agencies
-            if a.kind == "county" and a.county and any(g.status == "active" for g in a.agreements)
-        }
-        uncovered = [name for name in names if _county_key(name) not in covered]
-        out.append(
-            MandateCoverage(
-                law=law.id,
-                binds=law.binds,
-                counties_total=len(names),
-                counties_covered=len(names) - len(uncovered),
-                uncovered=uncovered,
-            )
-        )
-    return out
-
-
-def _county_key(name: str) -> str:
-    text = name.lower().replace("county", "").replace(".", "").replace("'", "")
-    return " ".join(text.split())
+def _coverage(session: Session, code: str, laws: list[StateLaw], today: date) -> registry.Coverage | None:
+    """The registry's answer on the mandate, for a state whose laws mandate agreements of county agencies."""
+    if not any(law.stance == "mandates" and law.binds_kind("county") for law in laws):
+        return None
+    return registry.coverage(session, code, today, laws)
 
 
 def rules_out() -> list[RuleOut]:
