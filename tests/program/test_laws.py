@@ -216,6 +216,51 @@ def test_invalid_user_file_names_file_line_and_field(
     assert str(path) in message and f"line {line}" in message and field in message and words in message
 
 
+SCOPED = "id,state,stance,scope,models,citation,effective,existing_agreements,existing_agreements_end,duty\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "words"),
+    [
+        ("X-1,AL,prohibits,detainers,,c,2026-01-01,,,", "scope", "detainer_holds"),
+        ("X-1,AL,prohibits,287g,WSO SFM,c,2026-01-01,,,", "models", "'SFM' is not a model"),
+        ("X-1,AL,prohibits,detainer_holds,WSO,c,2026-01-01,,,", "models", "not about 287(g)"),
+        ("X-1,AL,prohibits,287g,,c,2026-01-01,forever,,", "existing_agreements", "continue"),
+        ("X-1,AL,prohibits,287g,,c,2026-01-01,continue,2026-06-01,", "existing_agreements_end", "never have to end"),
+        ("X-1,AL,prohibits,287g,,c,2026-01-01,,,hold", "duty", "for mandates"),
+        ("X-1,AL,mandates,287g,,c,2026-01-01,,,seek", "duty", "apply"),
+    ],
+)
+def test_invalid_scope_columns_name_file_line_and_field(tmp_path: Path, row: str, field: str, words: str) -> None:
+    path = write(tmp_path, SCOPED + row + "\n")
+    with pytest.raises(LawFileError) as caught:
+        state_laws(path)
+    assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), 2, field)
+    assert words in str(caught.value) and "line 2" in str(caught.value)
+
+
+def test_user_file_with_scope_columns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        SCOPED
+        + "AL-A,AL,prohibits,287g,wso;jem,c,2027-01-01,end,2027-06-01,\n"
+        + "AL-B,AL,prohibits,detention_agreements,,c,2027-01-01,continue,,\n"
+        + "AL-C,AL,mandates,287g,,c,2027-01-01,,,apply\n",
+    )
+    laws = {law.id: law for law in state_laws(path) if law.state == "AL"}
+    assert laws["AL-A"].models == (Model.JEM, Model.WSO) and laws["AL-A"].scope == "287g"
+    assert laws["AL-A"].existing_end() == date(2027, 6, 1)
+    assert laws["AL-B"].scope == "detention_agreements" and laws["AL-B"].existing_end() is None
+    assert laws["AL-C"].duty == "apply" and laws["AL-C"].models == tuple(Model)
+
+
+def test_a_file_without_scope_columns_reads_as_287g_laws_on_every_model(tmp_path: Path) -> None:
+    """A laws CSV written before scope existed still loads, each row about 287(g) agreements of any model."""
+    path = write(tmp_path, HEADER + "AL-OLD,AL,mandates,statute,Old Act,2027-01-01,,sheriffs_with_jails,high,,\n")
+    old = next(law for law in state_laws(path) if law.id == "AL-OLD")
+    assert (old.scope, old.models, old.existing_agreements, old.duty) == ("287g", tuple(Model), "end", "hold")
+
+
 def test_row_with_too_many_values_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "X-1,AL,prohibits,statute,c,2026-01-01,,all,high,,,extra\n")
     with pytest.raises(LawFileError, match="line 2"):
