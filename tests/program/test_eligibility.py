@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from wso.program import (
     AGENCY_KINDS,
+    Eligibility,
     Model,
     StateLaw,
     detainer_hold_bar,
@@ -212,11 +213,12 @@ def test_detention_agreement_bar_that_lets_existing_ones_continue() -> None:
 def test_verdict_periods_cover_the_range_without_gaps() -> None:
     ban = law()
     periods = verdict_periods("AL", "WSO", date(2025, 1, 1), date(2027, 1, 1), laws=[ban], signed=date(2025, 3, 3))
-    assert [(p.start, p.end, p.answer.verdict) for p in periods] == [
-        (date(2025, 1, 1), date(2026, 6, 30), "permitted"),
-        (date(2026, 7, 1), date(2027, 1, 1), "prohibited"),
+    assert [(p.start, p.end, p.answer.verdict, p.answer.grace) for p in periods] == [
+        (date(2025, 1, 1), date(2026, 2, 16), "permitted", ()),
+        (date(2026, 2, 17), date(2026, 6, 30), "permitted", (ban,)),
+        (date(2026, 7, 1), date(2027, 1, 1), "prohibited", ()),
     ]
-    assert periods[0].answer.grace == () and periods[0].answer.laws == ()
+    assert [p.answer.laws for p in periods] == [(), (), (ban,)]
 
 
 # --- properties ----------------------------------------------------------------------------------------------
@@ -291,10 +293,16 @@ def test_property_verdicts_change_only_on_law_days_and_grace_is_bounded(
     for x in laws:
         if signed is not None and signed >= x.effective:
             assert x not in answer.grace
-    # next_change is the first later boundary where the verdict differs, and None when no later one does
+
+    # next_change is the first later boundary where the answer differs, and None when no later one does
+    def key(x: Eligibility) -> tuple[str, tuple[StateLaw, ...], tuple[StateLaw, ...]]:
+        return (x.verdict, x.laws, x.grace)
+
     later = [b for b in sorted(boundaries) if b > on]
-    changes = [b for b in later if eligibility("AL", model, b, kind, laws, signed=signed).verdict != answer.verdict]
+    changes = [b for b in later if key(eligibility("AL", model, b, kind, laws, signed=signed)) != key(answer)]
     assert answer.next_change == (changes[0] if changes else None)
+    if answer.next_change is not None:  # and nothing changes in between
+        assert key(eligibility("AL", model, answer.next_change - DAY, kind, laws, signed=signed)) == key(answer)
     if answer.verdict == "prohibited":
         assert all(x.bars(on, kind, signed) and x.covers(model) for x in answer.laws)
 

@@ -52,7 +52,7 @@ class Eligibility:
 
 @dataclass(frozen=True)
 class VerdictPeriod:
-    """One stretch of days (`start` to `end`, both included) over which the answer stays `answer`'s verdict."""
+    """One stretch of days (`start` to `end`, both included) over which the answer stays `answer`."""
 
     start: date
     end: date
@@ -99,8 +99,8 @@ def eligibility(
     `signed` is the agreement's signing day: a prohibiting law does not bar an agreement signed before its
     effective day until its `existing_agreements_end` (the grace period; never, for a law whose existing
     agreements may continue). `signed` None asks about a new agreement: a prohibiting law in force bars it.
-    `next_change` is the first later day (a law's effective day or the end of a grace period) on which the verdict
-    differs.
+    `next_change` is the first later day (a law's effective day or the end of a grace period) on which the answer
+    differs: its verdict, the laws deciding it, or the laws whose grace period it is in.
     """
     code, pool = _pool(state, laws)
     chosen = parse_model(model)
@@ -115,7 +115,7 @@ def eligibility(
     days = {law.effective for law in pool} | {end for law in pool if (end := law.existing_end()) is not None}
     next_change: date | None = None
     for day in sorted(day for day in days if day > on):
-        if _decide(pool, day, kind, chosen, signed)[0] != verdict:
+        if _decide(pool, day, kind, chosen, signed) != (verdict, deciding, grace):
             next_change = day
             break
     return Eligibility(
@@ -143,7 +143,7 @@ def verdict_periods(
     *,
     signed: date | None = None,
 ) -> tuple[VerdictPeriod, ...]:
-    """`eligibility` from `start` to `end` (both included), as the stretches over which the verdict holds."""
+    """`eligibility` from `start` to `end` (both included), as the stretches over which the answer stays the same."""
     pool = tuple(state_laws() if laws is None else laws)
     periods: list[VerdictPeriod] = []
     day = start

@@ -23,7 +23,7 @@ from wso.program.models import Model
 from wso.program.states import parse_state
 
 Stance = Literal["prohibits", "restricts", "mandates", "encourages"]
-Binds = Literal["all", "state_agencies", "sheriffs_with_jails"]
+Binds = Literal["all", "state_agencies", "local_agencies", "sheriffs_with_jails"]
 Confidence = Literal["high", "medium", "low"]
 Scope = Literal["287g", "detainer_holds", "detention_agreements"]
 Existing = Literal["end", "continue"]
@@ -107,6 +107,8 @@ class StateLaw:
             return True
         if self.binds == "state_agencies":
             return agency_kind == "state"
+        if self.binds == "local_agencies":
+            return agency_kind in ("county", "municipal")
         return agency_kind == "county"
 
     def covers(self, model: Model) -> bool:
@@ -153,6 +155,7 @@ class StateLaw:
         if self.stance == "mandates":
             verb = "must apply for" if self.duty == "apply" else "must hold"
             text = f"{who}: {verb} a 287(g) agreement; one of {_models_words(self.models, 'or')} satisfies it"
+            text = text.replace("one of any model", "an agreement of any model")
             return text + (f" (by {self.comply_by})" if self.comply_by else "")
         text = f"{who}: {self.stance} {what} from {self.effective}"
         if self.stance != "prohibits":
@@ -168,6 +171,7 @@ class StateLaw:
 _BINDS_WORDS: dict[Binds, str] = {
     "all": "state and local agencies",
     "state_agencies": "state agencies",
+    "local_agencies": "county and municipal agencies",
     "sheriffs_with_jails": "sheriffs running a jail",
 }
 
@@ -258,7 +262,7 @@ def _row(values: dict[str, str], origin: str, line: int) -> StateLaw:
         comply_by=_date(values["comply_by"], at("comply_by"), required=False),
         origin=origin,
         scope=scope,
-        models=_models(values["models"], scope, at("models")),
+        models=_models(values["models"], scope, at("models")) if scope == "287g" or values["models"] else (),
         existing_agreements=existing,
         duty=duty,
     )
