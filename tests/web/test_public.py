@@ -48,8 +48,10 @@ def test_overview_reports_signing_dates_ice_corrected_as_changes_not_removals(pu
 def test_overview_states_carry_their_law_stance(public_client: TestClient) -> None:
     states = {s["code"]: s for s in public_client.get("/api/states").json()}
     for law in state_laws():
-        if law.effective.isoformat() <= "2025-06-02" and law.state in states:
+        if law.scope == "287g" and law.effective.isoformat() <= "2025-06-02" and law.state in states:
             assert states[law.state]["stance"] is not None, law.id
+    # Colorado's bar on detainer holds does not make its 287(g) stance "prohibits"
+    assert states["CO"]["stance"] == "restricts" and "CO-HB19-1124-DETAINERS" not in states["CO"]["laws"]
     assert states["FL"]["agreements"] > 0
 
 
