@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from wso.moa.normalize import clean
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
-_ARTICLE = re.compile(r"^\s*([IVXLl1]{1,5})\s*[.,:]\s*([A-Z][A-Za-z0-9 ,'’&/()\-.]{2,90})$")
+_ARTICLE = re.compile(r"^\s*([IVXLlivx1]{1,5})\s*[.,:]\s*([A-Z][A-Za-z0-9 ,'’&/()\-.]{2,90})$")
 _SECTION = re.compile(r"^\s*([A-Z])\s*[.,]\s*([A-Z][A-Z0-9 ,'’&/()\-.]{2,90})$")
 _APPENDIX = re.compile(r"^\s*APP[EF]\.?\s*NDIX\s*([A-H])\b\.?\s*([A-Z][A-Z0-9 ,'’&/()\-.]*)?$")
 _SIGNING = re.compile(r"By\s+signing\s+this\s+MOA", re.IGNORECASE)
@@ -35,7 +35,9 @@ class Clause:
 
 
 def _roman(token: str) -> str:
-    return token.replace("l", "I").replace("1", "I")
+    """A Roman numeral as OCR may write it ("lil", "Ill", "Vv", "1V") put right."""
+    numeral = token.upper().replace("L", "I").replace("1", "I")
+    return numeral.replace("VV", "V")
 
 
 def _uppercase(title: str) -> bool:
@@ -74,9 +76,9 @@ def cut(pages: Sequence[str]) -> list[Clause]:
                 in_appendix = True
             elif not in_appendix and (match := _ARTICLE.match(line)) and _uppercase(match.group(2)):
                 numeral = _roman(match.group(1))
-                if numeral in ROMAN and ROMAN.index(numeral) == article:
+                if numeral in ROMAN and ROMAN.index(numeral) in (article, article + 1):  # one heading may be lost
                     heading = (numeral, match.group(2).strip())
-                    article += 1
+                    article = ROMAN.index(numeral) + 1
                     section = ""
                 elif len(numeral) == 1 and article and _next_letter(section) == numeral:
                     heading = (f"{ROMAN[article - 1]}.{numeral}", match.group(2).strip())

@@ -117,6 +117,13 @@ def folded_words() -> frozenset[str]:
     return frozenset(fold(w) for w in words())
 
 
+def _junk(words_: list[str]) -> bool:
+    """Words that are mostly not words (a garbled layer's glyphs, a stamp OCR made letters of)."""
+    counted = [w for w in words_ if len(w) >= 2 and not w.isdigit()]
+    known = folded_words()
+    return bool(counted) and sum(1 for w in counted if w in known) < 0.5 * len(counted) and not _has_number(words_)
+
+
 def _has_number(words_: list[str]) -> bool:
     return any(any(ch.isdigit() for ch in w) for w in words_)
 
@@ -124,6 +131,8 @@ def _has_number(words_: list[str]) -> bool:
 def _noise(template_words: list[str], document_words: list[str]) -> bool:
     """A replacement OCR explains: as many words on each side, each pair alike in letters or a misread non-word.
     A different number is never noise (48 hours is not 96 hours)."""
+    if "".join(template_words) == "".join(document_words):
+        return True  # words split or joined
     if _has_number(template_words) or _has_number(document_words):
         return False
     if len(template_words) != len(document_words):
@@ -142,17 +151,20 @@ def compare_tokens(template: list[str], document: list[str]) -> tuple[float, flo
     if not template and not document:
         return 1.0, 1.0, ()
     matcher = SequenceMatcher(None, template, document, autojunk=False)
-    matched = forgiven = 0
+    matched = forgiven = ignored = 0
     changes: list[Change] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             matched += i2 - i1
         elif op == "replace" and _noise(template[i1:i2], document[j1:j2]):
             forgiven += min(i2 - i1, j2 - j1)
+        elif op == "insert" and _junk(document[j1:j2]):
+            ignored += j2 - j1  # a misread stamp or garbled footer: not the agency's words
         else:
             changes.append(Change(" ".join(template[i1:i2]), " ".join(document[j1:j2])))
     total = len(template) + len(document)
-    return round(2 * matched / total, 4), round(2 * (matched + forgiven) / total, 4), tuple(changes)
+    kept = max(total - ignored, 1)
+    return round(2 * matched / total, 4), round(min(1.0, 2 * (matched + forgiven) / kept), 4), tuple(changes)
 
 
 def phrase_share(phrase: str, haystack: list[str], names: Sequence[str] = ()) -> float:

@@ -12,7 +12,7 @@ QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": 
 CONFUSIONS = (("rm", "m"), ("rn", "m"), ("nn", "m"), ("vv", "w"), ("cl", "d"), ("li", "h"))
 CHAR_CLASSES = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "0": "o", "5": "s", "8": "b", "$": "s"})
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z]+|[0-9]+")  # letters and digits apart: "of70" is "of 70"
 
 
 def clean(text: str) -> str:

@@ -41,7 +41,7 @@ class TemplateClause:
     @property
     def filled_in(self) -> bool:
         """Each agency fills this clause in (points of contact, names, addresses): its copies differ."""
-        return self.present > 1 and self.consensus < FILLED_IN
+        return self.present > 1 and (self.agreeing * 2 < self.present or self.consensus < FILLED_IN)
 
 
 @dataclass(frozen=True)
