@@ -229,7 +229,7 @@ def signing(pages: Sequence[str], clauses: Sequence[Clause], ocr_pages: frozense
                 seen_block = bool(_SIGNING.search(line)) or "signing this" in line.lower()
                 continue
             sure = 0.6 if index + 1 in ocr_pages else 0.9
-            for day in _dates_in(line):
+            for day in [] if _REVISED.search(line) else _dates_in(line):  # ICE's revision footer is no signature
                 dates.append(Found(day.isoformat(), "text", index + 1, number, sure, line.strip()[:80]))
             following = lines[number].lower() if number < len(lines) else ""
             candidate = re.sub(r"^(name|signature)\s*:?\s*", "", line.strip(), flags=re.IGNORECASE)

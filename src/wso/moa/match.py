@@ -45,19 +45,19 @@ class Matcher:
         self, file_names: Sequence[str], name: str | None, state: str | None, model: str | None
     ) -> AgencyMatch | None:
         wanted = {n.lower() for n in file_names}
-        if state:
-            for agency in self._agencies(state):
-                for agreement in agency.agreements:
-                    if agreement.moa_url and _basename(agreement.moa_url) in wanted:
-                        return AgencyMatch(
-                            agency.id, agency.name, agency.state, agreement.moa_url, "ICE's link names this file", 1.0
-                        )
+        candidates: list[registry.AgencyView] = list(self._agencies(state)) if state else []
+        by_link = _by_link(candidates, wanted)
+        if by_link is not None:
+            return by_link
         if not name:
             return None
         query = _GENERIC.sub(" ", name.lower().replace("’", "'").replace("'", " "))
         if not query.split():
             return None
         found = registry.find_agencies(self.session, query, state)
+        by_link = _by_link(found, wanted)
+        if by_link is not None:
+            return by_link
         if len(found) > 1 and model:
             found = [a for a in found if any(g.model == model for g in a.agreements)] or found
         if len(found) != 1:
@@ -65,7 +65,25 @@ class Matcher:
         agency = found[0]
         same_model = [g for g in agency.agreements if g.model == model and g.moa_url]
         url = max(same_model, key=lambda g: g.last_listed).moa_url if same_model else None
-        return AgencyMatch(agency.id, agency.name, agency.state, url, "name within the state", 0.8 if state else 0.6)
+        return AgencyMatch(
+            agency.id,
+            agency.name,
+            agency.state,
+            url,
+            "name within the state" if state else "name",
+            0.8 if state else 0.6,
+        )
+
+
+def _by_link(agencies: Sequence[registry.AgencyView], wanted: set[str]) -> AgencyMatch | None:
+    """The agency with an agreement whose MOA link ends with one of the file's names."""
+    for agency in agencies:
+        for agreement in agency.agreements:
+            if agreement.moa_url and _basename(agreement.moa_url) in wanted:
+                return AgencyMatch(
+                    agency.id, agency.name, agency.state, agreement.moa_url, "ICE's link names this file", 1.0
+                )
+    return None
 
 
 def _basename(url: str) -> str:
