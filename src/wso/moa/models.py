@@ -10,6 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from wso.store import Base, UTCDateTime
 
+# The full-text search structures the migration keeps up and no model declares: SQLite's FTS5 table (and the
+# shadow tables FTS5 makes), PostgreSQL's GIN index. Listed so that comparing models with migrations skips them.
+FTS5_TABLE = "moa_pages_fts"
+Base.metadata.info.setdefault("unmodelled", set()).update(
+    {
+        FTS5_TABLE,
+        *(f"{FTS5_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+        "ix_moa_pages_tsv",
+    }
+)
+
 
 class MoaFile(Base):
     """A PDF's bytes exactly as given, by content: nothing ingested is ever lost."""
