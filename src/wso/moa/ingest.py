@@ -33,6 +33,7 @@ from wso.store import Database
 
 READER_VERSION = "1"  # bump when page reading (quality thresholds, OCR resolution) changes
 ANALYSIS_VERSION = "1"  # bump when fields, clauses or comparison change
+BATCH = 24  # files read, OCR'd and stored together
 
 
 def analysis_version() -> str:
@@ -86,10 +87,25 @@ def ingest(
     recognizer: Recognizer | None = None,
     workers: int = 1,
 ) -> IngestReport:
-    """Read and store every PDF in `paths`; see the module's docstring."""
+    """Read and store every PDF in `paths`, a batch of files at a time (what is read is stored as it goes); see
+    the module's docstring."""
     files_found, refused, skipped = collect(paths)
     report = IngestReport(refused=refused, skipped=skipped)
     version = analysis_version()
+    for start in range(0, len(files_found), BATCH):
+        _ingest_batch(database, files_found[start : start + BATCH], clock, recognizer, workers, version, report)
+    return report
+
+
+def _ingest_batch(
+    database: Database,
+    files_found: list[Path],
+    clock: Clock,
+    recognizer: Recognizer | None,
+    workers: int,
+    version: str,
+    report: IngestReport,
+) -> None:
     engine = recognizer.engine if recognizer is not None else None
     fresh: list[tuple[Path, Layers]] = []
     again: list[tuple[Path, ReadDocument]] = []
@@ -144,7 +160,6 @@ def ingest(
             )
             _store_understanding(session, document, understood, found, version, clock)
         report.read.append(str(path))
-    return report
 
 
 def _remember_name(session: Session, digest: str, path: Path, clock: Clock) -> None:
