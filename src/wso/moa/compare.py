@@ -21,7 +21,7 @@ from wso.moa.clauses import Clause
 from wso.moa.normalize import fold, tokens
 from wso.moa.words import words
 
-Status = Literal["same", "ocr-noise", "filled-in", "changed", "missing", "added"]
+Status = Literal["same", "ocr-noise", "filled-in", "changed", "missing", "added", "not-compared"]
 SAME = 0.98  # similarity at or above which a clause is the template's
 PHRASE_FOUND = 0.85  # share of a rule phrase's words found, in order, for the phrase to count as there
 
@@ -59,8 +59,8 @@ class ClauseDiff:
     id: str
     title: str
     status: Status
-    similarity: float  # raw word similarity, 0 to 1
-    substantive: float  # similarity once OCR noise is forgiven
+    similarity: float | None  # raw word similarity, 0 to 1 (None: not compared)
+    substantive: float | None  # similarity once OCR noise is forgiven
     page: int | None  # where the document's clause starts
     line: int | None
     changes: tuple[Change, ...] = ()

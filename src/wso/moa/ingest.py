@@ -21,8 +21,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
-from wso.moa.analysis import Understanding, understand
-from wso.moa.compare import rule_ties
+from wso.moa.analysis import NOT_CLAUSES, Understanding, understand
+from wso.moa.compare import ClauseDiff, rule_ties
 from wso.moa.match import AgencyMatch, Matcher
 from wso.moa.models import MoaClause, MoaDocument, MoaFile, MoaFileName, MoaPage, MoaRuleCheck
 from wso.moa.ocr import OcrText, Recognizer, tesseract_engine
@@ -300,55 +300,40 @@ def _store_understanding(
     stored.reader_version = READER_VERSION
     stored.analysis_version = version
     stored.ingested_at = clock.now()
-    seq = 0
-    if comparison is not None:
-        texts = {c.id: c.text for c in understood.clauses}
-        for diff in comparison.clauses:
-            seq += 1
-            session.add(
-                MoaClause(
-                    sha256=digest,
-                    seq=seq,
-                    clause=diff.id,
-                    title=diff.title[:200],
-                    page=diff.page,
-                    line=diff.line,
-                    text=texts.get(diff.id, ""),
-                    status=diff.status,
-                    similarity=diff.similarity,
-                    substantive=diff.substantive,
-                    changes_json=json.dumps([asdict(c) for c in diff.changes], ensure_ascii=False),
-                    rules=",".join(ties.get(diff.id, [])) if understood.model.value == "WSO" else "",
-                )
-            )
-        for check in comparison.rules:
-            session.add(
-                MoaRuleCheck(
-                    sha256=digest,
-                    rule=check.rule,
-                    clause=check.clause,
-                    phrase=check.phrase,
-                    found=check.found,
-                    ok=check.ok,
-                    page=check.page,
-                )
-            )
-    extra = [c for c in understood.clauses if comparison is None or c.id in ("Signatures", "Addendum")]
-    for clause in extra:
-        seq += 1
+    texts = {c.id: c.text for c in understood.clauses}
+    parts = list(comparison.clauses) if comparison is not None else []
+    parts += [
+        ClauseDiff(c.id, c.title, "not-compared", None, None, c.page, c.line)
+        for c in understood.clauses
+        if comparison is None or c.id in NOT_CLAUSES
+    ]
+    wso = understood.model.value == "WSO"
+    for seq, part in enumerate(parts, start=1):
         session.add(
             MoaClause(
                 sha256=digest,
                 seq=seq,
-                clause=clause.id,
-                title=clause.title[:200],
-                page=clause.page,
-                line=clause.line,
-                text=clause.text,
-                status="not-compared",
-                similarity=None,
-                substantive=None,
-                changes_json="[]",
-                rules="",
+                clause=part.id,
+                title=part.title[:200],
+                page=part.page,
+                line=part.line,
+                text=texts.get(part.id, ""),
+                status=part.status,
+                similarity=part.similarity,
+                substantive=part.substantive,
+                changes_json=json.dumps([asdict(c) for c in part.changes], ensure_ascii=False),
+                rules=",".join(ties.get(part.id, [])) if wso and part.status != "not-compared" else "",
+            )
+        )
+    for check in comparison.rules if comparison is not None else ():
+        session.add(
+            MoaRuleCheck(
+                sha256=digest,
+                rule=check.rule,
+                clause=check.clause,
+                phrase=check.phrase,
+                found=check.found,
+                ok=check.ok,
+                page=check.page,
             )
         )

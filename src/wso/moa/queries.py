@@ -211,11 +211,11 @@ def deviations(session: Session, model: str | None = None) -> list[DeviationRow]
     return rows
 
 
-def for_agency(session: Session, agency_id: str) -> list[DocumentDetail]:
+def for_agency(session: Session, agency_id: str, *, with_text: bool = False) -> list[DocumentDetail]:
     """The MOAs matched to a registry agency, newest signing first."""
     found = list(session.scalars(select(MoaDocument).where(MoaDocument.registry_agency_id == agency_id)))
     found.sort(key=lambda d: (d.signed is None, -(d.signed.toordinal() if d.signed else 0), d.name))
-    return [show(session, str(d.id)) for d in found]
+    return [show(session, str(d.id), with_text=with_text) for d in found]
 
 
 def template_names(session: Session) -> Sequence[str]:

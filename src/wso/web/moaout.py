@@ -98,9 +98,8 @@ class MoaOut(BaseModel):
 def agency_moas(session: Session, agency_id: str) -> list[MoaOut]:
     """The MOAs matched to this registry agency, for its page."""
     found = []
-    for detail in moa.for_agency(session, agency_id):
+    for detail in moa.for_agency(session, agency_id, with_text=True):
         s = detail.summary
-        full = moa.show(session, str(s.id), with_text=True)
         found.append(
             MoaOut(
                 id=s.id,
@@ -124,7 +123,7 @@ def agency_moas(session: Session, agency_id: str) -> list[MoaOut]:
                     if c.status in ("changed", "missing", "added")
                 ],
                 flagged_rules=list(s.flagged_rules),
-                text=[p.text or "" for p in full.pages],
+                text=[p.text or "" for p in detail.pages],
             )
         )
     return found
