@@ -13,7 +13,17 @@ from sqlalchemy import func, select
 
 from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER, need_tesseract
 from wso.clock import FixedClock
-from wso.moa import FakeRecognizer, deviations, diff, find_document, ingest, list_documents, search, show
+from wso.moa import (
+    FakeRecognizer,
+    UnknownDocument,
+    deviations,
+    diff,
+    find_document,
+    ingest,
+    list_documents,
+    search,
+    show,
+)
 from wso.moa.models import MoaDocument, MoaFile, MoaFileName, MoaPage
 from wso.moa.search import BadQuery
 from wso.store import Database
@@ -140,3 +150,13 @@ def test_a_real_ocr_ingest_reads_the_shifted_signature_page(sqlite_db: Database)
         detail = show(session, BORN_DIGITAL.name)
         assert detail.fields["signed"]["value"] == "2025-02-26"
         assert detail.pages[6].method == "ocr" and (detail.pages[6].ocr_confidence or 0) > 50
+
+
+def test_odd_ids_and_queries_are_answered_not_crashed_on(db: Database, folder: Path) -> None:
+    ingest(db, [folder], CLOCK, recognizer=FakeRecognizer())
+    with db.session() as session:
+        for ident in ("99999999999999999999", "²", "0", "zzzz", "%", GOOD_LAYER.name[:10]):
+            with pytest.raises(UnknownDocument):
+                find_document(session, ident)
+        for query in ("a\x00b", "NEAR(a b)", "a AND", "o'neil", "a:b", "-a"):
+            assert isinstance(search(session, query), list)

@@ -67,7 +67,7 @@ def list_documents(session: Session, model: str | None = None, state: str | None
 def find_document(session: Session, ident: str) -> MoaDocument:
     """The MOA with this id, sha256 (or a prefix of 8 or more characters) or file name."""
     wanted = ident.strip()
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 9:
         found = session.get(MoaDocument, int(wanted))
         if found is not None:
             return found

@@ -58,6 +58,7 @@ _POSTGRES = text(
 
 def search(session: Session, query: str, limit: int = 20) -> list[SearchHit]:
     """The best-matching pages of every MOA for `query` (every word required; "quoted phrases" kept together)."""
+    query = query.replace("\x00", " ")
     if session.get_bind().dialect.name == "postgresql":
         if not re.search(r"\w", query):
             raise BadQuery(f"nothing to search for in {query!r}: give a word or a quoted phrase")
