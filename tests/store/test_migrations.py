@@ -21,6 +21,9 @@ def import_all_models() -> None:
 def test_migrations_match_models(db: Database) -> None:
     import_all_models()
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        # objects a migration keeps up by hand and no model declares (the MOA room's full-text search structures)
+        unmodelled = Base.metadata.info.get("unmodelled", set())
+        skip = {"compare_type": False, "include_name": lambda name, _type, _parent: name not in unmodelled}
+        context = MigrationContext.configure(connection, opts=skip)
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"migrations and models disagree: {diff}"

@@ -34,6 +34,7 @@ SUBCOMMANDS: dict[str, SubCommand] = {
         "wso.cli.users",
         "Accounts of the web console (roles: clerk, officer, supervisor, auditor, admin) and API tokens.",
     ),
+    "moa": SubCommand("wso.cli.moa", "The signed MOAs: read (OCR where scanned), compared clause by clause, searched."),
 }
 
 

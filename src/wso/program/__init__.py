@@ -54,7 +54,7 @@ from wso.program.laws import (
 )
 from wso.program.models import Model, ModelSpec, model_spec, model_specs, parse_model
 from wso.program.rules import Rule, rule, rules
-from wso.program.states import STATES, counties, parse_state
+from wso.program.states import COUNTY_LISTS, STATES, counties, parse_state
 
 __all__ = [
     "AGENCY_KINDS",
@@ -62,6 +62,7 @@ __all__ = [
     "CITIZENSHIP_REPORT",
     "COMPLAINT_REPORT_HOURS",
     "CONFIDENCES",
+    "COUNTY_LISTS",
     "DETAINER_HOLD",
     "DETAINER_READINGS",
     "EXAM_MAX_ATTEMPTS",

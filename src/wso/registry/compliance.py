@@ -15,8 +15,17 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from wso.program import AGENCY_KINDS, STATES, StateLaw, counties, eligibility, parse_state, rule, state_laws
-from wso.program.states import COUNTY_LISTS
+from wso.program import (
+    AGENCY_KINDS,
+    COUNTY_LISTS,
+    STATES,
+    StateLaw,
+    counties,
+    eligibility,
+    parse_state,
+    rule,
+    state_laws,
+)
 from wso.registry import AgencyView, AgreementView, active_agreements, agencies_in_state, latest_snapshot_date, stats
 
 STATE_LAW_RULE = "STATE-LAW"

@@ -27,6 +27,7 @@ from wso.web.routers import (
     commands,
     console,
     holds,
+    moa,
     overview,
     records,
     rules,
@@ -65,6 +66,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)
+    app.include_router(moa.router)
     app.include_router(auth.router)
     for router in (
         console.router,

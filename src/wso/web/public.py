@@ -27,6 +27,7 @@ from wso.program import (
 )
 from wso.records import StateFacts, record_sets
 from wso.registry.compliance import agency_kind, began
+from wso.web.moaout import MoaOut, agency_moas
 
 MODELS = ("TFM", "JEM", "WSO")
 
@@ -114,6 +115,7 @@ class AgencyOut(BaseModel):
     county: str | None
     agreements: list[AgreementOut]
     models: list[ModelOut]
+    moas: list[MoaOut] = []  # its signed MOAs as read (wso.web.moaout)
 
 
 class EligibilityOut(BaseModel):
@@ -397,6 +399,7 @@ def agency(session: Session, agency_id: str, laws: tuple[StateLaw, ...], today: 
         county=view.county,
         agreements=[_agreement(a, kind, today, laws) for a in view.agreements],
         models=[_model_out(m) for m in models],
+        moas=agency_moas(session, view.id),
     )
 
 

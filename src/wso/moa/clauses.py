@@ -1,0 +1,113 @@
+"""An MOA cut into its clauses: numbered articles (I. PARTIES), their lettered sections (IV.G INTERPRETATION
+SERVICES), the appendices (Appendix A, B, ...) and an addendum that follows the agreement.
+
+Headings are found line by line, tolerant of OCR (Roman numerals read with l or 1, spaces lost), and kept in
+order: a Roman numeral counts as the next article only when it is one, else a single letter is the next section
+(so "I. CIVIL RIGHTS STANDARDS" after IV.H is section IV.I, not article I). The signature block that follows
+"By signing this MOA ..." is a part of its own, "Signatures"; so is an "Addendum": neither is a template clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wso.moa.normalize import clean
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
+_ARTICLE = re.compile(r"^\s*([IVXLlivx1]{1,5})\s*[.,:]\s*([A-Z][A-Za-z0-9 ,'’&/()\-.]{2,90})$")
+_SECTION = re.compile(r"^\s*([A-Z])\s*[.,]\s*([A-Z][A-Z0-9 ,'’&/()\-.]{2,90})$")
+_APPENDIX = re.compile(r"^\s*APP[EF]\.?\s*NDIX\s*([A-H])\b\.?\s*([A-Z][A-Z0-9 ,'’&/()\-.]*)?$")
+_SIGNING = re.compile(r"By\s+signing\s+this\s+MOA", re.IGNORECASE)
+_ADDENDUM = re.compile(r"^\s*ADDENDUM\b(.*)$", re.IGNORECASE)
+# Page furniture that is not part of any clause: ICE's revision footers, bare page numbers.
+_FURNITURE = re.compile(r"(Revised\s+[0-9/I]{6,12}\s*$)|(^\s*(page\s*)?\d{1,2}\s*(of\s*\d{1,2})?\s*$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str  # "I", "IV.G", "App. A"; also "Signatures" (the signature block) and "Addendum"
+    title: str
+    page: int  # where the heading is (from 1)
+    line: int  # its line on that page (from 1)
+    text: str  # the clause's body, furniture removed
+
+
+def _roman(token: str) -> str:
+    """A Roman numeral as OCR may write it ("lil", "Ill", "Vv", "1V") put right."""
+    numeral = token.upper().replace("L", "I").replace("1", "I")
+    return numeral.replace("VV", "V")
+
+
+def _uppercase(title: str) -> bool:
+    letters = [c for c in title if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def cut(pages: Sequence[str]) -> list[Clause]:
+    """The clauses of a document given its pages' texts, in order; text before the first heading is dropped
+    (the title and any cover letter)."""
+    clauses: list[Clause] = []
+    current: tuple[str, str, int, int] | None = None
+    body: list[str] = []
+    article = 0  # index into ROMAN of the article we are in, +1 (0: none yet)
+    section = ""  # letter of the section we are in ("" for none)
+    in_appendix = False
+    appendix = ""  # letter of the appendix we are in
+    signing = False  # inside the "By signing this MOA" paragraph
+
+    def close() -> None:
+        if current is not None:
+            clauses.append(Clause(current[0], current[1], current[2], current[3], "\n".join(body).strip()))
+
+    for page_index, page in enumerate(pages):
+        for line_index, raw in enumerate(clean(page).splitlines()):
+            line = raw.strip()
+            heading: tuple[str, str] | None = None
+            if match := _ADDENDUM.match(line):
+                if not any(c.id == "Addendum" for c in clauses) and (current is None or current[0] != "Addendum"):
+                    heading = ("Addendum", line)
+            elif match := _APPENDIX.match(line):
+                # the next appendix in order; a letter OCR misread ("APPF.NDIX H" for B) takes the expected one
+                letter = _next_letter(appendix)
+                heading = (f"App. {letter}", f"Appendix {letter} {match.group(2) or ''}".strip())
+                appendix = letter
+                in_appendix = True
+            elif not in_appendix and (match := _ARTICLE.match(line)) and _uppercase(match.group(2)):
+                numeral = _roman(match.group(1))
+                if numeral in ROMAN and ROMAN.index(numeral) in (article, article + 1):  # one heading may be lost
+                    heading = (numeral, match.group(2).strip())
+                    article = ROMAN.index(numeral) + 1
+                    section = ""
+                elif len(numeral) == 1 and article and _next_letter(section) == numeral:
+                    heading = (f"{ROMAN[article - 1]}.{numeral}", match.group(2).strip())
+                    section = numeral
+            elif not in_appendix and article and (match := _SECTION.match(line)):
+                letter = match.group(1)
+                if _next_letter(section) == letter or (section and "A" < letter <= chr(ord(section) + 2)):
+                    heading = (f"{ROMAN[article - 1]}.{letter}", match.group(2).strip())
+                    section = letter
+            if heading is None and signing and line.rstrip().endswith("law."):
+                # the signature block after "By signing this MOA ... allowed by law." is not clause text
+                body.append(line)
+                signing = False
+                close()
+                current = ("Signatures", "Signatures", page_index + 1, line_index + 2)
+                body = []
+                continue
+            if heading is None and current is not None and current[0] != "Addendum" and _SIGNING.search(line):
+                signing = True
+            if heading is not None:
+                signing = False
+                close()
+                current = (heading[0], heading[1], page_index + 1, line_index + 1)
+                body = []
+            elif current is not None and line and not _FURNITURE.search(line):
+                body.append(line)
+    close()
+    return clauses
+
+
+def _next_letter(section: str) -> str:
+    return "A" if not section else chr(ord(section) + 1)

@@ -1,0 +1,80 @@
+"""Full-text search over every MOA's pages: SQLite FTS5 on the embedded default, PostgreSQL's English
+full-text search on a server. Both answer with the page and a snippet, the matched words between [[ and ]]."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from wso.moa.models import MoaDocument
+from wso.moa.views import SearchHit
+
+START, STOP = "[[", "]]"
+
+
+class BadQuery(ValueError):
+    """A search with no word to look for."""
+
+
+def fts5_query(query: str) -> str:
+    """The user's words as an FTS5 query: each word or "quoted phrase" a quoted string, all required."""
+    pieces = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
+        piece = re.sub(r"[^\w\s'-]", " ", phrase or word).strip()
+        if re.search(r"\w", piece):
+            pieces.append('"' + piece.replace('"', "") + '"')
+    if not pieces:
+        raise BadQuery(f"nothing to search for in {query!r}: give a word or a quoted phrase")
+    return " ".join(pieces)
+
+
+def parts(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """The snippet cut into (text, highlighted) pieces, for a page to mark up safely."""
+    out: list[tuple[str, bool]] = []
+    for piece in re.split(r"(\[\[.*?\]\])", snippet):
+        if piece.startswith(START) and piece.endswith(STOP):
+            out.append((piece[2:-2], True))
+        elif piece:
+            out.append((piece, False))
+    return tuple(out)
+
+
+_SQLITE = text(
+    "SELECT p.sha256, p.number, snippet(moa_pages_fts, 0, '[[', ']]', ' … ', 16) AS snippet "
+    "FROM moa_pages_fts JOIN moa_pages p ON p.id = moa_pages_fts.rowid "
+    "WHERE moa_pages_fts MATCH :q ORDER BY bm25(moa_pages_fts), p.sha256, p.number LIMIT :n"
+)
+_POSTGRES = text(
+    "SELECT hit.sha256, hit.number, ts_headline('english', hit.text, hit.q, "
+    "'StartSel=[[, StopSel=]], MaxWords=32, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "
+    "FROM (SELECT p.sha256, p.number, p.text, q, ts_rank(to_tsvector('english', p.text), q) AS rank "
+    "      FROM moa_pages p, websearch_to_tsquery('english', :q) q "
+    "      WHERE to_tsvector('english', p.text) @@ q ORDER BY rank DESC, p.sha256, p.number LIMIT :n) hit "
+    "ORDER BY hit.rank DESC, hit.sha256, hit.number"
+)
+
+
+def search(session: Session, query: str, limit: int = 20) -> list[SearchHit]:
+    """The best-matching pages of every MOA for `query` (every word required; "quoted phrases" kept together)."""
+    query = query.replace("\x00", " ")
+    if session.get_bind().dialect.name == "postgresql":
+        if not re.search(r"\w", query):
+            raise BadQuery(f"nothing to search for in {query!r}: give a word or a quoted phrase")
+        rows = session.execute(_POSTGRES, {"q": query, "n": limit}).all()
+    else:
+        rows = session.execute(_SQLITE, {"q": fts5_query(query), "n": limit}).all()
+    documents = {d.sha256: d for d in session.query(MoaDocument).filter(MoaDocument.sha256.in_({r[0] for r in rows}))}
+    hits = []
+    for sha, number, snippet in rows:
+        document = documents.get(sha)
+        if document is None:
+            continue
+        flat = re.sub(r"\s+", " ", snippet).strip()
+        hits.append(
+            SearchHit(
+                document.id, document.name, document.agency, document.state, document.model, number, flat, parts(flat)
+            )
+        )
+    return hits

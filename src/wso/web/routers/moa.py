@@ -1,0 +1,98 @@
+"""The signed MOAs: /moa (the list, and full-text search with ?q=), /moa/deviations, /moa/{id}; the same in
+the API under /api/moa."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from wso import moa
+from wso.web.deps import BAD_INPUT, NOT_FOUND, DbSession, LangDep, OptionalPrincipal
+from wso.web.moaout import moa_translator
+from wso.web.rendering import TEMPLATES, render
+
+router = APIRouter(tags=["public"])
+# the agency page's MOA section (moa_section.html) asks for the MOA pages' words in its language
+TEMPLATES.env.globals["moa_messages"] = moa_translator
+
+SearchText = Annotated[str, Query(max_length=200, description='Words to find in the MOAs; "quoted phrases" kept')]
+ModelFilter = Annotated[str | None, Query(max_length=3, description="WSO, JEM or TFM")]
+
+
+@router.get("/api/moa", response_model=list[moa.DocumentSummary])
+def api_list(session: DbSession, model: ModelFilter = None) -> list[moa.DocumentSummary]:
+    """Every MOA read: file, sha256, model, agency, state, signed, template, pages, how read, characters."""
+    return moa.list_documents(session, model=model)
+
+
+@router.get("/api/moa/search", response_model=list[moa.SearchHit], responses=BAD_INPUT)
+def api_search(session: DbSession, q: SearchText) -> list[moa.SearchHit]:
+    """Pages of MOAs with every word of `q`: the page and a snippet (matched words between [[ and ]])."""
+    try:
+        return moa.search(session, q)
+    except moa.BadQuery as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+
+
+@router.get("/api/moa/deviations", response_model=list[moa.DeviationRow])
+def api_deviations(session: DbSession, model: ModelFilter = None) -> list[moa.DeviationRow]:
+    """Every clause of every MOA missing, added or changed beyond OCR noise, with the rules it carries."""
+    return moa.deviations(session, model=model)
+
+
+@router.get("/api/moa/{ident}", response_model=moa.DocumentDetail, responses=NOT_FOUND)
+def api_show(session: DbSession, ident: str) -> moa.DocumentDetail:
+    """One MOA (by id, sha256 or file name): its fields with their sources, pages as read, clauses, rule checks."""
+    try:
+        return moa.show(session, ident, with_text=True)
+    except moa.UnknownDocument as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/api/moa/{ident}/diff", response_model=moa.DiffView, responses=NOT_FOUND)
+def api_diff(session: DbSession, ident: str, against: str | None = None) -> moa.DiffView:
+    """The MOA clause by clause against its template, or against another MOA (`against`)."""
+    try:
+        return moa.diff(session, ident, against)
+    except moa.UnknownDocument as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/moa", response_class=HTMLResponse, include_in_schema=False)
+def moa_page(
+    request: Request, session: DbSession, lang: LangDep, user: OptionalPrincipal, q: SearchText = ""
+) -> HTMLResponse:
+    hits: list[moa.SearchHit] = []
+    error = ""
+    if q.strip():
+        try:
+            hits = moa.search(session, q)
+        except moa.BadQuery as exc:
+            error = str(exc)
+    context = {
+        "q": q,
+        "hits": hits,
+        "error": error,
+        "documents": moa.list_documents(session),
+        "tm": moa_translator(lang),
+    }
+    return render(request, "moa_list.html", context, lang=lang, user=user)
+
+
+@router.get("/moa/deviations", response_class=HTMLResponse, include_in_schema=False)
+def deviations_page(request: Request, session: DbSession, lang: LangDep, user: OptionalPrincipal) -> HTMLResponse:
+    context = {"rows": moa.deviations(session), "tm": moa_translator(lang)}
+    return render(request, "moa_deviations.html", context, lang=lang, user=user)
+
+
+@router.get("/moa/{ident}", response_class=HTMLResponse, include_in_schema=False)
+def document_page(
+    request: Request, session: DbSession, lang: LangDep, user: OptionalPrincipal, ident: str
+) -> HTMLResponse:
+    try:
+        detail = moa.show(session, ident, with_text=True)
+    except moa.UnknownDocument:
+        return render(request, "not_found.html", {"what": ident}, lang=lang, user=user, status_code=404)
+    return render(request, "moa_document.html", {"d": detail, "tm": moa_translator(lang)}, lang=lang, user=user)

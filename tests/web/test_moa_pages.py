@@ -1,0 +1,67 @@
+"""The MOA pages and API: /moa with search, /moa/deviations, /moa/{id}, /api/moa..., and the agency page's MOA
+section (its MOA matched through the registry by ICE's own link)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+
+from tests.moa.conftest import ADDENDUM, GOOD_LAYER
+from wso.clock import FixedClock
+from wso.moa import FakeRecognizer, ingest
+from wso.store import Database
+
+
+def load(database: Database) -> None:
+    report = ingest(database, [GOOD_LAYER, ADDENDUM], FixedClock(datetime(2026, 12, 1, tzinfo=UTC)),
+                    recognizer=FakeRecognizer())  # fmt: skip
+    assert len(report.read) == 2
+
+
+def test_the_agency_page_shows_its_moa_matched_by_ices_link(public_db: Database, public_client: TestClient) -> None:
+    load(public_db)
+    listed = public_client.get("/api/moa").json()
+    charlotte = next(d for d in listed if d["file"] == GOOD_LAYER.name)
+    assert charlotte["registry_agency_id"] and charlotte["ice_url"].endswith(GOOD_LAYER.name)
+    agency = public_client.get(f"/api/agencies/{charlotte['registry_agency_id']}").json()
+    assert [m["file"] for m in agency["moas"]] == [GOOD_LAYER.name]
+    moa = agency["moas"][0]
+    assert moa["how_read"] == "text layer" and moa["template"] == "WSO 2019" and len(moa["text"]) == 12
+    page = public_client.get(f"/agencies/{charlotte['registry_agency_id']}").text
+    assert "Its MOA" in page and GOOD_LAYER.name in page and "WSO 2019" in page
+    assert f'href="{charlotte["ice_url"]}"' in page
+    spanish = public_client.get(f"/agencies/{charlotte['registry_agency_id']}?lang=es").text
+    assert "Su MOA" in spanish
+
+
+def test_an_agency_without_an_moa_read_says_so(public_client: TestClient) -> None:
+    found = public_client.get("/api/search", params={"q": "sheriff", "state": "TX"}).json()
+    page = public_client.get(f"/agencies/{found[0]['id']}").text
+    assert "No signed MOA of this agency has been read." in page
+
+
+def test_moa_search_page_and_api(sqlite_db: Database, client: TestClient) -> None:
+    load(sqlite_db)
+    hits = client.get("/api/moa/search", params={"q": "reimbursable fee"}).json()
+    assert hits and all("[[" in h["snippet"] for h in hits)
+    page = client.get("/moa", params={"q": "reimbursable fee"}).text
+    assert "<mark>reimbursable</mark>" in page.lower() and "page 8" in page
+    assert client.get("/api/moa/search", params={"q": "  "}).status_code == 400
+    assert "Charlotte County Sheriffs Office" in client.get("/moa").text
+
+
+def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClient) -> None:
+    load(sqlite_db)
+    listed = client.get("/api/moa").json()
+    one = listed[0]["id"]
+    detail = client.get(f"/api/moa/{one}").json()
+    assert detail["pages"][0]["text"] and detail["fields"]["model"]["value"] in ("WSO", "JEM")
+    assert client.get(f"/api/moa/{one}/diff").json()["against_kind"] == "template"
+    page = client.get(f"/moa/{one}").text
+    assert 'id="page-1"' in page
+    assert client.get("/moa/deviations").status_code == 200
+    rows = client.get("/api/moa/deviations").json()
+    assert all(r["status"] in ("changed", "missing", "added") for r in rows)
+    assert client.get("/api/moa/nothing-like-this").status_code == 404
+    assert client.get("/moa/nothing-like-this").status_code == 404
