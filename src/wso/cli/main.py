@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from wso import __version__
-from wso.cli import audit, custody, records, registry, rules, users
+from wso.cli import audit, custody, records, registry, rules, users, watch
 
 app = typer.Typer(
     help="wso: the public record of the U.S. 287(g) program, and a custody ledger for its WSO model.",
@@ -20,6 +20,7 @@ app.add_typer(custody.app, name="custody")
 app.add_typer(audit.app, name="audit")
 app.add_typer(records.app, name="records")
 app.add_typer(users.app, name="users")
+app.add_typer(watch.app, name="watch")
 
 
 @app.command()
