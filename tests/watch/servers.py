@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import ssl
 import threading
 import time
@@ -25,6 +26,13 @@ def sheet(name: str) -> Path:
     found = sorted(SHEETS.glob(f"*/{name}"))
     assert len(found) == 1, f"{name}: {len(found)} files"
     return found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class _Server(ThreadingHTTPServer):
@@ -85,6 +93,7 @@ class FakeIce:
 
 @dataclass
 class Received:
+    path: str
     headers: dict[str, str]
     body: bytes
 
@@ -108,7 +117,7 @@ class WebhookReceiver:
 
             def do_POST(self) -> None:
                 data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                got = Received({k.lower(): v for k, v in self.headers.items()}, data)
+                got = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, data)
                 with receiver.lock:
                     receiver.posts.append(got)
                 if receiver.on_post is not None:
@@ -163,11 +172,11 @@ class SmtpSink:
                     sink.on_data(message)
                 return "250 OK"
 
+        self.port = free_port()
         self.controller = Controller(
-            Handler(), hostname="127.0.0.1", port=0, tls_context=context, require_starttls=True
+            Handler(), hostname="127.0.0.1", port=self.port, tls_context=context, require_starttls=True
         )
         self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
 
     def unique(self) -> dict[str, EmailMessage]:
         return {str(m["Message-ID"]): m for m in self.messages}

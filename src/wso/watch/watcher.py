@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from wso.clock import Clock
 from wso.settings import Settings
@@ -84,17 +85,37 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def take_lease(database: Database, clock: Clock, holder: str) -> bool:
-    now = clock.now()
-    with database.session() as session:
-        lease = session.get(Lease, "watcher", with_for_update=True)
-        if lease is None:
-            session.add(Lease(name="watcher", holder=holder, expires_at=now + LEASE))
-            return True
-        if lease.holder != holder and lease.expires_at > now:
-            return False
-        lease.holder, lease.expires_at = holder, now + LEASE
+def holder_is_dead(holder: str) -> bool:
+    """Whether the lease's holder was a process on this machine that no longer runs (killed, say): its lease
+    need not be waited out."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
         return True
+    except PermissionError:
+        return False
+    return False
+
+
+def take_lease(database: Database, clock: Clock, holder: str) -> bool:
+    """Take the watcher's lease unless another live watcher holds it."""
+    now = clock.now()
+    try:
+        with database.session() as session:
+            lease = session.get(Lease, "watcher", with_for_update=True)
+            if lease is None:
+                session.add(Lease(name="watcher", holder=holder, expires_at=now + LEASE))
+                return True
+            if lease.holder != holder and lease.expires_at > now and not holder_is_dead(lease.holder):
+                return False
+            lease.holder, lease.expires_at = holder, now + LEASE
+            return True
+    except IntegrityError:  # another watcher took it at the same moment
+        return False
 
 
 def give_lease(database: Database, holder: str) -> None:
