@@ -113,11 +113,16 @@ def test_the_watcher_tells_each_subscriber_exactly_what_changed_once(
         tick(n)
 
     got: dict[str, list[list[Any]]] = {}
-    secrets = {f"/{k}": s.secret for k, s in (("all", subs["all"]), ("pa", subs["PA"]), ("nh", subs["hillsborough"]), ("gone", subs["gone"]))}
+    secrets = {
+        f"/{k}": s.secret
+        for k, s in (("all", subs["all"]), ("pa", subs["PA"]), ("nh", subs["hillsborough"]), ("gone", subs["gone"]))
+    }
     for post in receiver.posts:
         # the signature, checked by the Standard Webhooks library (at the message's own time: the clock is 2025's)
         sent_at = datetime.fromtimestamp(int(post.headers["webhook-timestamp"]), UTC)
-        expected_signature = Webhook(str(secrets[post.path])).sign(post.headers["webhook-id"], sent_at, post.body.decode())
+        expected_signature = Webhook(str(secrets[post.path])).sign(
+            post.headers["webhook-id"], sent_at, post.body.decode()
+        )
         assert post.headers["webhook-signature"] == expected_signature
         got.setdefault(post.path.strip("/"), []).append(_change(json.loads(post.body)))
     for message in smtp.messages:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Literal
 
-from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from wso.watch.messages import MODEL_NAMES, Site, explanation, headline
 from wso.watch.models import WatchEvent
 
 LIMIT = 200
+ATOM_NS = "http://www.w3.org/2005/Atom"
 Scope = Literal["all", "states", "agencies", "models"]
 _NAMESPACE = uuid.UUID("6f0c2a8e-2f6e-5c43-9a59-287028702870")
 
@@ -67,33 +68,46 @@ def _title(ref: FeedRef, name: str | None) -> str:
     return f"287(g) agreements in {name or ref.value}: changes in ICE's lists"
 
 
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def atom(session: Session, ref: FeedRef, *, site: Site, now: datetime, name: str | None = None) -> bytes:
-    """The feed named by `ref`, as Atom XML. `now` dates a feed that has no entry yet."""
+    """The feed named by `ref`, as Atom XML, newest entry first. `now` dates a feed that has no entry yet."""
     events = _events(session, ref)
-    fg = FeedGenerator()
-    fg.id(urn(f"feed:{ref.path}"))
-    fg.title(_title(ref, name))
-    fg.author({"name": "wso"})
-    fg.link(href=site.base + ref.path, rel="self", type="application/atom+xml")
+    feed = ET.Element("feed", xmlns=ATOM_NS)  # unprefixed: ElementTree cannot write a default namespace itself
+    _add(feed, "id", urn(f"feed:{ref.path}"))
+    _add(feed, "title", _title(ref, name))
+    _add(feed, "updated", _stamp(max((_when(e) for e in events), default=now)))
+    author = _add(feed, "author")
+    _add(author, "name", "wso")
+    _add(feed, "link", href=site.base + ref.path, rel="self", type="application/atom+xml")
     page = {"states": f"/states/{ref.value}", "agencies": f"/agencies/{ref.value}"}.get(ref.scope, "/")
-    fg.link(href=site.base + page, rel="alternate", type="text/html")
-    fg.generator("wso")
-    fg.updated(max((_when(e) for e in events), default=now))
-    for e in reversed(events):  # feedgen puts each new entry first: add the oldest first
-        entry = fg.add_entry()
-        entry.id(urn(e.id))
-        entry.title(headline(e))
-        entry.updated(_when(e))
-        entry.published(_when(e))
-        entry.link(href=site.agency(e.agency_id), rel="alternate", type="text/html")
+    _add(feed, "link", href=site.base + page, rel="alternate", type="text/html")
+    _add(feed, "generator", "wso")
+    for e in events:
+        entry = _add(feed, "entry")
+        _add(entry, "id", urn(e.id))
+        _add(entry, "title", headline(e))
+        _add(entry, "updated", _stamp(_when(e)))
+        _add(entry, "published", _stamp(_when(e)))
+        _add(entry, "link", href=site.agency(e.agency_id), rel="alternate", type="text/html")
         if e.corrects:
-            entry.link(href=urn(e.corrects), rel="related")
-        entry.summary(explanation(e))
-        entry.category(term=e.change, label=e.change.replace("_", " "))
-        entry.category(term=e.model)
-        entry.category(term=e.state)
-    data: bytes = fg.atom_str(pretty=True)
-    return data
+            _add(entry, "link", href=urn(e.corrects), rel="related")
+        _add(entry, "summary", explanation(e))
+        _add(entry, "category", term=e.change, label=e.change.replace("_", " "))
+        _add(entry, "category", term=e.model)
+        _add(entry, "category", term=e.state)
+    ET.indent(feed)
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def feeds_to_write(session: Session) -> list[FeedRef]:

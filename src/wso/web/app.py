@@ -34,6 +34,7 @@ from wso.web.routers import (
     states,
     tracker,
     users,
+    watch,
 )
 from wso.web.sessions import SessionMiddleware, secret_key
 
@@ -65,6 +66,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)
+    app.include_router(watch.router)
     app.include_router(auth.router)
     for router in (
         console.router,
