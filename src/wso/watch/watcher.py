@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.message import EmailMessage
+from email.mime.text import MIMEText
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -175,11 +175,10 @@ def _alert(config: WatchConfig, sender: Sender, clock: Clock, failed: int, error
     log.error(text)
     if config.alert_email is None:
         return
-    message = EmailMessage()
+    message = MIMEText(text + "\n\n`wso watch status` shows the runs.\n", "plain", "utf-8")
     message["From"], message["To"] = sender.mail_from, config.alert_email
     message["Subject"] = f"wso watch: {failed} failed runs in a row"
     message["Date"] = format_datetime(clock.now())
-    message.set_content(text + "\n\n`wso watch status` shows the runs.\n")
     try:
         sender.transports.mail.send(message)
     except TransportError as exc:
