@@ -145,3 +145,17 @@ def test_a_requesters_calendar_lists_their_due_dates_behind_a_secret_address(
     assert [str(e["summary"]) for e in events] == ["Burnet County Sheriff's Office (TX): records request 1, answer due"]
     assert events[0].decoded("dtstart") == date(2025, 6, 3)  # 10 Texas business days after May 19, Memorial Day not one
     assert public_client.get("/feeds/records/wrong.ics").status_code == 404
+
+
+def test_the_console_shows_the_watcher_without_any_subscriber(public_client: TestClient, public_db: Database) -> None:
+    from tests.web.conftest import sign_in
+
+    _subscribe(public_client, channel="email", address=ADDRESS, state="TX")
+    assert public_client.get("/console/watch").status_code == 303
+    sign_in(public_client, "auditor")
+    page = public_client.get("/console/watch")
+    assert page.status_code == 200 and "Outbox: pending 1." in page.text and "pending 1" in page.text
+    assert 'href="/console/watch"' in public_client.get("/console").text
+    data = public_client.get("/api/console/watch").json()
+    assert data["outbox"] == {"pending": 1} and data["subscriptions"] == {"pending": 1}
+    assert ADDRESS not in page.text and ADDRESS not in str(data)
