@@ -115,6 +115,7 @@ def webhook_receiver(port: int, done: Any, result: Any) -> None:
             "ids": len(seen),
             "pairs": len(pairs),
             "subs": len({sub for sub, _ in pairs}),
+            "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
             "max": max(pairs.values(), default=0),
         }
     )
@@ -149,7 +150,13 @@ def smtp_server(port: int, ca_file: str, ready: Any, done: Any, result: Any) -> 
     done.wait()
     controller.stop()
     result.put(
-        {"messages": sum(ids.values()), "ids": len(ids), "recipients": len(to), "max": max(to.values(), default=0)}
+        {
+            "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
+            "messages": sum(ids.values()),
+            "ids": len(ids),
+            "recipients": len(to),
+            "max": max(to.values(), default=0),
+        }
     )
 
 
@@ -291,6 +298,7 @@ def main() -> None:
     )
     if args.tracemalloc:
         tracemalloc.start()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     if args.profile:
         import cProfile
@@ -301,6 +309,8 @@ def main() -> None:
     else:
         report = run_once(db, clock=clock, config=config, sender=sender)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    watcher_cpu = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
     heap_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else 0
     tracemalloc.stop()
     webhooks.close()
@@ -331,6 +341,10 @@ def main() -> None:
     print(f"time from fetch to the last delivery: {seconds:.1f} s ({d.sent / seconds:,.0f} messages/s); goal < 60 s")
     heap = f", Python heap peak during the run {heap_peak / 2**20:,.0f} MiB" if args.tracemalloc else ""
     print(f"memory: peak RSS {rss:,.0f} MiB{heap}")
+    print(
+        f"CPU: the watcher {watcher_cpu:.1f} s; the receivers {hooks['cpu']:.1f} s (webhooks) and "
+        f"{smtp['cpu']:.1f} s (SMTP, STARTTLS)"
+    )
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the end")
 

@@ -37,6 +37,7 @@ def free_port() -> int:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 resets connections when the watcher opens 16 at once
 
 
 def _start(handler: type[BaseHTTPRequestHandler]) -> tuple[_Server, str]:

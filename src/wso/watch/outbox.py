@@ -223,6 +223,17 @@ def _record(session: Session, outcomes: list[Outcome], sender: Sender, now: date
         session.flush()
 
 
+def _run(delivery_id: int, call: Callable[[], None], results: queue.Queue[Outcome]) -> None:
+    try:
+        call()
+    except TransportError as exc:
+        results.put(Outcome(delivery_id, exc))
+    except Exception as exc:  # a bug or an unforeseen failure of one message must not stop the others
+        results.put(Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}")))
+    else:
+        results.put(Outcome(delivery_id, None))
+
+
 def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every: int = 50) -> DeliveryReport:
     """Send every message whose time has come, `sender.concurrency` at once, recording each outcome soon after
     it is known (in small transactions), so that a stop loses the record of as few sent messages as can be."""
@@ -231,22 +242,18 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
     with ThreadPoolExecutor(max_workers=sender.concurrency, thread_name_prefix="wso-watch-send") as pool:
         while True:
             now = clock.now()
-            jobs: list[tuple[int, Callable[[], None]]] = []
+            results: queue.Queue[Outcome] = queue.Queue()
+            submitted = 0
             with database.session() as session:
                 rows = _due(session, now, after)
                 if not rows:
                     break
                 after = rows[-1].id
-                subs = {
-                    s.id: s
-                    for s in session.scalars(
-                        select(Subscription).where(Subscription.id.in_({r.subscription_id for r in rows}))
-                    )
-                }
+                wanted = {r.subscription_id for r in rows}
+                subs = {s.id: s for s in session.scalars(select(Subscription).where(Subscription.id.in_(wanted)))}
                 ids = {i for r in rows if r.kind in ("event", "digest") for i in json.loads(r.payload)}
-                events = (
-                    {e.id: e for e in session.scalars(select(WatchEvent).where(WatchEvent.id.in_(ids)))} if ids else {}
-                )
+                found = session.scalars(select(WatchEvent).where(WatchEvent.id.in_(ids))) if ids else None
+                events = {e.id: e for e in found} if found is not None else {}
                 failed_now: list[Outcome] = []
                 for d in rows:
                     sub = subs[d.subscription_id]
@@ -254,26 +261,14 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
                         d.status, d.last_error = "dropped", "the subscription was removed"
                         continue
                     try:
-                        jobs.append((d.id, _job(d, sub, events, sender, now)))
+                        call = _job(d, sub, events, sender, now)
                     except TransportError as exc:
                         failed_now.append(Outcome(d.id, exc))
+                        continue
+                    pool.submit(_run, d.id, call, results)  # sending starts while the next are built
+                    submitted += 1
                 _record(session, failed_now, sender, now, report)
-            results: queue.Queue[Outcome] = queue.Queue()
-
-            def run(delivery_id: int, call: Callable[[], None], results: queue.Queue[Outcome]) -> None:
-                try:
-                    call()
-                except TransportError as exc:
-                    results.put(Outcome(delivery_id, exc))
-                except Exception as exc:  # a bug or an unforeseen failure of one message must not stop the others
-                    results.put(Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}")))
-                else:
-                    results.put(Outcome(delivery_id, None))
-
-            for delivery_id, call in jobs:
-                pool.submit(run, delivery_id, call, results)
-            pending = len(jobs)
-            while pending:
+            while submitted:
                 done = [results.get()]
                 deadline = time.monotonic() + 0.2
                 while len(done) < flush_every and time.monotonic() < deadline:
@@ -281,7 +276,7 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
                         done.append(results.get(timeout=max(deadline - time.monotonic(), 0)))
                     except queue.Empty:
                         break
-                pending -= len(done)
+                submitted -= len(done)
                 with database.session() as session:
                     _record(session, done, sender, clock.now(), report)
     return report
