@@ -181,6 +181,14 @@ def ice_server(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+def first_run(db: Any, clock: FixedClock) -> None:
+    """The bundled lists as captured (2025-07-04), and the watcher's first run over them (history: told to none)."""
+    with db.session() as session:
+        captured = datetime(2025, 7, 4, 15, 16, 59, tzinfo=UTC)
+        ingest(session, [BUNDLED / BEFORE, BUNDLED / PENDING], clock=clock, captured_at=captured)
+        record_changes(session, clock=clock)
+
+
 def free_port() -> int:
     import socket
 
@@ -250,14 +258,7 @@ def main() -> None:
         )
     db = open_database(url)
     clock = FixedClock(datetime(2025, 7, 7, 15, 0, tzinfo=UTC))
-    with db.session() as session:
-        ingest(
-            session,
-            [BUNDLED / BEFORE, BUNDLED / PENDING],
-            clock=clock,
-            captured_at=datetime(2025, 7, 4, 15, 16, 59, tzinfo=UTC),
-        )
-        record_changes(session, clock=clock)  # the first run: history
+    first_run(db, clock)
     ctx = mp.get_context("spawn")
     done, ready = ctx.Event(), ctx.Event()
     hook_result, smtp_result = ctx.Queue(), ctx.Queue()
@@ -273,14 +274,8 @@ def main() -> None:
     ice, ice_url = ice_server(work)
     # the subscriptions are drawn from the changes this publication will bring, computed on a copy first
     probe = open_database(f"sqlite:///{work / 'probe.sqlite3'}")
+    first_run(probe, clock)
     with probe.session() as session:
-        ingest(
-            session,
-            [BUNDLED / BEFORE, BUNDLED / PENDING],
-            clock=clock,
-            captured_at=datetime(2025, 7, 4, 15, 16, 59, tzinfo=UTC),
-        )
-        record_changes(session, clock=clock)
         ingest(session, [work / AFTER], clock=clock, captured_at=clock.now())
         events, _ = record_changes(session, clock=clock)
         rows = subscriptions(session, events, args.subscriptions, f"http://127.0.0.1:{hook_port}/hook", clock.now())

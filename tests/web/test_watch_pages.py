@@ -122,22 +122,18 @@ def test_a_requesters_calendar_lists_their_due_dates_behind_a_secret_address(
     public_client: TestClient, public_db: Database
 ) -> None:
     with public_db.session() as session:
-        new_request(
-            session,
-            agency="Burnet County Sheriff's Office",
-            facts=facts_for("TX"),
-            clock=FixedClock(NOW),
-            sent=date(2025, 5, 19),
-            requester=Requester("Ana Pérez", email="ana@example.org"),
-        )
-        new_request(
-            session,
-            agency="Someone Else's County",
-            facts=facts_for("TX"),
-            clock=FixedClock(NOW),
-            sent=date(2025, 5, 20),
-            requester=Requester("Other", email="other@example.org"),
-        )
+        for agency, sent, name, address in (
+            ("Burnet County Sheriff's Office", date(2025, 5, 19), "Ana Pérez", "ana@example.org"),
+            ("Someone Else's County", date(2025, 5, 20), "Other", "other@example.org"),
+        ):
+            new_request(
+                session,
+                agency=agency,
+                facts=facts_for("TX"),
+                clock=FixedClock(NOW),
+                sent=sent,
+                requester=Requester(name, email=address),
+            )
         token = issue_calendar(session, "Ana@Example.org", clock=FixedClock(NOW))
     response = public_client.get(f"/feeds/records/{token}.ics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")

@@ -129,54 +129,64 @@ def webhook_headers(secret: str, msg_id: str, timestamp: int, payload: bytes) ->
     }
 
 
-def _mail(*, key: str, site: Site, sender: str, to: str, subject: str, text: str, now: datetime) -> Message:
+@dataclass(frozen=True)
+class Envelope:
+    """What every e-mail to a subscriber needs besides its text: its idempotency key (the Message-ID), the site,
+    the From and To addresses, the subscription's link token, and the time."""
+
+    key: str
+    site: Site
+    sender: str
+    to: str
+    token: str
+    now: datetime
+
+
+def _mail(env: Envelope, subject: str, text: str) -> Message:
     """A plain-text message in UTF-8. Built with the email package's compat32 classes: the default policy parses
     every header it is given, about ten times the cost, and a run may send thousands."""
     message = MIMEText(text, "plain", "utf-8", policy=UNFOLDED)
-    message["From"] = sender
-    message["To"] = to
+    message["From"] = env.sender
+    message["To"] = env.to
     message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<{key}@{site.host}>"
+    message["Date"] = format_datetime(env.now)
+    message["Message-ID"] = f"<{env.key}@{env.site.host}>"
     message["Auto-Submitted"] = "auto-generated"
     return message
 
 
-def with_unsubscribe(message: Message, site: Site, token: str) -> Message:
-    """RFC 8058 one-click: the URL to POST 'List-Unsubscribe=One-Click' to, and the header that says so."""
-    message["List-Unsubscribe"] = f"<{site.unsubscribe(token)}>"
+def _with_unsubscribe(env: Envelope, subject: str, text: str) -> Message:
+    """A message with RFC 8058's one-click unsubscribe: the URL to POST 'List-Unsubscribe=One-Click' to, and
+    the header that says so."""
+    message = _mail(env, subject, text)
+    message["List-Unsubscribe"] = f"<{env.site.unsubscribe(env.token)}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
-def digest_email(
-    *, key: str, site: Site, sender: str, to: str, token: str, events: list[WatchEvent], describe: str, now: datetime
-) -> Message:
+def digest_email(env: Envelope, events: list[WatchEvent], describe: str) -> Message:
     """The changes of one run that a subscription asked for, in one message."""
     if len(events) == 1:
         subject = f"287(g): {headline(events[0])}"
     else:
         days = sorted({e.new_published for e in events})
         subject = f"287(g): {len(events)} changes in ICE's lists of {', '.join(d.isoformat() for d in days)}"
-    parts = [f"{headline(e)}\n  {explanation(e)}\n  {site.agency(e.agency_id)}\n" for e in events]
+    parts = [f"{headline(e)}\n  {explanation(e)}\n  {env.site.agency(e.agency_id)}\n" for e in events]
     text = (
         "\n".join(parts)
         + f"\nYou asked to be told of changes to ICE's 287(g) lists ({describe}).\n"
-        + f"Stop these messages: {site.unsubscribe(token)}\n"
+        + f"Stop these messages: {env.site.unsubscribe(env.token)}\n"
     )
-    message = _mail(key=key, site=site, sender=sender, to=to, subject=subject, text=text, now=now)
-    return with_unsubscribe(message, site, token)
+    return _with_unsubscribe(env, subject, text)
 
 
-def confirm_email(*, key: str, site: Site, sender: str, to: str, token: str, describe: str, now: datetime) -> Message:
+def confirm_email(env: Envelope, describe: str) -> Message:
     text = (
         "Someone, we hope you, asked to be told by e-mail of changes to ICE's lists of 287(g) agreements "
-        f"({describe}).\n\nTo start, confirm here: {site.confirm(token)}\n\n"
+        f"({describe}).\n\nTo start, confirm here: {env.site.confirm(env.token)}\n\n"
         "If it was not you, ignore this message: nothing more will be sent.\n"
     )
-    return _mail(
-        key=key, site=site, sender=sender, to=to, subject="Confirm: changes to 287(g) agreements", text=text, now=now
-    )
+    return _mail(env, "Confirm: changes to 287(g) agreements", text)
 
 
 def confirm_json(subscription_id: int, token: str, describe: str, site: Site) -> dict[str, Any]:
@@ -189,9 +199,7 @@ def confirm_json(subscription_id: int, token: str, describe: str, site: Site) ->
     }
 
 
-def reminder_email(
-    *, key: str, site: Site, sender: str, to: str, token: str, about: dict[str, Any], now: datetime
-) -> Message:
+def reminder_email(env: Envelope, about: dict[str, Any]) -> Message:
     """A reminder that an agency's answer to a public-records request is due (or, where the law sets no
     deadline, that it is time to follow up)."""
     what = "must answer by" if about["kind"] == "due" else "has no deadline in the law; follow up on"
@@ -200,7 +208,6 @@ def reminder_email(
         f"Your public-records request {about['request']} to {about['agency']} ({about['state']}), under "
         f"{about['law']} ({about['citation']}), sent {about['sent']}: the agency {what} {about['when']}.\n\n"
         "If it has answered, log it in the tracker (wso records log) and no more reminders will come for it.\n"
-        f"Stop these reminders: {site.unsubscribe(token)}\n"
+        f"Stop these reminders: {env.site.unsubscribe(env.token)}\n"
     )
-    message = _mail(key=key, site=site, sender=sender, to=to, subject=subject, text=text, now=now)
-    return with_unsubscribe(message, site, token)
+    return _with_unsubscribe(env, subject, text)

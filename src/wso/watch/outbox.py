@@ -26,6 +26,7 @@ from wso.clock import Clock
 from wso.store import Database
 from wso.watch.filters import Filter
 from wso.watch.messages import (
+    Envelope,
     Site,
     body,
     confirm_email,
@@ -140,32 +141,13 @@ def _job(
         payload = body(data)
         headers = webhook_headers(str(sub.secret), d.key, int(now.timestamp()), payload)
         return lambda: transports.webhooks.post(sub.target, payload, headers)
+    env = Envelope(d.key, site, sender.mail_from, sub.target, sub.token, now)
     if d.kind == "confirm":
-        message = confirm_email(
-            key=d.key, site=site, sender=sender.mail_from, to=sub.target, token=sub.token, describe=describe, now=now
-        )
+        message = confirm_email(env, describe)
     elif d.kind == "reminder":
-        message = reminder_email(
-            key=d.key,
-            site=site,
-            sender=sender.mail_from,
-            to=sub.target,
-            token=sub.token,
-            about=json.loads(d.payload),
-            now=now,
-        )
+        message = reminder_email(env, json.loads(d.payload))
     else:
-        mine = [events[i] for i in json.loads(d.payload)]
-        message = digest_email(
-            key=d.key,
-            site=site,
-            sender=sender.mail_from,
-            to=sub.target,
-            token=sub.token,
-            events=mine,
-            describe=describe,
-            now=now,
-        )
+        message = digest_email(env, [events[i] for i in json.loads(d.payload)], describe)
     return lambda: transports.mail.send(message)
 
 

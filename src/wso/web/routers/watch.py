@@ -140,6 +140,15 @@ def _link_page(
     )
 
 
+def _done(request: Request, lang: LangDep, user: OptionalPrincipal, what: str, line: str | None) -> HTMLResponse:
+    """The page after a confirm or unsubscribe link's button: `line` says what was done, None that the token
+    named no subscription."""
+    t = translator(lang)
+    if line is None:
+        return _result(request, lang, user, t(f"watch.{what}_heading"), t("watch.unknown_link"), status_code=404)
+    return _result(request, lang, user, t(f"watch.{what}_heading"), line)
+
+
 @router.get("/watch/confirm/{token}", response_class=HTMLResponse, include_in_schema=False)
 def confirm_page(
     request: Request, token: str, session: DbSession, lang: LangDep, user: OptionalPrincipal
@@ -152,11 +161,9 @@ def confirm_page(
 def confirm(
     request: Request, token: str, session: DbSession, clock: ClockDep, lang: LangDep, user: OptionalPrincipal
 ) -> HTMLResponse:
-    t = translator(lang)
     view = confirm_subscription(session, token, clock=clock)
-    if view is None:
-        return _result(request, lang, user, t("watch.confirm_heading"), t("watch.unknown_link"), status_code=404)
-    return _result(request, lang, user, t("watch.confirm_heading"), t("watch.confirmed", what=view.filter.describe()))
+    done = translator(lang)("watch.confirmed", what=view.filter.describe()) if view is not None else None
+    return _done(request, lang, user, "confirm", done)
 
 
 @router.get("/watch/unsubscribe/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -171,7 +178,5 @@ def unsubscribe_now(
     request: Request, token: str, session: DbSession, clock: ClockDep, lang: LangDep, user: OptionalPrincipal
 ) -> HTMLResponse:
     """RFC 8058 one-click: a mail client POSTs 'List-Unsubscribe=One-Click' here; the page's button does too."""
-    t = translator(lang)
-    if unsubscribe(session, token, clock=clock) is None:
-        return _result(request, lang, user, t("watch.unsubscribe_heading"), t("watch.unknown_link"), status_code=404)
-    return _result(request, lang, user, t("watch.unsubscribe_heading"), t("watch.unsubscribed"))
+    view = unsubscribe(session, token, clock=clock)
+    return _done(request, lang, user, "unsubscribe", translator(lang)("watch.unsubscribed") if view else None)
