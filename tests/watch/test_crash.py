@@ -1,7 +1,7 @@
-"""A watcher killed (SIGKILL) between sending a webhook and recording that it went tells nobody twice: started
-again, it sends what was not recorded under the same idempotency keys, and the receiver, which keeps the keys it
-has seen, acts on each message once. Real processes: `wso watch --once`, killed by the receiver itself while the
-watcher waits for its answer."""
+"""A watcher killed (SIGKILL) between sending a message and recording that it went tells nobody twice: started
+again, it sends what was not recorded under the same idempotency keys (webhook-id, Message-ID), and the receiver,
+which keeps the keys it has seen, acts on each message once. Real processes: `wso watch --once`, killed by the
+webhook receiver or the SMTP server itself while the watcher waits for its answer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,9 @@ from tests.watch.servers import FakeIce, Received, SmtpSink, WebhookReceiver
 from tests.watch.test_golden import TICKS
 from wso.clock import FixedClock
 from wso.store import open_database
-from wso.watch import make_filter, subscribe
+from wso.watch import confirm_subscription, make_filter, subscribe
 from wso.watch.models import Delivery, WatchEvent
-from wso.watch.outbox import Sender
+from wso.watch.outbox import Sender, deliver_due
 from wso.watch.watcher import WatchConfig, run_once
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,9 @@ def _watch_once(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.parametrize("killed_by", ["webhook", "email"])
 def test_a_watcher_killed_between_sending_and_recording_tells_nobody_twice(
+    killed_by: str,
     tmp_path: Path,
     ice: FakeIce,
     receiver: WebhookReceiver,
@@ -55,6 +58,13 @@ def test_a_watcher_killed_between_sending_and_recording_tells_nobody_twice(
         for path in ("/a", "/b"):
             subscribe(session, clock=clock, filter=make_filter(), webhook=receiver.url(path))
         subscribe(session, clock=clock, filter=make_filter(state="WY"), webhook=receiver.url("/wy"))
+        subscribe(session, clock=clock, filter=make_filter(), email="reader@example.org")
+    deliver_due(db, clock=clock, sender=sender)  # its confirmation request, followed at once
+    (request,) = smtp.messages
+    token = request.get_body(("plain",)).get_content().split("/watch/confirm/")[1].split()[0]  # type: ignore[union-attr]
+    with db.session() as session:
+        assert confirm_subscription(session, token, clock=clock) is not None
+    smtp.messages.clear()
     ice.tick(*TICKS[1])  # 05-19pm: 15 changes, 7 + 8
     env = {k: v for k, v in os.environ.items() if not k.startswith("WSO_") or k == "WSO_TEST_POSTGRES_URL"}
     env |= {
@@ -71,15 +81,25 @@ def test_a_watcher_killed_between_sending_and_recording_tells_nobody_twice(
     first = _watch_once(env)
     killed: list[Received] = []
 
+    killed_mail: list[EmailMessage] = []
+
     def kill_on_the_tenth(post: Received) -> None:
         if len(receiver.posts) == 10 and not killed:
             killed.append(post)
             os.kill(first.pid, signal.SIGKILL)  # the watcher sent it and waits for this answer: it never comes
 
-    receiver.on_post = kill_on_the_tenth
+    def kill_on_the_digest(message: EmailMessage) -> None:
+        if not killed_mail:
+            killed_mail.append(message)
+            os.kill(first.pid, signal.SIGKILL)  # the message arrived; the watcher never hears the server's 250
+
+    if killed_by == "webhook":
+        receiver.on_post = kill_on_the_tenth
+    else:
+        smtp.on_data = kill_on_the_digest
     first.communicate(timeout=120)
-    assert first.returncode == -signal.SIGKILL and killed
-    receiver.on_post = None
+    assert first.returncode == -signal.SIGKILL and (killed or killed_mail)
+    receiver.on_post, smtp.on_data = None, None
     sent_before = len(receiver.posts)
 
     second = _watch_once(env)
@@ -95,11 +115,18 @@ def test_a_watcher_killed_between_sending_and_recording_tells_nobody_twice(
     wyoming = [e for e in events if e.state == "WY"]
     assert len(wyoming) == 1  # Laramie County listed as pending
     expected_keys = {f"{e.id}.{s}" for e in events for s in (1, 2)} | {f"{e.id}.3" for e in wyoming}
-    assert {d.key for d in deliveries} == expected_keys
+    digests = [d for d in deliveries if d.kind == "digest"]
+    assert {d.key for d in deliveries if d.kind == "event"} == expected_keys and len(digests) == 1
     assert all(d.status == "sent" for d in deliveries)
     unique = receiver.unique()
     assert set(unique) == expected_keys  # every subscriber told every change once, by key
-    resent = len(receiver.posts) - len(unique)
-    assert 1 <= resent <= sent_before  # the message in flight at the kill (and any not yet recorded) went again
-    assert killed[0].headers["webhook-id"] in {p.headers["webhook-id"] for p in receiver.posts[sent_before:]}
+    mails = smtp.unique()
+    assert list(mails) == [f"<{digests[0].key}@127.0.0.1>"]  # the e-mail subscriber too, by Message-ID
+    if killed_by == "webhook":
+        resent = len(receiver.posts) - len(unique)
+        assert 1 <= resent <= sent_before  # the message in flight at the kill (and any not yet recorded) went again
+        assert killed[0].headers["webhook-id"] in {p.headers["webhook-id"] for p in receiver.posts[sent_before:]}
+    else:
+        assert len(smtp.messages) == 2  # the digest in flight at the kill went again, under the same Message-ID
+        assert len(receiver.posts) >= len(unique)
     db.dispose()
