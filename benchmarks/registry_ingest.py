@@ -49,10 +49,8 @@ from wso.registry.sheets import read_table
 from wso.store import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
-# the shared data sit in a `shared` folder next to the checkout (/work/main -> /work/shared) or further up for a
-# git worktree (/work/wt/registry -> /work/shared)
-SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared")
-DEFAULT_SHEETS = SHARED / "data" / "ice-287g-sheets"
+# the 42 captures the tests read, in the repository (tests/data/README.md); give another folder on the command line
+DEFAULT_SHEETS = ROOT / "tests" / "data" / "ice-287g-sheets"
 DEFAULT_POSTGRES = os.environ.get("WSO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
 

@@ -18,9 +18,9 @@ from wso.store import open_database
 
 
 def main() -> None:
-    here = Path(__file__).resolve()
-    shared = next((p / "shared" for p in here.parents if (p / "shared" / "data").is_dir()), here.parents[2] / "shared")
-    sheets = Path(sys.argv[1]) if len(sys.argv) > 1 else shared / "data" / "ice-287g-sheets"
+    # default: the captures the tests read, in the repository; another folder may be given on the command line
+    default = Path(__file__).resolve().parents[1] / "tests" / "data" / "ice-287g-sheets"
+    sheets = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     with tempfile.TemporaryDirectory() as tmp:
         database = open_database(f"sqlite:///{tmp}/bench.sqlite3")
         with database.session() as session:

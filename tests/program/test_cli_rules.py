@@ -50,8 +50,8 @@ def test_check_json_reports_verdict_laws_and_next_change() -> None:
     answer = json.loads(out)
     assert answer["state"] == "MD"
     assert answer["verdict"] == "permitted"
-    assert answer["next_change"] == "2026-02-18"
-    code, out, _ = run("check", "--state", "MD", "--model", "WSO", "--on", "2026-02-18", "--json")
+    assert answer["next_change"] == "2026-02-17"
+    code, out, _ = run("check", "--state", "MD", "--model", "WSO", "--on", "2026-02-17", "--json")
     answer = json.loads(out)
     assert answer["verdict"] == "prohibited"
     assert answer["laws"][0]["id"] == "MD-HB444-2026"
@@ -62,9 +62,46 @@ def test_check_json_reports_verdict_laws_and_next_change() -> None:
 def test_check_agency_kind() -> None:
     code, out, _ = run("check", "--state", "VA", "--model", "TFM", "--on", "2026-03-01", "--agency-kind", "state")
     assert code == 0
-    assert "restricted" in out and "VA-ED1-2026" in out
+    assert "prohibited" in out and "VA-ED1-2026" in out
     code, out, _ = run("check", "--state", "VA", "--model", "TFM", "--on", "2026-03-01", "--agency-kind", "county")
     assert "permitted" in out
+
+
+def test_check_signed_gives_maryland_agreements_their_grace_period() -> None:
+    """HB 444: an agreement signed in 2025 runs until 2026-07-01; one signed after the law is barred at once."""
+    args = ("check", "--state", "MD", "--model", "WSO", "--on", "2026-03-01", "--json")
+    code, out, _ = run(*args, "--signed", "2025-03-03")
+    assert code == 0
+    old = json.loads(out)
+    assert (old["verdict"], old["grace_until"], old["next_change"]) == ("permitted", "2026-07-01", "2026-07-01")
+    assert [law["id"] for law in old["grace"]] == ["MD-HB444-2026"] and old["signed"] == "2025-03-03"
+    new = json.loads(run(*args, "--signed", "2026-02-20")[1])
+    assert (new["verdict"], new["grace_until"], new["grace"]) == ("prohibited", None, [])
+    text = run(*args[:-1], "--signed", "2025-03-03")[1]
+    assert "grace period" in text and "until 2026-07-01" in text and "signed 2025-03-03" in text
+
+
+def test_check_describes_a_mandate_as_the_law_words_it() -> None:
+    code, out, _ = run("check", "--state", "TX", "--model", "WSO", "--on", "2026-03-01")
+    assert code == 0
+    assert "must hold a 287(g) agreement; an agreement of any model (TFM, JEM or WSO) satisfies it" in out
+
+
+def test_check_bad_signing_day_is_one_line_and_exit_2() -> None:
+    code, out, err = run("check", "--state", "MD", "--model", "WSO", "--on", "2026-03-01", "--signed", "2025-3-3")
+    assert code == 2 and out == "" and "--signed" in err and len(err.strip().splitlines()) == 1
+
+
+def test_bars_names_the_laws_on_detainer_holds_and_detention_agreements() -> None:
+    code, out, _ = run("bars", "--state", "IL", "--on", "2021-09-01", "--signed", "2010-01-01", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["detainer_holds"]["id"] == "IL-TRUST-DETAINERS"
+    assert answer["detention_agreements"] is None  # an agreement of 2010 may run until 2022-01-01
+    answer = json.loads(run("bars", "--state", "IL", "--on", "2022-01-01", "--signed", "2010-01-01", "--json")[1])
+    assert answer["detention_agreements"]["id"] == "IL-WFA-DETENTION"
+    code, out, _ = run("bars", "--state", "TX", "--on", "2026-03-01")
+    assert code == 0 and out.count("no state law bars them") == 2
 
 
 @pytest.mark.parametrize(

@@ -105,11 +105,20 @@ def test_new_york_conflicts_start_on_its_end_date(real: Database) -> None:
 
 
 def test_restricting_laws_yield_no_conflicts(real: Database) -> None:
-    # Colorado, Massachusetts and Virginia (state agencies) restrict; their listed agreements are not conflicts
+    # Colorado, Connecticut, Vermont and Massachusetts (state agencies) restrict; their listed agreements are not
+    # conflicts. Virginia's directive ends state agencies' agreements: those, and only those, are conflicts.
     with real.session() as session:
         report = conflicts(session, date(2027, 1, 1))
-    assert {c.state for c in report.conflicts} <= {"MD", "NM", "NY", "CA", "NJ", "IL", "WA", "OR", "DE"}
-    assert {c.state for c in report.conflicts} == {"MD", "NM", "NY"}
+        listed_va = active_agreements(session, LAST, "VA")
+        kinds = {agency.id: agency.kind for agency in agencies_in_state(session, "VA")}
+    prohibiting = {law.state for law in state_laws() if law.stance == "prohibits" and law.scope == "287g"}
+    assert {c.state for c in report.conflicts} <= prohibiting
+    assert {c.state for c in report.conflicts} == {"MD", "NM", "NY", "VA"}
+    va = [c for c in report.conflicts if c.state == "VA"]
+    state_agreements = {a.id for a in listed_va if kinds[a.agency_id] == "state"}
+    assert state_agreements and {c.agreement_id for c in va} == state_agreements
+    assert {c.agency_kind for c in va} == {"state"} and {c.law_id for c in va} == {"VA-ED1-2026"}
+    assert len(listed_va) > len(state_agreements)  # the sheriffs' agreements stand
 
 
 def test_before_the_first_snapshot_nothing_is_listed(real: Database) -> None:
@@ -282,7 +291,7 @@ def test_cli_conflicts_on_a_later_day(real_url: str, monkeypatch: pytest.MonkeyP
     assert code == 0
     report = json.loads(out)
     assert report["carried_forward"] is True
-    assert {c["law_id"] for c in report["conflicts"]} == {"MD-HB444-2026", "NM-HB9-2026"}
+    assert {c["law_id"] for c in report["conflicts"]} == {"MD-HB444-2026", "NM-HB9-2026", "VA-ED1-2026"}
     code, out, _ = run(real_url, monkeypatch, "conflicts", "--on", "2026-07-01")
     assert "Carroll County" in out and "carried forward" in out
 

@@ -106,14 +106,20 @@ LAW_STATES = sorted({law.state for law in state_laws()})
     on=st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
     kind=st.sampled_from(["county", "municipal", "state"]),
 )
-def test_next_change_is_the_first_day_the_verdict_differs(state: str, on: date, kind: str) -> None:
+def test_next_change_is_the_first_day_the_answer_differs(state: str, on: date, kind: str) -> None:
+    """The answer: its verdict and the laws deciding it (a new agreement has no grace period)."""
+
+    def key(day: date) -> tuple[str, tuple[str, ...]]:
+        found = eligibility(state, "WSO", day, kind)
+        return found.verdict, tuple(law.id for law in found.laws)
+
     answer = eligibility(state, "WSO", on, kind)
     assert answer.on == on
     if answer.laws:
         assert all(law.effective <= on and law.state == state for law in answer.laws)
     if answer.next_change is None:
-        assert eligibility(state, "WSO", date(2031, 1, 1), kind).verdict == answer.verdict
+        assert key(date(2031, 1, 1)) == key(on)
     else:
         assert answer.next_change > on
-        assert eligibility(state, "WSO", answer.next_change, kind).verdict != answer.verdict
-        assert eligibility(state, "WSO", answer.next_change - timedelta(days=1), kind).verdict == answer.verdict
+        assert key(answer.next_change) != key(on)
+        assert key(answer.next_change - timedelta(days=1)) == key(on)

@@ -81,7 +81,8 @@ def closed(state: str, day: date) -> bool:
 
 
 def check_rule(state: str, kind: str, days: int, sent: date, day: date) -> None:
-    """`day` is what the rule in docs/records.md gives for `days` days of `kind` from `sent` in `state`, checked day by day."""
+    """`day` is what the rule in docs/records.md gives for `days` days of `kind` from `sent` in `state`, checked day
+    by day."""
     assert not closed(state, day), f"{state}: {day} is a weekend day or a holiday"
     if kind == "business":
         # Exactly `days` open days after the day sent, the last of them `day`: never earlier, never later.

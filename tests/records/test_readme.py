@@ -1,4 +1,5 @@
-"""The public-records reference (docs/records.md) stays true: the issue's due-date rule word for word, and a generated letter."""
+"""The public-records reference (docs/records.md) stays true: the issue's due-date rule word for word, and a
+generated letter."""
 
 from __future__ import annotations
 

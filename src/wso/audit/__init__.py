@@ -2,7 +2,7 @@
 
 Public functions: ``load_records`` (check and type a directory of hold records), ``run_audit`` (findings on a
 backend), ``summarize``, ``write_output``, ``audit_to_file`` (all of it, as ``wso audit run`` does), ``generate``
-(synthetic records with planted violations and an answer key), ``load_mapping``.
+(synthetic records with planted violations and an answer key), ``load_mapping``; the module ``engine`` is public too.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "Rejects",
     "SynthSummary",
     "audit_to_file",
+    "engine",
     "generate",
     "hold_counts",
     "load_mapping",

@@ -1,26 +1,110 @@
-"""The `wso` command: one sub-command per room."""
+"""The `wso` command: one sub-command per room, each loaded only when it runs.
+
+`wso --help` imports this module and Typer, nothing of the rooms: a sub-command's module (`wso.cli.registry`, ...)
+and what it imports load only when that sub-command runs or shows its own help. To add a room's sub-command,
+write `wso/cli/<room>.py` with a `typer.Typer` named `app`, and add one line to `SUBCOMMANDS` below: its name, its
+module, and the one-line help `wso --help` lists (a test keeps that line equal to the module's own help).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import difflib
+import importlib
+from functools import cache
+from typing import Annotated, Any, NamedTuple
 
 import typer
+from typer.core import TyperGroup
 
 from wso import __version__
-from wso.cli import audit, custody, records, registry, rules, users, watch
+
+
+class SubCommand(NamedTuple):
+    module: str  # a module holding `app = typer.Typer(...)`
+    help: str  # what `wso --help` lists for it, without importing the module
+
+
+SUBCOMMANDS: dict[str, SubCommand] = {
+    "registry": SubCommand("wso.cli.registry", "ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots."),
+    "rules": SubCommand("wso.cli.rules", "The program's rules, state laws and who may (or must) sign what."),
+    "custody": SubCommand("wso.cli.custody", "The custody ledger: WSO holds with the 48-hour clock."),
+    "audit": SubCommand("wso.cli.audit", "The program's rules over many hold records at once."),
+    "records": SubCommand("wso.cli.records", "Public-records requests for what the 287(g) program leaves behind."),
+    "users": SubCommand(
+        "wso.cli.users",
+        "Accounts of the web console (roles: clerk, officer, supervisor, auditor, admin) and API tokens.",
+    ),
+    "watch": SubCommand(
+        "wso.cli.watch",
+        "Watch ICE's 287(g) lists and tell subscribers what changed (`wso watch` runs on its schedule).",
+    ),
+}
+
+
+@cache
+def load(name: str) -> TyperGroup:
+    """The sub-command `name` as a click group, importing its module (once)."""
+    module = importlib.import_module(SUBCOMMANDS[name].module)
+    group = typer.main.get_group(module.app)
+    group.name = name
+    plain(group)
+    return group
+
+
+def plain(command: Any) -> None:
+    """Help as plain text, without Rich (importing Rich costs a `--help` more than the rest of it), each command
+    listed with the whole first paragraph of its help, as Rich lists it, not cut at 45 characters."""
+    command.rich_markup_mode = None
+    if not command.short_help and command.help:
+        command.short_help = " ".join(command.help.split("\n\n")[0].split())
+    for sub in getattr(command, "commands", {}).values():
+        plain(sub)
+
+
+class LazyGroup(TyperGroup):
+    """The `wso` group: its own commands, then every entry of `SUBCOMMANDS`, imported when first asked for.
+
+    Listing them in `wso --help` shows each one's `help` from the table instead of importing it."""
+
+    listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *SUBCOMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = SUBCOMMANDS.get(cmd_name)
+        if entry is None:
+            return super().get_command(ctx, cmd_name)
+        if self.listing:
+            return TyperGroup(name=cmd_name, help=entry.help, short_help=entry.help, rich_markup_mode=None)
+        return load(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        plain(self)
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as error:  # "No such command": Typer suggests only the commands it has loaded
+            message = getattr(error, "message", None)
+            close = difflib.get_close_matches(args[0], SUBCOMMANDS) if args else []
+            if isinstance(message, str) and close and "Did you mean" not in message:
+                error.message = f"{message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"  # type: ignore[attr-defined]
+            raise
+
 
 app = typer.Typer(
+    cls=LazyGroup,
     help="wso: the public record of the U.S. 287(g) program, and a custody ledger for its WSO model.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-app.add_typer(registry.app, name="registry")
-app.add_typer(rules.app, name="rules")
-app.add_typer(custody.app, name="custody")
-app.add_typer(audit.app, name="audit")
-app.add_typer(records.app, name="records")
-app.add_typer(users.app, name="users")
-app.add_typer(watch.app, name="watch")
 
 
 @app.command()

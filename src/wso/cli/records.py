@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
@@ -18,11 +16,13 @@ from wso.records import (
     AmbiguousAgency,
     EmptyRegistry,
     FactsFileError,
+    Lang,
     LetterAgency,
     MissingRequester,
     NoFacts,
     RecordSet,
     Requester,
+    RequestView,
     StateFacts,
     TrackerError,
     UnknownFormat,
@@ -30,24 +30,22 @@ from wso.records import (
     UnknownRecordSet,
     compose_letter,
     due_requests,
+    event_day,
     facts_for,
+    find_agency,
     list_requests,
     log_event,
-    lookup_agency,
-    new_request,
     parse_format,
     parse_lang,
     parse_set_ids,
+    public_view,
     record_sets,
     render_letter,
-    residency_warning,
     show_request,
     state_facts,
+    track_request,
     write_atomic,
 )
-from wso.records.sets import Lang
-from wso.records.tracker import RequestView
-from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 
 app = typer.Typer(help="Public-records requests for what the 287(g) program leaves behind.", no_args_is_help=True)
@@ -114,39 +112,9 @@ def _agency_name(name: str | None) -> str:
     return name.strip()
 
 
-def _lookup(session: Session, name: str, facts: StateFacts, unlisted: bool) -> LetterAgency:
-    """The agency as the registry knows it (`--unlisted`: as given). An empty registry gets the snapshot bundled with
-    wso first, as `wso registry stats` and `wso serve` do, with a warning: it is not ICE's current list."""
-    if unlisted:
-        return LetterAgency(name=name, state=facts.state)
-    try:
-        return lookup_agency(session, name, facts.state)
-    except AmbiguousAgency as exc:
-        fail(str(exc))
-    except EmptyRegistry:
-        pass
-    load_bundled_if_empty(session, clock=SystemClock())
-    try:
-        agency = lookup_agency(session, name, facts.state)
-    except (AmbiguousAgency, EmptyRegistry) as exc:
-        fail(str(exc))
-    _warn(
-        f"the registry held none of ICE's lists: loaded the snapshot bundled with wso (published "
-        f"{agency.listed_as_of}), which the letter cites; run `wso registry fetch` for ICE's current lists"
-    )
-    return agency
-
-
 def _today() -> date:
+    """The day a letter is dated by default: the machine's local day."""
     return SystemClock().now().astimezone().date()
-
-
-def _event_day() -> date:
-    """The day of an event logged without --on: the local day (the library's default, the UTC day, is already
-    tomorrow on a US evening), but never after the UTC day the tracker checks dates against (east of UTC, early in
-    the morning, the UTC day is still yesterday)."""
-    now = SystemClock().now()
-    return min(now.astimezone().date(), now.date())
 
 
 def _warn(message: str) -> None:
@@ -225,15 +193,20 @@ def letter_command(
     chosen = _sets(sets)
     facts = _facts(state, facts_file)
     name = _agency_name(agency)
-    if unlisted:
+    if unlisted:  # as given: no registry to look in, so no database to open
         target = LetterAgency(name=name, state=facts.state)
     else:
         db = database()
         try:
             with db.session() as session:
-                target = _lookup(session, name, facts, unlisted)
+                found = find_agency(session, name, facts, clock=SystemClock())
+        except (AmbiguousAgency, EmptyRegistry) as exc:
+            fail(str(exc))
         finally:
             db.dispose()
+        for warning in found.warnings:
+            _warn(warning)
+        target = found.agency
     letter = compose_letter(agency=target, facts=facts, requester=requester, sets=chosen, lang=language, on=day)
     for note in letter.notes:
         _warn(note)
@@ -281,46 +254,33 @@ def new_command(
             fail(str(exc))
     facts = _facts(state, facts_file)
     name = _agency_name(agency)
-    if requester is not None:
-        warning = residency_warning(facts, requester.address, language)
-        if warning is not None:
-            _warn(warning.message)
     db = database()
     try:
         # One transaction: a refused request leaves nothing behind, not even a bundled snapshot loaded for it.
         with db.session() as session:
-            target = _lookup(session, name, facts, unlisted)
-            if target.matched_from is not None:
-                _warn(
-                    f"{target.matched_from!r} was taken to mean {target.name}, the only agency of that name in ICE's "
-                    "lists"
-                )
-            view = new_request(
+            tracked = track_request(
                 session,
-                agency=target.name,
-                agency_id=target.agency_id,
+                agency=name,
                 facts=facts,
                 clock=SystemClock(),
+                unlisted=unlisted,
                 sent=sent_on,
                 requester=requester,
                 sets=chosen,
                 lang=language,
                 note=note,
             )
-    except TrackerError as exc:
+    except (TrackerError, AmbiguousAgency, EmptyRegistry) as exc:
         fail(str(exc))
     finally:
         db.dispose()
-    shown = view if identified else show_public(view)
+    for warning in tracked.warnings:
+        _warn(warning)
+    shown = tracked.request if identified else public_view(tracked.request)
     if json_:
         emit_json(shown)
     else:
         _print_request(shown)
-
-
-def show_public(view: RequestView) -> RequestView:
-    """The view without the requester's personal data."""
-    return replace(view, requester=None)
 
 
 @app.command("list")
@@ -352,7 +312,7 @@ def due_command(
     json_: JsonFlag = False,
 ) -> None:
     """Open requests due (or to follow up) on or before a day; past-due ones flagged overdue."""
-    day = parse_date(as_of, option="--as-of") if as_of is not None else _today()
+    day = parse_date(as_of, option="--as-of") if as_of is not None else event_day(SystemClock())
     db = database()
     try:
         with db.session() as session:
@@ -378,7 +338,7 @@ def log_command(
     json_: JsonFlag = False,
 ) -> None:
     """Log what happened to a request; an event that cannot follow its status is refused and nothing is written."""
-    day = parse_date(on, option="--on") if on is not None else _event_day()
+    day = parse_date(on, option="--on") if on is not None else None
     new_due = parse_date(due, option="--due") if due is not None else None
     db = database()
     try:
@@ -388,7 +348,7 @@ def log_command(
         fail(str(exc))
     finally:
         db.dispose()
-    shown = show_public(view)
+    shown = public_view(view)
     if json_:
         emit_json(shown)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +26,8 @@ from wso.program import (
     StateLaw,
     UnknownValue,
     detainer_answer,
+    detainer_hold_bar,
+    detention_agreement_bar,
     eligibility,
     model_spec,
     model_specs,
@@ -48,6 +51,11 @@ LawsOption = Annotated[
     typer.Option("--laws", help="A CSV of state laws that adds to or overrides the packaged ones (or WSO_LAWS_FILE)."),
 ]
 OnOption = Annotated[str | None, typer.Option("--on", help="The day (YYYY-MM-DD).")]
+KindOption = Annotated[str, typer.Option("--agency-kind", help=f"One of {', '.join(AGENCY_KINDS)}.")]
+SignedOption = Annotated[
+    str | None,
+    typer.Option("--signed", help="The agreement's signing day (YYYY-MM-DD); left out: a new agreement, no grace."),
+]
 
 
 def load_laws(path: Path | None) -> tuple[StateLaw, ...]:
@@ -138,19 +146,28 @@ def models(
 
 def _law_line(law: StateLaw) -> str:
     end = f"; existing agreements end {law.existing_agreements_end}" if law.existing_agreements_end else ""
+    if law.existing_agreements == "continue":
+        end = "; existing agreements may continue"
     comply = f"; comply by {law.comply_by}" if law.comply_by else ""
+    scope = "287(g) " + "/".join(m.value for m in law.models) if law.scope == "287g" else law.scope
     return (
-        f"  {law.id} ({law.stance}, binds {law.binds}, confidence {law.confidence}): {law.citation}; "
+        f"  {law.id} ({law.stance} {scope}, binds {law.binds}, confidence {law.confidence}): {law.citation}; "
         f"effective {law.effective}{end}{comply}"
     )
 
 
 def _eligibility_text(answer: Eligibility) -> str:
+    signed = f" (agreement signed {answer.signed})" if answer.signed else " (a new agreement)"
     lines = [
-        f"{answer.state} {answer.model.value} on {answer.on} for a {answer.agency_kind} agency: {answer.verdict}"
-        + (f" (confidence {answer.confidence})" if answer.confidence else "")
+        f"{answer.state} {answer.model.value} on {answer.on} for a {answer.agency_kind} agency{signed}: "
+        f"{answer.verdict}" + (f" (confidence {answer.confidence})" if answer.confidence else "")
     ]
     lines += [_law_line(law) for law in answer.laws] or ["  no state law decides it"]
+    lines += [f"  {law.requirement()}" for law in answer.laws if law.stance == "mandates"]
+    for law in answer.grace:
+        until = f"until {law.existing_end()}" if law.existing_end() else "for as long as it runs"
+        lines.append(f"  grace period: signed before {law.id} took effect, it may run {until}")
+        lines.append(_law_line(law))
     if answer.next_change:
         lines.append(f"  the verdict changes on {answer.next_change}")
     return "\n".join(lines)
@@ -161,7 +178,8 @@ def check(
     state: Annotated[str, typer.Option("--state", help="USPS code or name of the state.")],
     model: Annotated[str, typer.Option("--model", help="TFM, JEM or WSO (or ICE's long name).")],
     on: Annotated[str, typer.Option("--on", help="The day (YYYY-MM-DD).")],
-    agency_kind: Annotated[str, typer.Option("--agency-kind", help=f"One of {', '.join(AGENCY_KINDS)}.")] = "county",
+    agency_kind: KindOption = "county",
+    signed: SignedOption = None,
     laws: LawsOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -170,11 +188,66 @@ def check(
     chosen = _model(model)
     day = parse_date(on, option="--on")
     kind = _kind(agency_kind)
-    answer = eligibility(code, chosen, day, kind, laws=load_laws(laws))
+    signing = parse_date(signed, option="--signed") if signed is not None else None
+    answer = eligibility(code, chosen, day, kind, laws=load_laws(laws), signed=signing)
     if json_out:
         emit_json(answer)
         return
     typer.echo(_eligibility_text(answer))
+
+
+@dataclass(frozen=True)
+class Bars:
+    """The two other questions state law answers for a jail on a day (None: no law bars it)."""
+
+    state: str
+    on: date
+    agency_kind: str
+    signed: date | None
+    detainer_holds: StateLaw | None
+    detention_agreements: StateLaw | None
+
+
+def _bar_line(what: str, law: StateLaw | None) -> str:
+    if law is None:
+        return f"  {what}: no state law bars them"
+    return f"  {what}: barred\n{_law_line(law)}"
+
+
+@app.command()
+def bars(
+    state: Annotated[str, typer.Option("--state", help="USPS code or name of the state.")],
+    on: Annotated[str, typer.Option("--on", help="The day (YYYY-MM-DD).")],
+    agency_kind: KindOption = "county",
+    signed: Annotated[
+        str | None, typer.Option("--signed", help="The detention agreement's signing day (default: a new one).")
+    ] = None,
+    laws: LawsOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Does state law bar holds on I-247A detainers, or an agreement to detain for a fee (IGSA, USMS), that day?"""
+    code = _state(state)
+    day = parse_date(on, option="--on")
+    kind = _kind(agency_kind)
+    signing = parse_date(signed, option="--signed") if signed is not None else None
+    chosen = load_laws(laws)
+    answer = Bars(
+        state=code,
+        on=day,
+        agency_kind=kind,
+        signed=signing,
+        detainer_holds=detainer_hold_bar(code, day, kind, chosen),
+        detention_agreements=detention_agreement_bar(code, day, kind, chosen, signed=signing),
+    )
+    if json_out:
+        emit_json(answer)
+        return
+    typer.echo(
+        f"{code} on {day} for a {kind} agency:\n"
+        + _bar_line("holds on I-247A detainers without a judicial warrant", answer.detainer_holds)
+        + "\n"
+        + _bar_line("detention agreements (IGSA, U.S. Marshals)", answer.detention_agreements)
+    )
 
 
 @app.command("laws")

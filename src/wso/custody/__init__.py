@@ -5,18 +5,24 @@ checked against `wso.program` rules before anything is written), `GroupWriter` (
 commit),
 `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
 `replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v1, pseudonymised by default).
+The modules `export` and `replay` are public too (`__all__`).
+`ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
 """
 
-from wso.custody.commands import FIELDS, HANDLERS, Command, Custody, Result
+from wso.custody.commands import FIELDS, FORMS, HANDLERS, RELEASE_REASONS, Command, Custody, Result
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
 from wso.custody.queries import HoldView, due_within, find_hold, history, holds
+from wso.custody.sweep import TEXT as ALERT_TEXTS
 from wso.custody.sweep import RaisedAlert, sweep
 
 __all__ = [
+    "ALERT_TEXTS",
     "FIELDS",
+    "FORMS",
     "HANDLERS",
+    "RELEASE_REASONS",
     "AlertMessage",
     "Command",
     "Custody",
@@ -30,9 +36,11 @@ __all__ = [
     "Verification",
     "WebhookNotifier",
     "due_within",
+    "export",
     "find_hold",
     "history",
     "holds",
+    "replay",
     "sweep",
     "verify",
 ]

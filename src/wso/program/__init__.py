@@ -1,7 +1,7 @@
 """The 287(g) program as data: models, rules, custody and detainer clocks, state laws, and eligibility.
 
 Pure: imports nothing else of `wso` and does no I/O except reading its own packaged data files (and a
-state-law file the caller names).
+state-law file the caller names). The module `hold_records` (the hold-record schema) is public too (`__all__`).
 """
 
 from __future__ import annotations
@@ -27,9 +27,31 @@ from wso.program.custody import (
     parse_reading,
     wso_hold_deadline,
 )
-from wso.program.eligibility import AGENCY_KINDS, AgencyKind, Eligibility, Verdict, eligibility, parse_agency_kind
+from wso.program.eligibility import (
+    AGENCY_KINDS,
+    AgencyKind,
+    Eligibility,
+    Verdict,
+    VerdictPeriod,
+    detainer_hold_bar,
+    detention_agreement_bar,
+    eligibility,
+    parse_agency_kind,
+    verdict_periods,
+)
 from wso.program.errors import LawFileError, UnknownValue
-from wso.program.laws import BINDS, CONFIDENCES, STANCES, StateLaw, law, merge_laws, read_law_file, state_laws
+from wso.program.laws import (
+    BINDS,
+    CONFIDENCES,
+    SCOPES,
+    STANCES,
+    Scope,
+    StateLaw,
+    law,
+    merge_laws,
+    read_law_file,
+    state_laws,
+)
 from wso.program.models import Model, ModelSpec, model_spec, model_specs, parse_model
 from wso.program.rules import Rule, rule, rules
 from wso.program.states import STATES, counties, parse_state
@@ -44,6 +66,7 @@ __all__ = [
     "DETAINER_READINGS",
     "EXAM_MAX_ATTEMPTS",
     "EXAM_PASS_SCORE",
+    "SCOPES",
     "STANCES",
     "STATES",
     "TERMINATION_NOTICE",
@@ -58,16 +81,21 @@ __all__ = [
     "Model",
     "ModelSpec",
     "Rule",
+    "Scope",
     "StateLaw",
     "UnknownValue",
     "Verdict",
+    "VerdictPeriod",
     "complaint_report_deadline",
     "counties",
     "detainer_answer",
     "detainer_deadline",
+    "detainer_hold_bar",
     "detainer_policies",
     "detainer_policy",
+    "detention_agreement_bar",
     "eligibility",
+    "hold_records",
     "law",
     "merge_laws",
     "model_spec",
@@ -81,5 +109,6 @@ __all__ = [
     "rule",
     "rules",
     "state_laws",
+    "verdict_periods",
     "wso_hold_deadline",
 ]

@@ -28,7 +28,7 @@ refused command writes nothing.
   follow_up, when, kind "due" or "follow_up", overdue, days_overdue), earliest first: requests awaiting an answer
   (`AWAITING`) whose due (or follow-up) date is on or before `as_of`.
 - log: `log_event(session, request_id, event, clock=, on=None, due=None, note=None)` -> `RequestDetail`; `event` one
-  of `EVENTS` (`parse_event` raises `UnknownEvent`), `on` defaults to the clock's day, `due` only and always for
+  of `EVENTS` (`parse_event` raises `UnknownEvent`), `on` defaults to `event_day(clock)`, `due` only and always for
   "extended" (the new due date, which replaces the old). Raises `UnknownRequest`, `IllegalTransition` (the event
   cannot follow the status: `TRANSITIONS[status]` lists those that can, so a form can offer only them) or
   `BadEventDate`.
@@ -37,7 +37,15 @@ refused command writes nothing.
 
 `RequestView.requester` (a `RequesterView`: name, email, address) is personal data: it is None unless the caller
 passes `identified=True` (list, show), and `new_request`/`log_event` return it filled in, so a caller that shows
-their result publicly must drop it (`dataclasses.replace(view, requester=None)`).
+their result must drop it with `public_view(view)` unless its user asked for the person.
+
+What the doors share (`wso records new/letter/log/due` and the console's tracker call these, not code of their own):
+
+- `track_request(session, agency=, facts=, clock=, unlisted=False, sent=None, requester=None, sets=, lang=, note=None)`
+  -> `Tracked(request, warnings)`: `find_agency(session, name, facts, clock=, unlisted=False)` -> `Found(agency,
+  warnings)` (an empty registry first gets the bundled snapshot, with a warning), then `new_request`;
+- `public_view(view)`: the view without the requester;
+- `event_day(clock, zone=None)`: the tracker's today (an event's default day, `due`'s default day).
 """
 
 from wso.records.agency import AmbiguousAgency, EmptyRegistry, lookup_agency
@@ -60,6 +68,7 @@ from wso.records.sets import (
     record_set,
     record_sets,
 )
+from wso.records.track import Found, Tracked, find_agency, track_request
 from wso.records.tracker import (
     AWAITING,
     EVENTS,
@@ -77,10 +86,12 @@ from wso.records.tracker import (
     UnknownEvent,
     UnknownRequest,
     due_requests,
+    event_day,
     list_requests,
     log_event,
     new_request,
     parse_event,
+    public_view,
     show_request,
 )
 
@@ -101,6 +112,7 @@ __all__ = [
     "EventView",
     "FactsFileError",
     "Format",
+    "Found",
     "IllegalTransition",
     "Lang",
     "Letter",
@@ -116,6 +128,7 @@ __all__ = [
     "RequesterView",
     "ResidencyWarning",
     "StateFacts",
+    "Tracked",
     "TrackerError",
     "UnknownEvent",
     "UnknownFormat",
@@ -127,7 +140,9 @@ __all__ = [
     "due_dates",
     "due_dates_for",
     "due_requests",
+    "event_day",
     "facts_for",
+    "find_agency",
     "list_requests",
     "log_event",
     "lookup_agency",
@@ -136,6 +151,7 @@ __all__ = [
     "parse_format",
     "parse_lang",
     "parse_set_ids",
+    "public_view",
     "record_set",
     "record_sets",
     "render_letter",
@@ -143,5 +159,6 @@ __all__ = [
     "show_request",
     "state_facts",
     "state_of_address",
+    "track_request",
     "write_atomic",
 ]

@@ -10,8 +10,8 @@ table `TRANSITIONS`; `sent` starts the clock, `extended` replaces the due date, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, tzinfo
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import select
@@ -209,6 +209,22 @@ def _detail(row: RecordsRequest, identified: bool) -> RequestDetail:
     return _build(RequestDetail, row, identified, events=events)
 
 
+def public_view(view: V) -> V:
+    """`view` without the requester's personal data (name, email, address): what a page, an answer of the API or a
+    command shows unless its user asked for the person (`--identified`)."""
+    return replace(view, requester=None)
+
+
+def event_day(clock: Clock, zone: tzinfo | None = None) -> date:
+    """The tracker's "today": the day of an event logged without a date, and the day `due` looks from by default.
+
+    The day in `zone` (default: the machine's local time zone; the UTC day is already tomorrow on a US evening), but
+    never after the UTC day against which the tracker refuses dates in the future (east of UTC, early in the
+    morning, the UTC day is still yesterday)."""
+    now = clock.now()
+    return min(now.astimezone(zone).date(), _today(clock))
+
+
 def _today(clock: Clock) -> date:
     return clock.now().date()
 
@@ -304,7 +320,7 @@ def log_event(
     due: date | None = None,
     note: str | None = None,
 ) -> RequestDetail:
-    """Log `event` on request `request_id` (dated `on`, default today); `extended` needs the new `due` date.
+    """Log `event` on request `request_id` (dated `on`, default `event_day`); `extended` needs the new `due` date.
 
     Refused, writing nothing, when the event cannot follow the request's status, when `on` is before the last event
     or after today, or when an extension's due date is missing or not later than the date it replaces.
@@ -313,7 +329,7 @@ def log_event(
     row = _get(session, request_id)
     if name not in TRANSITIONS[row.status]:
         raise IllegalTransition(row.id, row.status, name)
-    day = on if on is not None else _today(clock)
+    day = on if on is not None else event_day(clock)
     _check_not_future(day, clock, f"{name} date")
     if row.events and day < row.events[-1].occurred_on:
         last = row.events[-1]

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from wso.program import STATES, StateLaw, counties, parse_state, rule, state_laws
+from wso.program import AGENCY_KINDS, STATES, StateLaw, counties, eligibility, parse_state, rule, state_laws
 from wso.program.states import COUNTY_LISTS
 from wso.registry import AgencyView, AgreementView, active_agreements, agencies_in_state, latest_snapshot_date, stats
 
@@ -79,16 +79,26 @@ class Coverage:
     not_counted: tuple[str, ...]  # county-level agencies with agreements that run no jail (police, boards)
 
 
-def _began(agreement: AgreementView) -> date:
-    """When the agreement began, as far as the registry knows: ICE's signing date, else its first listing."""
+def began(agreement: AgreementView) -> date:
+    """The agreement's signing day as far as the registry knows: ICE's SIGNED date, else its first listing.
+
+    This is the day every state-law answer about a listed agreement is asked for (conflicts here, the agency
+    page's verdicts), so an agreement ICE lists without a date is judged as one signed when first listed.
+    """
     return agreement.signed or agreement.first_listed
 
 
-def _reason(law: StateLaw, on: date, began: date) -> str:
-    if law.existing_agreements_end is not None and on >= law.existing_agreements_end:
-        return f"prohibited since {law.effective}; existing agreements had to end by {law.existing_agreements_end}"
-    if began >= law.effective:
-        return f"prohibited since {law.effective}; the agreement began on {began}, after the law took effect"
+def agency_kind(agency: AgencyView | None) -> str:
+    """The agency's kind as `wso.program.eligibility` takes it (unknown or missing: "county", the usual case)."""
+    return agency.kind if agency is not None and agency.kind in AGENCY_KINDS else "county"
+
+
+def _reason(law: StateLaw, on: date, signed: date) -> str:
+    end = law.existing_end()
+    if signed >= law.effective:
+        return f"prohibited since {law.effective}; the agreement began on {signed}, after the law took effect"
+    if end is not None and end > law.effective:
+        return f"prohibited since {law.effective}; existing agreements had to end by {end}"
     return f"prohibited since {law.effective}"
 
 
@@ -106,49 +116,47 @@ def _kinds(session: Session, state: str) -> dict[str, AgencyView]:
 
 
 def conflicts(session: Session, on: date, laws: Iterable[StateLaw] | None = None) -> ConflictReport:
-    """Agreements listed as active on `on` in a state whose law in force that day forbids them.
+    """Agreements listed as active on `on` that state law forbids that day.
 
-    A prohibiting law binds from its effective day, but an agreement that began before that day may stand
-    until `existing_agreements_end` (the grace period); one that began on or after it may not. Only laws
-    whose stance is "prohibits" yield conflicts; restricting laws are left to `wso rules check`.
+    The answer is `wso.program.eligibility` for the agreement's state, model and agency kind, asked for its
+    signing day (`began`): a prohibiting law binds from its effective day, but an agreement signed before that day
+    may stand until `existing_agreements_end` (the grace period); one signed on or after it may not. One conflict
+    per deciding law. Restricting laws yield no conflicts; they are left to `wso rules check`.
     """
     pool = tuple(state_laws() if laws is None else laws)
     snapshot, carried = _snapshot(session, on)
     listed = active_agreements(session, on)
-    prohibiting: dict[str, list[StateLaw]] = {}
-    for law in pool:
-        if law.stance == "prohibits" and law.in_force(on):
-            prohibiting.setdefault(law.state, []).append(law)
+    banning = {law.state for law in pool if law.scope == "287g" and law.stance == "prohibits" and law.in_force(on)}
     found: list[Conflict] = []
     agencies: dict[str, dict[str, AgencyView]] = {}
     for agreement in listed:
-        state_laws_here = prohibiting.get(agreement.state)
-        if not state_laws_here:
+        if agreement.state not in banning:
             continue
         if agreement.state not in agencies:
             agencies[agreement.state] = _kinds(session, agreement.state)
-        agency = agencies[agreement.state].get(agreement.agency_id)
-        kind = agency.kind if agency is not None else "county"
-        began = _began(agreement)
-        for law in sorted(state_laws_here, key=lambda item: item.id):
-            if law.bars_agreement(on, kind, began=began):
-                found.append(
-                    Conflict(
-                        rule_id=rule(STATE_LAW_RULE).id,
-                        law_id=law.id,
-                        citation=law.citation,
-                        confidence=law.confidence,
-                        reason=_reason(law, on, began),
-                        state=agreement.state,
-                        agreement_id=agreement.id,
-                        agency_id=agreement.agency_id,
-                        agency_name=agreement.agency_name,
-                        agency_kind=kind,
-                        model=agreement.model,
-                        signed=agreement.signed,
-                        first_listed=agreement.first_listed,
-                    )
+        kind = agency_kind(agencies[agreement.state].get(agreement.agency_id))
+        signed = began(agreement)
+        answer = eligibility(agreement.state, agreement.model, on, kind, pool, signed=signed)
+        if answer.verdict != "prohibited":
+            continue
+        for law in sorted(answer.laws, key=lambda item: item.id):
+            found.append(
+                Conflict(
+                    rule_id=rule(STATE_LAW_RULE).id,
+                    law_id=law.id,
+                    citation=law.citation,
+                    confidence=law.confidence,
+                    reason=_reason(law, on, signed),
+                    state=agreement.state,
+                    agreement_id=agreement.id,
+                    agency_id=agreement.agency_id,
+                    agency_name=agreement.agency_name,
+                    agency_kind=kind,
+                    model=agreement.model,
+                    signed=agreement.signed,
+                    first_listed=agreement.first_listed,
                 )
+            )
     return ConflictReport(
         on=on, snapshot=snapshot, carried_forward=carried, agreements_checked=len(listed), conflicts=tuple(found)
     )
@@ -191,7 +199,11 @@ def coverage(session: Session, state: str, on: date, laws: Iterable[StateLaw] | 
     """
     code = parse_state(state)
     pool = tuple(state_laws() if laws is None else laws)
-    mandates = tuple(law for law in pool if law.state == code and law.stance == "mandates" and law.binds_kind("county"))
+    mandates = tuple(
+        law
+        for law in pool
+        if law.state == code and law.scope == "287g" and law.stance == "mandates" and law.binds_kind("county")
+    )
     in_force = tuple(law for law in mandates if law.in_force(on))
     snapshot, carried = _snapshot(session, on)
     comply_by = min((law.comply_by or law.effective for law in in_force), default=None)

@@ -1,6 +1,7 @@
 """The web door: public pages and the jail's console (server-rendered HTML), and the JSON API under /api.
 
-`create_app` builds the FastAPI application; `wso serve` runs it with uvicorn on the default database.
+`create_app` builds the FastAPI application; the module `serve` (what `wso serve` runs) serves it with uvicorn on the
+default database.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from wso.web.app import create_app
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "serve"]
 
 
 def __getattr__(name: str) -> Any:

@@ -71,7 +71,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "stance.none": {"en": "no state law recorded", "es": "sin ley estatal registrada"},
     "verdict.prohibited": {"en": "prohibited", "es": "prohibido"},
     "verdict.restricted": {"en": "restricted", "es": "restringido"},
-    "verdict.mandated": {"en": "mandated", "es": "obligatorio"},
+    "verdict.mandated": {"en": "allowed; meets the mandate", "es": "permitido; cumple el mandato"},
     "verdict.permitted": {"en": "permitted", "es": "permitido"},
     "col.state": {"en": "State", "es": "Estado"},
     "col.agency": {"en": "Agency", "es": "Agencia"},
@@ -119,11 +119,39 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The {n} counties whose sheriff has none",
         "es": "Los {n} condados cuyo sheriff no tiene ninguno",
     },
+    "state.mandate_not_counted": {
+        "en": "Not counted (filed by ICE as county agencies, they run no county jail): {names}.",
+        "es": "No se cuentan (ICE las registra como agencias de condado, pero no administran una cárcel): {names}.",
+    },
+    "state.mandate_unmatched": {
+        "en": "Agencies whose county is not recognised: {names}.",
+        "es": "Agencias cuyo condado no se reconoce: {names}.",
+    },
     "state.mandate_text": {
         "en": "State law {law} requires {binds} to seek an agreement. Agencies listed by ICE: {n}.",
         "es": "La ley estatal {law} exige que {binds} busquen un acuerdo. Agencias en la lista de ICE: {n}.",
     },
     "state.eligibility": {"en": "Is each model allowed here today?", "es": "¿Se permite cada modelo aquí hoy?"},
+    "state.eligibility_note": {
+        "en": "For a new agreement signed today. An agreement signed before a prohibiting law may run until the day "
+        "the law ends existing agreements; each agency's page gives the answer for its own agreements.",
+        "es": "Para un acuerdo nuevo firmado hoy. Un acuerdo firmado antes de una ley que lo prohíbe puede seguir "
+        "hasta el día en que la ley termina los acuerdos existentes; la página de cada agencia da la respuesta "
+        "para sus propios acuerdos.",
+    },
+    "scope.287g": {"en": "287(g) agreements", "es": "acuerdos 287(g)"},
+    "scope.detainer_holds": {
+        "en": "holds on I-247A detainers without a judicial warrant",
+        "es": "retenciones por detainers I-247A sin orden judicial",
+    },
+    "scope.detention_agreements": {
+        "en": "agreements to detain for civil immigration purposes for a fee (IGSA, U.S. Marshals)",
+        "es": "acuerdos para detener por motivos migratorios civiles a cambio de pago (IGSA, U.S. Marshals)",
+    },
+    "agency.grace": {
+        "en": "signed before {laws}: may run until {until}",
+        "es": "firmado antes de {laws}: puede seguir hasta {until}",
+    },
     "agency.heading": {"en": "{name}", "es": "{name}"},
     "agency.agreements": {"en": "Agreements", "es": "Acuerdos"},
     "agency.none": {

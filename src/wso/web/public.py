@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from wso import registry
 from wso.program import (
+    AGENCY_KINDS,
     STATES,
     StateLaw,
     UnknownValue,
-    counties,
     eligibility,
     model_spec,
     parse_state,
     rules,
+    verdict_periods,
 )
 from wso.records import StateFacts, record_sets
+from wso.registry.compliance import agency_kind, began
 
 MODELS = ("TFM", "JEM", "WSO")
 
@@ -42,15 +44,24 @@ class LawOut(BaseModel):
     confidence: str
     source: str
     note: str
+    scope: str = Field(description="287g (agreements of `models`), detainer_holds or detention_agreements.")
+    models: list[str]
+    existing_agreements: str = Field(description="end (by existing_agreements_end) or continue.")
+    comply_by: date | None
+    duty: str | None = Field(description="For a mandate: hold an agreement, or apply for one.")
+    requirement: str = Field(description="What the law asks or forbids, in words built from its facts.")
 
 
 class VerdictSpan(BaseModel):
-    """What state law said about this agreement's model from `start` to `end` (inclusive)."""
+    """What state law said about this agreement's model from `start` to `end` (inclusive), asked for the day the
+    agreement was signed (ICE's SIGNED date, else its first listing) and its agency's kind."""
 
     start: date
     end: date
     verdict: str
     laws: list[str]
+    grace: list[str] = Field(default=[], description="Prohibiting laws whose grace period the agreement is in.")
+    grace_until: date | None = None
 
 
 class AgreementOut(BaseModel):
@@ -106,19 +117,15 @@ class AgencyOut(BaseModel):
 
 
 class EligibilityOut(BaseModel):
+    """State law's answer for a new agreement of `model` signed today by an agency of `agency_kind`."""
+
     model: str
+    agency_kind: str
     verdict: str
     laws: list[str]
     confidence: str | None
     next_change: date | None
-
-
-class MandateCoverage(BaseModel):
-    law: str
-    binds: str
-    counties_total: int
-    counties_covered: int
-    uncovered: list[str]
+    requirement: list[str] = Field(description="For a mandated verdict: what each mandate asks, as it words it.")
 
 
 class StateOut(BaseModel):
@@ -130,7 +137,11 @@ class StateOut(BaseModel):
     agreements_active: int
     by_model: dict[str, int]
     agencies: list[AgencySummary]
-    mandate: list[MandateCoverage]
+    coverage: registry.Coverage | None = Field(
+        description="Where the state's law mandates agreements: which counties' sheriffs (or county jails) hold one "
+        "ICE lists as active today, as `wso rules coverage --state CODE --on DAY --json` answers; null without a "
+        "mandate."
+    )
 
 
 class TrendPoint(BaseModel):
@@ -166,7 +177,9 @@ class StateSummary(BaseModel):
     name: str
     agreements: int
     by_model: dict[str, int]
-    stance: str | None = Field(description="The strongest stance of the state's laws in force today, if any.")
+    stance: str | None = Field(
+        description="The strongest stance on 287(g) agreements of the state's laws in force today, if any."
+    )
     laws: list[str]
 
 
@@ -211,6 +224,12 @@ def law_out(law: StateLaw) -> LawOut:
         confidence=law.confidence,
         source=law.source,
         note=law.note,
+        scope=law.scope,
+        models=[m.value for m in law.models],
+        existing_agreements=law.existing_agreements,
+        comply_by=law.comply_by,
+        duty=law.duty,
+        requirement=law.requirement(),
     )
 
 
@@ -220,7 +239,9 @@ def _by_model(models: list[str]) -> dict[str, int]:
 
 
 def current_stance(laws: tuple[StateLaw, ...], state: str, on: date) -> tuple[str | None, list[str]]:
-    in_force = [law for law in laws if law.state == state and law.in_force(on)]
+    """The strongest stance on 287(g) agreements of the state's laws in force (rows on detainer holds or detention
+    agreements do not colour the map), with the laws taking it."""
+    in_force = [law for law in laws if law.state == state and law.scope == "287g" and law.in_force(on)]
     for stance in _STANCE_ORDER:
         deciding = [law.id for law in in_force if law.stance == stance]
         if deciding:
@@ -312,22 +333,31 @@ def _change(
 
 
 def verdict_spans(
-    state: str, model: str, kind: str, start: date, end: date, laws: tuple[StateLaw, ...]
+    state: str,
+    model: str,
+    kind: str,
+    start: date,
+    end: date,
+    laws: tuple[StateLaw, ...],
+    signed: date | None = None,
 ) -> list[VerdictSpan]:
-    """State law's verdict on `model` for an agency of `kind`, day by day from `start` to `end`, as spans."""
-    spans: list[VerdictSpan] = []
-    day = start
+    """State law's verdict on `model` for an agency of `kind` and an agreement signed on `signed`, from `start` to
+    `end`, as spans (`wso.program.verdict_periods`)."""
     try:
-        while day <= end:
-            answer = eligibility(state, model, day, agency_kind=kind, laws=laws)
-            stop = end if answer.next_change is None else min(end, answer.next_change - timedelta(days=1))
-            spans.append(VerdictSpan(start=day, end=stop, verdict=answer.verdict, laws=[law.id for law in answer.laws]))
-            if answer.next_change is None:
-                break
-            day = answer.next_change
+        periods = verdict_periods(state, model, start, end, kind, laws, signed=signed)
     except UnknownValue:
         return []
-    return spans
+    return [
+        VerdictSpan(
+            start=period.start,
+            end=period.end,
+            verdict=period.answer.verdict,
+            laws=[law.id for law in period.answer.laws],
+            grace=[law.id for law in period.answer.grace],
+            grace_until=period.answer.grace_until,
+        )
+        for period in periods
+    ]
 
 
 def _agreement(a: registry.AgreementView, kind: str, today: date, laws: tuple[StateLaw, ...]) -> AgreementOut:
@@ -348,19 +378,15 @@ def _agreement(a: registry.AgreementView, kind: str, today: date, laws: tuple[St
         status=a.status,
         removed_on=a.removed_on,
         renewal_of=a.renewal_of,
-        state_law=verdict_spans(a.state, a.model, kind, start, max(end, start), laws),
+        state_law=verdict_spans(a.state, a.model, kind, start, max(end, start), laws, signed=began(a)),
     )
-
-
-def _safe_kind(kind: str) -> str:
-    return kind if kind in ("county", "municipal", "state") else "county"
 
 
 def agency(session: Session, agency_id: str, laws: tuple[StateLaw, ...], today: date) -> AgencyOut | None:
     view = registry.get_agency(session, agency_id)
     if view is None:
         return None
-    kind = _safe_kind(view.kind)
+    kind = agency_kind(view)
     models = sorted({a.model for a in view.agreements if a.model in MODELS})
     return AgencyOut(
         id=view.id,
@@ -417,17 +443,20 @@ def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today
     on = registry.latest_snapshot_date(session) or today
     active = registry.active_agreements(session, on, state=code)
     verdicts = []
-    for model in MODELS:
-        answer = eligibility(code, model, today, agency_kind="county", laws=laws)
-        verdicts.append(
-            EligibilityOut(
-                model=model,
-                verdict=answer.verdict,
-                laws=[law.id for law in answer.laws],
-                confidence=answer.confidence,
-                next_change=answer.next_change,
+    for kind in AGENCY_KINDS:
+        for model in MODELS:
+            answer = eligibility(code, model, today, agency_kind=kind, laws=laws)
+            verdicts.append(
+                EligibilityOut(
+                    model=model,
+                    agency_kind=kind,
+                    verdict=answer.verdict,
+                    laws=[law.id for law in answer.laws],
+                    confidence=answer.confidence,
+                    next_change=answer.next_change,
+                    requirement=[law.requirement() for law in answer.laws if law.stance == "mandates"],
+                )
             )
-        )
     return StateOut(
         code=code,
         name=STATES.get(code, code),
@@ -437,43 +466,15 @@ def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today
         agreements_active=len(active),
         by_model=_by_model([a.model for a in active]),
         agencies=[summary(a) for a in agencies],
-        mandate=_mandates(code, state_laws, agencies, today),
+        coverage=_coverage(session, code, state_laws, today),
     )
 
 
-def _mandates(
-    code: str, laws: list[StateLaw], agencies: list[registry.AgencyView], today: date
-) -> list[MandateCoverage]:
-    """For a mandate binding sheriffs with jails, which of the state's counties' sheriffs have an agreement."""
-    out: list[MandateCoverage] = []
-    for law in laws:
-        if law.stance != "mandates" or not law.in_force(today) or law.binds != "sheriffs_with_jails":
-            continue
-        try:
-            names = counties(code)
-        except UnknownValue:
-            continue
-        covered = {
-            _county_key(a.county)
-            for a in agencies
-            if a.kind == "county" and a.county and any(g.status == "active" for g in a.agreements)
-        }
-        uncovered = [name for name in names if _county_key(name) not in covered]
-        out.append(
-            MandateCoverage(
-                law=law.id,
-                binds=law.binds,
-                counties_total=len(names),
-                counties_covered=len(names) - len(uncovered),
-                uncovered=uncovered,
-            )
-        )
-    return out
-
-
-def _county_key(name: str) -> str:
-    text = name.lower().replace("county", "").replace(".", "").replace("'", "")
-    return " ".join(text.split())
+def _coverage(session: Session, code: str, laws: list[StateLaw], today: date) -> registry.Coverage | None:
+    """The registry's answer on the mandate, for a state whose laws mandate agreements of county agencies."""
+    if not any(law.stance == "mandates" and law.scope == "287g" and law.binds_kind("county") for law in laws):
+        return None
+    return registry.coverage(session, code, today, laws)
 
 
 def rules_out() -> list[RuleOut]:

@@ -5,7 +5,6 @@ are kept but never shown here."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from wso.records import (
     EVENTS,
     AmbiguousAgency,
     DueEntry,
+    EmptyRegistry,
     MissingRequester,
     NoFacts,
     RequestDetail,
@@ -29,15 +29,15 @@ from wso.records import (
     UnknownRecordSet,
     UnknownRequest,
     due_requests,
+    event_day,
     facts_for,
     list_requests,
     log_event,
-    lookup_agency,
-    new_request,
     parse_set_ids,
+    public_view,
     show_request,
+    track_request,
 )
-from wso.registry.bundled import load_bundled_if_empty
 from wso.web.accounts import Principal
 from wso.web.deps import (
     BAD_INPUT,
@@ -74,10 +74,6 @@ class EventIn(BaseModel):
     note: str | None = None
 
 
-def _public(view: RequestDetail) -> RequestDetail:
-    return replace(view, requester=None)
-
-
 def _create(session: Session, known: Mapping[str, StateFacts], clock: Clock, body: NewRequestIn) -> RequestDetail:
     """Track a new request; raises `TrackerError`, `NoFacts`, `AmbiguousAgency`, `UnknownRecordSet`, ... with a
     message fit to show. `known` is every state's public-records facts (the app's, read once)."""
@@ -89,16 +85,11 @@ def _create(session: Session, known: Mapping[str, StateFacts], clock: Clock, bod
         requester = Requester(
             name=body.requester_name or "", email=body.requester_email, address=body.requester_address
         )
-    if not body.agency.strip():
-        raise TrackerError("the agency's name is missing; give it")
-    # As in the CLI: an empty registry gets the bundled snapshot first, in this request's transaction, so a letter
-    # never reads an empty registry as "no agreement" (a refused request leaves nothing behind).
-    load_bundled_if_empty(session, clock=clock)
-    target = lookup_agency(session, body.agency, facts.state)
-    return new_request(
+    # As `wso records new` does it: an empty registry gets the bundled snapshot first, in this request's transaction,
+    # so a letter never reads an empty registry as "no agreement" (a refused request leaves nothing behind).
+    return track_request(
         session,
-        agency=target.name,
-        agency_id=target.agency_id,
+        agency=body.agency,
         facts=facts,
         clock=clock,
         sent=body.sent,
@@ -106,10 +97,10 @@ def _create(session: Session, known: Mapping[str, StateFacts], clock: Clock, bod
         sets=parse_set_ids(body.sets),
         lang=body.lang,
         note=body.note,
-    )
+    ).request
 
 
-REFUSALS = (TrackerError, NoFacts, AmbiguousAgency, UnknownRecordSet, MissingRequester, ValueError)
+REFUSALS = (TrackerError, NoFacts, AmbiguousAgency, EmptyRegistry, UnknownRecordSet, MissingRequester, ValueError)
 
 
 @router.get("/api/console/records", response_model=list[RequestView])
@@ -134,7 +125,7 @@ def api_records_due(
     as_of: Annotated[date | None, Query(description="The day (default: today)")] = None,
 ) -> list[DueEntry]:
     """Requests awaiting an answer that are due (or to follow up) on or before the day; overdue ones flagged."""
-    return due_requests(session, as_of or clock.now().date())
+    return due_requests(session, as_of or event_day(clock))
 
 
 @router.get("/api/console/records/{request_id}", response_model=RequestDetail, responses=NOT_FOUND)
@@ -152,7 +143,7 @@ def api_new_record(
 ) -> RequestDetail:
     """Track a new request: its law, citation, deadline and due date (computed from the day it was sent)."""
     try:
-        return _public(_create(session, known, clock, body))
+        return public_view(_create(session, known, clock, body))
     except REFUSALS as error:
         raise HTTPException(status_code=400, detail=str(error)) from None
 
@@ -167,7 +158,7 @@ def api_log_event(
 ) -> RequestDetail:
     """Log what happened to a request; an event that cannot follow its status is refused, nothing written."""
     try:
-        return _public(
+        return public_view(
             log_event(session, request_id, body.event, clock=clock, on=body.on, due=body.due, note=body.note)
         )
     except UnknownRequest as error:
@@ -180,7 +171,7 @@ def _records_page(
     request: Request, user: Principal, session: Session, clock: Clock, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
     context = {
-        "due": due_requests(session, clock.now().date()),
+        "due": due_requests(session, event_day(clock)),
         "requests": list_requests(session),
         "error": error,
     }
