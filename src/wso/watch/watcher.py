@@ -134,7 +134,7 @@ def _fetch(
     sleep: Callable[[float], None],
 ) -> None:
     """`wso registry fetch` into the database, tried `fetch_attempts` times with backoff (2 s, 4 s, 8 s, ...)."""
-    # wso.registry does not export fetch: importing it loads httpx, which no other command needs at start.
+    # an exported module of wso.registry, kept out of `import wso.registry`: it loads httpx
     from wso.registry.fetch import FetchError, fetch
 
     own = client is None
