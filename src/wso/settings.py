@@ -53,6 +53,31 @@ class Settings(BaseSettings):
         default=None, description="Key for signing web sessions; generated and kept in WSO_DATA_DIR if unset."
     )
 
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The site's address as subscribers reach it: links in e-mails (confirm, unsubscribe) and feeds.",
+    )
+    watch_interval: int = Field(default=3600, ge=60, description="Seconds between two runs of `wso watch`.")
+    watch_jitter: int = Field(default=300, ge=0, description="Up to this many seconds added at random to each wait.")
+    watch_fetch_timeout: float = Field(default=60.0, gt=0, description="Seconds before a download from ICE fails.")
+    watch_fetch_attempts: int = Field(default=4, ge=1, description="Tries per run to download ICE's lists.")
+    watch_alert_after: int = Field(default=3, ge=1, description="Failed runs in a row that raise the alert.")
+    watch_alert_email: str | None = Field(default=None, description="Where the watcher's alert is e-mailed.")
+    watch_delivery_attempts: int = Field(default=8, ge=1, description="Tries before a delivery is marked failed.")
+    watch_concurrency: int = Field(default=16, ge=1, description="Deliveries sent at once.")
+    watch_feeds_dir: Path | None = Field(default=None, description="If set, each run writes the Atom feeds here.")
+    watch_in_serve: bool = Field(default=False, description="Run the watcher inside `wso serve`.")
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail; no e-mail is sent if unset.")
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_username: str | None = Field(default=None, description="SMTP user name (with WSO_SMTP_PASSWORD).")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Require STARTTLS before logging in and sending.")
+    smtp_ca_file: Path | None = Field(default=None, description="CA certificates to trust for STARTTLS.")
+    smtp_from: str = Field(default="wso <wso@localhost>", description="The From address of every e-mail.")
+    records_reminder_days: int | None = Field(
+        default=None, ge=0, description="E-mail a requester this many business days before a due date (off if unset)."
+    )
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

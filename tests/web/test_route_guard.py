@@ -12,8 +12,14 @@ from wso.store import Database
 from wso.web.app import endpoints
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The only writes open to the signed-out: the sign-in form itself (CSRF-checked).
-OPEN_WRITES = {("POST", "/signin")}
+# The only writes open to the signed-out: the sign-in form itself (CSRF-checked), and the watch room's subscribe
+# form and its confirm and unsubscribe links (RFC 8058 one-click: the token in the URL is the credential).
+OPEN_WRITES = {
+    ("POST", "/signin"),
+    ("POST", "/watch/subscribe"),
+    ("POST", "/watch/confirm/{token}"),
+    ("POST", "/watch/unsubscribe/{token}"),
+}
 
 
 def guarded(app: FastAPI) -> list[tuple[str, str]]:

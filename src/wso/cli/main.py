@@ -35,6 +35,10 @@ SUBCOMMANDS: dict[str, SubCommand] = {
         "Accounts of the web console (roles: clerk, officer, supervisor, auditor, admin) and API tokens.",
     ),
     "moa": SubCommand("wso.cli.moa", "The signed MOAs: read (OCR where scanned), compared clause by clause, searched."),
+    "watch": SubCommand(
+        "wso.cli.watch",
+        "Watch ICE's 287(g) lists and tell subscribers what changed (`wso watch` runs on its schedule).",
+    ),
 }
 
 

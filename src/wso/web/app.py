@@ -35,6 +35,8 @@ from wso.web.routers import (
     states,
     tracker,
     users,
+    watch,
+    watch_console,
 )
 from wso.web.sessions import SessionMiddleware, secret_key
 
@@ -67,6 +69,8 @@ def create_app(
     for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)
     app.include_router(moa.router)
+    app.include_router(watch.router)
+    app.include_router(watch_console.router)
     app.include_router(auth.router)
     for router in (
         console.router,

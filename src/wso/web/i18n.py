@@ -205,6 +205,51 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "es": "Una carta lista para su estado y agencia:",
     },
     "error.not_found": {"en": "Not found", "es": "No encontrado"},
+    "watch.heading": {"en": "Be told when this changes", "es": "Reciba un aviso cuando esto cambie"},
+    "watch.intro": {
+        "en": "We compare each new list ICE publishes with the one before and tell you what changed. Your address "
+        "is used for nothing else and shown to nobody.",
+        "es": "Comparamos cada nueva lista que publica ICE con la anterior y le avisamos de lo que cambió. Su "
+        "dirección no se usa para nada más ni se muestra a nadie.",
+    },
+    "watch.feed": {"en": "Atom feed", "es": "Canal Atom"},
+    "watch.channel": {"en": "How", "es": "Cómo"},
+    "watch.email": {"en": "E-mail", "es": "Correo electrónico"},
+    "watch.webhook": {"en": "Webhook (https URL)", "es": "Webhook (URL https)"},
+    "watch.address": {"en": "Address or URL", "es": "Dirección o URL"},
+    "watch.model": {"en": "Model", "es": "Modelo"},
+    "watch.change": {"en": "Kind of change", "es": "Tipo de cambio"},
+    "watch.any": {"en": "Any", "es": "Cualquiera"},
+    "watch.submit": {"en": "Subscribe", "es": "Suscribirse"},
+    "watch.change.signed": {"en": "Signed", "es": "Firmado"},
+    "watch.change.removed": {"en": "Removed", "es": "Retirado"},
+    "watch.change.redated": {"en": "Re-dated", "es": "Fecha corregida"},
+    "watch.change.pending_listed": {"en": "Listed as pending", "es": "En la lista de pendientes"},
+    "watch.change.pending_signed": {"en": "Pending, then signed", "es": "Pendiente, luego firmado"},
+    "watch.check_email": {
+        "en": "Almost done: we have sent a link to your address. Nothing will be sent before you follow it.",
+        "es": "Casi listo: enviamos un enlace a su dirección. No se enviará nada antes de que lo siga.",
+    },
+    "watch.check_webhook": {
+        "en": "Almost done: your URL will receive a signed request with a link to confirm. Keep this secret: it "
+        "signs every message (webhook-signature, Standard Webhooks). It is shown only this once:",
+        "es": "Casi listo: su URL recibirá una solicitud firmada con un enlace para confirmar. Guarde este secreto: "
+        "firma cada mensaje (webhook-signature, Standard Webhooks). Solo se muestra esta vez:",
+    },
+    "watch.refused": {"en": "Not subscribed", "es": "No se pudo suscribir"},
+    "watch.confirm_heading": {"en": "Confirm your subscription", "es": "Confirme su suscripción"},
+    "watch.confirm_button": {"en": "Confirm", "es": "Confirmar"},
+    "watch.confirmed": {"en": "Confirmed: you will be told of: {what}.", "es": "Confirmado: le avisaremos de: {what}."},
+    "watch.unsubscribe_heading": {"en": "Stop these messages", "es": "Dejar de recibir estos mensajes"},
+    "watch.unsubscribe_button": {"en": "Unsubscribe", "es": "Cancelar la suscripción"},
+    "watch.unsubscribed": {
+        "en": "Done: nothing more will be sent to you.",
+        "es": "Listo: no se le enviará nada más.",
+    },
+    "watch.unknown_link": {
+        "en": "This link names no subscription (it may have ended already).",
+        "es": "Este enlace no corresponde a ninguna suscripción (puede que ya haya terminado).",
+    },
 }
 
 

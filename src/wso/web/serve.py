@@ -56,5 +56,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") ->
     prepared = prepare()
     for line in startup_lines(prepared, host, port):
         print(line, flush=True)
-    app = create_app(settings, open_database(prepared.url), SystemClock())
-    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)
+    database = open_database(prepared.url)
+    app = create_app(settings, database, SystemClock())
+    stop = None
+    if settings.watch_in_serve:  # a one-machine install: the watcher on a thread of this process
+        from wso.watch import start_in_background
+
+        _, stop = start_in_background(database, settings, SystemClock())
+        print(f"wso: watching ICE's lists every {settings.watch_interval} s (WSO_WATCH_IN_SERVE)", flush=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)
+    finally:
+        if stop is not None:
+            stop.set()

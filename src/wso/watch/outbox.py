@@ -1,0 +1,264 @@
+"""The durable outbox: changes put in it in the same transaction that records them, then sent at least once.
+
+Every message has an idempotency key, unique in the table: a webhook carries it as `webhook-id`, an e-mail as
+its Message-ID, so a receiver that keeps the keys it has seen sees each message once, even when the watcher
+stopped between sending a message and recording that it went (it is then sent again, under the same key). A
+failure is tried again with exponential backoff and jitter, up to `attempts` tries, then marked failed (and shown
+by `wso watch list` and `wso watch status`); a webhook answered with 410 Gone ends its subscription."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from wso.clock import Clock
+from wso.store import Database
+from wso.watch.filters import Filter
+from wso.watch.messages import (
+    Envelope,
+    Site,
+    body,
+    confirm_email,
+    confirm_json,
+    digest_email,
+    event_json,
+    reminder_email,
+    webhook_headers,
+)
+from wso.watch.models import Delivery, Recipient, Subscription, WatchEvent
+from wso.watch.transports import TransportError, Transports
+
+BATCH = 500
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=6)
+
+
+def _filter(sub: Subscription) -> Filter:
+    return Filter(sub.state, sub.county, sub.agency_id, sub.model, sub.change)
+
+
+def enqueue_events(session: Session, events: list[WatchEvent], *, clock: Clock) -> int:
+    """Put the recorded changes in the outbox for every active subscription they concern: a change to those whose
+    filter matches it, a correction to those who were sent what it corrects. A webhook gets one message per
+    change; an e-mail subscription one message with all of this run's changes for it. Returns the messages."""
+    if not events:
+        return 0
+    now = clock.now()
+    fresh = [e for e in events if not e.correction]
+    corrections = [e for e in events if e.correction]
+    told: set[tuple[str, int]] = set()
+    if corrections:
+        stmt = select(Recipient.event_id, Recipient.subscription_id).where(
+            Recipient.event_id.in_([str(e.corrects) for e in corrections])
+        )
+        told = {(eid, sid) for eid, sid in session.execute(stmt)}
+    batch = hashlib.sha256("|".join(sorted(e.id for e in events)).encode()).hexdigest()[:24]
+    deliveries: list[dict[str, Any]] = []
+    recipients: list[dict[str, Any]] = []
+    subs = session.scalars(
+        select(Subscription).where(Subscription.topic == "registry", Subscription.status == "active")
+    )
+    for sub in subs:
+        wanted = _filter(sub)
+        mine = [
+            e
+            for e in fresh
+            if wanted.matches(state=e.state, county=e.county, agency_id=e.agency_id, model=e.model, change=e.change)
+        ]
+        mine += [e for e in corrections if (str(e.corrects), sub.id) in told]
+        if not mine:
+            continue
+        mine.sort(key=lambda e: e.seq)
+        recipients.extend({"event_id": e.id, "subscription_id": sub.id} for e in mine)
+        row = {"subscription_id": sub.id, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+        if sub.channel == "webhook":
+            deliveries.extend(
+                row | {"key": f"{e.id}.{sub.id}", "kind": "event", "payload": json.dumps([e.id])} for e in mine
+            )
+        else:
+            ids = json.dumps([e.id for e in mine])
+            deliveries.append(row | {"key": f"dg_{batch}.{sub.id}", "kind": "digest", "payload": ids})
+    if deliveries:
+        session.execute(insert(Delivery), deliveries)
+        session.execute(insert(Recipient), recipients)
+    return len(deliveries)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery_id: int
+    error: TransportError | None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """How to reach subscribers: the transports, the site's address, the From address, the tries allowed."""
+
+    transports: Transports
+    site: Site
+    mail_from: str
+    attempts: int = 8
+    concurrency: int = 16
+    rng: random.Random = field(default_factory=random.Random)
+
+
+def backoff(attempts: int, rng: random.Random) -> timedelta:
+    """30 s, 1 min, 2 min, ... up to 6 h, plus up to a quarter more at random (so retries do not stampede)."""
+    delay = min(BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 20)), BACKOFF_MAX)
+    return delay * (1 + rng.random() / 4)
+
+
+def _job(
+    d: Delivery, sub: Subscription, events: dict[str, WatchEvent], sender: Sender, now: datetime
+) -> Callable[[], None]:
+    """The call that sends one message; built here, in one thread, from what the database holds."""
+    transports, site = sender.transports, sender.site
+    describe = _filter(sub).describe()
+    if sub.channel == "webhook":
+        if d.kind == "confirm":
+            data = confirm_json(sub.id, sub.token, describe, site)
+        else:
+            data = event_json(events[json.loads(d.payload)[0]], site) | {"subscription": sub.id}
+        payload = body(data)
+        headers = webhook_headers(str(sub.secret), d.key, int(now.timestamp()), payload)
+        return lambda: transports.webhooks.post(sub.target, payload, headers)
+    env = Envelope(d.key, site, sender.mail_from, sub.target, sub.token, now)
+    if d.kind == "confirm":
+        message = confirm_email(env, describe)
+    elif d.kind == "reminder":
+        message = reminder_email(env, json.loads(d.payload))
+    else:
+        message = digest_email(env, [events[i] for i in json.loads(d.payload)], describe)
+    return lambda: transports.mail.send(message)
+
+
+def _due(session: Session, now: datetime, after: int) -> list[Delivery]:
+    stmt = (
+        select(Delivery)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Delivery.id > after)
+        .order_by(Delivery.id)
+        .limit(BATCH)
+    )
+    return list(session.scalars(stmt))
+
+
+def _record(session: Session, outcomes: list[Outcome], sender: Sender, now: datetime, report: DeliveryReport) -> None:
+    """Write down what became of a batch of messages: two statements for those that went, one row at a time
+    for the (few) that did not."""
+    sent = [o.delivery_id for o in outcomes if o.error is None]
+    if sent:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(sent))
+            .values(status="sent", sent_at=now, last_error=None, attempts=Delivery.attempts + 1)
+        )
+        subs = select(Delivery.subscription_id).where(Delivery.id.in_(sent))
+        session.execute(
+            update(Subscription).where(Subscription.id.in_(subs), Subscription.failures != 0).values(failures=0)
+        )
+        report.sent += len(sent)
+    for outcome in outcomes:
+        if outcome.error is None:
+            continue
+        d = session.get(Delivery, outcome.delivery_id)
+        assert d is not None
+        sub = session.get(Subscription, d.subscription_id)
+        assert sub is not None
+        d.attempts += 1
+        error = outcome.error
+        d.last_error = str(error)
+        sub.last_error = str(error)
+        if error.gone and sub.status != "removed":
+            sub.status, sub.removed_at = "removed", now
+            session.execute(
+                update(Delivery)
+                .where(Delivery.subscription_id == sub.id, Delivery.status == "pending", Delivery.id != d.id)
+                .values(status="dropped", last_error="the receiver ended the subscription (410 Gone)")
+            )
+        if error.permanent or d.attempts >= sender.attempts:
+            d.status = "failed"
+            sub.failures += 1
+            report.failed += 1
+            report.errors.append(f"delivery {d.id} to subscription {sub.id}: {error}")
+        else:
+            d.next_attempt_at = now + backoff(d.attempts, sender.rng)
+            report.retrying += 1
+        session.flush()
+
+
+def _run(delivery_id: int, call: Callable[[], None], results: queue.Queue[Outcome]) -> None:
+    try:
+        call()
+    except TransportError as exc:
+        results.put(Outcome(delivery_id, exc))
+    except Exception as exc:  # a bug or an unforeseen failure of one message must not stop the others
+        results.put(Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}")))
+    else:
+        results.put(Outcome(delivery_id, None))
+
+
+def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every: int = 50) -> DeliveryReport:
+    """Send every message whose time has come, `sender.concurrency` at once, recording each outcome soon after
+    it is known (in small transactions), so that a stop loses the record of as few sent messages as can be."""
+    report = DeliveryReport()
+    after = 0
+    with ThreadPoolExecutor(max_workers=sender.concurrency, thread_name_prefix="wso-watch-send") as pool:
+        while True:
+            now = clock.now()
+            results: queue.Queue[Outcome] = queue.Queue()
+            submitted = 0
+            with database.session() as session:
+                rows = _due(session, now, after)
+                if not rows:
+                    break
+                after = rows[-1].id
+                wanted = {r.subscription_id for r in rows}
+                subs = {s.id: s for s in session.scalars(select(Subscription).where(Subscription.id.in_(wanted)))}
+                ids = {i for r in rows if r.kind in ("event", "digest") for i in json.loads(r.payload)}
+                found = session.scalars(select(WatchEvent).where(WatchEvent.id.in_(ids))) if ids else None
+                events = {e.id: e for e in found} if found is not None else {}
+                failed_now: list[Outcome] = []
+                for d in rows:
+                    sub = subs[d.subscription_id]
+                    if sub.status == "removed":
+                        d.status, d.last_error = "dropped", "the subscription was removed"
+                        continue
+                    try:
+                        call = _job(d, sub, events, sender, now)
+                    except TransportError as exc:
+                        failed_now.append(Outcome(d.id, exc))
+                        continue
+                    pool.submit(_run, d.id, call, results)  # sending starts while the next are built
+                    submitted += 1
+                _record(session, failed_now, sender, now, report)
+            while submitted:
+                done = [results.get()]
+                deadline = time.monotonic() + 0.2
+                while len(done) < flush_every and time.monotonic() < deadline:
+                    try:
+                        done.append(results.get(timeout=max(deadline - time.monotonic(), 0)))
+                    except queue.Empty:
+                        break
+                submitted -= len(done)
+                with database.session() as session:
+                    _record(session, done, sender, clock.now(), report)
+    return report
