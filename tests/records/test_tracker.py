@@ -228,6 +228,10 @@ def test_unknown_ids_and_events_are_refused(db: Database) -> None:
             log_event(session, 999, "produced", clock=CLOCK)
         with pytest.raises(UnknownRequest, match="id abc"):
             show_request(session, "abc")
+        # Beyond a 64-bit integer the database cannot be asked at all (the fuzzer's 500 on the console).
+        for huge in (2**63, 99999999999999999999999, -(2**63) - 1):
+            with pytest.raises(UnknownRequest, match=f"id {huge}"):
+                show_request(session, huge)
         with pytest.raises(UnknownEvent, match="'lost'; accepted: sent, acknowledged"):
             log_event(session, request_id, "lost", clock=CLOCK)
 

@@ -166,6 +166,9 @@ class DueEntry:
     days_overdue: int
 
 
+# SQLite and PostgreSQL keep an id in a signed 64-bit integer: a larger number names no request.
+MAX_ROW_ID = 2**63 - 1
+
 V = TypeVar("V", bound="RequestView")
 
 
@@ -304,6 +307,8 @@ def _get(session: Session, request_id: int | str) -> RecordsRequest:
         key = int(request_id)
     except (TypeError, ValueError):
         raise UnknownRequest(request_id) from None
+    if not 1 <= key <= MAX_ROW_ID:  # no row can have it, and the database cannot even be asked
+        raise UnknownRequest(request_id)
     row = session.get(RecordsRequest, key)
     if row is None:
         raise UnknownRequest(request_id)
