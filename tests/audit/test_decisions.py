@@ -213,3 +213,22 @@ def test_duplicate_record_ids_are_refused_or_set_aside_by_name(tmp_path: Path) -
     rejects = (tmp_path / "out" / "findings.rejects.holds.csv").read_text(encoding="utf-8")
     assert rejects.count("duplicate: R1 appears on 2 rows (1, 3)") == 2
     assert run.result.findings.num_rows == 0  # neither R1 is audited: which one is the hold is unknown
+
+
+def test_the_settings_through_the_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wso.cli.main import app
+
+    write_records(tmp_path, [hold("R1", served_at=SERVED + H, scheduled_release_at=SERVED, ended_at=SERVED + 20 * H)])
+    runner = CliRunner()
+    base = ["audit", "run", str(tmp_path), "--as-of", "2025-03-20T00:00:00Z", "--out", str(tmp_path / "f.json")]
+    strict = runner.invoke(app, [*base, "--json"])
+    assert strict.exit_code == 0, strict.output
+    assert '"findings": 1' in strict.stdout
+    loose = runner.invoke(app, [*base, "--service-tolerance", "90", "--json"])
+    assert loose.exit_code == 0 and '"findings": 0' in loose.stdout
+    bad = runner.invoke(app, [*base, "--detainer-reading", "weekdays"])
+    assert bad.exit_code != 0 and "--detainer-reading 'weekdays'" in bad.output
+    negative = runner.invoke(app, [*base, "--service-tolerance", "-5"])
+    assert negative.exit_code != 0 and "--service-tolerance" in negative.output
