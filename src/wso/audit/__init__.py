@@ -8,7 +8,7 @@ backend), ``summarize``, ``write_output``, ``audit_to_file`` (all of it, as ``ws
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from wso.audit.mapping import Mapping, MappingError, load_mapping
 from wso.audit.output import FORMATS, write_output
 from wso.audit.summary import hold_counts, summarize
 from wso.audit.synth import PLANTED, SynthSummary, generate
+from wso.program import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE
 
 __all__ = [
     "BACKENDS",
@@ -61,11 +62,13 @@ def audit_to_file(
     backend: str = "duckdb",
     mapping: Mapping | None = None,
     lenient: bool = False,
+    tolerance: timedelta = SERVICE_TOLERANCE,
+    reading: str = DEFAULT_DETAINER_READING,
 ) -> AuditRun:
     """Load, check, audit and write. Nothing is written unless the records pass their checks (or ``lenient``)."""
     records = load_records(records_dir, mapping, lenient=lenient)
     try:
-        result = run_audit(records, as_of, backend)
+        result = run_audit(records, as_of, backend, tolerance=tolerance, reading=reading)
         summary = summarize(result, hold_counts(records))
         written = write_output(result, summary, fmt, out, records.rejects)
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +35,17 @@ def run(
     ] = "duckdb",
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit time (ISO 8601); default: now.")] = None,
     lenient: Annotated[bool, typer.Option("--lenient", help="Set bad rows aside in a rejects file.")] = False,
+    service_tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--service-tolerance",
+            help="Minutes after the release from criminal custody that service is still at the release "
+            "(default: the program's, as in the ledger).",
+        ),
+    ] = None,
+    detainer_reading: Annotated[
+        str, typer.Option("--detainer-reading", help="Reading that decides DETAINER-48H: flat (default) or excluding.")
+    ] = "flat",
     json_out: JsonFlag = False,
 ) -> None:
     """Audit hold records against the program's rules and write the findings."""
@@ -54,9 +65,19 @@ def run(
     if backend not in BACKENDS and not is_url(backend):
         fail(f"--backend {backend!r}: choose one of {', '.join(BACKENDS)}, or an Ibis connection URL")
     when = _parse_time(as_of, "--as-of") if as_of else SystemClock().now()
+    from wso.program import DETAINER_READINGS, SERVICE_TOLERANCE
+
+    if detainer_reading not in DETAINER_READINGS:
+        fail(f"--detainer-reading {detainer_reading!r}: choose one of {', '.join(DETAINER_READINGS)}")
+    if service_tolerance is not None and not 0 <= service_tolerance <= 24 * 60:
+        fail(f"--service-tolerance {service_tolerance:g}: give minutes from 0 to 1440")
+    tolerance = SERVICE_TOLERANCE if service_tolerance is None else timedelta(minutes=service_tolerance)
     try:
         spec = load_mapping(mapping) if mapping else None
-        done = audit_to_file(records, out, as_of=when, fmt=fmt, backend=backend, mapping=spec, lenient=lenient)
+        done = audit_to_file(
+            records, out, as_of=when, fmt=fmt, backend=backend, mapping=spec, lenient=lenient,
+            tolerance=tolerance, reading=detainer_reading,
+        )  # fmt: skip
     except (RecordsError, MappingError, BackendError) as exc:
         fail(str(exc))
     s = done.summary
