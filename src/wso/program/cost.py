@@ -124,6 +124,13 @@ class Rates:
             self.reimbursement.currency if self.reimbursement else ""
         )
 
+    def show(self, amount: Decimal) -> str:
+        """An amount in the currency as given (by whichever rate names one)."""
+        for rate in (self.per_diem, self.reimbursement):
+            if rate is not None and rate.currency:
+                return rate.show(amount)
+        return str(amount)
+
 
 def parse_rates(per_diem: str | None, reimbursement: str | None) -> Rates:
     """Both options parsed; two different currencies are refused (no exchange rate is assumed)."""
