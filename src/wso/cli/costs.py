@@ -29,19 +29,24 @@ CsvFlag = Annotated[bool, typer.Option("--csv", help="Print the months and total
 
 
 def period_and_rates(since: str | None, until: str | None, month: str | None, per_diem: str | None,
-                     reimbursement: str | None) -> tuple[Period, Rates]:  # fmt: skip
-    """The options parsed, or a one-line refusal naming the option."""
+                     reimbursement: str | None, *, json_out: bool, csv_out: bool) -> tuple[Period, Rates]:  # fmt: skip
+    """The options parsed, or a one-line refusal naming the option, before any work is done."""
+    if json_out and csv_out:
+        fail("--json and --csv: choose one")
     try:
         return parse_period(since, until, month), parse_rates(per_diem, reimbursement)
     except CostInputError as error:
         fail(str(error))
 
 
-def show(report: CostReport, *, json_out: bool, csv_out: bool) -> None:
-    if json_out and csv_out:
-        fail("--json and --csv: choose one")
+def show(report: CostReport, *, json_out: bool, csv_out: bool, rejected_rows: int | None = None) -> None:
+    """The report as text (a table, then each amount's arithmetic), JSON or CSV. `rejected_rows`: rows the
+    audit's checks set aside (--lenient), said on stderr and in the JSON."""
+    if rejected_rows:
+        typer.echo(f"{counted(rejected_rows, 'row')} rejected by the checks and not counted (--lenient)", err=True)
     if json_out:
-        emit_json(report.as_dict())
+        extra = {} if rejected_rows is None else {"rejected_rows": rejected_rows}
+        emit_json({**report.as_dict(), **extra})
         return
     if csv_out:
         writer = csv.writer(sys.stdout, lineterminator="\n")

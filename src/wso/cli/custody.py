@@ -229,7 +229,7 @@ def cost_command(
     from wso.custody import ledger_cost
     from wso.program.cost import CostInputError
 
-    period, rates = period_and_rates(since, until, month, per_diem, reimbursement)
+    period, rates = period_and_rates(since, until, month, per_diem, reimbursement, json_out=json_out, csv_out=csv_out)
     with database().session() as session:
         try:
             report = ledger_cost(session, SystemClock().now(), facility=facility, period=period, rates=rates)

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from html import escape
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wso.program.custody import wso_hold_deadline
@@ -48,9 +48,12 @@ class CostInputError(ValueError):
 # ---- the definitions the adapters share ----------------------------------------------------------------------------
 
 
-def custody_start(served_at: datetime, release_at: datetime) -> datetime:
+Instant = TypeVar("Instant", datetime, int)
+
+
+def custody_start(served_at: Instant, release_at: Instant) -> Instant:
     """When the county starts holding the person for ICE: the later of service and the release from criminal
-    custody (before the release the jail holds them on its own charges)."""
+    custody (before the release the jail holds them on its own charges). Aware times, or UTC epoch seconds."""
     return max(served_at, release_at)
 
 
@@ -472,9 +475,6 @@ class CostTally:
     ) -> None:
         """One hold: its UTC epoch seconds from `start` to `end` (None: still held, counted to the as-of time),
         moved onto a detention agreement at `agreement_from` (None: never)."""
-        if kind not in HOLD_KINDS:
-            self.set_aside(record, f"not an ICE hold (kind {kind!r}; a cost counts WSO and detainer holds)")
-            return
         months = _months(tz)
         if start > self.as_of_s:
             self.set_aside(record, "begins after the as-of time")
@@ -490,6 +490,9 @@ class CostTally:
         a, b = max(start, lo), min(stop, hi)
         if b < a or (b == a and not lo <= start < hi):
             return  # outside the period
+        if kind not in HOLD_KINDS:
+            self.set_aside(record, f"not an ICE hold (kind {kind!r}; a cost counts WSO and detainer holds)")
+            return
         moved = b if agreement_from is None else min(max(agreement_from, a), b)
         i = months.index(a)
         counted = False

@@ -1,0 +1,166 @@
+"""`wso audit cost`: the cost view over hold records, hand-computed; the ledger's holds exported and audited give
+the ledger's own hours; the HTML report's chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.audit import builders
+from tests.audit.builders import write_records
+from tests.custody.test_cost import SETUP, load
+from wso.audit import audit_to_file, load_records, records_cost
+from wso.cli.main import app
+from wso.custody import ledger_cost
+from wso.custody.export import export_hold_records
+from wso.program.cost import CostInputError, CostReport, parse_period, parse_rates
+from wso.store import Database
+
+AS_OF = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def hold(record_id: str, start: datetime, end: datetime | None, **over: Any) -> dict[str, Any]:
+    """A hold served at its release (unless `scheduled_release_at` is given) at a jail in New York's time."""
+    fields: dict[str, Any] = {
+        "scheduled_release_at": start,
+        "ended_at": end,
+        "end_reason": "" if end is None else "transferred",
+    }
+    return builders.hold(record_id, served_at=start, **(fields | over))
+
+
+HOLDS = [
+    # 31 January 20:00 EST to 1 February 08:00 EST: 4 h in January, 8 h in February
+    hold("month-end", utc(2026, 2, 1, 1), utc(2026, 2, 1, 13)),
+    # local midnight to midnight across the spring-forward night in New York (8 March): 23 h
+    hold("spring", utc(2026, 3, 8, 5), utc(2026, 3, 9, 4)),
+    # across the fall-back night (1 November): 25 h
+    hold("autumn", utc(2026, 11, 1, 4), utc(2026, 11, 2, 5)),
+    # covered by a detention agreement, v1: moves onto it 48 h after the release (1 April 14:00Z), ends 24 h later;
+    # March 30 10:00 EDT to April 1 00:00 EDT = 38 h unreimbursed; April: 10 h unreimbursed, 24 h reimbursed
+    hold("igsa", utc(2026, 3, 30, 14), utc(2026, 4, 2, 14), detention_agreement="true"),
+    # a detainer lodged at 15:00 EST, released from criminal custody 17:00 EST, transferred next day 11:00: 18 h
+    hold(
+        "detainer",
+        utc(2026, 3, 6, 20),
+        utc(2026, 3, 7, 16),
+        instrument="I-247A",
+        officer_id="",
+        scheduled_release_at=utc(2026, 3, 6, 22),
+    ),
+    # a judicial warrant is no ICE hold: set aside, counted
+    hold("judicial", utc(2026, 3, 10, 12), utc(2026, 3, 10, 20), instrument="judicial", officer_id=""),
+]
+
+
+def rows(report: CostReport) -> list[tuple[str | None, int, str, str, str, str]]:
+    return [
+        (r.month, r.holds, str(r.hours), str(r.unreimbursed_hours), str(r.reimbursed_hours), str(r.bed_days))
+        for r in (*report.months, *report.facilities)
+    ]
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    write_records(tmp_path / "records", HOLDS)
+    return tmp_path / "records"
+
+
+def test_hold_records_hand_computed(records: Path) -> None:
+    report = records_cost(load_records(records), AS_OF)
+    assert rows(report) == [
+        ("2026-01", 1, "4.00", "4.00", "0.00", "0.17"),
+        ("2026-02", 1, "8.00", "8.00", "0.00", "0.33"),
+        ("2026-03", 3, "79.00", "79.00", "0.00", "3.29"),  # 23 + 38 + 18
+        ("2026-04", 1, "34.00", "10.00", "24.00", "1.42"),
+        ("2026-11", 1, "25.00", "25.00", "0.00", "1.04"),
+        (None, 5, "150.00", "126.00", "24.00", "6.25"),
+    ]
+    (aside,) = report.set_aside
+    assert (aside.count, aside.examples) == (1, ("judicial",)) and "not an ICE hold" in aside.reason
+
+
+def test_a_facility_a_period_and_rates(records: Path) -> None:
+    loaded = load_records(records)
+    april = records_cost(loaded, AS_OF, facility="FL-A-JAIL", period=parse_period("2026-04", "2026-04", None),
+                         rates=parse_rates("85.50", "90"))  # fmt: skip
+    cost = april.months[0].cost
+    assert cost is not None and cost.as_dict()["net"] == "31.13"  # 35.63 + 85.50 - 90.00
+    with pytest.raises(CostInputError, match=r"^--facility 'FL-B-JAIL': no such facility; the facilities are: FL-A"):
+        records_cost(loaded, AS_OF, facility="FL-B-JAIL")
+
+
+def test_the_ledgers_holds_exported_and_audited_give_the_same_hours(db: Database, tmp_path: Path) -> None:
+    load(db, SETUP)
+    as_of = utc(2026, 3, 12)
+    with db.session() as session:
+        from_ledger = ledger_cost(session, as_of, rates=parse_rates("85.50", None))
+        export_hold_records(session, tmp_path / "export", b"test key")
+    from_export = records_cost(load_records(tmp_path / "export"), as_of, rates=parse_rates("85.50", None))
+    assert from_ledger.as_dict() == from_export.as_dict()
+    assert rows(from_export) == [
+        ("2026-03", 3, "71.50", "71.50", "0.00", "2.98"),  # 30.5 + 18 + 23
+        (None, 3, "71.50", "71.50", "0.00", "2.98"),
+    ]
+
+
+def test_the_html_report_draws_the_unreimbursed_bed_days_by_month(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    audit_to_file(records, out, as_of=AS_OF, fmt="html")
+    html = out.read_text(encoding="utf-8")
+    chart = html[html.index('<h2 id="cost">') :]
+    assert "<svg" in chart and "2026-03: 3.29 bed-days" in chart and "2026-04: 0.42 bed-days" in chart
+    assert chart.count("<rect") >= 11  # every month from January to November, drawn
+
+
+runner = CliRunner()
+
+
+def test_the_command_text_json_and_csv(records: Path) -> None:
+    base = ["audit", "cost", str(records), "--as-of", "2026-12-01T00:00:00Z"]
+    doc = json.loads(runner.invoke(app, [*base, "--month", "2026-04", "--per-diem", "USD 85.50", "--json"]).stdout)
+    assert doc["months"][0] | {"cost": None} == {
+        "facility": "FL-A-JAIL", "month": "2026-04", "holds": 1, "hours": 34.0, "unreimbursed_hours": 10.0,
+        "reimbursed_hours": 24.0, "bed_days": 1.42, "cost": None,
+    }  # fmt: skip
+    assert doc["months"][0]["cost"]["unreimbursed"]["arithmetic"] == "10.00 h / 24 × USD 85.50 = USD 35.63"
+    assert doc["set_aside"] == [] and doc["rejected_rows"] == 0  # the judicial hold lies outside April
+    table = list(csv.reader(io.StringIO(runner.invoke(app, [*base, "--csv", "--per-diem", "80"]).stdout)))
+    assert table[0][-5:] == ["currency", "unreimbursed_cost", "reimbursed_bed_cost", "reimbursement", "net_cost"]
+    assert table[-1] == ["FL-A-JAIL", "total", "5", "150.00", "126.00", "24.00", "6.25", "", "420.00", "80.00", "",
+                         ""]  # fmt: skip
+    text = runner.invoke(app, base).stdout
+    assert "set aside: 1 hold: not an ICE hold" in text and "(e.g. judicial)" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--per-diem", "-1"], "--per-diem"),
+        (["--reimbursement", "ninety"], "--reimbursement"),
+        (["--facility", "nowhere"], "--facility"),
+        (["--month", "2026-04", "--to", "2026-05"], "--month"),
+        (["--as-of", "yesterday"], "--as-of"),
+        (["--json", "--csv"], "--json and --csv"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_option(records: Path, args: list[str], named: str) -> None:
+    result = runner.invoke(app, ["audit", "cost", str(records), *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {named}")
+
+
+def test_records_that_cannot_be_read_are_refused_naming_the_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["audit", "cost", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "not a directory of hold records" in result.stderr
