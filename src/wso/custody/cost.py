@@ -43,12 +43,13 @@ def ledger_cost(
     facility: str | None = None,
     period: Period | None = None,
     rates: Rates | None = None,
+    option: str = "--facility",
 ) -> CostReport:
     """The cost per facility and local month of every hold in the ledger (or at `facility`), as of `as_of`.
 
-    Raises `wso.program.cost.CostInputError` for a facility the ledger does not have."""
+    Raises `wso.program.cost.CostInputError`, naming `option`, for a facility the ledger does not have."""
     zones = {row.id: row.tz for row in session.execute(select(Facility.id, Facility.tz))}
-    check_facility(facility, zones)
+    check_facility(facility, zones, option)
     query = (
         select(Hold, Booking.scheduled_release)
         .join(Booking, Booking.id == Hold.booking_id)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,6 +43,16 @@ EXAMPLES = 5
 
 class CostInputError(ValueError):
     """A rate, a period or a facility the cost view cannot use; the message names the option."""
+
+
+CLI_NAMES: Mapping[str, str] = {
+    "per_diem": "--per-diem",
+    "reimbursement": "--reimbursement",
+    "from": "--from",
+    "to": "--to",
+    "month": "--month",
+}
+"""What the command line calls each option; a caller with other names (a web form) passes its own."""
 
 
 # ---- the definitions the adapters share ----------------------------------------------------------------------------
@@ -135,16 +145,19 @@ class Rates:
         return str(amount)
 
 
-def parse_rates(per_diem: str | None, reimbursement: str | None) -> Rates:
-    """Both options parsed; two different currencies are refused (no exchange rate is assumed)."""
+def parse_rates(per_diem: str | None, reimbursement: str | None, names: Mapping[str, str] = CLI_NAMES) -> Rates:
+    """Both options parsed; two different currencies are refused (no exchange rate is assumed). `names`: what the
+    caller calls each option (the command line's by default), for the messages."""
     rates = Rates(
-        per_diem=None if per_diem is None else parse_rate(per_diem, "--per-diem"),
-        reimbursement=None if reimbursement is None else parse_rate(reimbursement, "--reimbursement"),
+        per_diem=None if per_diem is None else parse_rate(per_diem, names["per_diem"]),
+        reimbursement=None if reimbursement is None else parse_rate(reimbursement, names["reimbursement"]),
     )
     a = rates.per_diem.currency if rates.per_diem else ""
     b = rates.reimbursement.currency if rates.reimbursement else ""
     if a and b and a != b:
-        raise CostInputError(f"--reimbursement is in {b} but --per-diem in {a}; give both in one currency")
+        raise CostInputError(
+            f"{names['reimbursement']} is in {b} but {names['per_diem']} in {a}; give both in one currency"
+        )
     return rates
 
 
@@ -181,28 +194,32 @@ def _day(text: str, option: str, *, end: bool) -> date:
         raise CostInputError(f"{option} {text!r} is not a day or a month; write YYYY-MM-DD or YYYY-MM") from None
 
 
-def parse_period(since: str | None, until: str | None, month: str | None) -> Period:
+def parse_period(
+    since: str | None, until: str | None, month: str | None, names: Mapping[str, str] = CLI_NAMES
+) -> Period:
     """`--from`/`--to` (a day or a month, both included) or `--month`; refused when both kinds are given."""
     if month is not None:
         if since is not None or until is not None:
-            raise CostInputError("--month cannot be combined with --from or --to; give one or the other")
-        year, number = _month(month, "--month")
+            raise CostInputError(
+                f"{names['month']} cannot be combined with {names['from']} or {names['to']}; give one or the other"
+            )
+        year, number = _month(month, names["month"])
         return Period(date(year, number, 1), _last_day(year, number))
     period = Period(
-        None if since is None else _day(since, "--from", end=False),
-        None if until is None else _day(until, "--to", end=True),
+        None if since is None else _day(since, names["from"], end=False),
+        None if until is None else _day(until, names["to"], end=True),
     )
     if period.since and period.until and period.until < period.since:
-        raise CostInputError(f"--to {until} is before --from {since}")
+        raise CostInputError(f"{names['to']} {until} is before {names['from']} {since}")
     return period
 
 
-def check_facility(facility: str | None, known: Iterable[str]) -> None:
+def check_facility(facility: str | None, known: Iterable[str], option: str = "--facility") -> None:
     """An unknown `--facility` is refused, naming the option and the facilities there are."""
     names = sorted(set(known))
     if facility is not None and facility not in names:
         listed = ", ".join(names) if names else "none"
-        raise CostInputError(f"--facility {facility!r}: no such facility; the facilities are: {listed}")
+        raise CostInputError(f"{option} {facility!r}: no such facility; the facilities are: {listed}")
 
 
 # ---- months of a time zone --------------------------------------------------------------------------------------
