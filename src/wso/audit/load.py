@@ -106,8 +106,10 @@ class _Col:
 def _column_sql(
     table: hr.Table, col: hr.Column, spec: TableMapping, mapping: Mapping, sources: dict[str, str], path: Path
 ) -> _Col:
-    if col.name in spec.constants:
-        value = spec.constants[col.name]
+    missing_new = col.since > 1 and spec.columns.get(col.name, col.name) not in sources
+    if col.name in spec.constants or missing_new:
+        # a column added after the file's schema version is read as empty (hold-record schema v1 files)
+        value = spec.constants.get(col.name, "")
         src = "NULL::VARCHAR" if value == "" else _lit(value)
         src_type = "VARCHAR"
         src_name = f"constant {value!r}"
