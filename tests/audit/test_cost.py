@@ -20,6 +20,7 @@ from wso.audit import audit_to_file, load_records, records_cost
 from wso.cli.main import app
 from wso.custody import ledger_cost
 from wso.custody.export import export_hold_records
+from wso.program import hold_records as hr
 from wso.program.cost import CostInputError, CostReport, parse_period, parse_rates
 from wso.store import Database
 
@@ -71,10 +72,15 @@ def rows(report: CostReport) -> list[tuple[str | None, int, str, str, str, str]]
     ]
 
 
+V1_COLUMNS = [c.name for c in hr.HOLDS.columns if c.since == 1]
+
+
 @pytest.fixture
 def records(tmp_path: Path) -> Path:
-    write_records(tmp_path / "records", HOLDS)
-    return tmp_path / "records"
+    """The holds above as a hold-record schema v1 file (no detention_agreement_from, no criminal_release_at)."""
+    root = write_records(tmp_path / "records", HOLDS)
+    builders.write_table(root / "holds.csv", hr.HOLDS, HOLDS, V1_COLUMNS)
+    return root
 
 
 def test_hold_records_hand_computed(records: Path) -> None:
@@ -89,6 +95,24 @@ def test_hold_records_hand_computed(records: Path) -> None:
     ]
     (aside,) = report.set_aside
     assert (aside.count, aside.examples) == (1, ("judicial",)) and "not an ICE hold" in aside.reason
+
+
+def test_v2_records_are_taken_at_their_word(tmp_path: Path) -> None:
+    late_move = hold("igsa", utc(2026, 3, 30, 14), utc(2026, 4, 2, 14), detention_agreement="true",
+                     detention_agreement_from=utc(2026, 4, 1, 20))  # fmt: skip
+    # covered, but never moved onto the agreement (the file says so): every hour is the county's
+    never = hold("covered", utc(2026, 5, 4, 14), utc(2026, 5, 7, 14), detention_agreement="true")
+    # released on bond at 16:00 EST before the scheduled 17:00: the detainer hold runs from the actual release
+    bond = hold("bond", utc(2026, 3, 6, 20), utc(2026, 3, 7, 16), instrument="I-247A", officer_id="",
+                scheduled_release_at=utc(2026, 3, 6, 22), criminal_release_at=utc(2026, 3, 6, 21))  # fmt: skip
+    write_records(tmp_path / "v2", [late_move, never, bond])
+    report = records_cost(load_records(tmp_path / "v2"), AS_OF)
+    assert rows(report) == [
+        ("2026-03", 2, "57.00", "57.00", "0.00", "2.38"),  # 38 + 19
+        ("2026-04", 1, "34.00", "16.00", "18.00", "1.42"),  # to 20:00Z on 1 April, then 18 h
+        ("2026-05", 1, "72.00", "72.00", "0.00", "3.00"),
+        (None, 3, "163.00", "145.00", "18.00", "6.79"),
+    ]
 
 
 def test_a_facility_a_period_and_rates(records: Path) -> None:

@@ -70,7 +70,7 @@ def audit_to_file(
     try:
         result = run_audit(records, as_of, backend)
         summary = summarize(result, hold_counts(records))
-        cost = records_cost(records, as_of) if fmt == "html" else None
+        cost = records_cost(records, as_of, mapping=mapping) if fmt == "html" else None
         written = write_output(result, summary, fmt, out, records.rejects, cost)
     finally:
         records.con.close()

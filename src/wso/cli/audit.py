@@ -109,11 +109,12 @@ def cost(
     period, rates = period_and_rates(since, until, month, per_diem, reimbursement, json_out=json_out, csv_out=csv_out)
     when = _parse_time(as_of, "--as-of") if as_of else SystemClock().now()
     try:
-        loaded = load_records(records, load_mapping(mapping) if mapping else None, lenient=lenient)
+        spec = load_mapping(mapping) if mapping else None
+        loaded = load_records(records, spec, lenient=lenient)
     except (RecordsError, MappingError) as exc:
         fail(str(exc))
     try:
-        report = records_cost(loaded, when, facility=facility, period=period, rates=rates)
+        report = records_cost(loaded, when, facility=facility, period=period, rates=rates, mapping=spec)
     except CostInputError as exc:
         fail(str(exc))
     finally:

@@ -28,7 +28,7 @@ from html import escape
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wso.program.custody import wso_hold_deadline
+from wso.program.detention import detention_agreement_from
 
 HoldKind = Literal["wso", "detainer"]
 HOLD_KINDS: tuple[HoldKind, ...] = ("wso", "detainer")
@@ -61,16 +61,20 @@ CLI_NAMES: Mapping[str, str] = {
 Instant = TypeVar("Instant", datetime, int)
 
 
-def custody_start(served_at: Instant, release_at: Instant) -> Instant:
+def custody_start(
+    served_at: Instant, scheduled_release_at: Instant, criminal_release_at: Instant | None = None
+) -> Instant:
     """When the county starts holding the person for ICE: the later of service and the release from criminal
-    custody (before the release the jail holds them on its own charges). Aware times, or UTC epoch seconds."""
-    return max(served_at, release_at)
+    custody (`criminal_release`: the actual release when recorded, else the scheduled one); before the release the
+    jail holds them on its own charges. Aware times, or UTC epoch seconds."""
+    release = scheduled_release_at if criminal_release_at is None else criminal_release_at
+    return max(served_at, release)
 
 
 def v1_agreement_from(detention_agreement: bool, release_at: datetime) -> datetime | None:
     """Records without `detention_agreement_from` (hold-record schema v1): a hold covered by a detention agreement
-    moved onto it at the 48-hour point from the release from criminal custody."""
-    return wso_hold_deadline(release_at) if detention_agreement else None
+    moved onto it at the 48-hour point from the release from criminal custody (`detention_agreement_from`)."""
+    return detention_agreement_from(release_at) if detention_agreement else None
 
 
 def seconds(value: datetime) -> int:
