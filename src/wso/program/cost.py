@@ -234,9 +234,6 @@ class _Months:
     starts: list[int]  # UTC epoch second of each local month's first instant, FIRST_YEAR-01 .. (LAST_YEAR+1)-01
     zone: ZoneInfo
 
-    def index(self, second: int) -> int:
-        return bisect_right(self.starts, second) - 1
-
     @staticmethod
     def label(index: int) -> str:
         return f"{FIRST_YEAR + index // 12:04d}-{index % 12 + 1:02d}"
@@ -440,8 +437,11 @@ class CostTally:
         self.as_of_s = seconds(as_of)
         self.period = period or Period()
         self.rates = rates or Rates()
-        self._by_month: dict[tuple[str, int], list[int]] = {}
-        self._by_facility: dict[str, list[int]] = {}
+        # per (facility, month index): holds, seconds, unreimbursed seconds
+        self._cells: dict[tuple[str, int], list[int]] = {}
+        # per facility: how many more months than holds were counted (a hold spanning months counts in each)
+        self._again: dict[str, int] = {}
+        self._zones: dict[str, _Months] = {}
         self._bounds: dict[str, tuple[int, int]] = {}
         self._aside: dict[str, int] = {}
         self._examples: dict[str, list[str]] = {}
@@ -495,61 +495,71 @@ class CostTally:
         agreement_from: int | None,
     ) -> None:
         """One hold: its UTC epoch seconds from `start` to `end` (None: still held, counted to the as-of time),
-        moved onto a detention agreement at `agreement_from` (None: never)."""
-        months = _months(tz)
-        if start > self.as_of_s:
+        moved onto a detention agreement at `agreement_from` (None: never). Called once per hold of a file of
+        millions: the common case (one month) takes the short way."""
+        months = self._zones.get(tz)
+        if months is None:
+            months = self._zones[tz] = _months(tz)
+        as_of = self.as_of_s
+        if start > as_of:
             self.set_aside(record, "begins after the as-of time")
             return
-        stop = self.as_of_s if end is None or end > self.as_of_s else end
+        stop = as_of if end is None or end > as_of else end
         if stop < start:
             self.set_aside(record, "ends before it begins")
             return
-        if start < months.starts[0] or stop >= months.starts[-1]:
+        starts = months.starts
+        if start < starts[0] or stop >= starts[-1]:
             self.set_aside(record, f"a time outside {FIRST_YEAR}-{LAST_YEAR}")
             return
-        lo, hi = self._window(tz, months)
-        a, b = max(start, lo), min(stop, hi)
-        if b < a or (b == a and not lo <= start < hi):
+        lo, hi = self._bounds.get(tz) or self._window(tz, months)
+        a = start if start > lo else lo
+        b = stop if stop < hi else hi
+        if b <= a and (b < a or not lo <= start < hi):
             return  # outside the period
         if kind not in HOLD_KINDS:
             self.set_aside(record, f"not an ICE hold (kind {kind!r}; a cost counts WSO and detainer holds)")
             return
-        moved = b if agreement_from is None else min(max(agreement_from, a), b)
-        i = months.index(a)
-        counted = False
-        while True:
-            m_lo, m_hi = months.starts[i], months.starts[i + 1]
-            s_lo, s_hi = max(a, m_lo), min(b, m_hi)
-            if s_hi > s_lo or (a == b and not counted):
-                unpaid = max(0, min(s_hi, moved) - s_lo)
-                total = s_hi - s_lo
-                cell = self._by_month.get((facility, i))
+        moved = (
+            b if agreement_from is None else (a if agreement_from < a else b if agreement_from > b else agreement_from)
+        )
+        i = bisect_right(starts, a) - 1
+        if b <= starts[i + 1]:  # within one local month
+            cell = self._cells.get((facility, i))
+            if cell is None:
+                cell = self._cells[(facility, i)] = [0, 0, 0]
+            cell[0] += 1
+            cell[1] += b - a
+            cell[2] += moved - a
+            return
+        while True:  # month by month; the hold counts in each
+            s_lo = a if a > starts[i] else starts[i]
+            s_hi = b if b < starts[i + 1] else starts[i + 1]
+            if s_hi > s_lo:
+                cell = self._cells.get((facility, i))
                 if cell is None:
-                    cell = self._by_month[(facility, i)] = [0, 0, 0, 0]
+                    cell = self._cells[(facility, i)] = [0, 0, 0]
                 cell[0] += 1
-                cell[1] += total
-                cell[2] += unpaid
-                cell[3] += total - unpaid
-                counted = True
-            if b <= m_hi:
+                cell[1] += s_hi - s_lo
+                cell[2] += max(0, min(s_hi, moved) - s_lo)
+                self._again[facility] = self._again.get(facility, 0) + 1
+            if b <= starts[i + 1]:
                 break
             i += 1
-        whole = self._by_facility.get(facility)
-        if whole is None:
-            whole = self._by_facility[facility] = [0, 0, 0, 0]
-        unpaid_all = moved - a
-        whole[0] += 1
-        whole[1] += b - a
-        whole[2] += unpaid_all
-        whole[3] += b - a - unpaid_all
+        self._again[facility] -= 1  # the first month is not "again"
 
     def report(self) -> CostReport:
+        """The months with hours, each facility's total (its holds counted once), and what was set aside."""
         months = tuple(
-            _row(facility, _Months.label(i), cell, self.rates) for (facility, i), cell in sorted(self._by_month.items())
+            _row(facility, _Months.label(i), cell, self.rates) for (facility, i), cell in sorted(self._cells.items())
         )
-        facilities = tuple(
-            _row(facility, None, cell, self.rates) for facility, cell in sorted(self._by_facility.items())
-        )
+        totals: dict[str, list[int]] = {}
+        for (facility, _), (holds, total, unpaid) in sorted(self._cells.items()):
+            whole = totals.setdefault(facility, [-self._again.get(facility, 0), 0, 0])
+            whole[0] += holds
+            whole[1] += total
+            whole[2] += unpaid
+        facilities = tuple(_row(facility, None, cell, self.rates) for facility, cell in totals.items())
         aside = tuple(
             SetAside(reason, count, tuple(self._examples[reason])) for reason, count in sorted(self._aside.items())
         )
@@ -557,8 +567,8 @@ class CostTally:
 
 
 def _row(facility: str, month: str | None, cell: list[int], rates: Rates) -> CostRow:
-    holds, total, unpaid, paid = cell
-    return CostRow(facility, month, holds, total, unpaid, paid, rates)
+    holds, total, unpaid = cell
+    return CostRow(facility, month, holds, total, unpaid, total - unpaid, rates)
 
 
 # ---- the chart -----------------------------------------------------------------------------------------------------
