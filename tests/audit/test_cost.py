@@ -188,3 +188,17 @@ def test_bad_input_is_refused_naming_the_option(records: Path, args: list[str], 
 def test_records_that_cannot_be_read_are_refused_naming_the_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", "cost", str(tmp_path / "none")])
     assert result.exit_code == 2 and "not a directory of hold records" in result.stderr
+
+
+def test_lenient_counts_what_it_could_read_and_says_what_it_set_aside(tmp_path: Path) -> None:
+    good = hold("good", utc(2026, 6, 1, 12), utc(2026, 6, 2, 12))
+    bad = hold("bad", utc(2026, 6, 1, 12), utc(2026, 6, 2, 12), ended_at="not a time")
+    write_records(tmp_path / "r", [good, bad])
+    base = ["audit", "cost", str(tmp_path / "r"), "--as-of", "2026-12-01T00:00:00Z"]
+    refused = runner.invoke(app, base)
+    assert refused.exit_code == 2 and "ended_at" in refused.stderr and "--lenient" in refused.stderr
+    result = runner.invoke(app, [*base, "--lenient", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["rejected_rows"] == 1 and doc["facilities"][0]["hours"] == 24.0
+    assert "1 row rejected by the checks and not counted (--lenient)" in result.stderr
