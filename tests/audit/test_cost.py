@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.audit import builders
@@ -21,7 +23,7 @@ from wso.cli.main import app
 from wso.custody import ledger_cost
 from wso.custody.export import export_hold_records
 from wso.program import hold_records as hr
-from wso.program.cost import CostInputError, CostReport, parse_period, parse_rates
+from wso.program.cost import CostInputError, CostReport, CostTally, custody_start, parse_period, parse_rates
 from wso.store import Database
 
 AS_OF = datetime(2026, 12, 1, tzinfo=UTC)
@@ -210,3 +212,43 @@ def test_lenient_counts_what_it_could_read_and_says_what_it_set_aside(tmp_path: 
     doc = json.loads(result.stdout)
     assert doc["rejected_rows"] == 1 and doc["facilities"][0]["hours"] == 24.0
     assert "1 row rejected by the checks and not counted (--lenient)" in result.stderr
+
+
+ZONES = st.sampled_from(["America/New_York", "America/Chicago", "America/Phoenix", "America/Anchorage"])
+SECONDS = st.integers(int(utc(2025, 10, 1).timestamp()), int(utc(2026, 11, 30).timestamp()))
+
+
+@st.composite
+def record(draw: st.DrawFn, i: int) -> dict[str, Any]:
+    served = draw(SECONDS)
+    scheduled = served - draw(st.integers(-7_200, 600))
+    actual = draw(st.none() | st.integers(scheduled - 86_400, scheduled))
+    length = draw(st.none() | st.integers(0, 40 * 86_400))
+    moved = draw(st.none() | st.integers(0, 10 * 86_400))
+
+    def at(second: int | None) -> datetime | None:
+        return None if second is None else datetime.fromtimestamp(second, UTC)
+
+    return hold(f"r{i}", at(served), at(None if length is None else served + length), facility_tz=draw(ZONES),
+                facility_id=f"F{draw(st.integers(1, 3))}", instrument=draw(st.sampled_from(["I-200", "I-247A"])),
+                scheduled_release_at=at(scheduled), criminal_release_at=at(actual),
+                detention_agreement="true" if moved is not None else "false",
+                detention_agreement_from=at(None if moved is None else served + moved))  # fmt: skip
+
+
+HOLD_LISTS = st.integers(1, 12).flatmap(lambda n: st.tuples(*(record(i) for i in range(n))))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(holds=HOLD_LISTS)
+def test_records_give_what_the_definition_gives_for_the_same_holds(
+    tmp_path_factory: pytest.TempPathFactory, holds: tuple[dict[str, Any], ...]
+) -> None:
+    root = write_records(tmp_path_factory.mktemp("random"), list(holds))
+    expected = CostTally(AS_OF)
+    for h in holds:
+        kind = "wso" if h["instrument"] == "I-200" else "detainer"
+        start = custody_start(h["served_at"], h["scheduled_release_at"], h["criminal_release_at"])
+        expected.add_times(h["record_id"], h["facility_id"], h["facility_tz"], kind, start, h["ended_at"],
+                           h["detention_agreement_from"])  # fmt: skip
+    assert records_cost(load_records(root), AS_OF).as_dict() == expected.report().as_dict()
