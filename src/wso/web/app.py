@@ -26,6 +26,7 @@ from wso.web.routers import (
     auth,
     commands,
     console,
+    cost,
     holds,
     moa,
     overview,
@@ -78,6 +79,7 @@ def create_app(
         alerts.router,
         commands.router,
         audit.router,
+        cost.router,
         tracker.router,
         users.router,
     ):
