@@ -12,11 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
 from wso import __version__
+from wso.accounts import SignInThrottle, dummy_hash
 from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
-from wso.web.accounts import dummy_hash
-from wso.web.deps import SignInRequired
+from wso.web.deps import PASSWORD_PAGE, PasswordChangeRequired, SignInRequired
 from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
 from wso.web.routers import (
@@ -62,6 +62,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or SystemClock()
+    app.state.signin_throttle = SignInThrottle()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
     # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
     app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
@@ -90,6 +91,10 @@ def create_app(
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(lang_url("/signin", "en", next=exc.next_path), status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _to_password(request: Request, exc: PasswordChangeRequired) -> RedirectResponse:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     return app
 

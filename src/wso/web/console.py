@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from wso.accounts import Principal, record_action
 from wso.custody import (
     ALERT_TEXTS,
     FIELDS,
@@ -37,7 +38,6 @@ from wso.custody import (
 )
 from wso.program import rules
 from wso.store import Database
-from wso.web.accounts import Principal, record_action
 
 # ---- holds, alerts, chains --------------------------------------------------------------------------------------
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from wso.accounts import list_users
 from wso.clock import SystemClock
 from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 from wso.store import open_database
-from wso.web.accounts import list_users
 from wso.web.app import create_app
 
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
+from wso.accounts import Principal
 from wso.custody import HANDLERS
-from wso.web.accounts import Principal
 from wso.web.console import (
     CommandOut,
     CommandSpec,

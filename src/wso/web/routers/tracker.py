@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from wso.accounts import Principal
 from wso.clock import Clock
 from wso.records import (
     EVENTS,
@@ -38,7 +39,6 @@ from wso.records import (
     show_request,
     track_request,
 )
-from wso.web.accounts import Principal
 from wso.web.deps import (
     BAD_INPUT,
     NOT_FOUND,
