@@ -218,6 +218,8 @@ def test_a_console_session_serves_a_warrant_and_transfers_to_ice(page: Any) -> N
     page.wait_for_selector("#result[data-status=accepted]")
     page.goto("/console/holds/hold-I200-101")
     page.click("#do-custody-transfer")
+    page.wait_for_selector("#confirm-question")  # a move out of custody asks once more
+    page.click("#confirm")
     page.wait_for_selector("#result[data-status=accepted]")
     assert "custody transferred to ICE" in page.locator("#result").inner_text()
     page.click("#result-hold")

@@ -268,7 +268,7 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
     assert page.text.count("<tr><td>") == 2 and "ice_notified" in page.text
     assert 'id="countdown" data-deadline="2025-06-04T15:00:00Z"' in page.text
     assert 'id="do-custody-transfer"' in page.text and 'id="release-reason"' in page.text
-    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified"}
+    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified", "confirm": "yes"}
     refused = client.post("/console/commands/custody.release", data=release)
     assert refused.status_code == 409 and "record the claim first" in refused.text
     detail = client.get("/api/console/holds/hold-W-200").json()
@@ -278,7 +278,8 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
         (2, "ice_notified", "officer"),
     ]
     assert detail["events"][1]["prev_hash"] == detail["events"][0]["hash"]
-    transfer = client.post("/console/commands/custody.transfer", data={"csrf_token": csrf, "warrant": "W-200"})
+    form = {"csrf_token": csrf, "warrant": "W-200", "confirm": "yes"}
+    transfer = client.post("/console/commands/custody.transfer", data=form)
     assert 'data-status="accepted"' in transfer.text
     assert client.get("/api/console/holds/W-200").json()["hold"]["status"] == "transferred"
     assert client.get("/console/holds/nope").status_code == 404

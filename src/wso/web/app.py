@@ -38,6 +38,7 @@ from wso.web.routers import (
     watch,
     watch_console,
 )
+from wso.web.security import BodyLimit, SecurityHeaders, docs_policy
 from wso.web.sessions import SessionMiddleware, secret_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -64,8 +65,11 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.signin_throttle = SignInThrottle()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
-    # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    # Anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
     app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
+    # Outermost: every answer, cached or refused, carries the security headers (wso.web.security).
+    app.add_middleware(SecurityHeaders, special={"/api/docs": docs_policy(bytes(api_docs_page().body).decode("utf-8"))})
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)

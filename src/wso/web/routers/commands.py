@@ -98,6 +98,27 @@ def api_run(
     return out
 
 
+# Commands that move a person out of the jail's custody: a console form asks once more before it runs them (a
+# page framed elsewhere, or a stray click, gets a question, not a release).
+CONFIRM: dict[str, str] = {
+    "custody.release": "Release this person from the hold? This ends the hold and cannot be undone.",
+    "custody.transfer": "Transfer this person to ICE's custody? This ends the hold and cannot be undone.",
+    "custody.continue": "Continue this hold under a detention agreement?",
+}
+
+
+def _confirmation(request: Request, user: Principal, command: str, fields: dict[str, str]) -> HTMLResponse:
+    kept = [(k, v) for k, v in fields.items() if k not in ("csrf_token", "confirm")]
+    context = {
+        "command": command,
+        "question": CONFIRM[command],
+        "kept": kept,
+        "shown": [(k, v) for k, v in kept if v.strip()],
+        "warrant": fields.get("warrant", ""),
+    }
+    return render(request, "console/confirm.html", context, user=user)
+
+
 def _page(
     request: Request,
     user: Principal,
@@ -134,6 +155,8 @@ def command_form(
     database: DatabaseDep,
     remote: RemoteDep,
 ) -> HTMLResponse:
+    if command in CONFIRM and fields.get("confirm") != "yes" and user.can_write:
+        return _confirmation(request, user, command, fields)
     try:
         occurred_at = parse_occurred_at(fields.get("occurred_at"))
     except ValueError as error:
