@@ -40,6 +40,7 @@ from wso.custody import (
 )
 from wso.program import rules
 from wso.store import Database
+from wso.web.ranges import aware_in_program_years
 
 # ---- holds, alerts, chains --------------------------------------------------------------------------------------
 
@@ -397,6 +398,22 @@ class NotAllowed(PermissionError):
         super().__init__(f"role {role!r} may not run {command}; it is for: {', '.join(command_roles(command))}")
 
 
+# Fields whose values are a person's (or a secret): the journal, which every role reads, never holds them.
+PERSONAL_FIELDS: tuple[str, ...] = ("name", "dob", "a_number", "password", "requester_name", "requester_address")
+_ECHO = re.compile(r",?\s*\bgot\b.*$", re.S)
+
+
+def journal_message(message: str, args: Mapping[str, Any]) -> str:
+    """A ledger's answer as the journal keeps it: a refusal says which field was bad, not what was typed (the
+    "got ..." of an input refusal is cut), and no value of a personal field appears anywhere."""
+    kept = _ECHO.sub(" (the value typed is not recorded)", message)
+    for name in PERSONAL_FIELDS:
+        value = args.get(name)
+        if isinstance(value, str) and value.strip():
+            kept = kept.replace(value.strip(), f"[{name}]")
+    return kept
+
+
 def execute(
     custody: Custody,
     database: Database,
@@ -433,7 +450,7 @@ def execute(
             at=custody.clock.now(),
             actor=user.username,
             kind="command",
-            detail=f"{command}: {out.status}{rule}: {out.message}",
+            detail=f"{command}: {out.status}{rule}: {journal_message(out.message, args)}",
             ok=result.accepted,
             remote=remote,
         )
@@ -568,4 +585,7 @@ def parse_occurred_at(text: str | None) -> datetime | None:
         raise ValueError(f"occurred_at must be an ISO 8601 time with offset, got {text.strip()!r}") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"occurred_at {text.strip()!r} has no UTC offset; add one, e.g. -05:00")
-    return value
+    try:
+        return aware_in_program_years(value)
+    except ValueError as error:
+        raise ValueError(f"occurred_at {error}") from None
