@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 from functools import cache
 from typing import Annotated, Any, NamedTuple
 
@@ -128,4 +129,7 @@ def serve(
 
 
 def main() -> None:
+    # Whatever `wso` creates (the database and its WAL, keys, captures, exports) is its user's alone: the
+    # database holds names, dates of birth and A-numbers (issue 18).
+    os.umask(0o077)
     app()

@@ -12,11 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
 from wso import __version__
+from wso.accounts import SignInThrottle, dummy_hash
 from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
-from wso.web.accounts import dummy_hash
-from wso.web.deps import SignInRequired
+from wso.web.deps import PASSWORD_PAGE, PasswordChangeRequired, SignInRequired
 from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
 from wso.web.routers import (
@@ -39,6 +39,7 @@ from wso.web.routers import (
     watch,
     watch_console,
 )
+from wso.web.security import BodyLimit, SecurityHeaders, docs_policy
 from wso.web.sessions import SessionMiddleware, secret_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -63,9 +64,13 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or SystemClock()
+    app.state.signin_throttle = SignInThrottle()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
-    # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    # Anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
     app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
+    # Outermost: every answer, cached or refused, carries the security headers (wso.web.security).
+    app.add_middleware(SecurityHeaders, special={"/api/docs": docs_policy(bytes(api_docs_page().body).decode("utf-8"))})
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)
@@ -92,6 +97,10 @@ def create_app(
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(lang_url("/signin", "en", next=exc.next_path), status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _to_password(request: Request, exc: PasswordChangeRequired) -> RedirectResponse:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     return app
 
