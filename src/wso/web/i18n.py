@@ -250,6 +250,99 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "This link names no subscription (it may have ended already).",
         "es": "Este enlace no corresponde a ninguna suscripción (puede que ya haya terminado).",
     },
+    "nav.skip": {"en": "Skip to the content", "es": "Ir al contenido"},
+    "nav.label": {"en": "Site", "es": "Sitio"},
+    "stale.heading": {
+        "en": "ICE's newest list here is {days} days old.",
+        "es": "La lista más reciente de ICE aquí tiene {days} días.",
+    },
+    "stale.text": {
+        "en": "It was published on {day}; today is {today}. ICE may have signed or ended agreements since, and "
+        "these pages would not show them.",
+        "es": "Se publicó el {day}; hoy es {today}. Desde entonces ICE puede haber firmado o terminado acuerdos, y "
+        "estas páginas no los mostrarían.",
+    },
+    "stale.fetch": {
+        "en": "Whoever runs this site can fetch ICE's current lists with",
+        "es": "Quien administra este sitio puede descargar las listas actuales de ICE con",
+    },
+    "stale.watch": {
+        "en": "(once), or keep them fresh with",
+        "es": "(una vez), o mantenerlas al día con",
+    },
+    "confidence.high": {"en": "high", "es": "alta"},
+    "confidence.medium": {"en": "medium", "es": "media"},
+    "confidence.low": {"en": "low", "es": "baja"},
+    "severity.violation": {"en": "violation", "es": "infracción"},
+    "severity.warning": {"en": "warning", "es": "advertencia"},
+    "severity.info": {"en": "information", "es": "información"},
+    "verdict.mandated_one": {
+        "en": "(one agreement of any model the law names is enough)",
+        "es": "(basta un acuerdo de cualquiera de los modelos que nombra la ley)",
+    },
+    "state.mandate_one": {
+        "en": "mandates one 287(g) agreement, of any of {models}",
+        "es": "exige un acuerdo 287(g), de cualquiera de {models}",
+    },
+    "state.mandate_words": {
+        "en": "What {law} requires, as the law words it:",
+        "es": "Lo que exige {law}, en los términos de la ley:",
+    },
+    "state.mandate_pending": {
+        "en": "Of these, {n} counties' sheriffs have an agreement ICE lists as pending (applied for, not in force): "
+        "{names}.",
+        "es": "De ellos, en {n} condados el sheriff tiene un acuerdo que ICE lista como pendiente (solicitado, no "
+        "vigente): {names}.",
+    },
+    "state.mandate_cannot_tell": {
+        "en": "The registry cannot tell which agencies of {state} lack an agreement.",
+        "es": "El registro no puede decir qué agencias de {state} no tienen un acuerdo: no hay una lista de sus "
+        "condados, o su mandato aún no está en vigor.",
+    },
+    "state.in_force_total": {
+        "en": "Agreements in force: {n} ({models}).",
+        "es": "Acuerdos vigentes: {n} ({models}).",
+    },
+    "state.pending_total": {
+        "en": "Pending with ICE, not in force: {n}.",
+        "es": "Pendientes ante ICE, no vigentes: {n}.",
+    },
+    "col.in_force": {"en": "In force", "es": "Vigentes"},
+    "col.pending": {"en": "Pending", "es": "Pendientes"},
+    "col.agreements_in_force": {"en": "Agreements in force", "es": "Acuerdos vigentes"},
+    "search.none_means": {
+        "en": "ICE's lists (the newest of {day}) name every agency with an agreement in force or pending: an agency "
+        "not found here has no agreement ICE lists.",
+        "es": "Las listas de ICE (la más reciente del {day}) nombran cada agencia con un acuerdo vigente o "
+        "pendiente: una agencia que no aparece aquí no tiene ningún acuerdo en esas listas.",
+    },
+    "search.county": {"en": "{county} County, {state}", "es": "Condado de {county}, {state}"},
+    "search.county_none": {
+        "en": "ICE lists no agreement of its sheriff.",
+        "es": "ICE no lista ningún acuerdo de su sheriff.",
+    },
+    "search.county_pending": {
+        "en": "its sheriff's agreement is pending with ICE, not in force.",
+        "es": "el acuerdo de su sheriff está pendiente ante ICE, no vigente.",
+    },
+    "search.county_in_force": {
+        "en": "its sheriff has an agreement in force.",
+        "es": "su sheriff tiene un acuerdo vigente.",
+    },
+    "search.state_mandates": {"en": "{state} requires one:", "es": "{state} lo exige:"},
+    "search.state_prohibits": {"en": "{state} prohibits them:", "es": "{state} los prohíbe:"},
+    "search.state_restricts": {"en": "{state} restricts them:", "es": "{state} los restringe:"},
+    "search.state_encourages": {"en": "{state} encourages them:", "es": "{state} los fomenta:"},
+    "search.state_none": {
+        "en": "{state}: no state law on 287(g) agreements is recorded.",
+        "es": "{state}: no hay ninguna ley estatal registrada sobre los acuerdos 287(g).",
+    },
+    "search.near": {"en": "Near matches", "es": "Coincidencias cercanas"},
+    "search.near_note": {
+        "en": "Names in which a word typed only begins a longer word, or is spelled a little differently.",
+        "es": "Nombres en los que una palabra escrita solo empieza una palabra más larga, o se escribe un poco "
+        "distinto.",
+    },
 }
 
 
