@@ -27,6 +27,7 @@ from wso.program import (
 )
 from wso.records import StateFacts, record_sets
 from wso.registry.compliance import agency_kind, began
+from wso.web.i18n_es import records_words
 from wso.web.moaout import MoaOut, agency_moas
 
 MODELS = ("TFM", "JEM", "WSO")
@@ -583,9 +584,13 @@ def records_facts_out(facts: StateFacts) -> RecordsFactsOut:
 
 
 def records(facts: Mapping[str, StateFacts], lang: str) -> RecordsOut:
-    """Every state's public-records facts (by USPS code) and the record sets to ask for, in `lang`."""
+    """Every state's public-records facts (by USPS code) and the record sets to ask for, in `lang` (the facts'
+    deadline, fees and appeal route too)."""
+    states = [records_facts_out(f) for f in facts.values()]
+    if lang == "es":
+        states = [s.model_copy(update=vars(records_words(s, "es"))) for s in states]
     return RecordsOut(
-        states=[records_facts_out(f) for f in facts.values()],
+        states=states,
         sets=[
             RecordSetOut(id=v.id, title=v.title, records=v.records, shows=v.shows, rules=list(v.rules))
             for v in record_sets(lang)

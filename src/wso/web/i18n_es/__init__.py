@@ -1,7 +1,8 @@
 """The Spanish of the public pages' texts that come from data: each state law's words (its requirement, built
 from its facts; whom it binds; the note; the kind of instrument) and each state's public-records facts
 (deadline, fees, appeal route). English is the data itself; Spanish is kept here, one row per law or state, in
-`laws.csv` and `records.csv` (a test checks that every packaged law and state has its row)."""
+`laws.csv` and `records.csv` (a test checks that every packaged law and state has its row; a law or a state that
+only a user's own file adds is shown as that file words it)."""
 
 from __future__ import annotations
 
@@ -74,11 +75,6 @@ def spanish_records() -> dict[str, dict[str, str]]:
     return _rows("records.csv", "state")
 
 
-class MissingSpanish(KeyError):
-    def __init__(self, what: str, key: str) -> None:
-        super().__init__(f"no Spanish for {what} {key!r}: add its row to src/wso/web/i18n_es/{what}.csv")
-
-
 _SCOPE_ES = {
     "287g": "acuerdos 287(g)",
     "detainer_holds": "las retenciones por detainers I-247A sin orden judicial",
@@ -131,8 +127,8 @@ def law_words(law: LawFacts, lang: Lang) -> LawWords:
     if lang == "en":
         return LawWords(law.requirement, law.applies_to, law.note, law.instrument)
     row = spanish_laws().get(law.id)
-    if row is None:
-        raise MissingSpanish("laws", law.id)
+    if row is None:  # a law of the user's own file (WSO_LAWS_FILE): its words exist only as written
+        return LawWords(law.requirement, law.applies_to, law.note, law.instrument)
     instrument = row["instrument"] or _INSTRUMENT_ES.get(law.instrument, law.instrument)
     return LawWords(requirement_es(law, row["applies_to"]), row["applies_to"], row["note"], instrument)
 
@@ -142,6 +138,6 @@ def records_words(facts: RecordsFacts, lang: Lang) -> RecordsWords:
     if lang == "en":
         return RecordsWords(facts.deadline_text, facts.fees_note, facts.appeal_to)
     row = spanish_records().get(facts.state)
-    if row is None:
-        raise MissingSpanish("records", facts.state)
+    if row is None:  # a state added by the user's own file (WSO_RECORDS_FACTS_FILE): only its own words
+        return RecordsWords(facts.deadline_text, facts.fees_note, facts.appeal_to)
     return RecordsWords(row["deadline_text"], row["fees_note"], row["appeal_to"])
