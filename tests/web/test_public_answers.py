@@ -135,3 +135,21 @@ def test_spanish_state_pages_give_the_law_in_spanish(late_client: TestClient, st
 def test_spanish_rules_page_gives_severities_in_spanish(late_client: TestClient) -> None:
     page = text(late_client.get("/rules", params={"lang": "es"}).text)
     assert " infracción " in page and " violation " not in page
+
+
+def test_every_status_an_agreement_can_have_is_named_on_its_agency_page(public_client: TestClient) -> None:
+    """An agreement whose SIGNED date ICE corrected has the status "corrected": its agency page must name it (in
+    both languages) as it names active, pending and removed ones."""
+    from wso.web.i18n import MESSAGES
+
+    statuses = {"active", "removed", "pending", "corrected"}  # AgreementView.status
+    assert all(f"status.{s}" in MESSAGES for s in statuses)
+    changed = public_client.get("/api/overview").json()["changes"]["changed"]
+    assert changed
+    shown = []
+    for agency_id in {c["agency_id"] for c in changed}:
+        for lang in ("en", "es"):
+            page = public_client.get(f"/agencies/{agency_id}", params={"lang": lang})
+            assert page.status_code == 200
+            shown.append("corrected signing date" in page.text or "fecha de firma corregida" in page.text)
+    assert any(shown)

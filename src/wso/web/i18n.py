@@ -96,6 +96,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "status.active": {"en": "active", "es": "vigente"},
     "status.removed": {"en": "removed", "es": "retirado"},
     "status.pending": {"en": "pending", "es": "pendiente"},
+    "status.corrected": {
+        "en": "listed again by ICE under a corrected signing date",
+        "es": "listado de nuevo por ICE con una fecha de firma corregida",
+    },
     "overview.pending": {"en": "pending", "es": "pendientes"},  # a count of agencies ICE lists as pending
     "state.heading": {"en": "{name}", "es": "{name}"},
     "state.law": {"en": "State law", "es": "Ley estatal"},
