@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -52,7 +53,9 @@ def create_app(
     """A FastAPI app over `database` (default: the settings' database, migrated)."""
     settings = settings or get_settings()
     database = database or open_database(settings.resolved_database_url())
-    dummy_hash()  # made now, so that the first sign-in with an unknown name costs no more than any other
+    # Made now, so that the first sign-in with an unknown name costs no more than any other; on a thread, since
+    # argon2 (0.3 s, the GIL released) need not hold up the first page.
+    threading.Thread(target=dummy_hash, name="wso-dummy-hash", daemon=True).start()
     app = FastAPI(
         title="wso",
         version=__version__,
