@@ -20,6 +20,30 @@ from wso.store import Database
 SERVE = {"warrant": "W1", "officer": "O1", "facility": "JAIL"}
 
 
+def small_jail(
+    custody: Custody, state: str, signed: str, *, kind: str | None = None, template: str | None = None
+) -> None:
+    """An agency (AG2) of `state` with a WSO agreement signed on `signed`, a jail (J2), an authorized officer (O2) and
+    a booking (B2, released at RELEASE) with an I-200 (W2)."""
+    agency: dict[str, Any] = {"id": "AG2", "name": "An agency", "state": state}
+    agreement: dict[str, Any] = {"agency": "AG2", "model": "WSO", "signed": signed}
+    for command, args in (
+        ("agency", agency | ({"kind": kind} if kind else {})),
+        ("agreement", agreement | ({"moa_template": template} if template else {})),
+        ("facility", {"id": "J2", "agency": "AG2", "name": "Jail", "tz": "America/New_York"}),
+        ("officer.nominate", {"id": "O2", "agency": "AG2", "name": "O", "us_citizen": True}),
+        ("officer.exam", {"id": "O2", "score": 90}),
+        ("officer.certify", {"id": "O2"}),
+        ("officer.authorize", {"id": "O2"}),
+        ("booking", {"id": "B2", "facility": "J2", "scheduled_release": RELEASE.isoformat()}),
+        ("warrant.receive", {"id": "W2", "booking": "B2", "form": "I-200"}),
+    ):
+        accepted(custody, command, args)
+
+
+SERVE2 = {"warrant": "W2", "officer": "O2", "facility": "J2"}
+
+
 def refuse(custody: Custody, db: Database, command: str, args: dict[str, Any], rule: str) -> Any:
     before = counts(db)
     result = custody.run(command, args)
@@ -172,40 +196,18 @@ def test_maryland_agreement_signed_before_hb444_is_served_in_its_grace_period(
 
 
 def test_maryland_agreement_signed_after_hb444_is_refused(custody: Custody, db: Database, clock: FixedClock) -> None:
-    accepted(custody, "agency", {"id": "MD1", "name": "A Maryland sheriff", "state": "MD"})
-    accepted(custody, "agreement", {"agency": "MD1", "model": "WSO", "signed": "2026-02-20"})
-    accepted(custody, "facility", {"id": "MDJ", "agency": "MD1", "name": "Jail", "tz": "America/New_York"})
-    for command, args in (
-        ("officer.nominate", {"id": "M1", "agency": "MD1", "name": "M", "us_citizen": True}),
-        ("officer.exam", {"id": "M1", "score": 90}),
-        ("officer.certify", {"id": "M1"}),
-        ("officer.authorize", {"id": "M1"}),
-        ("booking", {"id": "MB", "facility": "MDJ", "scheduled_release": RELEASE.isoformat()}),
-        ("warrant.receive", {"id": "MW", "booking": "MB", "form": "I-200"}),
-    ):
-        accepted(custody, command, args)
+    small_jail(custody, "MD", "2026-02-20")
     clock.set(RELEASE)
-    result = refuse(custody, db, "warrant.serve", {"warrant": "MW", "officer": "M1", "facility": "MDJ"}, "STATE-LAW")
+    result = refuse(custody, db, "warrant.serve", SERVE2, "STATE-LAW")
     assert result.law == "MD-HB444-2026"
 
 
 def test_the_agency_kind_decides_which_laws_bind(custody: Custody, db: Database, clock: FixedClock) -> None:
     # Virginia's 2026 directive ends state agencies' agreements; sheriffs (county) are not bound
-    accepted(custody, "agency", {"id": "VA1", "name": "Virginia State Police", "state": "VA", "kind": "state"})
     refuse(custody, db, "agency", {"id": "VA2", "name": "X", "state": "VA", "kind": "federal"}, "INPUT")
-    accepted(custody, "agreement", {"agency": "VA1", "model": "WSO", "signed": "2025-05-01"})
-    accepted(custody, "facility", {"id": "VAJ", "agency": "VA1", "name": "Jail", "tz": "America/New_York"})
-    for command, args in (
-        ("officer.nominate", {"id": "V1", "agency": "VA1", "name": "V", "us_citizen": True}),
-        ("officer.exam", {"id": "V1", "score": 90}),
-        ("officer.certify", {"id": "V1"}),
-        ("officer.authorize", {"id": "V1"}),
-        ("booking", {"id": "VB", "facility": "VAJ", "scheduled_release": RELEASE.isoformat()}),
-        ("warrant.receive", {"id": "VW", "booking": "VB", "form": "I-200"}),
-    ):
-        accepted(custody, command, args)
+    small_jail(custody, "VA", "2025-05-01", kind="state")
     clock.set(RELEASE)
-    result = refuse(custody, db, "warrant.serve", {"warrant": "VW", "officer": "V1", "facility": "VAJ"}, "STATE-LAW")
+    result = refuse(custody, db, "warrant.serve", SERVE2, "STATE-LAW")
     assert result.law == "VA-ED1-2026" and "state agency" in result.message
 
 
@@ -322,33 +324,15 @@ def test_the_citizenship_report_applies_to_wso_holds_only(jail: Custody, clock: 
     assert jail.run("sweep").alerts == ()
 
 
-def test_the_citizenship_report_words_follow_the_moa_template(db: Database, clock: FixedClock) -> None:
-    custody = Custody(db, clock)
-    accepted(custody, "agency", {"id": "AG", "name": "Sheriff", "state": "FL"})
-    refuse(
-        custody,
-        db,
-        "agreement",
-        {"agency": "AG", "model": "WSO", "signed": "2019-06-01", "moa_template": "2017"},
-        "INPUT",
-    )
-    accepted(custody, "agreement", {"agency": "AG", "model": "WSO", "signed": "2019-06-01", "moa_template": "2019"})
-    accepted(custody, "facility", {"id": "JAIL", "agency": "AG", "name": "Jail", "tz": "America/New_York"})
-    for command, args in (
-        ("officer.nominate", {"id": "O1", "agency": "AG", "name": "O", "us_citizen": True}),
-        ("officer.exam", {"id": "O1", "score": 90}),
-        ("officer.certify", {"id": "O1"}),
-        ("officer.authorize", {"id": "O1"}),
-        ("booking", {"id": "B1", "facility": "JAIL", "scheduled_release": RELEASE.isoformat()}),
-        ("warrant.receive", {"id": "W1", "booking": "B1", "form": "I-200"}),
-    ):
-        accepted(custody, command, args)
-    clock.set(RELEASE)
-    accepted(custody, "warrant.serve", SERVE)
-    claim = custody.run("citizenship.claim", {"warrant": "W1"})
+def test_the_citizenship_report_words_follow_the_moa_template(jail: Custody, db: Database, clock: FixedClock) -> None:
+    bad = {"agency": "AG", "model": "WSO", "signed": "2019-06-01", "moa_template": "2017"}
+    assert "'moa_template'" in refuse(jail, db, "agreement", bad, "INPUT").message
+    small_jail(jail, "FL", "2019-06-01", template="2019")
+    accepted(jail, "warrant.serve", SERVE2)
+    claim = jail.run("citizenship.claim", {"warrant": "W2"})
     assert "in no case more than one hour" in claim.message and "2019" in claim.message
     clock.advance(timedelta(minutes=61))
-    report = custody.run("citizenship.report", {"warrant": "W1"})
+    report = jail.run("citizenship.report", {"warrant": "W2"})
     assert "late" in report.message and "violation" in report.message
 
 
