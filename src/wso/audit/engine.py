@@ -6,6 +6,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,7 @@ from wso.program import (
     DEFAULT_DETAINER_READING,
     SERVICE_TOLERANCE,
     STATES,
+    CitizenshipStandard,
     DetainerReading,
     business_calendar,
     citizenship_standard,
@@ -171,7 +173,7 @@ def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings)
             continue
         if rule_id == "WSO-CITIZENSHIP-1H":
             day = cols["day"][i]
-            standard = citizenship_standard(_template_on(templates.get(cols["agency_id"][i], ()), day))
+            standard = _standard(_template_on(templates.get(cols["agency_id"][i], ()), day))
             cols["severity"][i] = standard.severity
             cols["txt"][i] = standard.template
             cols["txt2"][i] = standard.words
@@ -182,6 +184,11 @@ def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings)
         keep.append(i)
     settled = pa.table(cols, schema=rest.schema).take(pa.array(keep, pa.int64()))
     return pa.concat_tables([rest, settled])
+
+
+@cache
+def _standard(template: str | None) -> CitizenshipStandard:
+    return citizenship_standard(template)
 
 
 def _template_on(windows: tuple[tuple[int, int | None, str | None], ...], day: int | None) -> str | None:

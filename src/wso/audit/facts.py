@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import pyarrow as pa
 
@@ -191,6 +192,7 @@ def detainer_law_windows(
     return LawWindows(tuple(by_agency), tuple(by_state), {k: tuple(sorted(v)) for k, v in own.items()})
 
 
+@cache
 def law_citations(ids: str) -> str:
     """The citations of the laws named in ``ids`` ("A; B"), in the same order."""
     out = []

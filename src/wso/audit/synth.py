@@ -341,7 +341,9 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
     names = np.array([nm for _, nm, *_ in ALL_AGENCIES], dtype=object)[agency_ix]
     zones = np.array([tz for _, _, _, tz, _ in ALL_AGENCIES], dtype=object)[agency_ix]
     record_id = np.char.add("R", np.char.zfill(idx.astype(str), 10)).astype(object)
-    person = np.char.add("P", np.char.zfill(rng.integers(0, max(n, 1) * 10, size=n).astype(str), 9)).astype(object)
+    # one person per hold (a person with two holds would make a planted late service a lawful one when a detainer
+    # hold of theirs happened to be open at it)
+    person = np.char.add("P", np.char.zfill(idx.astype(str), 9)).astype(object)
     person = np.char.add(person.astype(str), np.char.zfill(np.full(n, seed % 1000).astype(str), 3)).astype(object)
 
     def ts(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
