@@ -47,7 +47,7 @@ def test_export_pseudonymised_and_identified(jail: Custody, db: Database, tmp_pa
         plain = export_hold_records(session, tmp_path / "plain", key)
         named = export_hold_records(session, tmp_path / "named", key, identified=True)
         export_hold_records(session, tmp_path / "other", b"another key")
-    assert plain.files == {"holds.csv": 1, "officers.csv": 1, "agreements.csv": 1}
+    assert plain.files == {"holds.csv": 1, "officers.csv": 1, "agreements.csv": 1, "complaints.csv": 0}
     (hold,) = read(tmp_path / "plain" / "holds.csv")
     assert list(hold) == list(HOLDS_COLUMNS)
     assert hold["instrument"] == "I-200" and hold["served_inside_facility"] == "true"

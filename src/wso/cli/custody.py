@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,6 +47,11 @@ def _reading(value: str | None) -> DetainerReading:
         fail(f"--reading: {error}")
 
 
+def _tolerance() -> timedelta:
+    """WSO_SERVICE_TOLERANCE_MINUTES as a duration."""
+    return timedelta(minutes=get_settings().service_tolerance_minutes)
+
+
 def _notifier() -> Notifier:
     url = get_settings().webhook_url
     return WebhookNotifier(url) if url else LogNotifier()
@@ -71,7 +76,7 @@ def replay_command(
     with tempfile.TemporaryDirectory(prefix="wso-replay-") as tmp:
         db = open_database(database_url or f"sqlite:///{Path(tmp) / 'replay.sqlite3'}")
         try:
-            answer = replay(lines, db, detainer_reading=chosen)
+            answer = replay(lines, db, detainer_reading=chosen, service_tolerance=_tolerance())
         finally:
             db.dispose()
     if json_out:
@@ -118,9 +123,14 @@ def run_command(
         if when.tzinfo is None:
             fail(f"--occurred-at: {occurred_at!r} has no UTC offset; add one, e.g. -05:00")
     db = database()
-    result = Custody(db, SystemClock(), detainer_reading=get_settings().detainer_reading, notifier=_notifier()).run(
-        command, fields, actor=actor, idempotency_key=key, occurred_at=when
+    custody = Custody(
+        db,
+        SystemClock(),
+        detainer_reading=get_settings().detainer_reading,
+        service_tolerance=_tolerance(),
+        notifier=_notifier(),
     )
+    result = custody.run(command, fields, actor=actor, idempotency_key=key, occurred_at=when)
     if json_out:
         emit_json(result)
     else:
@@ -197,13 +207,15 @@ def sweep_command(json_out: JsonFlag = False) -> None:
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory for holds.csv, officers.csv, agreements.csv.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for holds.csv, officers.csv, agreements.csv, complaints.csv.")
+    ],
     identified: Annotated[
         bool, typer.Option("--identified", help="Real ids and persons.csv with personal data (jail use only).")
     ] = False,
     json_out: JsonFlag = False,
 ) -> None:
-    """Export the ledger as hold-record schema v1, pseudonymised unless --identified."""
+    """Export the ledger as hold-record schema v2, pseudonymised unless --identified."""
     with database().session() as session:
         summary = export_hold_records(session, out, pseudonym_key(get_settings()), identified=identified)
     if json_out:

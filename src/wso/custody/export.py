@@ -1,9 +1,9 @@
-"""Export the ledger as hold-record schema v2 (`wso.program.hold_records`): holds.csv, officers.csv, agreements.csv.
+"""Export the ledger as hold-record schema v2 (`wso.program.hold_records`): holds, officers, agreements, complaints.
 
 By default personal data never leaves: `record_id` and `person_ref` are stable HMAC-SHA256 pseudonyms under a
 key (WSO_CUSTODY_PSEUDONYM_KEY, else a random key created once in WSO_DATA_DIR/custody-pseudonym.key), so two
 exports with the same key agree and no one without the key can link them back. `identified=True` writes the
-hold ids and a fourth file, persons.csv (person_ref, booking, name, date of birth, A-number), for the jail's own
+hold ids and a fifth file, persons.csv (person_ref, booking, name, date of birth, A-number), for the jail's own
 use only.
 """
 
@@ -13,6 +13,7 @@ import csv
 import hashlib
 import hmac
 import secrets
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,8 +22,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wso.custody import agreements, detention
 from wso.custody.agreements import hand_entered
-from wso.custody.models import Agency, Booking, Facility, Hold, Officer, OfficerEvent, Warrant
+from wso.custody.models import Agency, Booking, Complaint, Facility, Hold, Officer, OfficerEvent, Warrant
 from wso.program import hold_records as hr
 from wso.settings import Settings
 
@@ -119,15 +121,15 @@ def export_hold_records(session: Session, out: Path, key: bytes, *, identified: 
                     "officer_id": hold.officer_id or "",
                     "served_at": _ts(hold.opened_at),
                     "scheduled_release_at": _ts(booking.scheduled_release),
-                    "criminal_release_at": "",
+                    "criminal_release_at": _ts(booking.released_at),
                     # service outside the facility is refused (WSO-JAIL-ONLY), never recorded
                     "served_inside_facility": _bool(True),
                     "ice_notified_at": _ts(hold.ice_notified_at),
                     "citizenship_claim_at": _ts(hold.citizenship_claim_at),
                     "citizenship_reported_at": _ts(hold.citizenship_reported_at),
-                    "detention_agreement": _bool(facility.detention_agreement),
-                    "detention_agreement_from": "",
-                    "interpreter": "",
+                    "detention_agreement": _bool(_covered(session, hold, facility, agency)),
+                    "detention_agreement_from": _ts(hold.detention_agreement_from),
+                    "interpreter": hold.interpreter or "",
                     "ended_at": _ts(hold.ended_at),
                     "end_reason": hold.end_reason or "",
                     "person_ref": person_ref,
@@ -147,11 +149,47 @@ def export_hold_records(session: Session, out: Path, key: bytes, *, identified: 
         "holds.csv": _write(out / "holds.csv", columns.holds, holds),
         "officers.csv": _write(out / "officers.csv", columns.officers, officer_windows(session)),
         "agreements.csv": _write(out / "agreements.csv", columns.agreements, agreement_windows(session)),
+        "complaints.csv": _write(out / "complaints.csv", hr.COMPLAINTS.column_names, complaint_rows(session)),
     }
     if identified:
         header = ("person_ref", "booking_id", "name", "date_of_birth", "a_number")
         counts["persons.csv"] = _write(out / "persons.csv", header, persons.values())
     return ExportSummary(str(out), SCHEMA_VERSION, identified, counts)
+
+
+def _covered(session: Session, hold: Hold, facility: Facility, agency: Agency) -> bool:
+    """`detention_agreement`: the hold moved onto a detention agreement, or it is a WSO hold still held (or held
+    past its 48-hour point) at a facility whose agreement lifts the limit at that point: the limit does not apply
+    to it. A hold that ended within its 48 hours never needed an agreement: false."""
+    if hold.detention_agreement_from is not None:
+        return True
+    if hold.kind != "wso" or hold.deadline is None:
+        return False
+    if hold.ended_at is not None and hold.ended_at <= hold.deadline:
+        return False
+    day = hold.deadline.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
+    answer = detention.cover(session, facility.id, agency, agreements.agency_kind(session, agency), day)
+    return answer is not None and answer.lifts
+
+
+def complaint_rows(session: Session) -> list[list[str]]:
+    """One row per complaint about an officer (hold-record schema v2's optional `complaints`)."""
+    rows = session.execute(
+        select(Complaint, Facility.tz).join(Facility, Facility.id == Complaint.facility_id).order_by(Complaint.id)
+    ).all()
+    return [
+        _ordered(
+            hr.COMPLAINTS,
+            {
+                "complaint_id": complaint.id,
+                "agency_id": complaint.agency_id,
+                "facility_tz": tz,
+                "received_at": _ts(complaint.received_at),
+                "reported_at": _ts(complaint.reported_at),
+            },
+        )
+        for complaint, tz in rows
+    ]
 
 
 def officer_windows(session: Session) -> list[list[str]]:
@@ -186,9 +224,9 @@ def agreement_windows(session: Session) -> list[list[str]]:
                 "model": row.model,
                 "in_force_from": row.signed.isoformat(),
                 "in_force_until": last_day.isoformat() if last_day else "",
-                "agency_kind": "",
+                "agency_kind": agency.kind or "",
                 "signed_on": row.signed.isoformat(),
-                "moa_template": "",
+                "moa_template": row.moa_template or "",
             }
             out.append(_ordered(hr.AGREEMENTS, values))
     return out
