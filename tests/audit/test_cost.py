@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.audit import builders
 from tests.audit.builders import write_records
-from tests.custody.test_cost import SETUP, load
+from tests.custody.test_cost import ONTO_AGREEMENT, SETUP, load
 from wso.audit import audit_to_file, load_records, records_cost
 from wso.cli.main import app
 from wso.custody import ledger_cost
@@ -136,16 +136,19 @@ def fractional(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_the_ledgers_holds_exported_and_audited_give_the_same_hours(db: Database, tmp_path: Path) -> None:
-    load(db, fractional(SETUP))
-    as_of = utc(2026, 3, 12)
+    """Four holds, one of them moved onto the detention agreement at its 48-hour point (schema v2 carries when)."""
+    load(db, fractional(SETUP + ONTO_AGREEMENT))
+    as_of = utc(2026, 4, 10)
+    rates = parse_rates("85.50", "90")
     with db.session() as session:
-        from_ledger = ledger_cost(session, as_of, rates=parse_rates("85.50", None))
+        from_ledger = ledger_cost(session, as_of, rates=rates)
         export_hold_records(session, tmp_path / "export", b"test key")
-    from_export = records_cost(load_records(tmp_path / "export"), as_of, rates=parse_rates("85.50", None))
+    from_export = records_cost(load_records(tmp_path / "export"), as_of, rates=rates)
     assert from_ledger.as_dict() == from_export.as_dict()
     assert rows(from_export) == [
-        ("2026-03", 3, "71.50", "71.50", "0.00", "2.98"),  # 30.5 + 18 + 23
-        (None, 3, "71.50", "71.50", "0.00", "2.98"),
+        ("2026-03", 4, "109.50", "109.50", "0.00", "4.56"),  # 30.5 + 18 + 23 + 38
+        ("2026-04", 1, "34.00", "10.00", "24.00", "1.42"),
+        (None, 4, "143.50", "119.50", "24.00", "5.98"),
     ]
 
 
