@@ -124,3 +124,40 @@ def test_a_normalised_username_is_printable_latin(raw: str) -> None:
 def test_weak_passwords_are_refused(password: str, message: str) -> None:
     with pytest.raises(AccountError, match=message):
         check_password(password, "ana-smith")
+
+
+def test_a_sign_in_flood_holds_few_threads_and_no_connection(sqlite_db: Database) -> None:
+    """Argon2 runs one at a time; beyond a short queue a sign-in is answered busy at once, and no sign-in holds a
+    database connection while it waits (the pool stays free for signed-in pages)."""
+    import threading
+    import time
+
+    from wso.accounts import Busy, sign_in
+    from wso.accounts.users import HASH_QUEUE, _slot
+
+    throttle = SignInThrottle(address_free=1000, account_free=1000)
+    outcomes: list[str] = []
+    held = _slot()
+    held.__enter__()  # the slot is taken, as by a sign-in being checked: every sign-in below must wait for it
+
+    def attempt(i: int) -> None:
+        try:
+            sign_in(sqlite_db, throttle, f"n{i}", "wrong password", now=NOW, remote=f"10.0.0.{i}")
+            outcomes.append("checked")
+        except Busy:
+            outcomes.append("busy")
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(HASH_QUEUE + 6)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + 8
+        while outcomes.count("busy") < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert outcomes.count("busy") == 6  # answered at once, while the slot is still taken
+        assert sqlite_db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        held.__exit__()
+        for thread in threads:
+            thread.join()
+    assert outcomes.count("checked") == HASH_QUEUE

@@ -32,9 +32,14 @@ WRITE_ROLES: frozenset[str] = frozenset({"clerk", "officer", "supervisor", "admi
 TOKEN_PREFIX = "wso_"
 HASH_SLOTS = 1  # argon2 hashes at once in this process (each uses its own threads and 64 MiB)
 HASH_WAIT = 10.0  # seconds a sign-in waits for a slot before it is answered "busy"
+HASH_QUEUE = 8  # sign-ins that may wait for a slot at once; more are answered "busy" at once (no thread held)
 
-_hasher = PasswordHasher()
+# argon2id with one lane (parallelism 1): a hash keeps one core busy, not all of them, so that on a small server
+# the pages of people already signed in keep a core while sign-ins are checked; 64 MiB and two passes (about
+# two thirds of argon2-cffi's default work, above OWASP's minimum). Older hashes are re-made at their next sign-in.
+_hasher = PasswordHasher(time_cost=2, memory_cost=65536, parallelism=1)
 _slots = threading.BoundedSemaphore(HASH_SLOTS)
+_queue = threading.BoundedSemaphore(HASH_SLOTS + HASH_QUEUE)
 
 
 class Busy(RuntimeError):
@@ -70,14 +75,19 @@ def hash_password(password: str) -> str:
 
 
 class _slot:
-    """One of the process's argon2 slots, or Busy after HASH_WAIT seconds."""
+    """One of the process's argon2 slots; Busy at once when HASH_QUEUE others already wait (a flood holds no more
+    than that many of the server's threads), or after HASH_WAIT seconds."""
 
     def __enter__(self) -> None:
+        if not _queue.acquire(blocking=False):
+            raise Busy("too many sign-ins at once; try again in a moment")
         if not _slots.acquire(timeout=HASH_WAIT):
+            _queue.release()
             raise Busy("too many sign-ins at once; try again in a moment")
 
     def __exit__(self, *_: object) -> None:
         _slots.release()
+        _queue.release()
 
 
 def verify_password(stored: str, password: str) -> bool:
@@ -86,6 +96,11 @@ def verify_password(stored: str, password: str) -> bool:
             return _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a stored hash was made with other parameters than today's (re-made at the next sign-in)."""
+    return _hasher.check_needs_rehash(stored)
 
 
 def check_role(role: str) -> Role:

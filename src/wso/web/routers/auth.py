@@ -10,7 +10,16 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wso.accounts import AccountError, Busy, SignInThrottle, change_password, end_session, record_action, sign_in
-from wso.web.deps import PASSWORD_PAGE, ClockDep, ConsoleUser, DbSession, LangDep, RemoteDep, session_data
+from wso.web.deps import (
+    PASSWORD_PAGE,
+    ClockDep,
+    ConsoleUser,
+    DatabaseDep,
+    DbSession,
+    LangDep,
+    RemoteDep,
+    session_data,
+)
 from wso.web.rendering import render
 from wso.web.sessions import csrf_matches, csrf_token
 
@@ -39,7 +48,7 @@ def signin_form(request: Request, lang: LangDep, next: str = "/console") -> HTML
 @router.post("/signin", response_model=None)
 def signin(
     request: Request,
-    session: DbSession,
+    database: DatabaseDep,
     clock: ClockDep,
     lang: LangDep,
     remote: RemoteDep,
@@ -52,7 +61,7 @@ def signin(
     throttle: SignInThrottle = request.app.state.signin_throttle
     context = {"next": _safe_next(next), "failed": True, "wait": 0}
     try:
-        outcome = sign_in(session, throttle, username, password, now=clock.now(), remote=remote)
+        outcome = sign_in(database, throttle, username, password, now=clock.now(), remote=remote)
     except Busy:
         context["wait"] = 5
         response = render(request, "signin.html", context, lang=lang, status_code=503, needs_csrf=True)
