@@ -56,3 +56,12 @@ def test_every_packaged_law_has_its_spanish_words() -> None:
         for day in (law.effective, law.comply_by):  # the dates the English requirement gives are in the Spanish
             if day is not None and str(day) in law.requirement():
                 assert str(day) in words.requirement, law.id
+
+
+def test_how_a_moa_was_read_and_a_clauses_status_in_spanish() -> None:
+    from wso.web.moaout import CLAUSE_STATUS, moa_word
+
+    assert moa_word("text layer, OCR on 2 of 9 pages", "es") == "capa de texto, OCR en 2 de 9 páginas"
+    assert moa_word("text layer", "es") == "capa de texto" and moa_word("OCR", "en") == "OCR"
+    assert moa_word("filled-in", "en") == "filled in" and moa_word("missing", "es") == "falta"
+    assert set(CLAUSE_STATUS) == {"same", "ocr-noise", "filled-in", "changed", "missing", "added", "not-compared"}
