@@ -31,7 +31,9 @@ class Snapshot(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     source_path: Mapped[str] = mapped_column(Text)
     published: Mapped[date] = mapped_column(Date)
-    half: Mapped[str | None] = mapped_column(String(2))  # am | pm | None
+    half: Mapped[str | None] = mapped_column(String(4))  # am | mid | pm | None
+    # how `published` was found: name | capture | corrected (by rule) | hand (a corrections file); see dating.py
+    dated_by: Mapped[str | None] = mapped_column(String(16))
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     file_format: Mapped[str] = mapped_column(String(8))  # xlsx | csv

@@ -222,6 +222,7 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
                 unreadable_model=c.get(None, 0),
                 blank_rows=snap.blank_rows,
                 issues=issue_counts.get(snap.id, 0),
+                dated_by=snap.dated_by,
             )
         )
     return entries

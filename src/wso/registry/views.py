@@ -53,6 +53,7 @@ class TimelineEntry:
     unreadable_model: int
     blank_rows: int
     issues: int
+    dated_by: str | None = None  # name | capture | corrected | hand (None: stored before dating was recorded)
 
 
 @dataclass(frozen=True)
