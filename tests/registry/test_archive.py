@@ -342,3 +342,24 @@ def test_digit_edits_count_a_swap_as_one() -> None:
     assert digit_edits("11114025", "11142025") == 2
     assert digit_edits("090022025", "09022025") == 1
     assert digit_edits("01052025", "10052025") == 1
+
+
+def test_identity_across_abbreviations_prefixes_and_eras() -> None:
+    from wso.registry.identity import identity_key
+    from wso.registry.text import name_key
+
+    def same(a: str, b: str) -> bool:
+        return identity_key(name_key(a)) == identity_key(name_key(b))
+
+    # spellings met in the archive (FL, MT, TX lists of February to July 2025)
+    assert same("Tampa PD", "Tampa Police Department")
+    assert same("Panama City Police Dept.", "Panama City Police Department")
+    assert same("Gulf County BOCC", "Gulf County Board of County Commissioners")
+    assert same("Indian River Shores DPS", "Indian River Shores Department of Public Safety")
+    assert same("MT Dept of Justice", "Montana Department of Justice")
+    assert same("Texas Office of the Attorney General", "Office of the Attorney General")
+    assert same("City of St. Cloud Police Department", "St. Cloud Police Department")
+    assert same("Ft. Myers Police Department", "Fort Myers Police Department")
+    # and what must stay apart
+    assert not same("Texas City Police Department", "City Police Department")
+    assert not same("Walker County Sheriff's Office", "Waller County Sheriff's Office")
