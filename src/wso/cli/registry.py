@@ -247,6 +247,25 @@ def export_command(
         typer.echo(str(f))
 
 
+@app.command("pack")
+def pack_command(
+    path: Annotated[Path, typer.Argument(help="The file to write (xz-compressed JSON), e.g. history.json.xz.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Write the whole registry in compact form (what the package ships as its history)."""
+    from wso.registry.pack import write_pack
+
+    with database().session() as session:
+        summary = write_pack(session.connection(), path)
+    if as_json:
+        emit_json(summary)
+        return
+    typer.echo(
+        f"{path}: {summary.snapshots} snapshots, {counted(summary.rows, 'row')}, {summary.readings} readings, "
+        f"latest {summary.latest}, {summary.bytes:,} bytes"
+    )
+
+
 @app.command("fetch")
 def fetch_command(as_json: JsonFlag = False) -> None:
     """Download ICE's current participating and pending spreadsheets, keep them as a capture, ingest them."""

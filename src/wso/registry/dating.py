@@ -35,7 +35,7 @@ class Evidence:
     """What is known of one file's publication."""
 
     name: FileName
-    today: date  # the clock's day (US Eastern): nothing is published after it
+    today: date  # the clock's day (US Eastern): the upper bound when no capture time is known
     captured_at: datetime | None = None  # the file existed then (UTC)
     captured_by: str | None = None  # option | name | folder | manifest | mtime
     saved_at: datetime | None = None  # the workbook's metadata: when it was last saved (UTC)
@@ -106,8 +106,9 @@ def date_publication(ev: Evidence) -> Dated:
 
 def _by_rule(ev: Evidence) -> Dated:
     name = ev.name
+    # the capture bounds it (a file is published before it is captured); without one, the clock's day
     upper, upper_why = ev.today, "today"
-    if ev.captured_at is not None and local_day(ev.captured_at) < upper:
+    if ev.captured_at is not None:
         upper, upper_why = local_day(ev.captured_at), f"the capture ({ev.captured_by}) on"
     lower: date | None = None
     lower_why = ""

@@ -260,7 +260,7 @@ def parse_file(
                 f"no --captured-at was given; using the file's modification time {captured_at.isoformat()}",
             )
         )
-    upper = min(local_day(captured_at), sources.today)
+    upper = local_day(captured_at)
     evidence = Evidence(
         name=info,
         today=sources.today,

@@ -191,15 +191,17 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
     labels = snapshot_labels(session)
     code = _state_code(state) if state is not None else None
     counts: dict[str, Counter[str | None]] = {}
+    listed: dict[str, Counter[str | None]] = {}
     stmt = (
-        select(Row.snapshot_id, Reading.model, func.count())
+        select(Row.snapshot_id, Reading.model, func.count(), func.count(Reading.agreement_id.distinct()))
         .join(Reading, Reading.id == Row.reading_id)
         .group_by(Row.snapshot_id, Reading.model)
     )
     if code is not None:
         stmt = stmt.where(Reading.state == code)
-    for sid, model, n in session.execute(stmt):
+    for sid, model, n, agreements in session.execute(stmt):
         counts.setdefault(sid, Counter())[model] += n
+        listed.setdefault(sid, Counter())[model] += agreements
     issue_counts: dict[str, int] = {
         sid: n for sid, n in session.execute(select(Issue.snapshot_id, func.count()).group_by(Issue.snapshot_id))
     }
@@ -208,6 +210,7 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
         if kind is not None and snap.kind != kind:
             continue
         c = counts.get(snap.id, Counter())
+        a = listed.get(snap.id, Counter())
         entries.append(
             TimelineEntry(
                 label=labels[snap.id],
@@ -223,6 +226,7 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
                 blank_rows=snap.blank_rows,
                 issues=issue_counts.get(snap.id, 0),
                 dated_by=snap.dated_by,
+                agreements={m: a.get(m, 0) for m in MODELS},
             )
         )
     return entries
