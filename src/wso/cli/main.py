@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import sys
 from functools import cache
 from typing import Annotated, Any, NamedTuple
 
@@ -128,4 +129,13 @@ def serve(
 
 
 def main() -> None:
+    # `wso registry stats --json` on the latest list: printed from the answer kept ready in the database when it
+    # can be (`wso.registry.ready`, which loads neither SQLAlchemy nor Typer's commands), else run as usual
+    if sys.argv[1:] == ["registry", "stats", "--json"]:
+        from wso.registry.ready import ready_stats
+
+        answer = ready_stats()
+        if answer is not None:
+            sys.stdout.write(answer + "\n")
+            return
     app()

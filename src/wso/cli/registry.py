@@ -141,8 +141,8 @@ def stats(
     with database().session() as session:
         load_bundled_if_empty(session, clock=SystemClock())
         result = registry.stats(session, on=day)
-    if as_json:
-        emit_json(result)
+    if as_json:  # as the answer kept ready prints it (`wso.registry.ready`), which `wso.cli.main` may print instead
+        typer.echo(registry.ready.stats_text(result))
         return
     if result.snapshot is None:
         typer.echo("no participating snapshot published on or before that day")

@@ -13,6 +13,7 @@ from wso.clock import Clock
 from wso.registry.ingestion import FileResult, IngestReport
 from wso.registry.models import Snapshot
 from wso.registry.pack import load_pack
+from wso.registry.queries import remember_answers
 
 
 def bundled_path() -> Path:
@@ -39,6 +40,7 @@ def load_bundled_if_empty(session: Session, *, clock: Clock) -> IngestReport | N
         return None
     path = history_path()
     summary = load_pack(session.connection(), path)
+    remember_answers(session)
     report = IngestReport()
     report.files.append(FileResult(str(path), "", "added", kind="history", label=summary.latest, rows=summary.rows))
     return report

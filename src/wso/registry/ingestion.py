@@ -28,6 +28,7 @@ from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
+from wso.registry.queries import remember_answers
 from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, find_header, read_sheet
 from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file, read_saved_at
 from wso.registry.sources import (
@@ -526,6 +527,7 @@ def _ingest(
         with sending(connection, ROWS, row_records, columns=("snapshot_id", "row_number", "reading_id"), plain=True):
             derived = derive(stored)
         write_derived(connection, derived)
+        remember_answers(session)
     elif issues:
         bulk_insert(connection, ISSUES, issues)
     return report

@@ -133,6 +133,15 @@ class PendingListing(Base):
     agreement_id: Mapped[str] = mapped_column(String(24))  # registry_agreements.id
 
 
+class Answer(Base):
+    """An answer kept ready as text (`wso.registry.ready`), rewritten whenever the registry changes."""
+
+    __tablename__ = "registry_answers"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 SNAPSHOTS = cast(Table, Snapshot.__table__)
 ROWS = cast(Table, Row.__table__)
 READINGS = cast(Table, Reading.__table__)
@@ -140,3 +149,4 @@ ISSUES = cast(Table, Issue.__table__)
 AGENCIES = cast(Table, Agency.__table__)
 AGREEMENTS = cast(Table, Agreement.__table__)
 PENDING_LISTINGS = cast(Table, PendingListing.__table__)
+ANSWERS = cast(Table, Answer.__table__)

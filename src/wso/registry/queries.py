@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from wso.registry.derive import ordered_snapshots
-from wso.registry.models import Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
+from wso.registry.models import ANSWERS, Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
 from wso.registry.rows import MODELS
 from wso.registry.states import read_state
 from wso.registry.text import name_key
@@ -257,6 +257,16 @@ def stats(session: Session, on: date | None = None) -> Stats:
         agencies=len({v.agency_id for v in views}),
         pending=pending,
     )
+
+
+def remember_answers(session: Session) -> None:
+    """Store the answers kept ready (`wso.registry.ready`) as the registry now stands, in the caller's
+    transaction: to be called by whatever changes the registry."""
+    from wso.registry.ready import STATS, stats_text
+
+    connection = session.connection()
+    connection.execute(delete(ANSWERS).where(ANSWERS.c.key == STATS))
+    connection.execute(insert(ANSWERS).values(key=STATS, value=stats_text(stats(session))))
 
 
 def issues(session: Session, code: str | None = None, snapshot: str | None = None) -> list[IssueView]:
