@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.audit import builders
 from tests.audit.builders import write_records
-from tests.custody.test_cost import ONTO_AGREEMENT, SETUP, load
+from tests.custody.test_cost import BOND, ONTO_AGREEMENT, SETUP, load
 from wso.audit import audit_to_file, load_records, records_cost
 from wso.cli.main import app
 from wso.custody import ledger_cost
@@ -136,8 +136,9 @@ def fractional(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_the_ledgers_holds_exported_and_audited_give_the_same_hours(db: Database, tmp_path: Path) -> None:
-    """Four holds, one of them moved onto the detention agreement at its 48-hour point (schema v2 carries when)."""
-    load(db, fractional(SETUP + ONTO_AGREEMENT))
+    """Five holds: one moved onto the detention agreement at its 48-hour point, one began at a bond release before
+    the scheduled one (schema v2 carries both)."""
+    load(db, fractional(SETUP + BOND + ONTO_AGREEMENT))
     as_of = utc(2026, 4, 10)
     rates = parse_rates("85.50", "90")
     with db.session() as session:
@@ -146,9 +147,9 @@ def test_the_ledgers_holds_exported_and_audited_give_the_same_hours(db: Database
     from_export = records_cost(load_records(tmp_path / "export"), as_of, rates=rates)
     assert from_ledger.as_dict() == from_export.as_dict()
     assert rows(from_export) == [
-        ("2026-03", 4, "109.50", "109.50", "0.00", "4.56"),  # 30.5 + 18 + 23 + 38
+        ("2026-03", 5, "133.50", "133.50", "0.00", "5.56"),  # 30.5 + 18 + 23 + 24 + 38
         ("2026-04", 1, "34.00", "10.00", "24.00", "1.42"),
-        (None, 4, "143.50", "119.50", "24.00", "5.98"),
+        (None, 5, "167.50", "143.50", "24.00", "6.98"),
     ]
 
 

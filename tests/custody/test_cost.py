@@ -66,6 +66,18 @@ ONTO_AGREEMENT = [
     {"at": "2026-04-01T10:00:00-04:00", "cmd": "custody.continue", "warrant": "I200-4"},
     {"at": "2026-04-02T10:00:00-04:00", "cmd": "custody.transfer", "warrant": "I200-4"},
 ]  # fmt: skip
+# Released on bond at 13:00 EDT on 20 March, four hours before the scheduled 17:00, and served then: the hold runs
+# from the actual release, 24 h to the transfer (20 h had the scheduled release been taken).
+BOND = [
+    {"at": "2026-03-19T18:00:00-04:00", "cmd": "booking", "id": "bk-5", "facility": "hardee-jail",
+     "scheduled_release": "2026-03-20T17:00:00-04:00"},
+    {"at": "2026-03-19T18:00:00-04:00", "cmd": "warrant.receive", "id": "I200-5", "booking": "bk-5", "form": "I-200"},
+    {"at": "2026-03-20T13:00:00-04:00", "cmd": "criminal.release", "booking": "bk-5"},
+    {"at": "2026-03-20T13:00:00-04:00", "cmd": "warrant.serve", "warrant": "I200-5", "officer": "wso-17",
+     "facility": "hardee-jail"},
+    {"at": "2026-03-20T13:05:00-04:00", "cmd": "ice.notify", "warrant": "I200-5"},
+    {"at": "2026-03-21T13:00:00-04:00", "cmd": "custody.transfer", "warrant": "I200-5"},
+]  # fmt: skip
 AS_OF = datetime(2026, 4, 10, tzinfo=UTC)
 
 
@@ -106,6 +118,13 @@ def test_a_hold_still_held_under_the_agreement_runs_to_the_as_of_time(db: Databa
         ("hardee-jail", "2026-04", 1, "58.00", "10.00", "48.00", "2.42"),
         ("hardee-jail", None, 1, "58.00", "10.00", "48.00", "2.42"),
     ]
+
+
+def test_a_hold_begins_at_the_actual_release_when_one_is_recorded(db: Database) -> None:
+    load(db, SETUP[:7] + BOND)  # the jail, and the bond release only
+    with db.session() as session:
+        report = ledger_cost(session, AS_OF)
+    assert table(report)[0] == ("hardee-jail", "2026-03", 1, "24.00", "24.00", "0.00", "1.00")
 
 
 def test_money_at_the_rates_given_with_the_arithmetic(db: Database) -> None:
