@@ -176,3 +176,14 @@ def test_a_word_that_only_begins_a_name_is_a_near_match_not_a_match() -> None:
     assert whole_words(words("harrison county"), "Harrison County Sheriff’s Office")
     assert whole_words(words("sheriffs"), "Harrison County Sheriff’s Office")
     assert words("Doña Ana") == ["dona", "ana"]
+
+
+@pytest.mark.parametrize("typed", ["Condado de Travis", "travis county sheriff", "TRAVIS"])
+def test_a_county_is_found_however_it_is_typed(late_client: TestClient, typed: str) -> None:
+    answer = late_client.get("/api/search/answer", params={"q": typed}).json()
+    assert [(c["county"], c["state"]) for c in answer["counties"]] == [("Travis", "TX")]
+
+
+def test_a_county_whose_name_has_two_words(late_client: TestClient) -> None:
+    answer = late_client.get("/api/search/answer", params={"q": "La Salle", "state": "TX"}).json()
+    assert [c["county"] for c in answer["counties"]] == ["La Salle"]
