@@ -33,8 +33,14 @@ class Settings(BaseSettings):
         default=None, description="A CSV of public-records facts that adds to or corrects the packaged ones."
     )
     detainer_reading: Literal["excluding", "flat"] = Field(
-        default="excluding",
-        description="How an I-247A detainer's 48 hours are counted: excluding weekends and holidays, or flat.",
+        default="flat",
+        description="How an I-247A detainer's 48 hours are counted: flat (default), or excluding weekends, holidays.",
+    )
+    service_tolerance_minutes: int = Field(
+        default=15,
+        ge=0,
+        le=24 * 60,
+        description="Minutes after the release from criminal custody within which a WSO may still serve (default 15).",
     )
     fetch_participating_url: str = Field(
         default="https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies.xlsx",
@@ -51,6 +57,15 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         default=None, description="Key for signing web sessions; generated and kept in WSO_DATA_DIR if unset."
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=720, description="Minutes without a request after which a console session ends."
+    )
+    max_request_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Largest request body the web server accepts (bytes); 413 above."
+    )
+    console_audit_max_rows: int = Field(
+        default=200_000, ge=1, description="Most rows per table an audit uploaded to the console may hold (CLI: none)."
     )
 
     public_url: str = Field(

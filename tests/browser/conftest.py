@@ -80,6 +80,18 @@ def page(browser: Any, site: str) -> Iterator[Any]:
 
 
 @pytest.fixture
+def axe_page(browser: Any, site: str) -> Iterator[Any]:
+    """A tab like `page` that lets the accessibility check add axe-core to the page: the site's Content Security
+    Policy rightly refuses a script it did not serve, so this tab alone sets it aside (`bypass_csp`); every other
+    test runs under the policy."""
+    context = _context(browser, site, viewport={"width": 1280, "height": 900}, locale="en-US", bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def phone(browser: Any, site: str) -> Iterator[Any]:
     """A tab of a 390-pixel-wide phone whose browser asks for Spanish."""
     context = _context(

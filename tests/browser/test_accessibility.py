@@ -40,7 +40,8 @@ def test_the_vendored_axe_is_the_recorded_release() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violation(page: Any, path: str, lang: str) -> None:
+def test_no_serious_accessibility_violation(axe_page: Any, path: str, lang: str) -> None:
+    page = axe_page
     if "{burnet}" in path:
         found = page.request.get("/api/search", params={"q": "Burnet County", "state": "TX"}).json()
         path = path.format(burnet=found[0]["id"])

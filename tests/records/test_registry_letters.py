@@ -110,7 +110,7 @@ def test_an_empty_registry_is_not_read_as_no_agreement(db: Database) -> None:
 def test_pending_and_removed_agreements_are_named_as_such(registry: Database) -> None:
     with registry.session() as session:
         pending = lookup_agency(session, "Dallam County Sheriff's Office", "TX")
-        removed = lookup_agency(session, "Town of Palm Beach Police Department", "FL")
+        removed = lookup_agency(session, "University of West Florida Board of Trustees", "FL")
     assert [(a.model, a.status, a.signed) for a in pending.agreements] == [("WSO", "pending", None)]
     text = render_letter(compose_letter(agency=pending, facts=facts_for("TX"), requester=REQUESTER, on=ON), "md")
     assert "signing date not published; listed by ICE as pending since" in text.decode()

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from wso.accounts import ROLES, WebAction, create_token
 from wso.audit import generate
 from wso.clock import FixedClock
 from wso.custody import Custody, MemoryNotifier, find_hold, history
@@ -20,10 +21,8 @@ from wso.custody.models import Hold, HoldEvent
 from wso.records.facts import COLUMNS as FACT_COLUMNS
 from wso.settings import get_settings
 from wso.store import Database
-from wso.web.accounts import ROLES, create_token
 from wso.web.app import create_app
 from wso.web.console import args_from_form, command_specs, may_run
-from wso.web.models import WebAction
 
 from .conftest import NOW, PERSON, seed_jail, sign_in
 
@@ -62,7 +61,9 @@ def test_home_lists_open_holds_least_time_left_first_with_countdowns(
     ledger = Custody(jail, clock)
     assert ledger.run("detainer.hold", {"warrant": "D-247"}, actor="seed").accepted  # until NOW + 48 h
     clock.advance(timedelta(hours=2))
-    assert ledger.run("warrant.serve", SERVE, actor="seed").accepted  # until NOW + 50 h
+    # B-1 actually leaves criminal custody two hours after its scheduled release: served then, until NOW + 50 h
+    assert ledger.run("criminal.release", {"booking": "B-1"}, actor="seed").accepted
+    assert ledger.run("warrant.serve", SERVE, actor="seed").accepted
     clock.advance(timedelta(hours=1))
     sign_in(client, "clerk")
     page = client.get("/console").text
@@ -269,7 +270,7 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
     assert page.text.count("<tr><td>") == 2 and "ice_notified" in page.text
     assert 'id="countdown" data-deadline="2025-06-04T15:00:00Z"' in page.text
     assert 'id="do-custody-transfer"' in page.text and 'id="release-reason"' in page.text
-    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified"}
+    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified", "confirm": "yes"}
     refused = client.post("/console/commands/custody.release", data=release)
     assert refused.status_code == 409 and "record the claim first" in refused.text
     detail = client.get("/api/console/holds/hold-W-200").json()
@@ -279,7 +280,8 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
         (2, "ice_notified", "officer"),
     ]
     assert detail["events"][1]["prev_hash"] == detail["events"][0]["hash"]
-    transfer = client.post("/console/commands/custody.transfer", data={"csrf_token": csrf, "warrant": "W-200"})
+    form = {"csrf_token": csrf, "warrant": "W-200", "confirm": "yes"}
+    transfer = client.post("/console/commands/custody.transfer", data=form)
     assert 'data-status="accepted"' in transfer.text
     assert client.get("/api/console/holds/W-200").json()["hold"]["status"] == "transferred"
     assert client.get("/console/holds/nope").status_code == 404
@@ -298,7 +300,12 @@ def test_api_commands_by_token_with_an_idempotency_key(client: TestClient, jail:
     assert counts(jail) == (1, 1)
     specs = client.get("/api/console/commands", headers=headers).json()
     serve = next(s for s in specs if s["name"] == "warrant.serve")
-    assert serve["allowed"] and [f["name"] for f in serve["fields"]] == ["warrant", "officer", "facility"]
+    assert serve["allowed"] and [f["name"] for f in serve["fields"]] == [
+        "warrant",
+        "officer",
+        "facility",
+        "interpreter",
+    ]
     naive = client.post(
         "/api/console/commands/ice.notify",
         json={"args": {"warrant": "W-200"}, "occurred_at": "2025-06-02T10:00:00"},
@@ -373,8 +380,8 @@ def test_records_tracker_for_signed_in_users(client: TestClient, jail: Database)
 
 def test_the_console_api_on_both_databases(db: Database, clock: FixedClock) -> None:
     """The same console calls on SQLite and on PostgreSQL: serve, list, history, sweep, a refusal."""
+    from wso.accounts import create_user
     from wso.settings import get_settings
-    from wso.web.accounts import create_user
     from wso.web.app import create_app
 
     with db.session() as session:
@@ -412,11 +419,15 @@ def test_an_admin_adds_users_and_no_one_else_may(client: TestClient, sqlite_db: 
     listed = client.get("/api/console/users", headers=headers).json()
     assert ("desk-2", "clerk") in [(u["username"], u["role"]) for u in listed]
     made = client.post(
-        "/api/console/users", json={"username": "m", "role": "auditor", "password": "0123456789"}, headers=headers
+        "/api/console/users",
+        json={"username": "m", "role": "auditor", "password": "tall ships at dawn"},
+        headers=headers,
     )
     assert made.status_code == 201 and made.json()["role"] == "auditor"
     bad = client.post(
-        "/api/console/users", json={"username": "n", "role": "sheriff", "password": "0123456789"}, headers=headers
+        "/api/console/users",
+        json={"username": "n", "role": "sheriff", "password": "tall ships at dawn"},
+        headers=headers,
     )
     assert bad.status_code == 400 and "unknown role" in bad.json()["detail"]
     client.post("/signout", data={"csrf_token": csrf})

@@ -75,14 +75,20 @@ def test_api_writes_need_csrf_from_a_browser_session(client: TestClient, app: Fa
             assert response.status_code == 403, (method, path, response.status_code)
 
 
-# Writes any signed-in role may make: signing out, and auditing uploaded records (which changes nothing).
-ANY_ROLE_WRITES = {("POST", "/signout"), ("POST", "/console/audit"), ("POST", "/api/console/audit")}
+# Writes any signed-in role may make: signing out, choosing a new password, and auditing uploaded records
+# (which changes nothing).
+ANY_ROLE_WRITES = {
+    ("POST", "/signout"),
+    ("POST", "/console/password"),  # choosing a new password for oneself
+    ("POST", "/console/audit"),
+    ("POST", "/api/console/audit"),
+}
 
 
 def test_every_write_refuses_the_read_only_auditor(client: TestClient, app: FastAPI, sqlite_db: Database) -> None:
     """Enumerated from the app too: a signed-in auditor (with a valid CSRF token) and an auditor's API token are
     refused on every write but those open to every role."""
-    from wso.web.accounts import create_token
+    from wso.accounts import create_token
 
     from .conftest import NOW, sign_in
 

@@ -184,6 +184,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "signin.username": {"en": "Username", "es": "Usuario"},
     "signin.password": {"en": "Password", "es": "Contraseña"},
     "signin.failed": {"en": "Wrong username or password.", "es": "Usuario o contraseña incorrectos."},
+    "signin.throttled": {
+        "en": "Too many failed sign-ins: try again in {seconds} seconds.",
+        "es": "Demasiados intentos fallidos: vuelva a intentarlo en {seconds} segundos.",
+    },
     "nav.records": {"en": "Public records", "es": "Registros públicos"},
     "records.heading": {
         "en": "Ask for the records the program leaves behind",

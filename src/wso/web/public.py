@@ -265,8 +265,14 @@ def current_stance(laws: tuple[StateLaw, ...], state: str, on: date) -> tuple[st
 def overview(session: Session, laws: tuple[StateLaw, ...], today: date) -> OverviewOut:
     stats = registry.stats(session)
     entries = registry.timeline(session, kind="participating")
+    # agreements listed (as `stats` counts them), not rows: ICE sometimes lists one agreement twice
     trend = [
-        TrendPoint(label=e.label, published=e.published, total=e.total, by_model=_by_model_dict(e.by_model))
+        TrendPoint(
+            label=e.label,
+            published=e.published,
+            total=sum(e.agreements.values()),
+            by_model=_by_model_dict(e.agreements),
+        )
         for e in entries
     ]
     states: list[StateSummary] = []

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from wso.web.accounts import Principal
+from wso.accounts import Principal
 from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
 from wso.web.i18n_es import law_words, records_words
