@@ -94,3 +94,30 @@ def test_entries_expire_and_the_oldest_go_first(
     for query in ("a", "b", "c", "a", "c"):
         assert small.get(f"/?q={query}").json() == query
     assert computed == ["a", "b", "c", "a"]  # "a" was dropped for "c", so computed again; "c" was kept
+
+
+def test_compressed_and_plain_answers_are_kept_apart_and_gzip_runs_once() -> None:
+    """gzip sits inside the cache: a cached page is sent as stored, compressed or not, without compressing it
+    again (compressing the 176 KB overview costs far more than serving it from memory)."""
+    from fastapi.middleware.gzip import GZipMiddleware
+
+    inner = FastAPI()
+    calls = [0]
+
+    @inner.get("/big")
+    def big() -> Response:
+        calls[0] += 1
+        return Response("x" * 5000, media_type="text/plain")
+
+    cache = PublicPageCache(GZipMiddleware(inner, minimum_size=1000), today=lambda: date(2025, 6, 2))
+    client = TestClient(cache)
+    for _ in range(2):
+        packed = client.get("/big", headers={"accept-encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip" and packed.text == "x" * 5000
+    assert calls[0] == 1
+    for _ in range(2):
+        plain = client.get("/big", headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text == "x" * 5000
+    assert calls[0] == 2
+    bodies = sorted(entry.body[:2] for entry in cache._entries.values())
+    assert bodies == [b"\x1f\x8b", b"xx"]  # one stored compressed, one plain

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wso.clock import FixedClock
 from wso.settings import get_settings
@@ -153,3 +155,35 @@ def test_every_status_an_agreement_can_have_is_named_on_its_agency_page(public_c
             assert page.status_code == 200
             shown.append("corrected signing date" in page.text or "fecha de firma corregida" in page.text)
     assert any(shown)
+
+
+@given(st.text(max_size=40), st.text(max_size=60))
+def test_whole_words_means_every_word_typed_is_a_word_of_the_name(query: str, name: str) -> None:
+    from wso.web.publicsearch import whole_words, words
+
+    typed = words(query)
+    assert words(" ".join(typed)) == typed  # words are already plain
+    if whole_words(typed, name):
+        assert typed and set(typed) <= set(words(name))
+    if typed:
+        assert whole_words(typed, " ".join(typed) + " " + name)
+
+
+def test_a_word_that_only_begins_a_name_is_a_near_match_not_a_match() -> None:
+    from wso.web.publicsearch import whole_words, words
+
+    assert not whole_words(words("Harris"), "Harrison County Sheriff's Office")
+    assert whole_words(words("harrison county"), "Harrison County Sheriff’s Office")
+    assert whole_words(words("sheriffs"), "Harrison County Sheriff’s Office")
+    assert words("Doña Ana") == ["dona", "ana"]
+
+
+@pytest.mark.parametrize("typed", ["Condado de Travis", "travis county sheriff", "TRAVIS"])
+def test_a_county_is_found_however_it_is_typed(late_client: TestClient, typed: str) -> None:
+    answer = late_client.get("/api/search/answer", params={"q": typed}).json()
+    assert [(c["county"], c["state"]) for c in answer["counties"]] == [("Travis", "TX")]
+
+
+def test_a_county_whose_name_has_two_words(late_client: TestClient) -> None:
+    answer = late_client.get("/api/search/answer", params={"q": "La Salle", "state": "TX"}).json()
+    assert [c["county"] for c in answer["counties"]] == ["La Salle"]

@@ -133,3 +133,13 @@ def test_the_tracker_keeps_the_name_given_and_a_draft_states_the_deadline(
     deadline = page.split('<span id="deadline">', 1)[1].split("</span>", 1)[0]
     assert deadline == "not sent yet: the answer is due 10 business days after it is sent"
     assert "no deadline in law" not in page
+
+
+def test_a_refusal_is_said_in_the_pages_language(public_client: TestClient) -> None:
+    data = form(public_client, requester_name="")
+    english = public_client.post("/records/letter", data=data)
+    assert "Give your name: the letter is signed with it." in english.text
+    spanish = public_client.post("/records/letter?lang=es", data=data)
+    assert spanish.status_code == 400 and "Indique su nombre: la carta va firmada con él." in spanish.text
+    ambiguous = public_client.post("/records/letter?lang=es", data=form(public_client, agency_id="", agency="County"))
+    assert "Ese nombre coincide con varias agencias que lista ICE:" in ambiguous.text

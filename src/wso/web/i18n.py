@@ -241,6 +241,29 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Nothing you type here is kept: it goes into the letter, and the letter only to you.",
         "es": "No se guarda nada de lo que escriba aquí: va a la carta, y la carta solo a usted.",
     },
+    "letter.error.requester": {
+        "en": "Give your name: the letter is signed with it.",
+        "es": "Indique su nombre: la carta va firmada con él.",
+    },
+    "letter.error.no_agency": {
+        "en": "Choose the agency from the list, or type its name.",
+        "es": "Elija la agencia de la lista, o escriba su nombre.",
+    },
+    "letter.error.unknown_agency": {
+        "en": "That agency is not in ICE's lists for this state: choose one from the list.",
+        "es": "Esa agencia no está en las listas de ICE para este estado: elija una de la lista.",
+    },
+    "letter.error.ambiguous": {
+        "en": "That name matches several agencies ICE lists: {names}. Choose one from the list.",
+        "es": "Ese nombre coincide con varias agencias que lista ICE: {names}. Elija una de la lista.",
+    },
+    "letter.error.empty": {
+        "en": "No list of ICE's has been loaded here yet, so the letter cannot say which agreements the agency "
+        "has. Whoever runs this site can load them with wso registry fetch.",
+        "es": "Aquí todavía no se ha cargado ninguna lista de ICE, así que la carta no puede decir qué acuerdos tiene "
+        "la agencia. Quien administra este sitio puede cargarlas con wso registry fetch.",
+    },
+    "letter.error.other": {"en": "No letter: {message}.", "es": "No se hizo la carta: {message}."},
     "agency.letter": {
         "en": "Ask this agency for its records: get a ready letter",
         "es": "Pida sus registros a esta agencia: obtenga una carta lista",

@@ -61,7 +61,13 @@ class LetterIn(BaseModel):
 
 
 class LetterRefused(ValueError):
-    """Why no letter was made, in words fit for the person who asked."""
+    """Why no letter was made, in words fit for the person who asked: `str()` in English (the API's), and `key`
+    with `values` for the page's message catalogue (`letter.error.*` in wso.web.i18n)."""
+
+    def __init__(self, message: str, key: str = "letter.error.other", **values: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = {"message": message, **values}
 
 
 @dataclass(frozen=True)
@@ -93,9 +99,13 @@ def make_letter(session: Session, facts: Mapping[str, StateFacts], wanted: Lette
         )
         name = _agency_name(session, wanted, state.state)
         agency = lookup_agency(session, name, state.state)
-    except (NoFacts, UnknownLanguage, UnknownFormat, UnknownRecordSet, MissingRequester) as exc:
-        raise LetterRefused(str(exc)) from None
-    except (AmbiguousAgency, EmptyRegistry) as exc:
+    except MissingRequester as exc:
+        raise LetterRefused(str(exc), "letter.error.requester") from None
+    except AmbiguousAgency as exc:
+        raise LetterRefused(str(exc), "letter.error.ambiguous", names="; ".join(exc.names)) from None
+    except EmptyRegistry as exc:
+        raise LetterRefused(str(exc), "letter.error.empty") from None
+    except (NoFacts, UnknownLanguage, UnknownFormat, UnknownRecordSet) as exc:
         raise LetterRefused(str(exc)) from None
     letter = compose_letter(agency=agency, facts=state, requester=requester, sets=sets, lang=lang, on=today)
     data = render_letter(letter, fmt)
@@ -108,9 +118,12 @@ def _agency_name(session: Session, wanted: LetterIn, state: str) -> str:
     if wanted.agency_id:
         view = registry.get_agency(session, wanted.agency_id)
         if view is None or view.state != state:
-            raise LetterRefused(f"no agency {wanted.agency_id!r} in {state} in ICE's lists; choose one from the list")
+            raise LetterRefused(
+                f"no agency {wanted.agency_id!r} in {state} in ICE's lists; choose one from the list",
+                "letter.error.unknown_agency",
+            )
         return view.name
     typed = (wanted.agency or "").strip()
     if not typed:
-        raise LetterRefused("choose the agency from the list, or type its name")
+        raise LetterRefused("choose the agency from the list, or type its name", "letter.error.no_agency")
     return typed

@@ -3,7 +3,8 @@
 The public pages and their API read data that changes only when a snapshot is ingested, and are the same for
 every anonymous visitor of one language on one day. So a GET of a public path by a request without a session
 cookie is answered from memory when the same path, query, language and day were answered with a 200 in the last
-`ttl` seconds (10 by default: an ingest shows within 10 seconds). Anything else passes through untouched: the
+`ttl` seconds (10 by default: an ingest shows within 10 seconds), to a browser that takes gzip (or not) as the
+one answered. Anything else passes through untouched: the
 console and its API, sign-in, static files, any request carrying a session cookie, any response that is not a 200
 or that sets a cookie. The cache holds at most `max_entries` responses, dropping the oldest first.
 """
@@ -61,7 +62,9 @@ class PublicPageCache:
             if name == b"lang":
                 lang_param = value.decode("latin-1")
         lang = pick_language(lang_param, headers.get("accept-language"))
-        return (path, query, lang, self.today())
+        # a compressed answer (gzip, inside this cache) is kept apart from a plain one
+        gzip = "gzip" in headers.get("accept-encoding", "").lower()
+        return (path, query, lang + ("+gzip" if gzip else ""), self.today())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope)

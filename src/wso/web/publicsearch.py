@@ -128,12 +128,22 @@ def search(session: Session, query: str, state_code: str | None, laws: tuple[Sta
     )
 
 
+# Words that name no county in particular, in either language ("Condado de Harris", "Harris County Sheriff").
+_NOT_A_NAME = frozenset(
+    ("county", "sheriff", "sheriffs", "office", "parish", "condado", "de", "del", "la", "el", "oficina", "alguacil")
+)
+
+
+def _bare(typed: list[str]) -> list[str]:
+    return [w for w in typed if w not in _NOT_A_NAME]
+
+
 def _county_hits(
     session: Session, q: list[str], state_code: str | None, matches: list[registry.AgencyView]
 ) -> list[CountyHit]:
     """Counties (of the states whose county lists are packaged) whose name is the query, less the word County,
     with what ICE lists for their sheriff; a county already found among `matches` is left out."""
-    wanted = [w for w in q if w not in ("county", "sheriff", "sheriffs", "office", "parish")]
+    wanted = _bare(q)
     if not wanted:
         return []
     hits: list[CountyHit] = []
@@ -141,7 +151,7 @@ def _county_hits(
         if state_code and code != state_code:
             continue
         for county in counties(code):
-            if words(county) != wanted:
+            if _bare(words(county)) != wanted:
                 continue
             found = [
                 a

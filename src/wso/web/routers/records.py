@@ -13,7 +13,7 @@ from wso import registry
 from wso.records import NoFacts, facts_for
 from wso.web import public
 from wso.web.deps import BAD_INPUT, NOT_FOUND, DbSession, LangDep, OptionalPrincipal
-from wso.web.i18n import Lang
+from wso.web.i18n import Lang, translator
 from wso.web.letters import WEB_FORMATS, LetterIn, LetterRefused, MadeLetter, make_letter
 from wso.web.publicdeps import RecordsFactsDep, TodayDep
 from wso.web.rendering import render
@@ -94,7 +94,8 @@ def records_letter_form(
     try:
         return _download(make_letter(session, facts, wanted, today))
     except LetterRefused as exc:
-        page = _page(request, session, facts, lang, user, state, wanted=wanted, error=str(exc), status_code=400)
+        error = translator(lang)(exc.key, **exc.values)
+        page = _page(request, session, facts, lang, user, state, wanted=wanted, error=error, status_code=400)
         page.headers["Cache-Control"] = "no-store"
         return page
 
