@@ -33,8 +33,14 @@ class Settings(BaseSettings):
         default=None, description="A CSV of public-records facts that adds to or corrects the packaged ones."
     )
     detainer_reading: Literal["excluding", "flat"] = Field(
-        default="excluding",
-        description="How an I-247A detainer's 48 hours are counted: excluding weekends and holidays, or flat.",
+        default="flat",
+        description="How an I-247A detainer's 48 hours are counted: flat (default), or excluding weekends, holidays.",
+    )
+    service_tolerance_minutes: int = Field(
+        default=15,
+        ge=0,
+        le=24 * 60,
+        description="Minutes after the release from criminal custody within which a WSO may still serve (default 15).",
     )
     fetch_participating_url: str = Field(
         default="https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies.xlsx",

@@ -14,6 +14,9 @@ from wso.custody.models import (
     Agreement,
     Alert,
     Booking,
+    Complaint,
+    DetentionAgreement,
+    DetentionAgreementFacility,
     Facility,
     Hold,
     HoldEvent,
@@ -24,7 +27,22 @@ from wso.custody.models import (
 )
 from wso.store import Database
 
-TABLES = (Agency, Agreement, Alert, Booking, Facility, Hold, HoldEvent, IdempotencyKey, Officer, OfficerEvent, Warrant)
+TABLES = (
+    Agency,
+    Agreement,
+    Alert,
+    Booking,
+    Complaint,
+    DetentionAgreement,
+    DetentionAgreementFacility,
+    Facility,
+    Hold,
+    HoldEvent,
+    IdempotencyKey,
+    Officer,
+    OfficerEvent,
+    Warrant,
+)
 
 # Friday 2026-03-06, 09:00 in Florida (EST): the person's scheduled release.
 RELEASE = datetime(2026, 3, 6, 14, 0, tzinfo=UTC)

@@ -37,8 +37,10 @@ def test_holds_history_verify(loaded: str) -> None:
     holds = json.loads(runner.invoke(app, ["custody", "holds", "--json"]).stdout)
     assert [(h["warrant"], h["status"], h["reading"]) for h in holds] == [
         ("I200-101", "released", "flat"),
-        ("I247A-102", "released", "excluding"),
+        ("I200-102", "transferred", "flat"),
+        ("I247A-102", "transferred", "flat"),
     ]
+    assert holds[0]["interpreter"] == "M. Ortiz"
     assert holds[0]["deadline_local"] == "2026-03-08T10:00:00-04:00"
     history = json.loads(runner.invoke(app, ["custody", "history", "I200-101", "--json"]).stdout)
     assert [e["kind"] for e in history["events"]] == ["served", "ice_notified", "released"]
@@ -77,7 +79,12 @@ def test_export_is_pseudonymised_by_default(loaded: str, tmp_path: Path) -> None
     out = tmp_path / "export"
     result = runner.invoke(app, ["custody", "export", "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["files"] == {"holds.csv": 2, "officers.csv": 1, "agreements.csv": 1}
+    assert json.loads(result.stdout)["files"] == {
+        "holds.csv": 3,
+        "officers.csv": 1,
+        "agreements.csv": 1,
+        "complaints.csv": 1,
+    }
     with (out / "holds.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert all(r["record_id"].startswith("r-") and r["person_ref"].startswith("p-") for r in rows)
@@ -150,8 +157,9 @@ def test_run_bad_occurred_at_exits_2(loaded: str, value: str, words: str) -> Non
 
 def test_replay_line_may_say_when_the_act_happened(tmp_path: Path) -> None:
     lines = block(section(), "jsonl").splitlines()
+    n = next(i for i, line in enumerate(lines) if '"cmd": "ice.notify", "warrant": "I200-101"' in line)
     # ICE was told at 09:25 but the clerk records it at 09:40: the ledger keeps both times.
-    lines[18] = lines[18].replace(
+    lines[n] = lines[n].replace(
         '"at": "2026-03-06T09:25:00-05:00"',
         '"at": "2026-03-06T09:40:00-05:00", "occurred_at": "2026-03-06T09:25:00-05:00"',
     )
@@ -168,9 +176,9 @@ def test_replay_line_may_say_when_the_act_happened(tmp_path: Path) -> None:
         "2026-03-06T14:25:00+00:00",
         "2026-03-06T14:40:00+00:00",
     )
-    lines[18] = lines[18].replace(
+    lines[n] = lines[n].replace(
         '"occurred_at": "2026-03-06T09:25:00-05:00"', '"occurred_at": "2026-03-06T10:25:00-05:00"'
     )
     day.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["custody", "replay", str(day), "--json"])
-    assert result.exit_code == 2 and "line 19: field 'occurred_at'" in result.stderr
+    assert result.exit_code == 2 and f"line {n + 1}: field 'occurred_at'" in result.stderr

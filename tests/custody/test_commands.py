@@ -10,6 +10,7 @@ import pytest
 from tests.custody.conftest import RELEASE, accepted, counts
 from wso.clock import FixedClock
 from wso.custody import Custody, find_hold
+from wso.custody.ledger import events
 from wso.store import Database
 
 
@@ -107,13 +108,7 @@ def test_state_law_that_prohibits_is_refused_with_the_law(custody: Custody, db: 
 
 
 def test_questioning_about_alienage_is_refused(jail: Custody, db: Database) -> None:
-    refuse(
-        jail,
-        db,
-        "interview",
-        {"officer": "O1", "booking": "B1", "topic": "country of citizenship"},
-        "WSO-NO-INTERROGATION",
-    )
+    refuse(jail, db, "interview", {"officer": "O1", "booking": "B1", "topic": "alienage"}, "WSO-NO-INTERROGATION")
 
 
 def test_issuing_a_detainer_is_refused(jail: Custody, db: Database) -> None:
@@ -163,11 +158,16 @@ def test_detention_agreement_takes_the_hold_off_the_clock(custody: Custody, db: 
     build_jail(custody, detention_agreement=True)
     clock.set(RELEASE)
     assert serve(custody).accepted
+    # before the 48-hour point there is nothing to record: the hold moves onto the agreement at that point
+    refuse(custody, db, "custody.continue", {"warrant": "W1"}, "SEQUENCE")
+    clock.advance(timedelta(hours=49))
     result = custody.run("custody.continue", {"warrant": "W1"})
-    assert result.accepted
+    assert result.accepted and "off the 48-hour clock" in result.message
     with db.session() as session:
         hold = find_hold(session, "W1")
-        assert hold is not None and (hold.status, hold.end_reason) == ("detention_agreement", "detention_agreement")
+        assert hold is not None and hold.status == "detention_agreement" and hold.ended_at is None
+        assert hold.detention_agreement_from == RELEASE + timedelta(hours=48)
+    refuse(custody, db, "custody.continue", {"warrant": "W1"}, "SEQUENCE")
 
 
 def test_no_detention_agreement_no_continuation(jail: Custody, db: Database) -> None:
@@ -202,16 +202,17 @@ def test_a_hold_held_on_under_a_detention_agreement_is_later_transferred(
     build_jail(custody, detention_agreement=True)
     clock.set(RELEASE)
     assert serve(custody).accepted
-    clock.advance(timedelta(hours=40))
-    accepted(custody, "custody.continue", {"warrant": "W1"})
-    clock.advance(timedelta(hours=30))  # past the 48 hours, but no longer on that clock
+    clock.advance(timedelta(hours=72))  # past the 48 hours, with no sweep in between
     result = custody.run("custody.transfer", {"warrant": "W1"})
     assert result.accepted and "after the deadline" not in result.message
+    assert len(result.events) == 2  # the change of legal basis (dated at the 48-hour point), then the transfer
     with db.session() as session:
         hold = find_hold(session, "W1")
         assert hold is not None and hold.status == "transferred"
-        # When and how it left the 48-hour clock stays recorded.
-        assert (hold.end_reason, hold.ended_at) == ("detention_agreement", RELEASE + timedelta(hours=40))
+        assert (hold.end_reason, hold.ended_at) == ("transferred", RELEASE + timedelta(hours=72))
+        assert hold.detention_agreement_from == RELEASE + timedelta(hours=48)
+        kinds = [(e.kind, e.occurred_at) for e in events(session, hold.id)]
+    assert kinds[1] == ("detention_agreement", RELEASE + timedelta(hours=48))
     refuse(custody, db, "custody.release", {"warrant": "W1"}, "SEQUENCE")
 
 

@@ -28,6 +28,6 @@ def test_readme_worked_example_replays_to_the_answer_shown(tmp_path: Path) -> No
     day = tmp_path / "day.jsonl"
     day.write_text(block(text, "jsonl"), encoding="utf-8")
     assert "wso custody replay day.jsonl --json" in text
-    result = CliRunner().invoke(app, ["custody", "replay", str(day), "--json", "--reading", "excluding"])
+    result = CliRunner().invoke(app, ["custody", "replay", str(day), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == json.loads(block(text, "json"))

@@ -1,5 +1,7 @@
 """Random command sequences (hypothesis): after every step no hold is past its deadline unnoticed, every chain
-verifies, refused commands wrote nothing, and `warrant.serve` is accepted exactly when the rules allow it."""
+verifies, refused commands wrote nothing, one booking never has two holds that keep the person, and
+`warrant.serve` is accepted exactly when the rules allow it (at the release within the tolerance, or later while a
+detainer lawfully holds the person)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from tests.custody.conftest import accepted, build_jail, counts
 from wso.clock import FixedClock
 from wso.custody import Command, Custody, verify
 from wso.custody.models import Alert, Hold
+from wso.program import SERVICE_TOLERANCE
 from wso.store import open_database
 
 START = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -59,6 +62,7 @@ class CustodyMachine(RuleBasedStateMachine):
         self.clock = FixedClock(START)
         self.custody = Custody(self.db, self.clock)
         self.warrants: dict[str, tuple[str, datetime]] = {}  # id -> (form, scheduled release)
+        self.booking_of: dict[str, str] = {}
         self.served: set[str] = set()
         self.o1_authorized = True
         self.last_sweep: datetime | None = None
@@ -87,6 +91,31 @@ class CustodyMachine(RuleBasedStateMachine):
         assert self.run("booking", {"id": f"b{n}", "facility": "JAIL", "scheduled_release": release.isoformat()})
         assert self.run("warrant.receive", {"id": f"w{n}", "booking": f"b{n}", "form": form})
         self.warrants[f"w{n}"] = (form, release)
+        self.booking_of[f"w{n}"] = f"b{n}"
+
+    @rule(release_in=st.integers(min_value=-6 * 60, max_value=6 * 60))
+    def book_detainer_and_warrant(self, release_in: int) -> None:
+        """One person with an I-247A detainer and an I-200: held on the detainer, then served by a WSO."""
+        n = len(self.warrants) + 1
+        release = self.clock.now() + timedelta(minutes=release_in)
+        assert self.run("booking", {"id": f"b{n}", "facility": "JAIL", "scheduled_release": release.isoformat()})
+        for k, form in ((n, "I-247A"), (n + 1, "I-200")):
+            assert self.run("warrant.receive", {"id": f"w{k}", "booking": f"b{n}", "form": form})
+            self.warrants[f"w{k}"] = (form, release)
+            self.booking_of[f"w{k}"] = f"b{n}"
+
+    def _lawfully_held_on_a_detainer(self, booking: str) -> bool:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Hold.deadline).where(Hold.booking_id == booking, Hold.kind == "detainer", Hold.status == "open")
+            ).scalars()
+            return any(deadline is not None and self.clock.now() <= deadline for deadline in rows)
+
+    def _held_by_wso(self, booking: str) -> bool:
+        with self.db.session() as session:
+            statuses = ("open", "detention_agreement")
+            found = select(Hold.id).where(Hold.booking_id == booking, Hold.kind == "wso", Hold.status.in_(statuses))
+            return session.execute(found).first() is not None
 
     @rule(
         data=st.data(),
@@ -98,13 +127,17 @@ class CustodyMachine(RuleBasedStateMachine):
             return
         warrant = data.draw(st.sampled_from(sorted(self.warrants)))
         form, release = self.warrants[warrant]
+        now = self.clock.now()
+        booking = self.booking_of[warrant]
+        in_window = release <= now <= release + SERVICE_TOLERANCE
         lawful = (
             form in ("I-200", "I-205")
             and facility == "JAIL"
             and officer == "O1"
             and self.o1_authorized
-            and self.clock.now() >= release
+            and (in_window or (now > release and self._lawfully_held_on_a_detainer(booking)))
             and warrant not in self.served
+            and not self._held_by_wso(booking)
         )
         ok = self.run("warrant.serve", {"warrant": warrant, "officer": officer, "facility": facility})
         assert ok == lawful, (warrant, form, officer, facility)
@@ -150,10 +183,11 @@ class CustodyMachine(RuleBasedStateMachine):
         assert self.run(command, {"id": "O1"})
         self.o1_authorized = not self.o1_authorized
 
-    @rule(topic=st.sampled_from(["immigration status", "property", "alienage", "medical"]))
+    @rule(topic=st.sampled_from(["immigration status", "property", "alienage", "medical", "criminal case"]))
     def interview(self, topic: str) -> None:
         if self.warrants:
-            self.run("interview", {"officer": "O1", "booking": "b1", "topic": topic})
+            ok = self.run("interview", {"officer": "O1", "booking": "b1", "topic": topic})
+            assert ok == (topic in ("medical", "criminal case"))
             assert not self.run("detainer.issue", {"officer": "O1", "booking": "b1"})
 
     @rule(minutes=st.integers(min_value=1, max_value=50 * 60))
@@ -172,16 +206,30 @@ class CustodyMachine(RuleBasedStateMachine):
         if self.last_sweep is None:
             return
         with self.db.session() as session:
+            # a hold that moved onto the jail's detention agreement at its 48-hour point is not late
             late = (
                 set(
                     session.execute(
-                        select(Hold.id).where(Hold.deadline.is_not(None), Hold.deadline <= self.last_sweep)
+                        select(Hold.id).where(
+                            Hold.deadline.is_not(None),
+                            Hold.deadline <= self.last_sweep,
+                            Hold.detention_agreement_from.is_(None),
+                        )
                     ).scalars()
                 )
                 & self.open_at_last_sweep
             )
             overdue = set(session.execute(select(Alert.hold_id).where(Alert.kind == "overdue")).scalars())
         assert late <= overdue, f"past the deadline at the last sweep but no overdue alert: {late - overdue}"
+
+    @invariant()
+    def one_person_one_hold(self) -> None:
+        with self.db.session() as session:
+            active = session.execute(
+                select(Hold.booking_id).where(Hold.status.in_(("open", "detention_agreement")))
+            ).scalars()
+            bookings = list(active)
+        assert len(bookings) == len(set(bookings)), f"a booking with two holds that keep the person: {bookings}"
 
     @invariant()
     def chains_verify(self) -> None:

@@ -172,11 +172,13 @@ def test_detainer_command_names_its_reading() -> None:
     code, out, _ = run("detainer", "--start", "2026-03-06T13:00-05:00", "--tz", "America/New_York", "--json")
     assert code == 0
     answer = json.loads(out)
-    assert answer["reading"] == "excluding"  # the default setting
-    assert answer["deadline"].startswith("2026-03-10T17:00")
-    code, out, _ = run("detainer", "--start", "2026-03-06T13:00-05:00", "--tz", "America/New_York", "--reading", "flat")
+    assert answer["reading"] == "flat"  # the default setting
+    assert answer["deadline"].startswith("2026-03-08T18:00")
+    code, out, _ = run(
+        "detainer", "--start", "2026-03-06T13:00-05:00", "--tz", "America/New_York", "--reading", "excluding"
+    )
     assert code == 0
-    assert out.startswith("2026-03-08T14:00:00-04:00") and "flat" in out
+    assert out.startswith("2026-03-10T13:00:00-04:00") and "excluding" in out
 
 
 def test_detainer_command_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:

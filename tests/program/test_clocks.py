@@ -116,7 +116,7 @@ def test_wso_hold_is_flat_across_the_spring_dst_change_and_weekends() -> None:
 
 
 def test_wso_hold_refuses_naive_time() -> None:
-    with pytest.raises(ValueError, match="served_at"):
+    with pytest.raises(ValueError, match="release_at"):
         wso_hold_deadline(datetime(2026, 3, 7, 12, 0))
 
 

@@ -61,7 +61,9 @@ def test_home_lists_open_holds_least_time_left_first_with_countdowns(
     ledger = Custody(jail, clock)
     assert ledger.run("detainer.hold", {"warrant": "D-247"}, actor="seed").accepted  # until NOW + 48 h
     clock.advance(timedelta(hours=2))
-    assert ledger.run("warrant.serve", SERVE, actor="seed").accepted  # until NOW + 50 h
+    # B-1 actually leaves criminal custody two hours after its scheduled release: served then, until NOW + 50 h
+    assert ledger.run("criminal.release", {"booking": "B-1"}, actor="seed").accepted
+    assert ledger.run("warrant.serve", SERVE, actor="seed").accepted
     clock.advance(timedelta(hours=1))
     sign_in(client, "clerk")
     page = client.get("/console").text
@@ -298,7 +300,12 @@ def test_api_commands_by_token_with_an_idempotency_key(client: TestClient, jail:
     assert counts(jail) == (1, 1)
     specs = client.get("/api/console/commands", headers=headers).json()
     serve = next(s for s in specs if s["name"] == "warrant.serve")
-    assert serve["allowed"] and [f["name"] for f in serve["fields"]] == ["warrant", "officer", "facility"]
+    assert serve["allowed"] and [f["name"] for f in serve["fields"]] == [
+        "warrant",
+        "officer",
+        "facility",
+        "interpreter",
+    ]
     naive = client.post(
         "/api/console/commands/ice.notify",
         json={"args": {"warrant": "W-200"}, "occurred_at": "2025-06-02T10:00:00"},

@@ -33,6 +33,7 @@ CONSOLE_OPERATIONS = {
     ("GET", "/api/console/commands"),
     ("POST", "/api/console/commands/{command}"),
     ("POST", "/api/console/audit"),
+    ("GET", "/api/console/cost"),
     ("GET", "/api/console/records"),
     ("GET", "/api/console/records/due"),
     ("GET", "/api/console/records/{request_id}"),

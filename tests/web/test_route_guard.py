@@ -12,13 +12,18 @@ from wso.store import Database
 from wso.web.app import endpoints
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The only writes open to the signed-out: the sign-in form itself (CSRF-checked), and the watch room's subscribe
-# form and its confirm and unsubscribe links (RFC 8058 one-click: the token in the URL is the credential).
+# The only writes open to the signed-out: the sign-in form itself (CSRF-checked), the watch room's subscribe
+# form and its confirm and unsubscribe links (RFC 8058 one-click: the token in the URL is the credential), and the
+# public-records letter (below).
 OPEN_WRITES = {
     ("POST", "/signin"),
     ("POST", "/watch/subscribe"),
     ("POST", "/watch/confirm/{token}"),
     ("POST", "/watch/unsubscribe/{token}"),
+    # a public-records letter made from the form or the API: it writes nothing, and is a POST only so that the
+    # requester's name stays out of addresses, logs and caches
+    ("POST", "/records/letter"),
+    ("POST", "/api/records/letter"),
 }
 
 

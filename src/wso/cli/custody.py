@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from wso.cli.common import JsonFlag, counted, database, emit_json, fail
+from wso.cli.costs import (
+    CsvFlag,
+    FacilityOption,
+    FromOption,
+    MonthOption,
+    PerDiemOption,
+    ReimbursementOption,
+    ToOption,
+    period_and_rates,
+    show,
+)
 from wso.clock import SystemClock
 from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier, find_hold, history, holds, sweep, verify
 from wso.custody.export import export_hold_records, pseudonym_key
@@ -34,6 +45,11 @@ def _reading(value: str | None) -> DetainerReading:
         return parse_reading(value)
     except UnknownValue as error:
         fail(f"--reading: {error}")
+
+
+def _tolerance() -> timedelta:
+    """WSO_SERVICE_TOLERANCE_MINUTES as a duration."""
+    return timedelta(minutes=get_settings().service_tolerance_minutes)
 
 
 def _notifier() -> Notifier:
@@ -60,7 +76,7 @@ def replay_command(
     with tempfile.TemporaryDirectory(prefix="wso-replay-") as tmp:
         db = open_database(database_url or f"sqlite:///{Path(tmp) / 'replay.sqlite3'}")
         try:
-            answer = replay(lines, db, detainer_reading=chosen)
+            answer = replay(lines, db, detainer_reading=chosen, service_tolerance=_tolerance())
         finally:
             db.dispose()
     if json_out:
@@ -107,9 +123,14 @@ def run_command(
         if when.tzinfo is None:
             fail(f"--occurred-at: {occurred_at!r} has no UTC offset; add one, e.g. -05:00")
     db = database()
-    result = Custody(db, SystemClock(), detainer_reading=get_settings().detainer_reading, notifier=_notifier()).run(
-        command, fields, actor=actor, idempotency_key=key, occurred_at=when
+    custody = Custody(
+        db,
+        SystemClock(),
+        detainer_reading=get_settings().detainer_reading,
+        service_tolerance=_tolerance(),
+        notifier=_notifier(),
     )
+    result = custody.run(command, fields, actor=actor, idempotency_key=key, occurred_at=when)
     if json_out:
         emit_json(result)
     else:
@@ -186,13 +207,15 @@ def sweep_command(json_out: JsonFlag = False) -> None:
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory for holds.csv, officers.csv, agreements.csv.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for holds.csv, officers.csv, agreements.csv, complaints.csv.")
+    ],
     identified: Annotated[
         bool, typer.Option("--identified", help="Real ids and persons.csv with personal data (jail use only).")
     ] = False,
     json_out: JsonFlag = False,
 ) -> None:
-    """Export the ledger as hold-record schema v1, pseudonymised unless --identified."""
+    """Export the ledger as hold-record schema v2, pseudonymised unless --identified."""
     with database().session() as session:
         summary = export_hold_records(session, out, pseudonym_key(get_settings()), identified=identified)
     if json_out:
@@ -200,3 +223,28 @@ def export_command(
         return
     for name, count in summary.files.items():
         typer.echo(f"{out / name}: {counted(count, 'row')}")
+
+
+@app.command("cost")
+def cost_command(
+    facility: FacilityOption = None,
+    since: FromOption = None,
+    until: ToOption = None,
+    month: MonthOption = None,
+    per_diem: PerDiemOption = None,
+    reimbursement: ReimbursementOption = None,
+    json_out: JsonFlag = False,
+    csv_out: CsvFlag = False,
+) -> None:
+    """What the holds cost the county, per facility and month: hours, unreimbursed and reimbursed, bed-days, and
+    money at the rates given (hours / 24 × rate). See docs/cost.md."""
+    from wso.custody import ledger_cost
+    from wso.program.cost import CostInputError
+
+    period, rates = period_and_rates(since, until, month, per_diem, reimbursement, json_out=json_out, csv_out=csv_out)
+    with database().session() as session:
+        try:
+            report = ledger_cost(session, SystemClock().now(), facility=facility, period=period, rates=rates)
+        except CostInputError as error:
+            fail(str(error))
+    show(report, json_out=json_out, csv_out=csv_out)

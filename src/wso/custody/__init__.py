@@ -4,12 +4,25 @@ Public functions: `Custody` (commands, one by one with `run` or in a group commi
 checked against `wso.program` rules before anything is written), `GroupWriter` (many clerks' commands, one
 commit),
 `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
-`replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v1, pseudonymised by default).
+`replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v2, pseudonymised by default),
+`ledger_cost` (what the holds cost the county, per facility and month).
+`FIELDS`, `OPTIONAL` and `CHOICES`: each command's needed and optional fields, and the closed lists of some.
 The modules `export` and `replay` are public too (`__all__`).
 `ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
 """
 
-from wso.custody.commands import FIELDS, FORMS, HANDLERS, RELEASE_REASONS, Command, Custody, Result
+from wso.custody.commands import (
+    CHOICES,
+    FIELDS,
+    FORMS,
+    HANDLERS,
+    OPTIONAL,
+    RELEASE_REASONS,
+    Command,
+    Custody,
+    Result,
+)
+from wso.custody.cost import ledger_cost
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
@@ -19,9 +32,11 @@ from wso.custody.sweep import RaisedAlert, sweep
 
 __all__ = [
     "ALERT_TEXTS",
+    "CHOICES",
     "FIELDS",
     "FORMS",
     "HANDLERS",
+    "OPTIONAL",
     "RELEASE_REASONS",
     "AlertMessage",
     "Command",
@@ -40,6 +55,7 @@ __all__ = [
     "find_hold",
     "history",
     "holds",
+    "ledger_cost",
     "replay",
     "sweep",
     "verify",

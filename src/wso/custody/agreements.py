@@ -13,12 +13,22 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from wso import registry
-from wso.custody.models import Agreement
+from wso.custody.models import Agency, Agreement
 
 
-def enter(session: Session, agency_id: str, model: str, signed: date, ended: date | None, at: datetime) -> None:
+def enter(
+    session: Session,
+    agency_id: str,
+    model: str,
+    signed: date,
+    ended: date | None,
+    at: datetime,
+    moa_template: str | None = None,
+) -> None:
     session.execute(
-        insert(Agreement).values(agency_id=agency_id, model=model, signed=signed, ended=ended, entered_at=at)
+        insert(Agreement).values(
+            agency_id=agency_id, model=model, signed=signed, ended=ended, entered_at=at, moa_template=moa_template
+        )
     )
 
 
@@ -48,3 +58,31 @@ def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:
     if registry.get_agency(session, agency_id) is None:
         return False
     return registry.agreement_in_force(session, agency_id, model, on)
+
+
+def in_force_agreement(session: Session, agency_id: str, model: str, on: date) -> tuple[date, str | None] | None:
+    """(signing day, MOA template) of the agreement of this model in force on `on`, or None.
+
+    Hand-entered agreements answer alone when there are any (the latest signed in force); otherwise the registry's
+    (its signing day as `registry.compliance.began` reads it: ICE's SIGNED date, else the first listing; no
+    template recorded). None also when no agreement is in force."""
+    rows = hand_entered(session, agency_id, model)
+    if rows:
+        live = [row for row in rows if row.signed <= on and (row.ended is None or on < row.ended)]
+        if not live:
+            return None
+        chosen = max(live, key=lambda row: row.signed)
+        return chosen.signed, chosen.moa_template
+    view = registry.get_agency(session, agency_id)
+    if view is None or not registry.agreement_in_force(session, agency_id, model, on):
+        return None
+    began = [registry.compliance.began(a) for a in view.agreements if a.model == model]
+    listed = [day for day in began if day <= on]
+    return (max(listed) if listed else on), None
+
+
+def agency_kind(session: Session, agency: Agency) -> str:
+    """The agency's kind for state law (county, municipal, state): as entered, else the registry's, else county."""
+    if agency.kind:
+        return agency.kind
+    return registry.compliance.agency_kind(registry.get_agency(session, agency.id))

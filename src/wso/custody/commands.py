@@ -26,10 +26,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock, as_utc
-from wso.custody import agreements, ledger
+from wso.custody import agreements, detention, ledger
 from wso.custody.models import (
     Agency,
     Booking,
+    Complaint,
+    DetentionAgreement,
     Facility,
     IdempotencyKey,
     Officer,
@@ -38,17 +40,33 @@ from wso.custody.models import (
 )
 from wso.custody.notify import AlertMessage, Notifier
 from wso.custody.policy import (
-    CITIZENSHIP_REPORT,
+    DEFAULT_DETAINER_READING,
+    DETENTION_KINDS,
     EXAM_MAX_ATTEMPTS,
     EXAM_PASS_SCORE,
-    BusinessCalendar,
+    ICE_NOTIFY_WINDOW,
+    INTERVIEW_TOPICS,
+    SERVICE_TOLERANCE,
+    WSO_FORBIDDEN_TOPICS,
     DetainerReading,
     Model,
+    UnknownValue,
+    business_calendar,
+    citizenship_report_applies,
+    citizenship_standard,
+    complaint_report_deadline,
+    criminal_release,
     detainer_deadline,
+    detainer_hold_bar,
     eligibility,
+    parse_agency_kind,
+    parse_detention_kind,
+    parse_interview_topic,
+    parse_moa_template,
+    service_check,
     wso_hold_deadline,
 )
-from wso.custody.sweep import deliver, raise_alerts
+from wso.custody.sweep import deliver, raise_alerts, settle
 from wso.store import Database
 
 _T = TypeVar("_T")
@@ -59,17 +77,7 @@ SEQUENCE = "SEQUENCE"
 FORMS = ("I-200", "I-205", "I-247A", "judicial")
 WSO_FORMS = ("I-200", "I-205")
 RELEASE_REASONS = ("released", "warrant_cancelled", "citizenship_verified")
-# Topics a WSO may not question anyone about (MOA-WSO-2025 Appendix A; ICE-PR-2019).
-FORBIDDEN_TOPICS = (
-    "alienage",
-    "citizenship",
-    "immigration",
-    "immigration status",
-    "nationality",
-    "removability",
-    "status",
-    "country of birth",
-)
+ACTIVE = ("open", "detention_agreement")  # a hold that still keeps the person
 
 # The fields each command needs (replay checks a whole file against these before running any of it).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -81,7 +89,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "officer.certify": ("id",),
     "officer.authorize": ("id",),
     "officer.withdraw": ("id",),
+    "detention.agreement": ("id", "agency", "facilities", "kind", "from"),
     "booking": ("id", "facility", "scheduled_release"),
+    "criminal.release": ("booking",),
     "warrant.receive": ("id", "booking", "form"),
     "warrant.serve": ("warrant", "officer", "facility"),
     "detainer.hold": ("warrant",),
@@ -93,7 +103,28 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "custody.continue": ("warrant",),
     "interview": ("officer", "booking", "topic"),
     "detainer.issue": ("officer", "booking"),
+    "complaint.receive": ("id", "officer", "facility"),
+    "complaint.report": ("id",),
     "sweep": (),
+}
+# Fields a command takes beside those it needs (the console's forms offer them too).
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "agency": ("name", "state", "kind"),
+    "agreement": ("ended", "moa_template"),
+    "facility": ("detention_agreement",),
+    "detention.agreement": ("until", "signed"),
+    "booking": ("name", "dob", "a_number"),
+    "warrant.serve": ("interpreter",),
+    "custody.release": ("reason",),
+}
+# The closed lists some fields are chosen from.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "model": ("WSO", "JEM", "TFM"),
+    "form": FORMS,
+    "reason": RELEASE_REASONS,
+    "kind": DETENTION_KINDS,
+    "topic": INTERVIEW_TOPICS,
+    "moa_template": ("2019", "2025"),
 }
 
 
@@ -162,12 +193,14 @@ class Context:
     occurred_at: datetime
     actor: str
     detainer_reading: DetainerReading
+    service_tolerance: timedelta = SERVICE_TOLERANCE
     events: list[tuple[str, int]] = field(default_factory=list)
     alerts: list[dict[str, str]] = field(default_factory=list)
     messages: list[AlertMessage] = field(default_factory=list)
     hold: str | None = None
     # A ledger command's writes, handed to the unit only if it is accepted.
     staged: list[tuple[ledger.HoldRow, list[dict[str, Any]], bool]] = field(default_factory=list)
+    settled: set[str] = field(default_factory=set)  # holds this command moved onto a detention agreement
 
 
 Handler = Callable[[Context, Mapping[str, Any]], str]
@@ -204,13 +237,17 @@ class Custody:
         db: Database,
         clock: Clock,
         *,
-        detainer_reading: DetainerReading = "excluding",
+        detainer_reading: DetainerReading = DEFAULT_DETAINER_READING,
+        service_tolerance: timedelta = SERVICE_TOLERANCE,
         notifier: Notifier | None = None,
         retries: int = 8,
     ) -> None:
+        if service_tolerance < timedelta(0):
+            raise ValueError(f"service_tolerance must not be negative, got {service_tolerance}")
         self.db = db
         self.clock = clock
         self.detainer_reading: DetainerReading = detainer_reading
+        self.service_tolerance = service_tolerance
         self.notifier = notifier
         self.retries = retries
 
@@ -295,7 +332,7 @@ class Custody:
         if when > now:
             message = f"occurred_at {when.isoformat()} is in the future; record acts once they happen"
             return Result(item.command, "refused", message, INPUT), None
-        ctx = Context(session, unit, now, when, item.actor, self.detainer_reading)
+        ctx = Context(session, unit, now, when, item.actor, self.detainer_reading, self.service_tolerance)
         ledger_only = item.command in LEDGER_ONLY
         savepoint = None
         if not ledger_only:
@@ -372,6 +409,33 @@ def _text(args: Mapping[str, Any], name: str) -> str:
     return str(value).strip()
 
 
+def _optional_text(args: Mapping[str, Any], name: str) -> str | None:
+    if args.get(name) is None or (isinstance(args.get(name), str) and not str(args.get(name)).strip()):
+        return None
+    return _text(args, name)
+
+
+def _choice(args: Mapping[str, Any], name: str, parse: Callable[[str], _T]) -> _T:
+    """A field from a closed list: `parse` (a `wso.program` parser) or INPUT naming the field and the list."""
+    value = _text(args, name)
+    try:
+        return parse(value)
+    except UnknownValue as error:
+        raise Refused(INPUT, f"field {name!r}: {value!r} is not one of {', '.join(error.accepted)}") from None
+
+
+def _ids(args: Mapping[str, Any], name: str) -> list[str]:
+    """A list of ids: a JSON list, or one string of ids separated by commas (a form's field)."""
+    value = args.get(name)
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str | int) for i in items):
+        raise Refused(INPUT, f"field {name!r} must be a list of ids, got {value!r}")
+    ids = [str(i).strip() for i in items if str(i).strip()]
+    if not ids:
+        raise Refused(INPUT, f"field {name!r} is empty; name at least one")
+    return list(dict.fromkeys(ids))
+
+
 def _bool(args: Mapping[str, Any], name: str, default: bool | None = None) -> bool:
     value = args.get(name, default)
     if not isinstance(value, bool):
@@ -418,12 +482,23 @@ def _hold_for_warrant(ctx: Context, args: Mapping[str, Any], *, open_only: bool 
         raise Refused(
             INPUT, f"warrant {warrant_id!r} has no hold; serve it (warrant.serve) or hold on a detainer first"
         )
-    if open_only and hold.status != "open":
+    if open_only and hold.status not in ACTIVE:
         raise Refused(
             SEQUENCE, f"the hold on warrant {warrant_id!r} is {hold.status}, not open; record a new fact only"
         )
     ctx.hold = hold.id
+    _settle(ctx, hold)
     return hold
+
+
+def _settle(ctx: Context, hold: ledger.HoldRow) -> None:
+    """A WSO hold whose 48-hour point has passed (by the time of this act) at a facility with a detention agreement
+    that lifts the limit moves onto it: an event dated at that point records the change of legal basis."""
+    event = settle(ctx.session, hold, ctx.occurred_at, actor=ctx.actor, recorded_at=ctx.now)
+    if event is not None:
+        ctx.staged.append((hold, [event], False))
+        ctx.events.append((hold.id, event["seq"]))
+        ctx.settled.add(hold.id)
 
 
 def _append(ctx: Context, hold: ledger.HoldRow, kind: str, payload: Mapping[str, Any], *, new: bool = False) -> None:
@@ -469,8 +544,9 @@ def _agency(ctx: Context, args: Mapping[str, Any]) -> str:
         name, state = _text(args, "name"), _text(args, "state").upper()
     if len(state) != 2 or not state.isalpha():
         raise Refused(INPUT, f"field 'state' must be a USPS code such as FL, got {state!r}")
-    ctx.session.add(Agency(id=agency_id, name=name, state=state))
-    return f"agency {agency_id} ({name}, {state}) entered"
+    kind = _choice(args, "kind", parse_agency_kind) if args.get("kind") is not None else None
+    ctx.session.add(Agency(id=agency_id, name=name, state=state, kind=kind))
+    return f"agency {agency_id} ({name}, {state}{', ' + kind if kind else ''}) entered"
 
 
 def _agreement(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -482,10 +558,12 @@ def _agreement(ctx: Context, args: Mapping[str, Any]) -> str:
     ended = _date(args, "ended", optional=True)
     assert signed is not None
     if ended is not None and ended < signed:
-        raise Refused(INPUT, f"agreement ended {ended} before it was signed {signed}")
-    agreements.enter(ctx.session, agency.id, model, signed, ended, ctx.now)
+        raise Refused(INPUT, f"field 'ended': agreement ended {ended} before it was signed {signed}")
+    template = _choice(args, "moa_template", parse_moa_template) if args.get("moa_template") is not None else None
+    agreements.enter(ctx.session, agency.id, model, signed, ended, ctx.now, template)
     until = f" until {ended}" if ended else ""
-    return f"{model} agreement of {agency.id} in force from {signed}{until}"
+    words = f" (MOA template {template})" if template else ""
+    return f"{model} agreement of {agency.id} in force from {signed}{until}{words}"
 
 
 def _facility(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -498,11 +576,54 @@ def _facility(ctx: Context, args: Mapping[str, Any]) -> str:
         raise Refused(INPUT, f"field 'tz' must be an IANA time zone such as America/New_York, got {tz!r}") from None
     if ctx.session.get(Facility, facility_id) is not None:
         raise Refused(SEQUENCE, f"facility {facility_id!r} is already entered")
-    detention = _bool(args, "detention_agreement", default=False)
+    detention_flag = _bool(args, "detention_agreement", default=False)
     ctx.session.add(
-        Facility(id=facility_id, agency_id=agency.id, name=_text(args, "name"), tz=tz, detention_agreement=detention)
+        Facility(
+            id=facility_id,
+            agency_id=agency.id,
+            name=_text(args, "name"),
+            tz=tz,
+            detention_agreement=detention_flag,
+            created_at=ctx.occurred_at,
+        )
     )
-    return f"facility {facility_id} of {agency.id} ({tz}; detention agreement: {'yes' if detention else 'no'})"
+    if detention_flag:
+        # replay's older form: an IGSA in force from the facility's creation (its local day)
+        ctx.session.flush()
+        start = _local(ctx.occurred_at, tz).date()
+        detention.enter(
+            ctx.session, detention.implied_id(facility_id), agency.id, "IGSA", [facility_id], start, None, None, ctx.now
+        )
+    return f"facility {facility_id} of {agency.id} ({tz}; detention agreement: {'yes' if detention_flag else 'no'})"
+
+
+def _detention_agreement(ctx: Context, args: Mapping[str, Any]) -> str:
+    agreement_id = _text(args, "id")
+    agency = _get(ctx.session, Agency, _text(args, "agency"), "agency")
+    kind = _choice(args, "kind", parse_detention_kind)
+    start = _date(args, "from")
+    until = _date(args, "until", optional=True)
+    signed = _date(args, "signed", optional=True)
+    assert start is not None
+    if until is not None and until < start:
+        raise Refused(
+            INPUT, f"field 'until' ({until}) is before field 'from' ({start}); an agreement ends after it begins"
+        )
+    facilities = _ids(args, "facilities")
+    for facility_id in facilities:
+        facility = _get(ctx.session, Facility, facility_id, "facility")
+        if facility.agency_id != agency.id:
+            raise Refused(INPUT, f"field 'facilities': {facility_id} belongs to {facility.agency_id}, not {agency.id}")
+    if ctx.session.get(DetentionAgreement, agreement_id) is not None:
+        raise Refused(SEQUENCE, f"detention agreement {agreement_id!r} is already entered")
+    detention.enter(ctx.session, agreement_id, agency.id, kind, facilities, start, until, signed, ctx.now)
+    answer = detention.cover(
+        ctx.session, facilities[0], agency, agreements.agency_kind(ctx.session, agency), ctx.occurred_at.date()
+    )
+    lifts = "holds there are not late at 48 hours" if kind in ("IGSA", "USMS") else "it does not lift the 48-hour limit"
+    law = f"; note: {answer.reason}" if answer is not None and answer.barred_by is not None else ""
+    span = f"from {start}" + (f" until {until}" if until else "")
+    return f"{kind} {agreement_id} of {agency.id} covers {', '.join(facilities)} {span}: {lifts}{law}"
 
 
 # ---- officers -----------------------------------------------------------------------------------------------------
@@ -621,12 +742,57 @@ def _booking(ctx: Context, args: Mapping[str, Any]) -> str:
             id=booking_id,
             facility_id=facility.id,
             scheduled_release=release,
+            booked_at=ctx.occurred_at,
             person_name=args.get("name"),
             date_of_birth=_date(args, "dob", optional=True),
             a_number=args.get("a_number"),
         )
     )
     return f"booking {booking_id} in {facility.id}, scheduled release {_local(release, facility.tz).isoformat()}"
+
+
+def _criminal_release(ctx: Context, args: Mapping[str, Any]) -> str:
+    booking = _get(ctx.session, Booking, _text(args, "booking"), "booking")
+    facility = ctx.session.get(Facility, booking.facility_id)
+    assert facility is not None
+    if booking.booked_at is not None and ctx.occurred_at < booking.booked_at:
+        raise Refused(
+            INPUT,
+            f"field 'occurred_at' ({_local(ctx.occurred_at, facility.tz).isoformat()}) is before booking "
+            f"{booking.id} was entered ({_local(booking.booked_at, facility.tz).isoformat()}); a release comes after",
+        )
+    if booking.released_at is not None:
+        raise Refused(
+            SEQUENCE,
+            f"booking {booking.id}'s release from criminal custody is already recorded "
+            f"({_local(booking.released_at, facility.tz).isoformat()})",
+        )
+    held = [hold for hold in _booking_holds(ctx, booking.id)]
+    if held:
+        raise Refused(
+            SEQUENCE,
+            f"custody of booking {booking.id} already passed on {held[0].warrant_id}; "
+            "record the release from criminal custody before a warrant is served or a detainer honoured",
+        )
+    booking.released_at = ctx.occurred_at
+    until = _local(ctx.occurred_at + ctx.service_tolerance, facility.tz).isoformat()
+    return (
+        f"booking {booking.id} released from criminal custody at {_local(ctx.occurred_at, facility.tz).isoformat()}"
+        f"; a WSO may serve until {until} ({_minutes(ctx.service_tolerance)} tolerance, WSO-SCHEDULED-RELEASE)"
+    )
+
+
+def _booking_holds(ctx: Context, booking_id: str) -> list[ledger.HoldRow]:
+    """Every hold on the booking's warrants, as this transaction sees them (each locked)."""
+    warrants = ctx.session.execute(
+        select(Warrant.id).where(Warrant.booking_id == booking_id).order_by(Warrant.id)
+    ).scalars()
+    out = []
+    for warrant_id in warrants:
+        hold = ctx.unit.get(warrant_id)
+        if hold is not None:
+            out.append(hold)
+    return out
 
 
 def _receive(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -673,29 +839,71 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
             "WSO-AUTHORIZED-OFFICER",
             f"officer {officer.id} is {officer.status}, not authorized; only a certified, authorized WSO may serve",
         )
-    if ctx.occurred_at < booking.scheduled_release:
-        local = _local(booking.scheduled_release, facility.tz)
-        raise Refused(
-            "WSO-SCHEDULED-RELEASE",
-            f"serve at the scheduled release from criminal custody ({local.isoformat()}), not before",
-        )
     if ctx.unit.get(warrant.id) is not None:
         raise Refused(SEQUENCE, f"warrant {warrant.id} has already been served")
+    interpreter = _optional_text(args, "interpreter")
+    others = [hold for hold in _booking_holds(ctx, booking.id) if hold.status in ACTIVE]
+    wso_held = [hold for hold in others if hold.kind == "wso"]
+    if wso_held:
+        raise Refused(
+            SEQUENCE,
+            f"booking {booking.id} is already in ICE custody on {wso_held[0].warrant_id}; one person, one hold",
+        )
+    detainers = [hold for hold in others if hold.kind == "detainer"]
+    lawful_detainer = [
+        hold
+        for hold in detainers
+        if hold.status == "open" and hold.deadline is not None and ctx.occurred_at <= hold.deadline
+    ]
+    check = service_check(
+        ctx.occurred_at,
+        booking.scheduled_release,
+        booking.released_at,
+        tolerance=ctx.service_tolerance,
+        detainer_open=bool(lawful_detainer),
+    )
+    release_local = _local(check.release_at, facility.tz).isoformat()
+    which = "recorded release" if check.release_kind == "actual" else "scheduled release"
+    if check.timing == "before_release":
+        raise Refused(
+            "WSO-SCHEDULED-RELEASE",
+            f"serve at the {which} from criminal custody ({release_local}), not before; "
+            f"record an early release with criminal.release",
+        )
+    if check.timing == "late":
+        assert check.late_by is not None
+        raise Refused(
+            "WSO-SCHEDULED-RELEASE",
+            f"too late: the {which} from criminal custody was {release_local}; a WSO serves at it, within "
+            f"{_minutes(check.tolerance)}, and nobody lawfully holds the person now (no open detainer hold within "
+            f"its 48 hours); do not serve: the person must be released",
+        )
     agency = session.get(Agency, facility.agency_id)
     assert agency is not None
     local_day = _local(ctx.occurred_at, facility.tz).date()
-    if not agreements.in_force(session, agency.id, "WSO", local_day):
+    found = agreements.in_force_agreement(session, agency.id, "WSO", local_day)
+    if found is None:
         raise Refused(
             "WSO-AGREEMENT-IN-FORCE",
             f"{agency.id} has no WSO agreement in force on {local_day}; enter the agreement or do not serve",
         )
-    verdict = eligibility(agency.state, Model.WSO, local_day)
+    signed, _template = found
+    kind = agreements.agency_kind(session, agency)
+    verdict = eligibility(agency.state, Model.WSO, local_day, kind, signed=signed)
     if verdict.verdict == "prohibited":
         laws = ", ".join(law.id for law in verdict.laws)
         raise Refused(
-            "STATE-LAW", f"{agency.state} law ({laws}) prohibits WSO service on {local_day}; do not serve", law=laws
+            "STATE-LAW",
+            f"{agency.state} law ({laws}) prohibits WSO service on {local_day} for a {kind} agency's agreement "
+            f"signed {signed}; do not serve",
+            law=laws,
         )
     served = ctx.occurred_at
+    release = check.release_at
+    for held in detainers:
+        # custody passes to ICE: the detainer hold ends at service (one person, one open hold)
+        ctx.hold = held.id
+        _close(ctx, held, "transferred", "transferred", {"served": warrant.id})
     hold = ledger.HoldRow(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
@@ -705,8 +913,8 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
         kind="wso",
         officer_id=officer.id,
         opened_at=served,
-        clock_start=served,
-        deadline=wso_hold_deadline(served),
+        clock_start=release,
+        deadline=wso_hold_deadline(release),
         deadline_rule="WSO-48H",
         deadline_reading="flat",
         status="open",
@@ -717,24 +925,50 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
         citizenship_reported_at=None,
         last_seq=0,
         last_hash=ledger.GENESIS,
+        interpreter=interpreter,
     )
     ctx.hold = hold.id
-    _append(
-        ctx,
-        hold,
-        "served",
-        {"warrant": warrant.id, "form": warrant.form, "officer": officer.id, "facility": facility.id},
-        new=True,
-    )
+    payload: dict[str, Any] = {"warrant": warrant.id, "form": warrant.form, "officer": officer.id}
+    payload["facility"] = facility.id
+    if interpreter is not None:
+        payload["interpreter"] = interpreter
+    if check.timing == "during_detainer":
+        payload["detainer"] = lawful_detainer[0].warrant_id
+    _append(ctx, hold, "served", payload, new=True)
     assert hold.deadline is not None
-    restricted = ""
+    notes = ""
     if verdict.verdict == "restricted":
-        restricted = f"; note: {agency.state} law restricts ({', '.join(law.id for law in verdict.laws)})"
-    return (
-        f"{warrant.form} {warrant.id} served by {officer.id}; in ICE custody until "
-        f"{_local(hold.deadline, facility.tz).isoformat()} at the latest (WSO-48H, 48 hours flat); "
-        f"notify ICE now (WSO-NOTIFY-ICE){restricted}"
+        notes += f"; note: {agency.state} law restricts ({', '.join(law.id for law in verdict.laws)})"
+    if detainers:
+        notes += f"; detainer hold {detainers[0].warrant_id} ended: custody passed to ICE"
+    if interpreter is not None:
+        notes += f"; interpreter {interpreter} annotated (WSO-INTERPRETER)"
+    deadline = _local(hold.deadline, facility.tz).isoformat()
+    covered = _covered_words(ctx, facility, agency, hold.deadline)
+    limit = (
+        f"at {deadline} the hold moves onto {covered} (WSO-DETENTION-AGREEMENT)"
+        if covered
+        else f"in ICE custody until {deadline} at the latest"
     )
+    when = f"at the {which} ({release_local}, tolerance {_minutes(check.tolerance)})"
+    if check.timing == "during_detainer":
+        when = f"while detainer {lawful_detainer[0].warrant_id} lawfully held the person (the {which}: {release_local})"
+    return (
+        f"{warrant.form} {warrant.id} served by {officer.id} {when}; {limit} (WSO-48H: 48 hours flat from the "
+        f"release); notify ICE now (WSO-NOTIFY-ICE){notes}"
+    )
+
+
+def _covered_words(ctx: Context, facility: Facility, agency: Agency, deadline: datetime) -> str:
+    """The detention agreement the hold will move onto at its 48-hour point, in words, or "" if none lifts it."""
+    answer = detention.cover(
+        ctx.session,
+        facility.id,
+        agency,
+        agreements.agency_kind(ctx.session, agency),
+        _local(deadline, facility.tz).date(),
+    )
+    return f"the {answer.kind} in force" if answer is not None and answer.lifts else ""
 
 
 def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -752,15 +986,28 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
     facility = session.get(Facility, booking.facility_id)
     agency = session.get(Agency, facility.agency_id) if facility else None
     assert facility is not None and agency is not None
-    if ctx.occurred_at < booking.scheduled_release:
-        local = _local(booking.scheduled_release, facility.tz)
+    start = criminal_release(booking.scheduled_release, booking.released_at)
+    if ctx.occurred_at < start:
+        local = _local(start, facility.tz)
         raise Refused(
             "DETAINER-48H",
             f"a detainer holds a person only past the time of release ({local.isoformat()}); nothing to hold yet",
         )
-    start = booking.scheduled_release
-    calendar = BusinessCalendar(state=agency.state)
-    deadline = detainer_deadline(start, facility.tz, ctx.detainer_reading, calendar)
+    local_day = _local(ctx.occurred_at, facility.tz).date()
+    bar = detainer_hold_bar(agency.state, local_day, agreements.agency_kind(session, agency))
+    if bar is not None:
+        raise Refused(
+            "STATE-LAW",
+            f"{agency.state} law ({bar.id}, {bar.citation}) bars holding anyone on an I-247A detainer without a "
+            f"judicial warrant on {local_day}; do not hold: release the person at the end of criminal custody",
+            law=bar.id,
+        )
+    held = [hold for hold in _booking_holds(ctx, booking.id) if hold.status in ACTIVE]
+    if held:
+        raise Refused(
+            SEQUENCE, f"booking {booking.id} is already held on {held[0].warrant_id}; one person, one open hold"
+        )
+    deadline = detainer_deadline(start, facility.tz, ctx.detainer_reading, business_calendar(agency.state))
     hold = ledger.HoldRow(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
@@ -785,9 +1032,10 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
     )
     ctx.hold = hold.id
     _append(ctx, hold, "detainer_hold", {"warrant": warrant.id, "reading": ctx.detainer_reading}, new=True)
+    other = "excluding" if ctx.detainer_reading == "flat" else "flat"
     return (
         f"held on I-247A detainer {warrant.id} until {_local(deadline, facility.tz).isoformat()} at the latest "
-        f"(DETAINER-48H, reading: {ctx.detainer_reading})"
+        f"(DETAINER-48H, reading: {ctx.detainer_reading}; the other reading, {other}, is available)"
     )
 
 
@@ -796,10 +1044,17 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
 
 def _notify(ctx: Context, args: Mapping[str, Any]) -> str:
     hold = _hold_for_warrant(ctx, args)
-    if hold.ice_notified_at is None:
+    first = hold.ice_notified_at is None
+    if first:
         hold.ice_notified_at = ctx.occurred_at
     _append(ctx, hold, "ice_notified", {})
-    return f"ICE notified of {hold.warrant_id}"
+    late = ""
+    if first and hold.kind == "wso" and ctx.occurred_at - hold.opened_at > ICE_NOTIFY_WINDOW:
+        late = (
+            f' (late: {_duration(ctx.occurred_at - hold.opened_at)} after service; "immediately" means within '
+            f"{_minutes(ICE_NOTIFY_WINDOW)}, WSO-NOTIFY-ICE)"
+        )
+    return f"ICE notified of {hold.warrant_id}{late}"
 
 
 def _claim(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -808,12 +1063,20 @@ def _claim(ctx: Context, args: Mapping[str, Any]) -> str:
         raise Refused(SEQUENCE, f"a citizenship claim on {hold.warrant_id} is already recorded")
     hold.citizenship_claim_at = ctx.occurred_at
     _append(ctx, hold, "citizenship_claim", {"flag": "review"})
-    due = ctx.occurred_at + CITIZENSHIP_REPORT
     facility = ctx.session.get(Facility, hold.facility_id)
     assert facility is not None
+    instrument = _instrument(ctx, hold)
+    if not citizenship_report_applies(instrument):
+        return (
+            f"U.S. citizenship claimed on {hold.warrant_id}; flagged for review; tell ICE (the one-hour report, "
+            f"WSO-CITIZENSHIP-1H, applies to WSO holds only, not to an {instrument} hold)"
+        )
+    standard = _citizenship(ctx, hold, facility)
+    due = ctx.occurred_at + standard.window
     return (
         f"U.S. citizenship claimed on {hold.warrant_id}; flagged for review; report it to the ICE Field Office "
-        f"Director by {_local(due, facility.tz).isoformat()} (WSO-CITIZENSHIP-1H)"
+        f"Director immediately, by {_local(due, facility.tz).isoformat()} (WSO-CITIZENSHIP-1H: "
+        f'"{standard.words}", MOA template {standard.template})'
     )
 
 
@@ -825,26 +1088,48 @@ def _report(ctx: Context, args: Mapping[str, Any]) -> str:
         raise Refused(SEQUENCE, f"the citizenship claim on {hold.warrant_id} is already reported")
     hold.citizenship_reported_at = ctx.occurred_at
     _append(ctx, hold, "citizenship_reported", {})
-    late = ctx.occurred_at - hold.citizenship_claim_at > CITIZENSHIP_REPORT
+    facility = ctx.session.get(Facility, hold.facility_id)
+    assert facility is not None
+    if not citizenship_report_applies(_instrument(ctx, hold)):
+        return f"citizenship claim on {hold.warrant_id} reported to ICE"
+    standard = _citizenship(ctx, hold, facility)
+    late = ctx.occurred_at - hold.citizenship_claim_at > standard.window
     return f"citizenship claim on {hold.warrant_id} reported to ICE" + (
-        " (late: more than one hour after the claim, WSO-CITIZENSHIP-1H)" if late else ""
+        f' (late: more than one hour after the claim; the {standard.template} MOA says "{standard.words}", '
+        f"WSO-CITIZENSHIP-1H, {standard.severity})"
+        if late
+        else ""
     )
 
 
-def _close(ctx: Context, hold: ledger.HoldRow, status: str, reason: str) -> None:
-    """End the hold. A hold already held on under a detention agreement left the 48-hour clock then: its
-    `ended_at` and `end_reason` stay as they were, and only its status records where the person went."""
-    if hold.status == "open":
-        hold.ended_at = ctx.occurred_at
-        hold.end_reason = reason
+def _instrument(ctx: Context, hold: ledger.HoldRow) -> str:
+    warrant = ctx.session.get(Warrant, hold.warrant_id)
+    assert warrant is not None
+    return warrant.form
+
+
+def _citizenship(ctx: Context, hold: ledger.HoldRow, facility: Facility) -> Any:
+    """The citizenship report's standard under the MOA template of the agency's WSO agreement on the claim's day."""
+    assert hold.citizenship_claim_at is not None
+    day = _local(hold.citizenship_claim_at, facility.tz).date()
+    found = agreements.in_force_agreement(ctx.session, hold.agency_id, "WSO", day)
+    return citizenship_standard(found[1] if found is not None else None)
+
+
+def _close(
+    ctx: Context, hold: ledger.HoldRow, status: str, reason: str, extra: Mapping[str, Any] | None = None
+) -> None:
+    """End the hold (open, or held on under a detention agreement since `detention_agreement_from`)."""
+    hold.ended_at = ctx.occurred_at
+    hold.end_reason = reason
     hold.status = status
-    _append(ctx, hold, status, {"reason": reason})
+    _append(ctx, hold, status, {"reason": reason, **(extra or {})})
 
 
 def _ending(ctx: Context, args: Mapping[str, Any]) -> ledger.HoldRow:
     """The hold a transfer or release ends: an open one, or one held on under a detention agreement."""
     hold = _hold_for_warrant(ctx, args, open_only=False)
-    if hold.status not in ("open", "detention_agreement"):
+    if hold.status not in ACTIVE:
         raise Refused(
             SEQUENCE,
             f"the hold on warrant {hold.warrant_id!r} is {hold.status}, not open; record a new fact only",
@@ -882,16 +1167,42 @@ def _release(ctx: Context, args: Mapping[str, Any]) -> str:
 def _continue(ctx: Context, args: Mapping[str, Any]) -> str:
     hold = _hold_for_warrant(ctx, args)
     facility = ctx.session.get(Facility, hold.facility_id)
-    assert facility is not None
-    if hold.kind != "wso" or not facility.detention_agreement:
+    agency = ctx.session.get(Agency, hold.agency_id)
+    assert facility is not None and agency is not None and hold.deadline is not None
+    if hold.kind != "wso":
         raise Refused(
             "WSO-DETENTION-AGREEMENT",
-            f"{facility.id} has no detention agreement (IGSA or similar) on record; transfer or release "
-            "within 48 hours (WSO-RELEASE)",
+            f"{hold.warrant_id} is a detainer hold; a detention agreement lifts only a WSO hold's 48 hours",
         )
-    late = _late(ctx, hold)
-    _close(ctx, hold, "detention_agreement", "detention_agreement")
-    return f"{hold.warrant_id}: held on under {facility.id}'s detention agreement; off the 48-hour clock{late}"
+    point = _local(hold.deadline, facility.tz)
+    if hold.id in ctx.settled:
+        return (
+            f"{hold.warrant_id}: held on under the detention agreement from {point.isoformat()}; off the 48-hour clock"
+        )
+    if hold.status == "detention_agreement":
+        assert hold.detention_agreement_from is not None
+        since = _local(hold.detention_agreement_from, facility.tz).isoformat()
+        raise Refused(SEQUENCE, f"{hold.warrant_id} is already held on under a detention agreement (from {since})")
+    answer = detention.cover(
+        ctx.session, facility.id, agency, agreements.agency_kind(ctx.session, agency), point.date()
+    )
+    if answer is not None and answer.barred_by is not None:
+        raise Refused(
+            "STATE-LAW",
+            f"{answer.reason}; transfer or release the person by {point.isoformat()} (WSO-RELEASE)",
+            law=answer.barred_by.id,
+        )
+    if answer is None or not answer.lifts:
+        why = answer.reason if answer is not None else f"no detention agreement covers {facility.id}"
+        raise Refused(
+            "WSO-DETENTION-AGREEMENT",
+            f"{why}; transfer or release the person by {point.isoformat()} (WSO-RELEASE)",
+        )
+    raise Refused(
+        SEQUENCE,
+        f"{hold.warrant_id} moves onto the {answer.kind} at its 48-hour point ({point.isoformat()}), and the ledger "
+        "records it then by itself; nothing to record before",
+    )
 
 
 # ---- acts a WSO may not do ----------------------------------------------------------------------------------------
@@ -900,11 +1211,12 @@ def _continue(ctx: Context, args: Mapping[str, Any]) -> str:
 def _interview(ctx: Context, args: Mapping[str, Any]) -> str:
     officer = _get(ctx.session, Officer, _text(args, "officer"), "officer")
     booking = _get(ctx.session, Booking, _text(args, "booking"), "booking")
-    topic = _text(args, "topic").lower()
-    if any(word in topic for word in FORBIDDEN_TOPICS):
+    topic = _choice(args, "topic", parse_interview_topic)
+    if topic in WSO_FORBIDDEN_TOPICS:
         raise Refused(
             "WSO-NO-INTERROGATION",
-            f"a WSO may not question anyone about citizenship, alienage or removability ({topic!r}); refer it to ICE",
+            f"a WSO may not question anyone about {topic} (the WSO model forbids: {', '.join(WSO_FORBIDDEN_TOPICS)}); "
+            "refer it to ICE",
         )
     _officer_event(ctx, officer, "interview", {"booking": booking.id, "topic": topic})
     return f"interview by {officer.id} on {topic!r} recorded"
@@ -918,8 +1230,49 @@ def _issue_detainer(ctx: Context, args: Mapping[str, Any]) -> str:
     )
 
 
+def _complaint_receive(ctx: Context, args: Mapping[str, Any]) -> str:
+    complaint_id = _text(args, "id")
+    officer = _get(ctx.session, Officer, _text(args, "officer"), "officer")
+    facility = _get(ctx.session, Facility, _text(args, "facility"), "facility")
+    if facility.agency_id != officer.agency_id:
+        raise Refused(
+            INPUT, f"field 'facility': {facility.id} belongs to {facility.agency_id}, not {officer.agency_id}"
+        )
+    if ctx.session.get(Complaint, complaint_id) is not None:
+        raise Refused(SEQUENCE, f"complaint {complaint_id!r} is already recorded")
+    due = complaint_report_deadline(ctx.occurred_at, facility.tz)
+    ctx.session.add(
+        Complaint(
+            id=complaint_id,
+            agency_id=officer.agency_id,
+            officer_id=officer.id,
+            facility_id=facility.id,
+            received_at=ctx.occurred_at,
+            due_at=due,
+            recorded_at=ctx.now,
+        )
+    )
+    return (
+        f"complaint {complaint_id} about {officer.id} received; report it to ICE by "
+        f"{_local(due, facility.tz).isoformat()} (WSO-COMPLAINT-48H: 48 hours, excluding weekends)"
+    )
+
+
+def _complaint_report(ctx: Context, args: Mapping[str, Any]) -> str:
+    complaint = _get(ctx.session, Complaint, _text(args, "id"), "complaint")
+    if complaint.reported_at is not None:
+        raise Refused(SEQUENCE, f"complaint {complaint.id} is already reported to ICE")
+    if ctx.occurred_at < complaint.received_at:
+        raise Refused(INPUT, f"field 'occurred_at' is before complaint {complaint.id} was received")
+    complaint.reported_at = ctx.occurred_at
+    late = ctx.occurred_at > complaint.due_at
+    return f"complaint {complaint.id} reported to ICE" + (
+        " (late: more than 48 hours after it was received, weekends excluded, WSO-COMPLAINT-48H)" if late else ""
+    )
+
+
 def _sweep(ctx: Context, args: Mapping[str, Any]) -> str:
-    raised = raise_alerts(ctx.session, ctx.now)
+    raised = raise_alerts(ctx.session, ctx.now, ctx.unit, actor=ctx.actor)
     for alert, message in raised:
         ctx.alerts.append({"kind": alert.kind, "warrant": alert.warrant, "hold": alert.hold, "at": alert.at})
         ctx.messages.append(message)
@@ -932,6 +1285,10 @@ def _duration(delta: timedelta) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+def _minutes(delta: timedelta) -> str:
+    return f"{int(delta.total_seconds() // 60)} minutes"
+
+
 HANDLERS: dict[str, Handler] = {
     "agency": _agency,
     "agreement": _agreement,
@@ -941,7 +1298,9 @@ HANDLERS: dict[str, Handler] = {
     "officer.certify": _certify,
     "officer.authorize": _authorize,
     "officer.withdraw": _withdraw,
+    "detention.agreement": _detention_agreement,
     "booking": _booking,
+    "criminal.release": _criminal_release,
     "warrant.receive": _receive,
     "warrant.serve": _serve,
     "detainer.hold": _detainer_hold,
@@ -953,7 +1312,9 @@ HANDLERS: dict[str, Handler] = {
     "custody.continue": _continue,
     "interview": _interview,
     "detainer.issue": _issue_detainer,
+    "complaint.receive": _complaint_receive,
+    "complaint.report": _complaint_report,
     "sweep": _sweep,
 }
 
-assert set(HANDLERS) == set(FIELDS)
+assert set(HANDLERS) == set(FIELDS) and set(OPTIONAL) <= set(FIELDS)

@@ -1,9 +1,9 @@
-"""Export the ledger as hold-record schema v1 (`wso.program.hold_records`): holds.csv, officers.csv, agreements.csv.
+"""Export the ledger as hold-record schema v2 (`wso.program.hold_records`): holds, officers, agreements, complaints.
 
 By default personal data never leaves: `record_id` and `person_ref` are stable HMAC-SHA256 pseudonyms under a
 key (WSO_CUSTODY_PSEUDONYM_KEY, else a random key created once in WSO_DATA_DIR/custody-pseudonym.key), so two
 exports with the same key agree and no one without the key can link them back. `identified=True` writes the
-hold ids and a fourth file, persons.csv (person_ref, booking, name, date of birth, A-number), for the jail's own
+hold ids and a fifth file, persons.csv (person_ref, booking, name, date of birth, A-number), for the jail's own
 use only.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import importlib
 import secrets
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,38 +22,20 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wso.custody import agreements, detention
 from wso.custody.agreements import hand_entered
-from wso.custody.models import Agency, Booking, Facility, Hold, Officer, OfficerEvent, Warrant
+from wso.custody.models import Agency, Booking, Complaint, Facility, Hold, Officer, OfficerEvent, Warrant
+from wso.program import hold_records as hr
 from wso.settings import Settings
 
 KEY_FILE = "custody-pseudonym.key"
 
-# Hold-record schema v1, column for column as HELPERS.md lists it. The schema's own definition is
-# `wso.program.hold_records` (the audit room's); when it is installed `schema()` reads the columns from it, and
-# tests/custody/test_export.py checks that the two agree.
-SCHEMA_VERSION = 1
-HOLDS_COLUMNS = (
-    "record_id",
-    "state",
-    "agency_id",
-    "agency_name",
-    "facility_id",
-    "facility_tz",
-    "instrument",
-    "officer_id",
-    "served_at",
-    "scheduled_release_at",
-    "served_inside_facility",
-    "ice_notified_at",
-    "citizenship_claim_at",
-    "citizenship_reported_at",
-    "detention_agreement",
-    "ended_at",
-    "end_reason",
-    "person_ref",
-)
-OFFICERS_COLUMNS = ("officer_id", "agency_id", "authorized_from", "authorized_until")
-AGREEMENTS_COLUMNS = ("agency_id", "state", "model", "in_force_from", "in_force_until")
+# The columns are `wso.program.hold_records`' (schema v2), column for column and in its order: each row is built
+# as a dict by column name and written in the schema's order (a name the schema does not know is an error).
+SCHEMA_VERSION = hr.SCHEMA_VERSION
+HOLDS_COLUMNS = hr.HOLDS.column_names
+OFFICERS_COLUMNS = hr.OFFICERS.column_names
+AGREEMENTS_COLUMNS = hr.AGREEMENTS.column_names
 
 
 @dataclass(frozen=True)
@@ -65,17 +47,8 @@ class Schema:
 
 
 def schema() -> Schema:
-    """The hold-record schema's columns: from `wso.program.hold_records` when present, else the v1 list above."""
-    try:
-        module = importlib.import_module("wso.program.hold_records")
-    except ImportError:
-        return Schema(SCHEMA_VERSION, HOLDS_COLUMNS, OFFICERS_COLUMNS, AGREEMENTS_COLUMNS)
-    return Schema(
-        int(module.SCHEMA_VERSION),
-        tuple(module.HOLDS.column_names),
-        tuple(module.OFFICERS.column_names),
-        tuple(module.AGREEMENTS.column_names),
-    )
+    """The hold-record schema's columns the export writes (`wso.program.hold_records`)."""
+    return Schema(SCHEMA_VERSION, HOLDS_COLUMNS, OFFICERS_COLUMNS, AGREEMENTS_COLUMNS)
 
 
 def pseudonym_key(settings: Settings) -> bytes:
@@ -135,26 +108,33 @@ def export_hold_records(session: Session, out: Path, key: bytes, *, identified: 
     for hold, warrant, booking, facility, agency in rows:
         person_ref = names.make("p", _person(booking))
         holds.append(
-            [
-                hold.id if identified else names.make("r", hold.id),
-                agency.state,
-                agency.id,
-                agency.name,
-                facility.id,
-                facility.tz,
-                warrant.form,
-                hold.officer_id or "",
-                _ts(hold.opened_at),
-                _ts(booking.scheduled_release),
-                _bool(True),  # service outside the facility is refused (WSO-JAIL-ONLY), never recorded
-                _ts(hold.ice_notified_at),
-                _ts(hold.citizenship_claim_at),
-                _ts(hold.citizenship_reported_at),
-                _bool(facility.detention_agreement),
-                _ts(hold.ended_at),
-                hold.end_reason or "",
-                person_ref,
-            ]
+            _ordered(
+                hr.HOLDS,
+                {
+                    "record_id": hold.id if identified else names.make("r", hold.id),
+                    "state": agency.state,
+                    "agency_id": agency.id,
+                    "agency_name": agency.name,
+                    "facility_id": facility.id,
+                    "facility_tz": facility.tz,
+                    "instrument": warrant.form,
+                    "officer_id": hold.officer_id or "",
+                    "served_at": _ts(hold.opened_at),
+                    "scheduled_release_at": _ts(booking.scheduled_release),
+                    "criminal_release_at": _ts(booking.released_at),
+                    # service outside the facility is refused (WSO-JAIL-ONLY), never recorded
+                    "served_inside_facility": _bool(True),
+                    "ice_notified_at": _ts(hold.ice_notified_at),
+                    "citizenship_claim_at": _ts(hold.citizenship_claim_at),
+                    "citizenship_reported_at": _ts(hold.citizenship_reported_at),
+                    "detention_agreement": _bool(_covered(session, hold, facility, agency)),
+                    "detention_agreement_from": _ts(hold.detention_agreement_from),
+                    "interpreter": hold.interpreter or "",
+                    "ended_at": _ts(hold.ended_at),
+                    "end_reason": hold.end_reason or "",
+                    "person_ref": person_ref,
+                },
+            )
         )
         if identified:
             persons[person_ref] = [
@@ -165,22 +145,51 @@ def export_hold_records(session: Session, out: Path, key: bytes, *, identified: 
                 booking.a_number or "",
             ]
     columns = schema()
-    if (columns.version, columns.holds, columns.officers, columns.agreements) != (
-        SCHEMA_VERSION,
-        HOLDS_COLUMNS,
-        OFFICERS_COLUMNS,
-        AGREEMENTS_COLUMNS,
-    ):
-        raise RuntimeError(f"hold-record schema v{columns.version} differs from the v1 this export writes")
     counts = {
         "holds.csv": _write(out / "holds.csv", columns.holds, holds),
         "officers.csv": _write(out / "officers.csv", columns.officers, officer_windows(session)),
         "agreements.csv": _write(out / "agreements.csv", columns.agreements, agreement_windows(session)),
+        "complaints.csv": _write(out / "complaints.csv", hr.COMPLAINTS.column_names, complaint_rows(session)),
     }
     if identified:
         header = ("person_ref", "booking_id", "name", "date_of_birth", "a_number")
         counts["persons.csv"] = _write(out / "persons.csv", header, persons.values())
     return ExportSummary(str(out), SCHEMA_VERSION, identified, counts)
+
+
+def _covered(session: Session, hold: Hold, facility: Facility, agency: Agency) -> bool:
+    """`detention_agreement`: the hold moved onto a detention agreement, or it is a WSO hold still held (or held
+    past its 48-hour point) at a facility whose agreement lifts the limit at that point: the limit does not apply
+    to it. A hold that ended within its 48 hours never needed an agreement: false."""
+    if hold.detention_agreement_from is not None:
+        return True
+    if hold.kind != "wso" or hold.deadline is None:
+        return False
+    if hold.ended_at is not None and hold.ended_at <= hold.deadline:
+        return False
+    day = hold.deadline.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
+    answer = detention.cover(session, facility.id, agency, agreements.agency_kind(session, agency), day)
+    return answer is not None and answer.lifts
+
+
+def complaint_rows(session: Session) -> list[list[str]]:
+    """One row per complaint about an officer (hold-record schema v2's optional `complaints`)."""
+    rows = session.execute(
+        select(Complaint, Facility.tz).join(Facility, Facility.id == Complaint.facility_id).order_by(Complaint.id)
+    ).all()
+    return [
+        _ordered(
+            hr.COMPLAINTS,
+            {
+                "complaint_id": complaint.id,
+                "agency_id": complaint.agency_id,
+                "facility_tz": tz,
+                "received_at": _ts(complaint.received_at),
+                "reported_at": _ts(complaint.reported_at),
+            },
+        )
+        for complaint, tz in rows
+    ]
 
 
 def officer_windows(session: Session) -> list[list[str]]:
@@ -209,10 +218,26 @@ def agreement_windows(session: Session) -> list[list[str]]:
     for agency in session.execute(select(Agency).order_by(Agency.id)).scalars():
         for row in sorted(hand_entered(session, agency.id), key=lambda r: (r.model, r.signed)):
             last_day: date | None = row.ended - timedelta(days=1) if row.ended else None
-            out.append(
-                [agency.id, agency.state, row.model, row.signed.isoformat(), last_day.isoformat() if last_day else ""]
-            )
+            values = {
+                "agency_id": agency.id,
+                "state": agency.state,
+                "model": row.model,
+                "in_force_from": row.signed.isoformat(),
+                "in_force_until": last_day.isoformat() if last_day else "",
+                "agency_kind": agency.kind or "",
+                "signed_on": row.signed.isoformat(),
+                "moa_template": row.moa_template or "",
+            }
+            out.append(_ordered(hr.AGREEMENTS, values))
     return out
+
+
+def _ordered(table: hr.Table, values: dict[str, str]) -> list[str]:
+    """`values` in the schema's column order; every column must be given, and no other."""
+    if set(values) != set(table.column_names):
+        odd = sorted(set(values) ^ set(table.column_names))
+        raise RuntimeError(f"export of {table.name}: columns {odd} differ from hold-record schema v{SCHEMA_VERSION}")
+    return [values[name] for name in table.column_names]
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:

@@ -95,6 +95,8 @@ HOLD_FIELDS = (
     "citizenship_reported_at",
     "last_seq",
     "last_hash",
+    "interpreter",
+    "detention_agreement_from",
 )
 # What an event may change on its hold: the head and the hold's state.
 MUTABLE = (
@@ -106,6 +108,7 @@ MUTABLE = (
     "citizenship_reported_at",
     "last_seq",
     "last_hash",
+    "detention_agreement_from",
 )
 
 
@@ -133,6 +136,8 @@ class HoldRow:
     citizenship_reported_at: datetime | None
     last_seq: int
     last_hash: str
+    interpreter: str | None = None
+    detention_agreement_from: datetime | None = None
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in HOLD_FIELDS}
@@ -283,12 +288,9 @@ class Unit:
 
 
 # The columns written, with their PostgreSQL types (times are aware UTC datetimes: timestamptz).
+_TIMES = ("clock_start", "deadline", "detention_agreement_from")
 HOLD_TYPES = {
-    name: "integer"
-    if name == "last_seq"
-    else "timestamptz"
-    if name.endswith("_at") or name in ("clock_start", "deadline")
-    else "varchar"
+    name: "integer" if name == "last_seq" else "timestamptz" if name.endswith("_at") or name in _TIMES else "varchar"
     for name in HOLD_FIELDS
 }
 EVENT_TYPES = {
@@ -302,9 +304,7 @@ EVENT_TYPES = {
     "prev_hash": "varchar",
     "hash": "varchar",
 }
-HEAD_TYPES = {"id": "varchar"} | {
-    name: "integer" if name == "last_seq" else "timestamptz" if name.endswith("_at") else "varchar" for name in MUTABLE
-}
+HEAD_TYPES = {"id": "varchar"} | {name: HOLD_TYPES[name] for name in MUTABLE}
 KEY_TYPES = {"key": "varchar", "command": "varchar", "result": "text", "recorded_at": "timestamptz"}
 _PG: dict[str, tuple[str, dict[str, str]]] = {
     "holds": ("custody_holds", HOLD_TYPES),

@@ -26,6 +26,7 @@ class Agency(Base):
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     state: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str | None] = mapped_column(String(10), nullable=True)  # county | municipal | state
 
 
 class Facility(Base):
@@ -35,7 +36,8 @@ class Facility(Base):
     agency_id: Mapped[str] = mapped_column(ForeignKey("custody_agencies.id"))
     name: Mapped[str] = mapped_column(String(300))
     tz: Mapped[str] = mapped_column(String(64))
-    detention_agreement: Mapped[bool] = mapped_column(Boolean)
+    detention_agreement: Mapped[bool] = mapped_column(Boolean)  # entered with one (replay's old form); see below
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Agreement(Base):
@@ -49,6 +51,45 @@ class Agreement(Base):
     signed: Mapped[date] = mapped_column(Date)
     ended: Mapped[date | None] = mapped_column(Date, nullable=True)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    moa_template: Mapped[str | None] = mapped_column(String(4), nullable=True)  # "2019" | "2025"
+
+
+class DetentionAgreement(Base):
+    """An agreement to keep detaining people for ICE for a fee (IGSA, USMS) or a BOA, and the facilities it covers
+    (`custody_detention_covers`). `in_force_until` is the last day in force (None: open-ended)."""
+
+    __tablename__ = "custody_detentions"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("custody_agencies.id"))
+    kind: Mapped[str] = mapped_column(String(4))
+    in_force_from: Mapped[date] = mapped_column(Date)
+    in_force_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    signed: Mapped[date | None] = mapped_column(Date, nullable=True)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DetentionAgreementFacility(Base):
+    __tablename__ = "custody_detention_covers"
+
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("custody_detentions.id"), primary_key=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("custody_facilities.id"), primary_key=True)
+
+
+class Complaint(Base):
+    """A complaint about a participating officer, to be reported to ICE within 48 hours excluding weekends."""
+
+    __tablename__ = "custody_complaints"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("custody_agencies.id"))
+    officer_id: Mapped[str] = mapped_column(ForeignKey("custody_officers.id"))
+    facility_id: Mapped[str] = mapped_column(ForeignKey("custody_facilities.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Officer(Base):
@@ -86,6 +127,8 @@ class Booking(Base):
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("custody_facilities.id"))
     scheduled_release: Mapped[datetime] = mapped_column(UTCDateTime)
+    booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # actual criminal release
     person_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
     a_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -133,6 +176,8 @@ class Hold(Base):
     citizenship_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    interpreter: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    detention_agreement_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class HoldEvent(Base):

@@ -39,6 +39,12 @@ class HoldView:
     ice_notified_at: str | None
     citizenship_claim_at: str | None
     citizenship_reported_at: str | None
+    interpreter: str | None = None
+    detention_agreement_from: str | None = None
+
+
+# A hold that still keeps the person: on the 48-hour clock, or held on under a detention agreement.
+ACTIVE = ("open", "detention_agreement")
 
 
 def view(hold: Hold, tz: str, now: datetime) -> HoldView:
@@ -63,14 +69,17 @@ def view(hold: Hold, tz: str, now: datetime) -> HoldView:
         ice_notified_at=iso(hold.ice_notified_at),
         citizenship_claim_at=iso(hold.citizenship_claim_at),
         citizenship_reported_at=iso(hold.citizenship_reported_at),
+        interpreter=hold.interpreter,
+        detention_agreement_from=iso(hold.detention_agreement_from),
     )
 
 
 def holds(session: Session, now: datetime, *, open_only: bool = False) -> list[HoldView]:
-    """Every hold (or every open one), soonest deadline first."""
+    """Every hold (or every one that still keeps the person: open, or under a detention agreement), soonest
+    deadline first."""
     query = select(Hold, Facility.tz).join(Facility, Facility.id == Hold.facility_id)
     if open_only:
-        query = query.where(Hold.status == "open")
+        query = query.where(Hold.status.in_(ACTIVE))
     rows = session.execute(query.order_by(Hold.deadline.is_(None), Hold.deadline, Hold.id)).all()
     return [view(hold, tz, now) for hold, tz in rows]
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from wso.clock import FixedClock
 from wso.custody.commands import FIELDS, Custody
 from wso.custody.notify import Notifier
-from wso.custody.policy import DetainerReading
+from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading
 from wso.custody.queries import holds
 from wso.store import Database
 
@@ -109,14 +109,17 @@ def replay(
     lines: list[Line],
     db: Database,
     *,
-    detainer_reading: DetainerReading = "excluding",
+    detainer_reading: DetainerReading = DEFAULT_DETAINER_READING,
+    service_tolerance: timedelta = SERVICE_TOLERANCE,
     notifier: Notifier | None = None,
 ) -> dict[str, Any]:
     """Run every line; return `results`, `holds` and `alerts` (see docs/custody.md)."""
     if not lines:
         return {"results": [], "holds": [], "alerts": []}
     clock = FixedClock(lines[0].at)
-    custody = Custody(db, clock, detainer_reading=detainer_reading, notifier=notifier)
+    custody = Custody(
+        db, clock, detainer_reading=detainer_reading, service_tolerance=service_tolerance, notifier=notifier
+    )
     results: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
     for line in lines:

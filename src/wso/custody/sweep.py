@@ -3,34 +3,50 @@
 Kinds: `due_12h`, `due_4h`, `due_1h` (the deadline is that close; a sweep raises only the most urgent window
 that applies, so a hold first seen 3 hours before its deadline gets `due_4h`, not `due_12h` too), `overdue` (an
 open hold at or past its deadline: the person must be released, WSO-RELEASE), `citizenship_report_due` (a
-citizenship claim not yet reported to ICE; due one hour after the claim, WSO-CITIZENSHIP-1H) and
-`ice_not_notified` (a WSO hold whose service ICE has not been told of `ICE_NOTICE_GRACE` after it,
-WSO-NOTIFY-ICE). `UNIQUE(hold_id, kind)` makes "once" hold even for two sweeps at the same moment.
+citizenship claim on a WSO hold not yet reported to ICE; due one hour after the claim, WSO-CITIZENSHIP-1H),
+`ice_not_notified` (a WSO hold whose service ICE has not been told of `ICE_NOTIFY_WINDOW` after it,
+WSO-NOTIFY-ICE) and `complaint_report_due` (a complaint about an officer not reported to ICE within 48 hours,
+weekends excluded, WSO-COMPLAINT-48H). `UNIQUE(hold_id, kind)` makes "once" hold even for two sweeps at the same
+moment (a complaint's alert is raised once through its `alerted_at`).
+
+Before it raises anything, a sweep given the ledger's unit of work moves onto their detention agreement the WSO
+holds whose 48-hour point has passed at a facility whose agreement lifts the limit (`settle`: an event dated at
+that point), so they raise no `overdue`; a hold that will move onto one at its 48-hour point raises no `due_*`.
 """
 
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, select
+from sqlalchemy import Table, and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
-from wso.custody.models import Alert, Hold
+from wso.custody import agreements, detention, ledger
+from wso.custody.models import Agency, Alert, Complaint, Facility, Hold
 from wso.custody.notify import AlertMessage, Notifier
-from wso.custody.policy import CITIZENSHIP_REPORT
+from wso.custody.policy import CITIZENSHIP_REPORT, ICE_NOTIFY_WINDOW
 
 log = logging.getLogger("wso.custody.sweep")
 
 WINDOWS = (("due_1h", timedelta(hours=1)), ("due_4h", timedelta(hours=4)), ("due_12h", timedelta(hours=12)))
-ICE_NOTICE_GRACE = timedelta(minutes=15)
-KINDS = ("due_12h", "due_4h", "due_1h", "overdue", "citizenship_report_due", "ice_not_notified")
+ICE_NOTICE_GRACE = ICE_NOTIFY_WINDOW  # the one window of wso.program (the audit's too)
+KINDS = (
+    "due_12h",
+    "due_4h",
+    "due_1h",
+    "overdue",
+    "citizenship_report_due",
+    "ice_not_notified",
+    "complaint_report_due",
+)
 
 TEXT = {
     "due_12h": "deadline in 12 hours or less: arrange transfer to ICE or release",
@@ -39,6 +55,7 @@ TEXT = {
     "overdue": "past the deadline: the person must be released now (WSO-RELEASE / DETAINER-48H)",
     "citizenship_report_due": "a U.S. citizenship claim is not yet reported to ICE (WSO-CITIZENSHIP-1H)",
     "ice_not_notified": "ICE has not been notified of the service (WSO-NOTIFY-ICE)",
+    "complaint_report_due": "a complaint about an officer is not yet reported to ICE (WSO-COMPLAINT-48H)",
 }
 
 
@@ -62,11 +79,14 @@ def deadline_alert(now: datetime, deadline: datetime) -> str | None:
     return None
 
 
-_OPEN_DUE = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.deadline).where(
+_OPEN_DUE = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.deadline, Hold.kind).where(
     Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= bindparam("horizon")
 )
 _CLAIMS = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.citizenship_claim_at).where(
-    Hold.citizenship_claim_at.is_not(None), Hold.citizenship_reported_at.is_(None)
+    Hold.kind == "wso", Hold.citizenship_claim_at.is_not(None), Hold.citizenship_reported_at.is_(None)
+)
+_COMPLAINTS = select(Complaint.id, Complaint.facility_id, Complaint.due_at).where(
+    Complaint.reported_at.is_(None), Complaint.alerted_at.is_(None), Complaint.due_at <= bindparam("now")
 )
 _SILENT = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.opened_at).where(
     and_(
@@ -82,10 +102,70 @@ def _stamp(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def raise_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, AlertMessage]]:
-    """Record every alert due at `now` not raised before; return each with the message to send (not sent)."""
+def lifted(session: Session, facility_id: str, agency_id: str, deadline: datetime) -> bool:
+    """Whether a detention agreement lifts the 48-hour limit of a WSO hold at this facility at its 48-hour point."""
+    facility = session.get(Facility, facility_id)
+    agency = session.get(Agency, agency_id)
+    assert facility is not None and agency is not None
+    day = deadline.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
+    answer = detention.cover(session, facility_id, agency, agreements.agency_kind(session, agency), day)
+    return answer is not None and answer.lifts
+
+
+def settle(
+    session: Session, hold: ledger.HoldRow, at: datetime, *, actor: str, recorded_at: datetime
+) -> dict[str, Any] | None:
+    """Move a WSO hold onto its detention agreement if its 48-hour point is at or before `at` and an agreement
+    lifts the limit there then: status `detention_agreement`, `detention_agreement_from` the 48-hour point, and
+    the event (dated at that point) to append, which is returned (None: nothing changes)."""
+    if hold.kind != "wso" or hold.status != "open" or hold.deadline is None or hold.deadline > at:
+        return None
+    if not lifted(session, hold.facility_id, hold.agency_id, hold.deadline):
+        return None
+    hold.status = "detention_agreement"
+    hold.detention_agreement_from = hold.deadline
+    payload = {"basis": "detention agreement", "rule": "WSO-DETENTION-AGREEMENT"}
+    return ledger.next_event(
+        hold, "detention_agreement", payload, actor=actor, occurred_at=hold.deadline, recorded_at=recorded_at
+    )
+
+
+def _settle_due(session: Session, unit: ledger.Unit, now: datetime, actor: str) -> set[str]:
+    """Settle every WSO hold at a covered facility whose 48-hour point has passed; return the holds (settled now or
+    to be settled at their 48-hour point) that raise no deadline alert."""
+    covered = detention.covered_facilities(session)
+    if not covered:
+        return set()
+    quiet: set[str] = set()
+    rows = session.execute(_OPEN_DUE, {"horizon": now + WINDOWS[-1][1]}).all()
+    for hold_id, warrant, facility, deadline, kind in rows:
+        if kind != "wso" or facility not in covered or deadline is None:
+            continue
+        if deadline > now:
+            agency = session.execute(select(Hold.agency_id).where(Hold.id == hold_id)).scalar_one()
+            if lifted(session, facility, agency, deadline):
+                quiet.add(hold_id)
+            continue
+        row = unit.get(warrant)
+        assert row is not None
+        event = settle(session, row, now, actor=actor, recorded_at=now)
+        if event is not None:
+            unit.put(row, [event])
+            quiet.add(hold_id)
+    unit.flush()
+    return quiet
+
+
+def raise_alerts(
+    session: Session, now: datetime, unit: ledger.Unit | None = None, *, actor: str = "sweep"
+) -> list[tuple[RaisedAlert, AlertMessage]]:
+    """Record every alert due at `now` not raised before; return each with the message to send (not sent).
+    With the ledger's `unit`, first move the holds whose 48-hour point passed onto their detention agreement."""
+    quiet = _settle_due(session, unit, now, actor) if unit is not None else set()
     wanted: list[tuple[str, str, str, str, datetime | None]] = []  # hold, warrant, facility, kind, due
-    for hold, warrant, facility, deadline in session.execute(_OPEN_DUE, {"horizon": now + WINDOWS[-1][1]}):
+    for hold, warrant, facility, deadline, _kind in session.execute(_OPEN_DUE, {"horizon": now + WINDOWS[-1][1]}):
+        if hold in quiet:
+            continue
         kind = deadline_alert(now, deadline) if deadline is not None else None
         if kind:
             wanted.append((hold, warrant, facility, kind, deadline))
@@ -94,8 +174,9 @@ def raise_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, Ale
         wanted.append((hold, warrant, facility, "citizenship_report_due", claim + CITIZENSHIP_REPORT))
     for hold, warrant, facility, opened in session.execute(_SILENT, {"served_before": now - ICE_NOTICE_GRACE}):
         wanted.append((hold, warrant, facility, "ice_not_notified", opened + ICE_NOTICE_GRACE))
+    complaints = _complaint_alerts(session, now)
     if not wanted:
-        return []
+        return complaints
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # one batched statement (SQLAlchemy's insertmanyvalues); a (hold, kind) already raised is skipped by
     # UNIQUE(hold_id, kind) and returns nothing, so what returns is exactly what this sweep raised
@@ -119,6 +200,31 @@ def raise_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, Ale
                 AlertMessage(kind, hold, warrant, facility, stamp, due, TEXT[kind]),
             )
         )
+    return out + complaints
+
+
+def _complaint_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert, AlertMessage]]:
+    """`complaint_report_due` for each complaint past its 48 hours (weekends excluded), unreported, not yet alerted."""
+    out: list[tuple[RaisedAlert, AlertMessage]] = []
+    stamp = _stamp(now)
+    for complaint_id, facility, due_at in session.execute(_COMPLAINTS, {"now": now}).all():
+        marked = session.execute(
+            update(Complaint)
+            .where(Complaint.id == complaint_id, Complaint.alerted_at.is_(None))
+            .values(alerted_at=now)
+            .returning(Complaint.id)
+        ).first()
+        if marked is None:
+            continue  # another sweep raised it meanwhile
+        ref = f"complaint:{complaint_id}"
+        due = _stamp(due_at)
+        kind = "complaint_report_due"
+        out.append(
+            (
+                RaisedAlert(kind, ref, complaint_id, stamp, due),
+                AlertMessage(kind, ref, complaint_id, facility, stamp, due, TEXT[kind]),
+            )
+        )
     return out
 
 
@@ -132,8 +238,11 @@ def deliver(notifier: Notifier, messages: Iterable[AlertMessage]) -> None:
 
 
 def sweep(session: Session, clock: Clock, notifier: Notifier | None = None) -> list[RaisedAlert]:
-    """Raise every alert due at `clock.now()` that has not been raised yet; notify each one raised."""
-    raised = raise_alerts(session, clock.now())
+    """Raise every alert due at `clock.now()` that has not been raised yet; notify each one raised. Holds whose
+    48-hour point passed under a detention agreement move onto it first (their events are written here)."""
+    unit = ledger.Unit(session.connection())
+    now = clock.now()
+    raised = raise_alerts(session, now, unit)
     if notifier is not None:
         deliver(notifier, [message for _, message in raised])
     return [alert for alert, _ in raised]

@@ -75,3 +75,15 @@ class BusinessCalendar:
             if self.is_business_day(d):
                 count += 1
         return d
+
+
+def business_calendar(state: str | None = None) -> BusinessCalendar:
+    """The one business calendar of both engines (ledger and audit): weekdays that are not federal holidays, the
+    packaged one-off federal closures, or public holidays of the facility's `state` (None: federal only). One
+    shared object per state."""
+    return _calendar_of(parse_state(state) if state is not None else None)
+
+
+@cache
+def _calendar_of(state: str | None) -> BusinessCalendar:
+    return BusinessCalendar(state=state)

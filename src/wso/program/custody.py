@@ -14,9 +14,15 @@ from wso.program.calendar import BusinessCalendar
 from wso.program.errors import UnknownValue
 
 WSO_HOLD = timedelta(hours=48)
-"""WSO-48H: a person may be held no more than 48 hours (flat) after service of the warrant."""
+"""WSO-48H: a person may be held no more than 48 hours (flat) after the release from criminal custody."""
+SERVICE_TOLERANCE = timedelta(minutes=15)
+"""WSO-SCHEDULED-RELEASE: service is lawful from the release from criminal custody to this long after it (the
+default; the ledger's setting `WSO_SERVICE_TOLERANCE` and the audit's option override it)."""
+ICE_NOTIFY_WINDOW = timedelta(minutes=15)
+"""WSO-NOTIFY-ICE: "immediately after" service, read as within 15 minutes (stricter than the citizenship report's
+"immediately, but generally within one hour", which the MOA words as a separate, looser standard)."""
 CITIZENSHIP_REPORT = timedelta(hours=1)
-"""WSO-CITIZENSHIP-1H: a claim of U.S. citizenship is reported to ICE within one hour."""
+"""WSO-CITIZENSHIP-1H: a claim of U.S. citizenship on a WSO hold is reported to ICE within one hour."""
 COMPLAINT_REPORT_HOURS = 48
 """WSO-COMPLAINT-48H: complaints are reported within 48 hours, excluding weekends."""
 EXAM_PASS_SCORE = 70
@@ -30,6 +36,8 @@ DETAINER_HOLD = timedelta(hours=48)
 
 DetainerReading = Literal["excluding", "flat"]
 DETAINER_READINGS: tuple[DetainerReading, ...] = get_args(DetainerReading)
+DEFAULT_DETAINER_READING: DetainerReading = "flat"
+"""DETAINER-48H's default reading: the 2017 I-247A asks for no more than 48 hours beyond release, no exclusion."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +95,11 @@ def _zone(tz: str) -> ZoneInfo:
         raise UnknownValue("time zone", tz, ["an IANA time zone such as America/Chicago"]) from exc
 
 
-def wso_hold_deadline(served_at: datetime) -> datetime:
-    """WSO-48H: 48 elapsed hours after service (in UTC; daylight-saving changes do not move it)."""
-    return _aware_utc(served_at, "served_at") + WSO_HOLD
+def wso_hold_deadline(release_at: datetime) -> datetime:
+    """WSO-48H: 48 elapsed hours after the release from criminal custody (in UTC; daylight-saving changes do not
+    move it). Served at release, the same as 48 hours from service; served during a detainer hold, still from the
+    release, not from service. `release_at` is the actual release when recorded, else the scheduled one."""
+    return _aware_utc(release_at, "release_at") + WSO_HOLD
 
 
 def detainer_deadline(
@@ -149,3 +159,154 @@ def complaint_report_deadline(received_at: datetime, tz: str) -> datetime:
     """WSO-COMPLAINT-48H: 48 hours after the complaint, excluding Saturdays and Sundays in local time (aware, UTC)."""
     begin = _aware_utc(received_at, "received_at")
     return _counting_deadline(begin, _zone(tz), timedelta(hours=COMPLAINT_REPORT_HOURS), lambda d: d.weekday() < 5)
+
+
+# ---- service at the release from criminal custody (WSO-SCHEDULED-RELEASE) ----------------------------------------
+
+ServiceTiming = Literal["before_release", "at_release", "late", "during_detainer"]
+ReleaseKind = Literal["actual", "scheduled"]
+
+
+@dataclass(frozen=True)
+class ServiceCheck:
+    """When a WSO served, measured against the release from criminal custody.
+
+    `release_at`: the actual release when recorded (`criminal_release_at`), else the scheduled one (`release_kind`
+    says which). `timing`: "before_release" (served < release: unlawful), "at_release" (release <= served <=
+    release + tolerance: lawful), "during_detainer" (later, but the person was lawfully held on an I-247A detainer
+    at that moment: lawful) or "late" (later, nobody lawfully holding the person: unlawful). `late_by`: how long
+    after release + tolerance (None unless "late")."""
+
+    served_at: datetime
+    release_at: datetime
+    release_kind: ReleaseKind
+    tolerance: timedelta
+    timing: ServiceTiming
+    late_by: timedelta | None
+
+    @property
+    def lawful(self) -> bool:
+        return self.timing in ("at_release", "during_detainer")
+
+
+def criminal_release(scheduled_release_at: datetime, criminal_release_at: datetime | None = None) -> datetime:
+    """The release from criminal custody: the actual one when recorded (bond posted, charges dropped), else the
+    scheduled one. Both the WSO clock (WSO-48H) and the detainer clock (DETAINER-48H) start here."""
+    chosen = criminal_release_at if criminal_release_at is not None else scheduled_release_at
+    return _aware_utc(chosen, "release")
+
+
+def service_check(
+    served_at: datetime,
+    scheduled_release_at: datetime,
+    criminal_release_at: datetime | None = None,
+    *,
+    tolerance: timedelta = SERVICE_TOLERANCE,
+    detainer_open: bool = False,
+) -> ServiceCheck:
+    """WSO-SCHEDULED-RELEASE: is service at `served_at` lawful?
+
+    The MOA delegates service "at the time of the alien's scheduled release from criminal custody": lawful from the
+    release (see `criminal_release`) to `tolerance` after it, both included; before it, never; after it, only when
+    the person is lawfully held on an I-247A detainer at that moment (`detainer_open`: a detainer hold open at
+    `served_at` and not past its DETAINER-48H deadline; the WSO's service then ends the detainer hold)."""
+    if tolerance < timedelta(0):
+        raise ValueError(f"tolerance must not be negative, got {tolerance}")
+    served = _aware_utc(served_at, "served_at")
+    release = criminal_release(scheduled_release_at, criminal_release_at)
+    kind: ReleaseKind = "actual" if criminal_release_at is not None else "scheduled"
+    late_by: timedelta | None = None
+    timing: ServiceTiming
+    if served < release:
+        timing = "before_release"
+    elif served <= release + tolerance:
+        timing = "at_release"
+    elif detainer_open:
+        timing = "during_detainer"
+    else:
+        timing = "late"
+        late_by = served - (release + tolerance)
+    return ServiceCheck(served, release, kind, tolerance, timing, late_by)
+
+
+# ---- the citizenship report (WSO-CITIZENSHIP-1H), by MOA template -------------------------------------------------
+
+MoaTemplate = Literal["2019", "2025"]
+MOA_TEMPLATES: tuple[MoaTemplate, ...] = get_args(MoaTemplate)
+DEFAULT_MOA_TEMPLATE: MoaTemplate = "2025"
+"""The template assumed when an agreement's is not recorded: the one ICE has signed since 2025 (most WSO MOAs)."""
+CITIZENSHIP_INSTRUMENTS: tuple[str, ...] = ("I-200", "I-205")
+"""WSO-CITIZENSHIP-1H applies to WSO holds only (a warrant a WSO served), not to detainer holds."""
+
+
+@dataclass(frozen=True)
+class CitizenshipStandard:
+    """The citizenship report as an MOA template words it: the window, the words, and how a late report counts."""
+
+    template: MoaTemplate
+    window: timedelta
+    words: str
+    severity: Literal["violation", "warning"]
+    citation: str
+
+
+_CITIZENSHIP: dict[MoaTemplate, CitizenshipStandard] = {
+    "2019": CitizenshipStandard(
+        "2019",
+        CITIZENSHIP_REPORT,
+        "in no case more than one hour",
+        "violation",
+        'WSO MOA (2019), Appendix A: "immediately ... in no case more than one hour"',
+    ),
+    "2025": CitizenshipStandard(
+        "2025",
+        CITIZENSHIP_REPORT,
+        "generally within one hour",
+        "warning",
+        'WSO MOA (2025), Appendix A: "immediately, but generally within one hour of the claim"',
+    ),
+}
+
+
+def parse_moa_template(text: str) -> MoaTemplate:
+    value = str(text).strip()
+    for template in MOA_TEMPLATES:
+        if value == template:
+            return template
+    raise UnknownValue("MOA template", value, MOA_TEMPLATES)
+
+
+def citizenship_standard(template: str | None = None) -> CitizenshipStandard:
+    """The citizenship report's standard under the agreement's MOA template (None: `DEFAULT_MOA_TEMPLATE`)."""
+    return _CITIZENSHIP[parse_moa_template(template) if template else DEFAULT_MOA_TEMPLATE]
+
+
+def citizenship_report_applies(instrument: str) -> bool:
+    """Whether WSO-CITIZENSHIP-1H applies to a hold on this instrument: WSO holds (I-200, I-205) only."""
+    return instrument in CITIZENSHIP_INSTRUMENTS
+
+
+# ---- what a WSO may not ask about (WSO-NO-INTERROGATION) ----------------------------------------------------------
+
+INTERVIEW_TOPICS: tuple[str, ...] = (
+    "citizenship",
+    "alienage",
+    "nationality",
+    "removability",
+    "immigration status",
+    "place of birth",
+    "criminal case",
+    "medical",
+    "other",
+)
+"""The closed list an interview's `topic` is chosen from (never free text: no keyword matching)."""
+WSO_FORBIDDEN_TOPICS: tuple[str, ...] = INTERVIEW_TOPICS[:6]
+"""WSO-NO-INTERROGATION: the topics a WSO acting under the WSO model may not question anyone about."""
+
+
+def parse_interview_topic(text: str) -> str:
+    """One of `INTERVIEW_TOPICS` (case, and `_` or `-` for a space, ignored); else `UnknownValue`."""
+    value = " ".join(str(text).strip().lower().replace("_", " ").replace("-", " ").split())
+    if value not in INTERVIEW_TOPICS:
+        raise UnknownValue("interview topic", str(text), INTERVIEW_TOPICS)
+    return value

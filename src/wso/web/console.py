@@ -27,9 +27,8 @@ from wso.accounts import Principal, record_action
 from wso.custody import (
     ALERT_TEXTS,
     FIELDS,
-    FORMS,
     HANDLERS,
-    RELEASE_REASONS,
+    OPTIONAL,
     Custody,
     HoldView,
     Result,
@@ -38,6 +37,7 @@ from wso.custody import (
     holds,
     verify,
 )
+from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.program import rules
 from wso.store import Database
 from wso.web.ranges import aware_in_program_years
@@ -70,6 +70,8 @@ class HoldOut(BaseModel):
     ice_notified_at: str | None
     citizenship_claim_at: str | None
     citizenship_reported_at: str | None
+    interpreter: str | None = None
+    detention_agreement_from: str | None = None
 
 
 NOT_SHOWN: frozenset[str] = frozenset()
@@ -218,14 +220,8 @@ class CommandSpec(BaseModel):
     allowed: bool
 
 
-# Fields a command takes beside those it needs (custody's FIELDS lists the needed ones).
-OPTIONAL: dict[str, tuple[str, ...]] = {
-    "agency": ("name", "state"),
-    "agreement": ("ended",),
-    "facility": ("detention_agreement",),
-    "booking": ("name", "dob", "a_number"),
-    "custody.release": ("reason",),
-}
+# Fields a command takes beside those it needs, and the closed lists some are chosen from: custody's OPTIONAL and
+# CHOICES (custody's FIELDS lists the needed ones).
 KINDS: dict[str, FieldKind] = {
     "us_citizen": "bool",
     "detention_agreement": "bool",
@@ -233,14 +229,16 @@ KINDS: dict[str, FieldKind] = {
     "scheduled_release": "datetime",
     "signed": "date",
     "ended": "date",
+    "from": "date",
+    "until": "date",
     "dob": "date",
-    "model": "choice",
-    "form": "choice",
-    "reason": "choice",
 }
-CHOICES: dict[str, tuple[str, ...]] = {"model": ("WSO", "JEM", "TFM"), "form": FORMS, "reason": RELEASE_REASONS}
+KINDS.update(dict.fromkeys(CHOICES, "choice"))
 HINTS: dict[str, str] = {
     "scheduled_release": "ISO 8601 with offset, e.g. 2026-03-06T09:00:00-05:00",
+    "facilities": "facility ids, separated by commas",
+    "from": "YYYY-MM-DD",
+    "until": "YYYY-MM-DD (last day in force)",
     "signed": "YYYY-MM-DD",
     "ended": "YYYY-MM-DD",
     "dob": "YYYY-MM-DD",
@@ -251,7 +249,7 @@ HINTS: dict[str, str] = {
 
 # Setting up the jail (agency, agreement, facility) and officers' designation are a supervisor's; the desk
 # (clerks and WSO officers) records bookings, warrants, service, holds and sweeps. The auditor only reads.
-SETUP = ("agency", "agreement", "facility")
+SETUP = ("agency", "agreement", "facility", "detention.agreement")
 DESIGNATION = ("officer.nominate", "officer.exam", "officer.certify", "officer.authorize", "officer.withdraw")
 DESK_ROLES = ("clerk", "officer", "supervisor", "admin")
 SUPERVISOR_ROLES = ("supervisor", "admin")
@@ -262,9 +260,9 @@ def command_group(command: str) -> str:
         return "setup"
     if command in DESIGNATION:
         return "officers"
-    if command in ("booking", "warrant.receive", "warrant.serve", "detainer.hold"):
+    if command in ("booking", "criminal.release", "warrant.receive", "warrant.serve", "detainer.hold"):
         return "warrants"
-    if command in ("interview", "detainer.issue"):
+    if command in ("interview", "detainer.issue", "complaint.receive", "complaint.report"):
         return "acts"
     return "holds"
 

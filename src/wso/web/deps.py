@@ -76,7 +76,13 @@ def get_custody(
     database: DatabaseDep, settings: SettingsDep, clock: ClockDep, notifier: Annotated[Notifier, Depends(get_notifier)]
 ) -> Custody:
     """The custody ledger over the app's database and clock, with the settings' detainer reading."""
-    return Custody(database, clock, detainer_reading=settings.detainer_reading, notifier=notifier)
+    return Custody(
+        database,
+        clock,
+        detainer_reading=settings.detainer_reading,
+        service_tolerance=timedelta(minutes=settings.service_tolerance_minutes),
+        notifier=notifier,
+    )
 
 
 CustodyDep = Annotated[Custody, Depends(get_custody)]

@@ -125,14 +125,20 @@ def us_map(
 ) -> Markup:
     """The states coloured by `counts` (USPS code -> agreements), outlined by their law's stance; each state
     links to its page and says its figures in a tooltip."""
-    out = [f'<svg class="map" role="img" viewBox="{VIEW_BOX}" width="975"><title>{escape(title)}</title>']
+    out = [
+        # a group, not an image: it holds a link per state (an image may not hold interactive parts); no style
+        # attribute (the CSP allows none): .map in style.css keeps it within 975 px
+        f'<svg class="map" role="group" aria-label="{escape(title)}" viewBox="{VIEW_BOX}" width="100%">'
+        f"<title>{escape(title)}</title>"
+    ]
     outlined: list[str] = []
     for name, path in state_paths().items():
         code = code_of_name(name)
         count = counts.get(code, 0)
         stance = stances.get(code)
         shape = (
-            f'<a href="{escape(link(code))}"><path id="state-{code}" data-count="{count}" '
+            f'<a href="{escape(link(code))}" aria-label="{escape(describe(code, count, stance))}">'
+            f'<path id="state-{code}" data-count="{count}" '
             f'data-stance="{escape(stance or "")}" d="{path}" fill="{fill_for(count)}" stroke="#ffffff" '
             f'stroke-width="0.7"><title>{escape(describe(code, count, stance))}</title></path></a>'
         )
