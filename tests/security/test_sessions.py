@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.web.conftest import PASSWORD, csrf_from, sign_in
+from tests.web.conftest import NOW, PASSWORD, csrf_from, sign_in
 from wso.accounts import WebAction
 from wso.clock import FixedClock
 from wso.store import Database
@@ -144,3 +144,18 @@ def test_only_admins_manage_accounts_and_the_last_admin_stays(app: object) -> No
         last = c.post("/api/console/users/admin/deactivate", headers={"X-CSRF-Token": csrf})
         assert last.status_code == 400 and "last active admin" in last.json()["detail"]
         assert c.post("/api/console/users/nobody/deactivate", headers={"X-CSRF-Token": csrf}).status_code == 404
+
+
+def test_old_session_rows_are_deleted_at_a_later_sign_in(sqlite_db: Database, users: dict[str, str]) -> None:
+    from datetime import timedelta
+
+    from wso.accounts import WebSession, WebUser, open_session
+
+    with sqlite_db.session() as session:
+        user_id = session.scalar(select(WebUser.id).where(WebUser.username == "clerk"))
+        assert user_id is not None
+        open_session(session, user_id, now=NOW, remote=None)
+        open_session(session, user_id, now=NOW + timedelta(days=29), remote=None)
+        open_session(session, user_id, now=NOW + timedelta(days=31), remote=None)
+        kept = session.scalars(select(WebSession.created_at).order_by(WebSession.id)).all()
+    assert kept == [NOW + timedelta(days=29), NOW + timedelta(days=31)]

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.web.conftest import NOW, PASSWORD, csrf_from
-from wso.accounts import AccountError, SignInThrottle, WebAction, check_password, check_username, create_user
+from wso.accounts import (
+    AccountError,
+    SignInThrottle,
+    WebAction,
+    WebUser,
+    check_password,
+    check_username,
+    create_user,
+)
 from wso.clock import FixedClock
 from wso.store import Database
 
@@ -161,3 +169,13 @@ def test_a_sign_in_flood_holds_few_threads_and_no_connection(sqlite_db: Database
         for thread in threads:
             thread.join()
     assert outcomes.count("checked") == HASH_QUEUE
+
+
+def test_an_account_named_before_names_were_normalised_still_signs_in(client: TestClient, sqlite_db: Database) -> None:
+    from wso.accounts import hash_password
+
+    with sqlite_db.session() as session:
+        session.add(
+            WebUser(username="Ana", password_hash=hash_password(PASSWORD), role="clerk", active=True, created_at=NOW)
+        )
+    assert _try(client, "Ana", PASSWORD) == 303

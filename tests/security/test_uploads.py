@@ -129,3 +129,14 @@ def test_scrub_paths_keeps_file_names() -> None:
     )
     with pytest.raises(UploadError, match="no holds file"):
         audit_upload([], __import__("datetime").datetime(2026, 1, 1, tzinfo=__import__("datetime").UTC))
+
+
+def test_rows_are_counted_whatever_ends_the_lines(tmp_path: Path) -> None:
+    from wso.web.console import count_rows
+
+    for ending in (b"\n", b"\r\n", b"\r"):
+        path = tmp_path / "holds.csv"
+        path.write_bytes(b"record_id" + ending + ending.join(b"r%d" % i for i in range(50)) + ending)
+        assert count_rows(path, 1000) == 50, ending
+        path.write_bytes(b"record_id" + ending + ending.join(b"r%d" % i for i in range(50)))  # no final line end
+        assert count_rows(path, 1000) == 50, ending

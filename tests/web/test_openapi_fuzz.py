@@ -41,6 +41,12 @@ CONSOLE_OPERATIONS = {
     ("POST", "/api/console/records/{request_id}/events"),
     ("GET", "/api/console/users"),
     ("POST", "/api/console/users"),
+    ("POST", "/api/console/users/{username}/deactivate"),
+    ("POST", "/api/console/users/{username}/reactivate"),
+    ("POST", "/api/console/users/{username}/role"),
+    ("POST", "/api/console/users/{username}/reset-password"),
+    ("GET", "/api/console/users/{username}/sessions"),
+    ("POST", "/api/console/users/{username}/end-sessions"),
 }
 
 

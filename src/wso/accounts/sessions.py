@@ -10,13 +10,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wso.accounts.models import WebSession, WebUser
 from wso.accounts.users import Principal, get_user, principal_of
 
 LIFETIME = timedelta(hours=12)  # a session ends this long after sign-in, however busy
+KEPT = timedelta(days=30)  # rows of sessions begun longer ago are deleted (the journal keeps the sign-ins)
 TOUCH_EVERY = timedelta(seconds=30)  # last_seen_at is written at most this often (one UPDATE, not one a request)
 
 
@@ -25,7 +26,9 @@ def _digest(token: str) -> str:
 
 
 def open_session(session: Session, user_id: int, *, now: datetime, remote: str | None) -> str:
-    """A new session of `user_id`; returns the token for the cookie (stored only as its hash)."""
+    """A new session of `user_id`; returns the token for the cookie (stored only as its hash). Rows of sessions
+    begun more than `KEPT` ago go, so that the table holds about a month of sign-ins."""
+    session.execute(delete(WebSession).where(WebSession.created_at < now - KEPT))
     token = secrets.token_urlsafe(32)
     session.add(
         WebSession(

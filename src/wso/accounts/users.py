@@ -111,8 +111,13 @@ def check_role(role: str) -> Role:
 
 
 def find_user(session: Session, username: str) -> WebUser | None:
-    """The account `username` names once normalised (NFKC, case-folded), if any."""
-    return session.scalar(select(WebUser).where(WebUser.username == fold(username)))
+    """The account `username` names once normalised (NFKC, case-folded), if any; else an account made before
+    names were normalised, under the name exactly as typed (so that "Ana", added then, can still sign in)."""
+    folded = fold(username)
+    user = session.scalar(select(WebUser).where(WebUser.username == folded))
+    if user is None and username.strip() != folded:
+        user = session.scalar(select(WebUser).where(WebUser.username == username.strip()))
+    return user
 
 
 def get_user(session: Session, username: str) -> WebUser:

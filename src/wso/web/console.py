@@ -501,14 +501,17 @@ def count_rows(path: Path, max_rows: int) -> int:
                 f"{MAX_UNCOMPRESSED_BYTES:,} (use `wso audit` for larger records)"
             )
         return int(meta.num_rows)
-    lines, last = 0, b"\n"
+    newlines = returns = 0
+    last = b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
-            lines += chunk.count(b"\n")
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")  # a file whose lines end in a bare carriage return counts too
             last = chunk[-1:]
-            if lines > max_rows + 1:
+            if max(newlines, returns) > max_rows + 1:
                 break
-    return max(lines + (last != b"\n") - 1, 0)
+    unended = last not in (b"\n", b"\r")  # the last line has no line end of its own
+    return max(max(newlines, returns) + unended - 1, 0)
 
 
 def _store(upload: Upload, folder: Path, seen: set[str], max_rows: int | None) -> None:
