@@ -216,7 +216,7 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
         # custody passes to ICE: the detainer hold ends at service (one person, one open hold)
         ctx.hold = held.id
         _close(ctx, held, "transferred", "transferred", {"served": warrant.id})
-    hold = ledger.HoldRow(
+    hold = ledger.opened(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
         booking_id=booking.id,
@@ -229,14 +229,6 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
         deadline=wso_hold_deadline(release),
         deadline_rule="WSO-48H",
         deadline_reading="flat",
-        status="open",
-        ended_at=None,
-        end_reason=None,
-        ice_notified_at=None,
-        citizenship_claim_at=None,
-        citizenship_reported_at=None,
-        last_seq=0,
-        last_hash=ledger.GENESIS,
         interpreter=interpreter,
     )
     ctx.hold = hold.id
@@ -320,7 +312,7 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
             SEQUENCE, f"booking {booking.id} is already held on {held[0].warrant_id}; one person, one open hold"
         )
     deadline = detainer_deadline(start, facility.tz, ctx.detainer_reading, business_calendar(agency.state))
-    hold = ledger.HoldRow(
+    hold = ledger.opened(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
         booking_id=booking.id,
@@ -333,14 +325,6 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
         deadline=deadline,
         deadline_rule="DETAINER-48H",
         deadline_reading=ctx.detainer_reading,
-        status="open",
-        ended_at=None,
-        end_reason=None,
-        ice_notified_at=None,
-        citizenship_claim_at=None,
-        citizenship_reported_at=None,
-        last_seq=0,
-        last_hash=ledger.GENESIS,
     )
     ctx.hold = hold.id
     _append(ctx, hold, "detainer_hold", {"warrant": warrant.id, "reading": ctx.detainer_reading}, new=True)
