@@ -179,8 +179,8 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
     if check.timing == "before_release":
         raise Refused(
             "WSO-SCHEDULED-RELEASE",
-            f"serve at the {which} from criminal custody ({release_local}), not before; "
-            f"record an early release with criminal.release",
+            f"serve at the {which} from criminal custody ({release_local}) or within {_minutes(check.tolerance)} "
+            "after it, not before; record an early release with criminal.release",
         )
     if check.timing == "late":
         assert check.late_by is not None
@@ -295,7 +295,8 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
         local = _local(start, facility.tz)
         raise Refused(
             "DETAINER-48H",
-            f"a detainer holds a person only past the time of release ({local.isoformat()}); nothing to hold yet",
+            f"a detainer holds a person only past the time of release ({local.isoformat()}); nothing to hold yet "
+            f"(reading: {ctx.detainer_reading})",
         )
     local_day = _local(ctx.occurred_at, facility.tz).date()
     bar = detainer_hold_bar(agency.state, local_day, agreements.agency_kind(session, agency))
