@@ -54,7 +54,7 @@ def test_json(tmp_path: Path, synth_dir: Path, expected: list[dict[str, Any]]) -
     run = audit_to_file(synth_dir, out, as_of=AS_OF, fmt="json")
     assert run.written == [out]
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["findings"] == expected
     assert list(doc["findings"][0]) == list(FINDING_COLUMNS)
     _check_summary(doc["summary"], expected)
