@@ -79,7 +79,7 @@ def _criminal_release(ctx: Context, args: Mapping[str, Any]) -> str:
             f"booking {booking.id}'s release from criminal custody is already recorded "
             f"({_local(booking.released_at, facility.tz).isoformat()})",
         )
-    held = [hold for hold in _booking_holds(ctx, booking.id)]
+    held = _booking_holds(ctx, booking.id)
     if held:
         raise Refused(
             SEQUENCE,
