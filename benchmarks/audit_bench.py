@@ -42,7 +42,7 @@ from wso.audit.synth import AS_OF
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 T = TypeVar("T")
-GENERATOR = "g2"  # bump when the generator changes, so a cached data set is not reused
+GENERATOR = "g4"  # bump when the generator changes, so a cached data set is not reused
 
 
 def peak_mb() -> float:

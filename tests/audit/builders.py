@@ -29,7 +29,7 @@ def hold(record_id: str = "R1", **over: Any) -> dict[str, Any]:
         "instrument": "I-200",
         "officer_id": "OF-1",
         "served_at": served,
-        "scheduled_release_at": served - timedelta(minutes=5),
+        "scheduled_release_at": served,
         "served_inside_facility": "true",
         "ice_notified_at": served + timedelta(minutes=10),
         "citizenship_claim_at": None,
@@ -88,9 +88,15 @@ def write_records(
     holds: list[dict[str, Any]],
     officers: list[dict[str, Any]] | None = None,
     agreements: list[dict[str, Any]] | None = None,
+    *,
+    holds_columns: list[str] | None = None,
+    complaints: list[dict[str, Any]] | None = None,
 ) -> Path:
+    """The records as CSV files in ``root``; ``holds_columns`` to write only some columns (a v1 file)."""
     root.mkdir(parents=True, exist_ok=True)
-    write_table(root / "holds.csv", hr.HOLDS, holds)
+    write_table(root / "holds.csv", hr.HOLDS, holds, holds_columns)
+    if complaints is not None:
+        write_table(root / "complaints.csv", hr.COMPLAINTS, complaints)
     write_table(root / "officers.csv", hr.OFFICERS, officers if officers is not None else [officer()])
     write_table(root / "agreements.csv", hr.AGREEMENTS, agreements if agreements is not None else [agreement()])
     return root

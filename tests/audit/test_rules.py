@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from tests.audit.builders import AS_OF, SERVED, agreement, hold, officer
+from tests.audit.builders import AS_OF, SERVED, agreement, hold, officer, write_records
 from tests.audit.helpers import audit_rows, finding, rules_of
-from wso.program import Model, detainer_deadline, eligibility, rule
+from wso.audit import load_records, run_audit
+from wso.program import (
+    DEFAULT_DETAINER_READING,
+    ICE_NOTIFY_WINDOW,
+    Model,
+    business_calendar,
+    citizenship_standard,
+    detainer_deadline,
+    eligibility,
+    rule,
+    wso_hold_deadline,
+)
+from wso.program import hold_records as hr
 
 H = timedelta(hours=1)
 
@@ -41,27 +54,55 @@ def test_an_open_hold_past_its_deadline_counts_as_of_the_audit_time(tmp_path: Pa
     assert rules_of(rows, "YOUNG") == set()
 
 
-def test_a_detention_agreement_lifts_the_48_hour_limit(tmp_path: Path) -> None:
-    rows = audit_rows(tmp_path, [hold("R1", ended_at=SERVED + 200 * H, detention_agreement="true")])
-    assert rows == []
-
-
-def test_ice_notified_within_the_hour_is_immediate_later_or_never_is_not(tmp_path: Path) -> None:
+def test_a_detention_agreement_lifts_the_48_hour_limit_from_the_moment_the_hold_moved_onto_it(tmp_path: Path) -> None:
+    deadline = wso_hold_deadline(SERVED)
     rows = audit_rows(
         tmp_path,
         [
-            hold("ONTIME", ice_notified_at=SERVED + H),
-            hold("LATE", ice_notified_at=SERVED + H + timedelta(minutes=1)),
+            # moved onto the agreement at the 48-hour point (the ledger's record): not late, however long after
+            hold("MOVED", ended_at=SERVED + 200 * H, detention_agreement="true", detention_agreement_from=deadline),
+            # moved onto it three hours late: late by those three hours
+            hold("MOVED-LATE", ended_at=SERVED + 200 * H, detention_agreement="true",
+                 detention_agreement_from=deadline + 3 * H),
+            # a facility with an agreement, but the hold never moved onto it (not in force, or barred): late
+            hold("NEVER-MOVED", ended_at=SERVED + 50 * H, detention_agreement="true"),
+        ],
+    )  # fmt: skip
+    assert rules_of(rows, "MOVED") == set()
+    late = finding(rows, "MOVED-LATE", "WSO-48H")["evidence"]
+    assert late["hours_over"] == 3.0 and late["detention_agreement_from"] == "2025-03-06T18:00:00Z"
+    assert finding(rows, "NEVER-MOVED", "WSO-48H")["evidence"]["hours_over"] == 2.0
+
+
+def test_a_v1_file_reads_detention_agreement_as_v1_defined_it(tmp_path: Path) -> None:
+    """Hold-record schema v1 has no detention_agreement_from: there, detention_agreement = true lifts the limit."""
+    v1 = [c.name for c in hr.HOLDS.columns if c.since == 1]
+    write_records(tmp_path, [hold("R1", ended_at=SERVED + 200 * H, detention_agreement="true"),
+                             hold("R2", ended_at=SERVED + 50 * H)], holds_columns=v1)  # fmt: skip
+    records = load_records(tmp_path)
+    assert "detention_agreement_from" in records.absent["holds"]
+    rows = run_audit(records, AS_OF).findings.to_pylist()
+    assert [(r["record_id"], r["rule_id"]) for r in rows] == [("R2", "WSO-48H")]
+
+
+def test_ice_notified_within_the_programs_window_is_immediate_later_or_never_is_not(tmp_path: Path) -> None:
+    window = ICE_NOTIFY_WINDOW  # the ledger's alert uses the same window
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("ONTIME", ice_notified_at=SERVED + window),
+            hold("LATE", ice_notified_at=SERVED + window + timedelta(minutes=3)),
             hold("NEVER", ice_notified_at=None),
         ],
     )
     assert rules_of(rows, "ONTIME") == set()
-    assert finding(rows, "LATE", "WSO-NOTIFY-ICE")["evidence"]["hours_after_service"] == 1.02
+    late = finding(rows, "LATE", "WSO-NOTIFY-ICE")["evidence"]
+    assert late["hours_after_service"] == round((window + timedelta(minutes=3)) / H, 2)
     never = finding(rows, "NEVER", "WSO-NOTIFY-ICE")["evidence"]
-    assert never["ice_notified_at"] is None and never["tolerance_hours"] == 1.0
+    assert never["ice_notified_at"] is None and never["window_hours"] == round(window / H, 2)
 
 
-def test_a_citizenship_claim_must_be_reported_within_one_hour(tmp_path: Path) -> None:
+def test_a_citizenship_claim_on_a_wso_hold_must_be_reported_in_the_words_of_its_moa(tmp_path: Path) -> None:
     claim = SERVED + 2 * H
     rows = audit_rows(
         tmp_path,
@@ -69,13 +110,24 @@ def test_a_citizenship_claim_must_be_reported_within_one_hour(tmp_path: Path) ->
             hold("OK", citizenship_claim_at=claim, citizenship_reported_at=claim + timedelta(minutes=59)),
             hold("LATE", citizenship_claim_at=claim, citizenship_reported_at=claim + timedelta(minutes=61)),
             hold("NEVER", citizenship_claim_at=claim, citizenship_reported_at=None),
+            hold("OLD-MOA", agency_id="FL-B", citizenship_claim_at=claim, citizenship_reported_at=claim + 2 * H),
             hold("DETAINER", instrument="I-247A", officer_id=None, citizenship_claim_at=claim),
         ],
+        officers=[officer("OF-1"), officer("OF-1", agency_id="FL-B")],
+        agreements=[agreement(), agreement(agency_id="FL-B", moa_template="2019")],
     )
     assert rules_of(rows, "OK") == set()
-    assert finding(rows, "LATE", "WSO-CITIZENSHIP-1H")["evidence"]["hours_to_report"] == 1.02
+    late = finding(rows, "LATE", "WSO-CITIZENSHIP-1H")
+    assert late["evidence"]["hours_to_report"] == 1.02
+    # no template recorded: the 2025 one, "generally within one hour"
+    standard = citizenship_standard(None)
+    assert late["severity"] == standard.severity == "warning"
+    assert late["evidence"]["standard"] == standard.words and late["citation"] == standard.citation
     assert finding(rows, "NEVER", "WSO-CITIZENSHIP-1H")["evidence"]["citizenship_reported_at"] is None
-    assert "WSO-CITIZENSHIP-1H" in rules_of(rows, "DETAINER")  # the one-hour report applies to every hold
+    old = finding(rows, "OLD-MOA", "WSO-CITIZENSHIP-1H")
+    assert old["severity"] == "violation" and old["evidence"]["standard"] == "in no case more than one hour"
+    assert old["evidence"]["moa_template"] == "2019"
+    assert rules_of(rows, "DETAINER") == set()  # the citizenship report is a WSO duty: not for detainer holds
 
 
 def test_served_before_scheduled_release_and_outside_the_jail(tmp_path: Path) -> None:
@@ -101,16 +153,23 @@ def test_a_detainer_served_by_an_officer_is_a_detainer_treated_as_a_warrant(tmp_
 
 def test_detainer_past_48_hours_reports_both_readings(tmp_path: Path) -> None:
     friday = datetime(2025, 3, 7, 20, 0, tzinfo=UTC)  # 15:00 in New York, before the DST weekend
-    rows = audit_rows(
-        tmp_path,
-        [
-            # over the flat 48 hours (Sunday 20:00Z) but within the excluding reading (Tuesday 15:00 EDT = 19:00Z)
-            hold("FLAT", instrument="I-247A", officer_id=None, served_at=friday, ended_at=friday + 60 * H),
-            hold("BOTH", instrument="I-247A", officer_id=None, served_at=friday, ended_at=friday + 100 * H),
-        ],
-    )
+    holds = [
+        # over the flat 48 hours (Sunday 20:00Z) but within the excluding reading (Tuesday 15:00 EDT = 19:00Z)
+        hold("FLAT", instrument="I-247A", officer_id=None, served_at=friday, ended_at=friday + 60 * H),
+        hold("BOTH", instrument="I-247A", officer_id=None, served_at=friday, ended_at=friday + 100 * H),
+    ]
+    # the default reading is flat (the program's): past the flat deadline is a violation
+    assert DEFAULT_DETAINER_READING == "flat"
+    rows = audit_rows(tmp_path, holds)
+    assert finding(rows, "FLAT", "DETAINER-48H")["severity"] == "violation"
+    assert finding(rows, "FLAT", "DETAINER-48H")["evidence"]["reading"] == "flat"
+    # under the excluding reading, past the flat deadline only is a warning
+    write_records(tmp_path, holds)
+    rows = run_audit(load_records(tmp_path), AS_OF, reading="excluding").findings.to_pylist()
+    for r in rows:
+        r["evidence"] = json.loads(r["evidence"])
     flat = finding(rows, "FLAT", "DETAINER-48H")
-    assert flat["severity"] == "warning"
+    assert flat["severity"] == "warning" and flat["evidence"]["reading"] == "excluding"
     assert flat["evidence"]["flat_deadline"] == "2025-03-09T20:00:00Z"
     assert flat["evidence"]["excluding_deadline"] == "2025-03-11T19:00:00Z"
     assert flat["evidence"]["flat_hours_over"] == 12.0
@@ -143,7 +202,8 @@ def test_the_excluding_reading_matches_the_program_on_many_starts(tmp_path: Path
         holds.append(
             hold(rid, instrument="I-247A", officer_id=None, served_at=start, facility_tz=tz, ended_at=start + 400 * H)
         )
-        expected[rid] = detainer_deadline(start, tz, "excluding").astimezone(UTC)
+        # the one calendar of both engines: federal and the facility state's holidays (builders: Florida)
+        expected[rid] = detainer_deadline(start, tz, "excluding", business_calendar("FL")).astimezone(UTC)
     rows = audit_rows(tmp_path, holds, as_of=datetime(2026, 6, 1, tzinfo=UTC))
     for rid, deadline in expected.items():
         got = finding(rows, rid, "DETAINER-48H")["evidence"]["excluding_deadline"]
@@ -217,8 +277,10 @@ def test_state_law_findings_follow_program_eligibility_day_by_day(tmp_path: Path
         as_of=datetime(2025, 12, 1, tzinfo=UTC),
     )
     for d in days:
-        prohibited = eligibility("DE", Model.WSO, d).verdict == "prohibited"
+        # the agreement was signed (in force) on 2024-01-01: Delaware's grace period runs to 2025-08-13
+        prohibited = eligibility("DE", Model.WSO, d, signed=date(2024, 1, 1)).verdict == "prohibited"
         assert ("STATE-LAW" in rules_of(rows, f"DE{d.isoformat()}")) == prohibited, d
+    assert "STATE-LAW" not in rules_of(rows, "DE2025-07-14") and "STATE-LAW" in rules_of(rows, "DE2025-08-13")
     wa = finding(rows, "WA", "STATE-LAW")
     laws = eligibility("WA", Model.WSO, SERVED.date()).laws
     assert wa["evidence"]["law_ids"] == "; ".join(law.id for law in laws)

@@ -2,22 +2,25 @@
 
 Public functions: ``load_records`` (check and type a directory of hold records), ``run_audit`` (findings on a
 backend), ``summarize``, ``write_output``, ``audit_to_file`` (all of it, as ``wso audit run`` does), ``generate``
-(synthetic records with planted violations and an answer key), ``load_mapping``; the module ``engine`` is public too.
+(synthetic records with planted violations and an answer key), ``load_mapping``, ``records_cost`` (what the holds
+cost a county, per facility and month); the module ``engine`` is public too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from wso.audit.cost import records_cost
 from wso.audit.engine import BACKENDS, AuditResult, BackendError, run_audit, spark_session
 from wso.audit.load import Records, RecordsError, Rejects, load_records
 from wso.audit.mapping import Mapping, MappingError, load_mapping
 from wso.audit.output import FORMATS, write_output
 from wso.audit.summary import hold_counts, summarize
 from wso.audit.synth import PLANTED, SynthSummary, generate
+from wso.program import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE
 
 __all__ = [
     "BACKENDS",
@@ -38,6 +41,7 @@ __all__ = [
     "hold_counts",
     "load_mapping",
     "load_records",
+    "records_cost",
     "run_audit",
     "spark_session",
     "summarize",
@@ -61,13 +65,16 @@ def audit_to_file(
     backend: str = "duckdb",
     mapping: Mapping | None = None,
     lenient: bool = False,
+    tolerance: timedelta = SERVICE_TOLERANCE,
+    reading: str = DEFAULT_DETAINER_READING,
 ) -> AuditRun:
     """Load, check, audit and write. Nothing is written unless the records pass their checks (or ``lenient``)."""
     records = load_records(records_dir, mapping, lenient=lenient)
     try:
-        result = run_audit(records, as_of, backend)
+        result = run_audit(records, as_of, backend, tolerance=tolerance, reading=reading)
         summary = summarize(result, hold_counts(records))
-        written = write_output(result, summary, fmt, out, records.rejects)
+        cost = records_cost(records, as_of, mapping=mapping) if fmt == "html" else None
+        written = write_output(result, summary, fmt, out, records.rejects, cost)
     finally:
         records.con.close()
     return AuditRun(result=result, summary=summary, written=written)

@@ -1,13 +1,13 @@
 """Small lookup tables that let plain SQL handle time zones and business days, on any engine.
 
-Engines disagree on time-zone functions, and no engine knows federal holidays, so the audit joins its hold
-records against tables computed here in Python from ``zoneinfo`` and ``wso.program.BusinessCalendar``:
+Engines disagree on time-zone functions, and no engine knows holidays, so the audit joins its hold records
+against tables computed here in Python from ``zoneinfo`` and ``wso.program.business_calendar`` (the ledger's):
 
 - ``offsets``: (tz, utc_hour) -> offset_s, the zone's UTC offset in seconds during that UTC hour;
 - ``local_offsets``: (tz, local_hour) -> offset_s, the inverse (a repeated local hour takes the earlier offset);
-- ``days``: (tz, day, business, n_before): local day number (days since 1970-01-01 in local time), whether it is a
-  business day, and how many business days precede it in the table;
-- ``business_days``: (tz, n, day): the n-th business day.
+- ``days``: (tz, state, day, business, n_before): local day number (days since 1970-01-01 in local time), whether
+  it is a business day in that state, and how many business days precede it in the table;
+- ``business_days``: (tz, state, n, day): the n-th business day.
 
 Hours and days outside the table's range are clamped to its edges (the offset of the nearest covered hour), so the
 range covers the records' own times plus a margin; see ``span``.
@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wso.program import BusinessCalendar
+from wso.program import STATES, business_calendar
 
 DAY = 86_400
 HOUR = 3_600
@@ -54,9 +54,10 @@ def _epoch(dt: datetime) -> int:
     return int(dt.replace(tzinfo=UTC).timestamp()) if dt.tzinfo is None else int(dt.timestamp())
 
 
-def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCalendar | None = None) -> CalendarTables:
-    """Tables for ``zones`` covering UTC times ``lo``..``hi`` (naive UTC or aware)."""
-    cal = calendar or BusinessCalendar()
+def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tuple[str, str]] = ()) -> CalendarTables:
+    """Tables for ``zones`` covering UTC times ``lo``..``hi`` (naive UTC or aware); the day tables for each
+    (zone, state) of ``pairs``, on that state's business calendar (``wso.program.business_calendar``: federal and
+    the state's holidays, the packaged closures: the ledger's calendar)."""
     first_hour = _epoch(lo) // HOUR
     last_hour = _epoch(hi) // HOUR
     hours = np.arange(first_hour, last_hour + 1, dtype=np.int64)
@@ -66,9 +67,11 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
     loc_tz: list[str] = []
     loc_hour: list[np.ndarray] = []
     loc_val: list[np.ndarray] = []
-    day_cols: dict[str, list[object]] = {"tz": [], "day": [], "business": [], "n_before": []}
-    bday_cols: dict[str, list[object]] = {"tz": [], "n": [], "day": []}
-    for tz in sorted(set(zones)):
+    day_cols: dict[str, list[object]] = {"tz": [], "state": [], "day": [], "business": [], "n_before": []}
+    bday_cols: dict[str, list[object]] = {"tz": [], "state": [], "n": [], "day": []}
+    wanted = sorted(set(pairs))
+    local_range: dict[str, tuple[int, int]] = {}
+    for tz in sorted(set(zones) | {z for z, _ in wanted}):
         # the zone's UTC offset at the start of each UTC hour (vectorised: local wall time minus UTC)
         utc = pa.array(hours * HOUR, pa.timestamp("s", tz=tz))
         local_s = pc.local_timestamp(utc).cast(pa.int64()).to_numpy()
@@ -83,18 +86,22 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
         loc_tz.extend([tz] * len(uniq))
         loc_hour.append(uniq)
         loc_val.append(values[idx])
-        first_day = int((hours[0] * HOUR + values[0]) // DAY)
-        last_day = int((hours[-1] * HOUR + values[-1]) // DAY)
+        local_range[tz] = (int((hours[0] * HOUR + values[0]) // DAY), int((hours[-1] * HOUR + values[-1]) // DAY))
+    for tz, state in wanted:
+        cal = business_calendar(state) if state in STATES else business_calendar(None)
+        first_day, last_day = local_range[tz]
         n = 0
         for day in range(first_day, last_day + 1):
             d = date(1970, 1, 1) + timedelta(days=day)
             business = cal.is_business_day(d)
             day_cols["tz"].append(tz)
+            day_cols["state"].append(state)
             day_cols["day"].append(day)
             day_cols["business"].append(business)
             day_cols["n_before"].append(n)
             if business:
                 bday_cols["tz"].append(tz)
+                bday_cols["state"].append(state)
                 bday_cols["n"].append(n)
                 bday_cols["day"].append(day)
                 n += 1
@@ -116,6 +123,7 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
     days = pa.table(
         {
             "tz": pa.array(day_cols["tz"], pa.string()),
+            "state": pa.array(day_cols["state"], pa.string()),
             "day": pa.array(day_cols["day"], pa.int64()),
             "business": pa.array(day_cols["business"], pa.bool_()),
             "n_before": pa.array(day_cols["n_before"], pa.int64()),
@@ -124,6 +132,7 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, calendar: BusinessCa
     business_days = pa.table(
         {
             "tz": pa.array(bday_cols["tz"], pa.string()),
+            "state": pa.array(bday_cols["state"], pa.string()),
             "n": pa.array(bday_cols["n"], pa.int64()),
             "day": pa.array(bday_cols["day"], pa.int64()),
         }

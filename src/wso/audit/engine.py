@@ -5,17 +5,31 @@ from __future__ import annotations
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from wso.audit import calendar, facts
+from wso.audit import calendar, facts, rules
 from wso.audit.load import Records
-from wso.audit.rules import Inputs, detainers, flagged, unpivot
+from wso.audit.rules import CalendarInputs, Inputs, detainers, flagged, unpivot
+from wso.program import (
+    DEFAULT_DETAINER_READING,
+    SERVICE_TOLERANCE,
+    STATES,
+    CitizenshipStandard,
+    DetainerReading,
+    business_calendar,
+    citizenship_standard,
+    complaint_report_deadline,
+    detainer_deadline,
+    parse_reading,
+)
 
 Backend = Literal["duckdb", "pyspark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "pyspark")
@@ -28,31 +42,40 @@ _S = "text"
 _D = "date"
 #: rule id -> evidence keys: (key, slot, kind); constants are added as they are.
 EVIDENCE: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "WSO-48H": (("served_at", "t1", _T), ("deadline", "t2", _T), ("ended_at", "t3", _T),
-                ("open_as_of", "t4", _T), ("hours_over", "s1", _H)),
+    "WSO-48H": (("served_at", "t1", _T), ("release_at", "day", _T), ("deadline", "t2", _T), ("ended_at", "t3", _T),
+                ("open_as_of", "t4", _T), ("detention_agreement_from", "s2", _T), ("hours_over", "s1", _H)),
     "WSO-JAIL-ONLY": (("served_at", "t1", _T),),
     "WSO-WARRANT-FORMS": (("served_at", "t1", _T), ("officer_id", "txt", _S), ("instrument", "txt2", _S)),
-    "WSO-SCHEDULED-RELEASE": (("served_at", "t1", _T), ("scheduled_release_at", "t2", _T),
-                              ("hours_early", "s1", _H)),
+    "WSO-SCHEDULED-RELEASE": (("served_at", "t1", _T), ("release_at", "t2", _T), ("release", "txt", _S),
+                              ("timing", "txt2", _S), ("hours_early", "s1", _H), ("hours_late", "s2", _H)),
     "WSO-NOTIFY-ICE": (("served_at", "t1", _T), ("ice_notified_at", "t2", _T), ("hours_after_service", "s1", _H),
-                       ("tolerance_hours", "s2", _H)),
+                       ("window_hours", "s2", _H)),
     "WSO-CITIZENSHIP-1H": (("citizenship_claim_at", "t1", _T), ("citizenship_reported_at", "t2", _T),
-                           ("hours_to_report", "s1", _H)),
+                           ("hours_to_report", "s1", _H), ("moa_template", "txt", _S), ("standard", "txt2", _S)),
     "WSO-AUTHORIZED-OFFICER": (("served_at", "t1", _T), ("officer_id", "txt", _S)),
     "WSO-AGREEMENT-IN-FORCE": (("served_at", "t1", _T), ("local_date", "day", _D)),
     "STATE-LAW": (("served_at", "t1", _T), ("local_date", "day", _D), ("law_ids", "txt", _S)),
     "DETAINER-48H": (("start", "t1", _T), ("flat_deadline", "t2", _T), ("excluding_deadline", "t3", _T),
                      ("end", "t4", _T), ("flat_hours_over", "s1", _H), ("excluding_hours_over", "s2", _H),
                      ("status", "txt", _S)),
+    "WSO-COMPLAINT-48H": (("received_at", "t1", _T), ("deadline", "t2", _T), ("reported_at", "t3", _T),
+                          ("open_as_of", "t4", _T), ("hours_over", "s1", _H)),
     "DATA-NO-OFFICER": (("served_at", "t1", _T), ("instrument", "txt2", _S)),
     "DATA-ENDED-BEFORE-SERVED": (("served_at", "t1", _T), ("ended_at", "t2", _T), ("hours_backwards", "s1", _H)),
     "DATA-FUTURE-TIME": (("latest_time", "t1", _T), ("as_of", "t2", _T), ("columns", "txt", _S)),
 }  # fmt: skip
-CONSTANT_EVIDENCE: dict[str, str] = {
-    "WSO-JAIL-ONLY": "'served_inside_facility', false",
-    "DETAINER-48H": "'readings', 'flat = 48 h from start; excluding = 48 h not counting Saturdays, Sundays and "
-    "federal holidays in the facility time zone (8 C.F.R. 287.7(d))'",
-}
+
+
+def constant_evidence(tolerance: timedelta, reading: str) -> dict[str, str]:
+    """Evidence every finding of a rule carries as it is (the settings the audit ran with)."""
+    other = "excluding" if reading == "flat" else "flat"
+    return {
+        "WSO-JAIL-ONLY": "'served_inside_facility', false",
+        "WSO-SCHEDULED-RELEASE": f"'tolerance_minutes', {tolerance.total_seconds() / 60:g}",
+        "DETAINER-48H": f"'reading', '{reading}', 'readings', 'flat = 48 h from the release from criminal custody; "
+        "excluding = 48 h not counting Saturdays, Sundays and the federal and state holidays in the facility "
+        f"time zone (8 C.F.R. 287.7(d)); the {reading} reading decides, the {other} one is shown'",
+    }
 
 
 class BackendError(RuntimeError):
@@ -68,7 +91,7 @@ class AuditResult:
     rejected: int
 
 
-def _evidence_sql() -> str:
+def _evidence_sql(constants: dict[str, str]) -> str:
     def value(slot: str, kind: str) -> str:
         if kind == _T:
             return f"strftime(make_timestamp({slot} * 1000000), '%Y-%m-%dT%H:%M:%SZ')"
@@ -81,14 +104,16 @@ def _evidence_sql() -> str:
     cases = []
     for rule_id, keys in EVIDENCE.items():
         parts = [f"'{key}', {value(slot, kind)}" for key, slot, kind in keys]
-        if rule_id in CONSTANT_EVIDENCE:
-            parts.append(CONSTANT_EVIDENCE[rule_id])
+        if rule_id in constants:
+            parts.append(constants[rule_id])
         cases.append(f"WHEN '{rule_id}' THEN CAST(json_object({', '.join(parts)}) AS VARCHAR)")
     return "CASE rule_id " + " ".join(cases) + " END"
 
 
-def finalize(raw: pa.Table) -> pa.Table:
-    """Raw rule rows (``rules.FINDING_SCHEMA``) -> findings with citation, severity and evidence JSON, ordered."""
+def finalize(raw: pa.Table, constants: dict[str, str] | None = None) -> pa.Table:
+    """Raw rule rows (``rules.FINDING_SCHEMA``) -> findings with citation, severity and evidence JSON, ordered.
+    A row's ``citation`` (when given) replaces the rule's: a state law's, an MOA template's words."""
+    given = constant_evidence(SERVICE_TOLERANCE, DEFAULT_DETAINER_READING) if constants is None else constants
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("raw", raw)
@@ -97,9 +122,10 @@ def finalize(raw: pa.Table) -> pa.Table:
         SELECT raw.record_id, raw.rule_id,
                CASE WHEN raw.severity IS NULL OR raw.severity = '' THEN rule_info.rule_severity
                     ELSE raw.severity END AS severity,
-               CASE WHEN raw.rule_id = 'STATE-LAW' AND raw.txt2 IS NOT NULL
-                    THEN rule_info.citation || '; ' || raw.txt2 ELSE rule_info.citation END AS citation,
-               {_evidence_sql()} AS evidence,
+               CASE WHEN raw.rule_id = 'STATE-LAW' AND raw.citation IS NOT NULL
+                    THEN rule_info.citation || '; ' || raw.citation
+                    ELSE coalesce(raw.citation, rule_info.citation) END AS citation,
+               {_evidence_sql(given)} AS evidence,
                raw.state, raw.agency_id, raw.facility_id
         FROM (SELECT DISTINCT * FROM raw) AS raw JOIN rule_info USING (rule_id)
         ORDER BY raw.record_id, raw.rule_id, evidence
@@ -122,15 +148,136 @@ def _normalise(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
-def _unpivot_locally(wide: pa.Table, inputs: Inputs, as_of: datetime) -> pa.Table:
+#: the rules whose finding rows the program's functions settle (``_settle``)
+SETTLED = ("WSO-SCHEDULED-RELEASE", "WSO-CITIZENSHIP-1H", "STATE-LAW")
+
+
+def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings) -> pa.Table:
+    """What needs the program's own functions, on the few finding rows: a late service during a lawful detainer
+    hold is no finding; the citizenship report's severity and words by MOA template; a state law's citation. The
+    other rows pass through untouched (vectorised: the 48-hour findings of ten million holds are many)."""
+    citation = pa.field("citation", pa.string())
+    settle = pc.is_in(raw["rule_id"], pa.array(SETTLED))
+    rest = raw.filter(pc.invert(settle))
+    rest = rest.append_column(citation, pa.nulls(rest.num_rows, pa.string()))
+    few = raw.filter(settle)
+    if few.num_rows == 0:
+        return rest
+    cols = few.to_pydict()
+    cols["citation"] = [None] * few.num_rows
+    lawful = _served_during_detainer(wide, records, settings)
+    templates = records.templates()
+    keep = []
+    for i, rule_id in enumerate(cols["rule_id"]):
+        if rule_id == "WSO-SCHEDULED-RELEASE" and cols["txt2"][i] == "late" and cols["record_id"][i] in lawful:
+            continue
+        if rule_id == "WSO-CITIZENSHIP-1H":
+            day = cols["day"][i]
+            standard = _standard(_template_on(templates.get(cols["agency_id"][i], ()), day))
+            cols["severity"][i] = standard.severity
+            cols["txt"][i] = standard.template
+            cols["txt2"][i] = standard.words
+            cols["citation"][i] = standard.citation
+            cols["day"][i] = None
+        elif rule_id == "STATE-LAW" and cols["txt"][i]:
+            cols["citation"][i] = facts.law_citations(cols["txt"][i])
+        keep.append(i)
+    settled = pa.table(cols, schema=rest.schema).take(pa.array(keep, pa.int64()))
+    return pa.concat_tables([rest, settled])
+
+
+@cache
+def _standard(template: str | None) -> CitizenshipStandard:
+    return citizenship_standard(template)
+
+
+def _template_on(windows: tuple[tuple[int, int | None, str | None], ...], day: int | None) -> str | None:
+    for first, last, template in windows:
+        if day is not None and first <= day and (last is None or day <= last):
+            return template
+    return None
+
+
+def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings) -> set[str]:
+    """The late WSO services (later than the release plus the tolerance) at which a detainer hold on the same person
+    was open and not past its DETAINER-48H deadline (``wso.program.service_check``'s ``detainer_open``)."""
+    flag = rules.flag_name("WSO-SCHEDULED-RELEASE")
+    cand = wide.filter(pc.and_(wide[flag], pc.greater(wide["served_s"], pc.add(wide["rel_s"], settings.tolerance_s))))
+    if cand.num_rows == 0:
+        return set()
+    con = records.con
+    con.register("__late", cand.select(["record_id", "person_ref", "served_s"]))
+    try:
+        rows = con.execute(
+            "SELECT l.record_id, l.served_s, d.served_s, d.ended_s, coalesce(d.actual_s, d.release_s), "
+            "d.facility_tz, d.state FROM __late AS l JOIN holds AS d ON d.person_ref = l.person_ref "
+            "WHERE d.instrument = 'I-247A' AND d.served_s <= l.served_s "
+            "AND (d.ended_s IS NULL OR d.ended_s >= l.served_s)"
+        ).fetchall()
+    finally:
+        con.unregister("__late")
+    out: set[str] = set()
+    for record_id, served, _det_served, _det_ended, release, tz, state in rows:
+        start = datetime.fromtimestamp(release, UTC)
+        calendar = business_calendar(state) if state in STATES else business_calendar(None)
+        deadline = detainer_deadline(start, tz, settings.reading, calendar)
+        if served <= int(deadline.timestamp()):
+            out.add(str(record_id))
+    return out
+
+
+def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings: Settings) -> pa.Table:
     """The flagged rows as finding rows, by the same Ibis expressions on an in-process DuckDB (the detainer
-    readings too: they need the calendar tables, and only the few candidate rows)."""
+    readings too: they need the calendar tables, and only the few candidate rows); then complaints, and what
+    needs the program's functions (``_settle``)."""
     local = ibis.duckdb.connect()
-    w = ibis.memtable(_normalise(wide))
-    expr = ibis.union(unpivot(w, as_of), detainers(w, inputs, as_of), distinct=False)
-    raw = local.to_pyarrow(expr)
+    wide = _normalise(wide)
+    w = ibis.memtable(wide)
+    parts = [unpivot(w, as_of, settings.tolerance_s)]
+    det = wide.filter(wide[rules.flag_name("DETAINER-48H")])
+    if det.num_rows:
+        pairs = {
+            (str(z), str(s)) for z, s in zip(det["facility_tz"].to_pylist(), det["state"].to_pylist(), strict=True)
+        }
+        lo, hi = calendar.span(records.first_time, records.last_time, as_of)
+        cal = calendar.build([z for z, _ in pairs], lo, hi, pairs)
+        inputs = CalendarInputs(
+            local_offsets=ibis.memtable(cal.local_offsets),
+            days=ibis.memtable(cal.days),
+            business_days=ibis.memtable(cal.business_days),
+            zone_offsets=calendar.segments(cal.offsets),
+        )
+        parts.append(detainers(w, inputs, as_of, settings.reading))
+    raw = _normalise(local.to_pyarrow(ibis.union(*parts, distinct=False)))
     local.disconnect()
-    return _normalise(raw)
+    complaints = records.complaints()
+    if complaints:
+        raw = pa.concat_tables([raw, _complaint_findings(complaints, as_of).cast(raw.schema)])
+    return _settle(raw, wide, records, settings)
+
+
+def _complaint_findings(complaints: list[tuple[str, str, str, datetime, datetime | None]], as_of: datetime) -> pa.Table:
+    """WSO-COMPLAINT-48H: reported to ICE later than 48 hours after the complaint, not counting Saturdays and
+    Sundays in the zone given (``wso.program.complaint_report_deadline``), or not yet once that has passed."""
+    as_of_s = int(as_of.timestamp())
+    rows: dict[str, list[object]] = {name: [] for name in rules.FINDING_SCHEMA.names}
+    for complaint_id, agency_id, tz, received, reported in complaints:
+        deadline = complaint_report_deadline(received, tz)
+        received_s, deadline_s = int(received.timestamp()), int(deadline.timestamp())
+        if received_s > as_of_s:
+            continue
+        reported_s = int(reported.timestamp()) if reported is not None else None
+        end = reported_s if reported_s is not None and reported_s <= as_of_s else (None if reported_s else as_of_s)
+        if end is None or end <= deadline_s:
+            continue
+        values: dict[str, object] = {
+            "record_id": complaint_id, "rule_id": "WSO-COMPLAINT-48H", "severity": "", "state": None,
+            "agency_id": agency_id, "facility_id": None, "t1": received_s, "t2": deadline_s, "t3": reported_s,
+            "t4": as_of_s if reported_s is None else None, "s1": end - deadline_s,
+        }  # fmt: skip
+        for name in rows:
+            rows[name].append(values.get(name))
+    return pa.table(rows, schema=rules.FINDING_SCHEMA.to_pyarrow())
 
 
 #: up to this many WSO agreement windows are checked inline (comparisons); more are joined
@@ -148,23 +295,34 @@ def _agreement_windows(records: Records) -> tuple[tuple[str, int, int | None], .
     return tuple((str(a), int(f), None if u is None else int(u)) for a, f, u in rows)
 
 
-def _inputs(con: Any, records: Records, as_of: datetime, tables: dict[str, Any]) -> Inputs:
+@dataclass(frozen=True)
+class Settings:
+    """The audit's settings: the service tolerance (``SERVICE_TOLERANCE`` by default, the ledger's too) and the
+    detainer reading (``DEFAULT_DETAINER_READING``)."""
+
+    tolerance: timedelta = SERVICE_TOLERANCE
+    reading: DetainerReading = DEFAULT_DETAINER_READING
+
+    @property
+    def tolerance_s(self) -> int:
+        return int(self.tolerance.total_seconds())
+
+
+def _inputs(records: Records, as_of: datetime, tables: dict[str, Any], settings: Settings) -> Inputs:
     lo, hi = calendar.span(records.first_time, records.last_time, as_of)
     cal = calendar.build(records.time_zones, lo, hi)
-    laws = facts.prohibited_windows(records.states, lo.date(), hi.date())
+    agreements = records.agreement_rows()
+    states = set(records.states)
     return Inputs(
         holds=tables["holds"],
         officers=tables["officers"],
         agreements=tables["agreements"],
-        local_offsets=ibis.memtable(cal.local_offsets),
-        days=ibis.memtable(cal.days),
-        business_days=ibis.memtable(cal.business_days),
         zone_offsets=calendar.segments(cal.offsets),
         agreement_windows=_agreement_windows(records),
-        law_list=tuple(
-            (str(r["state"]), int(r["from_day"]), r["until_day"], str(r["law_ids"]), str(r["law_citations"]))
-            for r in laws.to_pylist()
-        ),
+        wso_laws=facts.wso_law_windows(states, agreements, lo.date(), hi.date()),
+        detainer_laws=facts.detainer_law_windows(states, agreements, lo.date(), hi.date()),
+        tolerance_s=settings.tolerance_s,
+        v1_detention="detention_agreement_from" in records.absent.get("holds", ()),
     )
 
 
@@ -195,7 +353,7 @@ def is_url(backend: str) -> bool:
     return "://" in backend
 
 
-def _run_on_url(records: Records, as_of: datetime, url: str) -> tuple[pa.Table, Inputs]:
+def _run_on_url(records: Records, as_of: datetime, url: str, settings: Settings) -> pa.Table:
     """Upload the checked records to the backend ``ibis.connect(url)`` names (temporary tables), run the rules."""
     try:
         con = ibis.connect(url)
@@ -208,24 +366,35 @@ def _run_on_url(records: Records, as_of: datetime, url: str) -> tuple[pa.Table, 
         for name in ("holds", "officers", "agreements"):
             data = records.con.execute(f"SELECT * FROM {name}").to_arrow_table()
             tables[name] = con.create_table(f"wso_audit_{name}_{suffix}", data, temp=True)
-        inputs = _inputs(con, records, as_of, tables)
-        wide = con.to_pyarrow(flagged(inputs, as_of))
+        wide = con.to_pyarrow(flagged(_inputs(records, as_of, tables, settings), as_of))
     finally:
         con.disconnect()
-    return wide, inputs
+    return wide
 
 
-def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spark: Any = None) -> AuditResult:
-    """Audit ``records`` as of ``as_of`` (aware) on ``backend``; the findings are the same on every backend."""
+def run_audit(
+    records: Records,
+    as_of: datetime,
+    backend: str = "duckdb",
+    *,
+    spark: Any = None,
+    tolerance: timedelta = SERVICE_TOLERANCE,
+    reading: str = DEFAULT_DETAINER_READING,
+) -> AuditResult:
+    """Audit ``records`` as of ``as_of`` (aware) on ``backend``; the findings are the same on every backend.
+    ``tolerance``: how long after the release from criminal custody service is still at the release; ``reading``:
+    the detainer reading that decides DETAINER-48H (``flat`` or ``excluding``)."""
     if as_of.tzinfo is None:
         raise ValueError("as_of must be an aware datetime")
+    if tolerance < timedelta(0):
+        raise ValueError(f"the service tolerance must not be negative, got {tolerance}")
+    settings = Settings(tolerance=tolerance, reading=parse_reading(reading))
     as_of = as_of.astimezone(UTC)
     holds = records.count("holds")
     if backend == "duckdb":
         con = ibis.duckdb.from_connection(records.con)
         tables = {name: con.table(name) for name in ("holds", "officers", "agreements")}
-        inputs = _inputs(con, records, as_of, tables)
-        wide = con.to_pyarrow(flagged(inputs, as_of))
+        wide = con.to_pyarrow(flagged(_inputs(records, as_of, tables, settings), as_of))
     elif backend == "pyspark":
         session = spark if spark is not None else spark_session()
         con = ibis.pyspark.connect(session)
@@ -235,14 +404,14 @@ def run_audit(records: Records, as_of: datetime, backend: str = "duckdb", *, spa
                 path = Path(tmp) / f"{name}.parquet"
                 records.con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
                 tables[name] = con.read_parquet(str(path), table_name=f"wso_audit_{name}")
-            inputs = _inputs(con, records, as_of, tables)
-            wide = con.to_pyarrow(flagged(inputs, as_of))
+            wide = con.to_pyarrow(flagged(_inputs(records, as_of, tables, settings), as_of))
     elif is_url(backend):
-        wide, inputs = _run_on_url(records, as_of, backend)
+        wide = _run_on_url(records, as_of, backend, settings)
     else:
         raise BackendError(
             f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}, or an Ibis connection URL "
             "such as postgres://user@host/db"
         )
-    raw = _unpivot_locally(wide, inputs, as_of)
-    return AuditResult(findings=finalize(raw), holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)
+    raw = _unpivot_locally(wide, records, as_of, settings)
+    findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
+    return AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from wso.audit.facts import AgreementRow
 from wso.audit.mapping import Mapping, TableMapping
 from wso.audit.rules import TIME_NAMES, TIME_SLOTS
 from wso.program import hold_records as hr
@@ -60,6 +61,8 @@ class Records:
     first_time: datetime | None
     last_time: datetime | None
     rejects: list[Rejects] = field(default_factory=list)
+    #: per table, the columns of a later schema version the file lacks (read as empty)
+    absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -68,6 +71,37 @@ class Records:
     def count(self, table: str) -> int:
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
+
+    def agreement_rows(self) -> list[AgreementRow]:
+        """The agreements, as the state-law windows read them."""
+        rows = self.con.execute(
+            "SELECT agency_id, state, model, in_force_from, in_force_until, agency_kind, signed_on FROM agreements "
+            "ORDER BY ALL"
+        ).fetchall()
+        return [AgreementRow(*row) for row in rows]
+
+    def templates(self) -> dict[str, tuple[tuple[int, int | None, str | None], ...]]:
+        """Per agency, its WSO agreements' windows (first and last local day number) and MOA templates."""
+        rows = self.con.execute(
+            "SELECT agency_id, in_force_from - DATE '1970-01-01', in_force_until - DATE '1970-01-01', moa_template "
+            "FROM agreements WHERE model = 'WSO' ORDER BY ALL"
+        ).fetchall()
+        out: dict[str, list[tuple[int, int | None, str | None]]] = {}
+        for agency, first, last, template in rows:
+            out.setdefault(str(agency), []).append((int(first), None if last is None else int(last), template))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def complaints(self) -> list[tuple[str, str, str, datetime, datetime | None]]:
+        """The complaints (none when the directory has no complaints table), times aware UTC."""
+        if "complaints" not in self.files:
+            return []
+        rows = self.con.execute(
+            "SELECT complaint_id, agency_id, facility_tz, received_at, reported_at FROM complaints ORDER BY ALL"
+        ).fetchall()
+        return [
+            (str(c), str(a), str(tz), r.replace(tzinfo=UTC), None if p is None else p.replace(tzinfo=UTC))
+            for c, a, tz, r, p in rows
+        ]
 
 
 def _q(name: str) -> str:
@@ -78,7 +112,7 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _find_file(root: Path, table: str, spec: TableMapping) -> Path:
+def _find_file(root: Path, table: str, spec: TableMapping, optional: bool = False) -> Path | None:
     if spec.file is not None:
         path = Path(spec.file)
         path = path if path.is_absolute() else root / path
@@ -89,6 +123,8 @@ def _find_file(root: Path, table: str, spec: TableMapping) -> Path:
         path = root / f"{table}{ext}"
         if path.is_file():
             return path
+    if optional:
+        return None
     raise RecordsError(f"{root}: no {table}.parquet or {table}.csv (the hold-record schema needs table {table})")
 
 
@@ -429,10 +465,82 @@ def _load_table(
             rows = pa.concat_tables([lines, rows], promote_options="default")
             rows = rows.take(pc.sort_indices(rows, [("row", "ascending")]))
         rejects = Rejects(table=table.name, file=path, count=rows.num_rows, rows=rows)
-        con.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT {select} FROM {base} WHERE NOT ({any_bad})")
+        body = f"SELECT {select} FROM {base} WHERE NOT ({any_bad})"
     else:
-        con.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT {select} FROM {base}")
+        body = f"SELECT {select} FROM {base}"
+    con.execute(f"CREATE OR REPLACE VIEW {table.name} AS {body}")
+    key = KEYS.get(table.name)
+    if key is not None:
+        check = _Check(path, numbered, cols, any_bad, line_offset, body)
+        rejects = _duplicates(con, table.name, key, check, lenient, rejects)
+    extra["absent"] = [c.name for c in table.columns if c.since > 1 and c.name not in spec.constants
+                       and spec.columns.get(c.name, c.name) not in sources]  # fmt: skip
     return rejects, extra
+
+
+#: the column that names one row of a table: an id that appears twice names no one row
+KEYS = {"holds": "record_id", "complaints": "complaint_id"}
+
+
+@dataclass(frozen=True)
+class _Check:
+    """How a loaded table was read: its file, its rows numbered as in the file, its columns, the test of a bad
+    row, the line offset of a CSV header, and the view's query."""
+
+    path: Path
+    numbered: str
+    cols: list[_Col]
+    any_bad: str
+    line_offset: int
+    body: str
+
+
+def _duplicates(
+    con: duckdb.DuckDBPyConnection, name: str, key: str, check: _Check, lenient: bool, rejects: Rejects | None
+) -> Rejects | None:
+    """Ids that appear on more than one row: which row is the hold is unknown, so all of them are refused (or, with
+    ``lenient``, set aside as rejects naming the id and its rows) and none is audited."""
+    # ids in strictly increasing order (an export's usual order) are proven distinct by one streaming comparison;
+    # only otherwise are they counted, which costs a hash table of every id
+    unsorted = con.execute(
+        f"SELECT count(*) FROM (SELECT {_q(key)} AS k, lag({_q(key)}) OVER () AS p FROM {name}) WHERE k <= p"
+    ).fetchone()
+    if unsorted is not None and unsorted[0] == 0:
+        return rejects
+    found = con.execute(f"SELECT {_q(key)}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1").fetchall()
+    if not found:
+        return rejects
+    path, cols = check.path, check.cols
+    dup_table = f"__dup_{name}"
+    values = ", ".join(f"({_lit(str(k))})" for k, _ in found)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {dup_table} AS SELECT * FROM (VALUES {values}) AS d(k)")
+    typed = next(c for c in cols if c.name == key).typed
+    rows = con.execute(
+        f"SELECT {_lit(str(path))} AS file, __row AS row, "
+        f"'{key}: duplicate: ' || {typed} || ' appears on ' || count(*) OVER (PARTITION BY {typed}) || "
+        f"' rows (' || string_agg(CAST(__row AS VARCHAR), ', ') OVER (PARTITION BY {typed} ORDER BY __row "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) || '); an id names one hold; ' AS reason, "
+        + ", ".join(f"{c.source} AS {_q(c.name)}" for c in cols)
+        + f" FROM {check.numbered} WHERE NOT ({check.any_bad}) AND {typed} IN (SELECT k FROM {dup_table}) "
+        "ORDER BY __row"
+    ).to_arrow_table()
+    if not lenient:
+        first = rows.slice(0, 1).to_pylist()[0]
+        where = f"row {first['row']}" + (f" (line {first['row'] + check.line_offset})" if check.line_offset else "")
+        shown = ", ".join(repr(str(k)) for k, _ in sorted(found)[:5]) + (", ..." if len(found) > 5 else "")
+        raise RecordsError(
+            f"{path}: column {key!r} ({name}.{key}), {where}: {first['reason'].rstrip('; ')} "
+            f"({len(found)} id{'s' if len(found) != 1 else ''} on more than one row: {shown}); "
+            "nothing was written (use --lenient to set them aside)"
+        )
+    con.execute(
+        f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM ({check.body}) WHERE {_q(key)} NOT IN "
+        f"(SELECT k FROM {dup_table})"
+    )
+    if rejects is not None:
+        rows = pa.concat_tables([rejects.rows, rows], promote_options="default")
+        rows = rows.take(pc.sort_indices(rows, [("row", "ascending")]))
+    return Rejects(table=name, file=path, count=rows.num_rows, rows=rows)
 
 
 def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = False) -> Records:
@@ -445,12 +553,16 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
     files: dict[str, Path] = {}
     rejects: list[Rejects] = []
     extra: dict[str, object] = {}
-    for table in hr.TABLES:
-        path = _find_file(root, table.name, mapping.table(table.name))
+    absent: dict[str, tuple[str, ...]] = {}
+    for table in hr.ALL_TABLES:
+        path = _find_file(root, table.name, mapping.table(table.name), optional=table.optional)
+        if path is None:
+            continue
         files[table.name] = path
         rej, info = _load_table(con, table, path, mapping, lenient)
         if rej is not None:
             rejects.append(rej)
+        absent[table.name] = tuple(str(c) for c in info.pop("absent", ()))  # type: ignore[attr-defined]
         extra.update(info)
     zones_found = extra.get("zones") or []
     states_found = extra.get("states") or []
@@ -464,4 +576,5 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
         first_time=first if isinstance(first, datetime) else None,
         last_time=last if isinstance(last, datetime) else None,
         rejects=rejects,
+        absent=absent,
     )

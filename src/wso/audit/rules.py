@@ -2,42 +2,55 @@
 
 One query runs on the backend: ``flagged``, a single pass over the holds that tests every row-level rule and keeps
 only the rows that fail one (each rule a flag column). Time zones and small windows are plain comparisons, not
-joins: each zone's UTC offset comes from its daylight-saving changes (``local_offset``), the program's state-law
-windows and up to ``INLINE_AGREEMENTS`` agreement windows are inlined; officers' authorization windows are a range
-join. The rest runs on the few flagged rows, on the engine's local DuckDB: ``detainers`` (the candidate I-247A holds
-under both readings, with the business-day calendar) and ``unpivot`` (one row of one shape, ``FINDING_SCHEMA``, per
+joins: each zone's UTC offset comes from its daylight-saving changes (``local_offset``), the state-law windows and
+up to ``INLINE_AGREEMENTS`` agreement windows are inlined; officers' authorization windows are a range join. The
+rest runs on the few flagged rows, on the engine's local DuckDB: ``detainers`` (the candidate I-247A holds under
+both readings, with the business-day calendar) and ``unpivot`` (one row of one shape, ``FINDING_SCHEMA``, per
 flag: the record, the rule id, and typed evidence slots: times as UTC epoch seconds, durations in seconds, a local
-day number, text). The engine names the evidence last, so every backend's findings come out byte-identical.
+day number, text). The engine settles what needs the program's own functions on those few rows (a detainer hold
+open at a late service, the citizenship report's words by MOA template, complaints) and names the evidence last,
+so every backend's findings come out byte-identical.
 
-Definitions the program leaves to us (documented in docs/audit.md):
+Every decision is ``wso.program``'s (the ledger makes the same one per command; docs/rules.md states each once):
 
-- A WSO hold is one on an I-200 or I-205. ``WSO-48H``, ``WSO-AUTHORIZED-OFFICER``, ``WSO-JAIL-ONLY``,
-  ``WSO-SCHEDULED-RELEASE``, ``WSO-AGREEMENT-IN-FORCE``, ``STATE-LAW`` and ``WSO-NOTIFY-ICE`` apply to WSO holds.
-- ``WSO-48H``: held longer than 48 hours from service without a detention agreement; an open hold counts from
-  service to the audit time. A hold whose end lies after the audit time is left to ``DATA-FUTURE-TIME``.
-- ``WSO-NOTIFY-ICE``: "immediately" is read as within ``NOTIFY_TOLERANCE`` (one hour) of service; never notified
-  counts once that hour has passed by the audit time.
+- A WSO hold is one on an I-200 or I-205. The release from criminal custody is ``criminal_release_at`` when
+  recorded, else ``scheduled_release_at`` (``wso.program.criminal_release``).
+- ``WSO-SCHEDULED-RELEASE`` (``wso.program.service_check``): served before the release, or later than the release
+  plus the tolerance (``SERVICE_TOLERANCE``, an option) unless a detainer hold on the same person was open at that
+  moment and not past its DETAINER-48H deadline.
+- ``WSO-48H`` (``wso_hold_deadline``): held past 48 hours from the release; the hours stop counting when the hold
+  moved onto a detention agreement (``detention_agreement_from``; a v1 file's ``detention_agreement`` = true lifts
+  the limit, as v1 defined it). An open hold counts to the audit time; an end after it is left to
+  ``DATA-FUTURE-TIME``.
+- ``WSO-NOTIFY-ICE``: ICE told later than ``ICE_NOTIFY_WINDOW`` after service, or never once it has passed.
+- ``WSO-CITIZENSHIP-1H``: WSO holds only; its severity and words from the agreement's MOA template
+  (``citizenship_standard``).
+- ``STATE-LAW``: a WSO service on a day state law prohibits the agency's agreement (``eligibility`` with the
+  agreement's signing day and the agency's kind), or a detainer hold on a day state law bars such holds
+  (``detainer_hold_bar``); both on the local date of service in the facility's zone.
+- ``DETAINER-48H``: from the release, past the deadline of the chosen reading (default ``flat``); the evidence
+  gives both readings (the excluding one on the facility state's business calendar).
 - ``WSO-WARRANT-FORMS``: an I-247A detainer served by an officer (recorded with an ``officer_id``), i.e. a detainer
-  treated as a warrant. Detainer holds with no officer are the jail's own detainer holds (only ``DETAINER-48H``).
-- ``DETAINER-48H``: a detainer hold runs from the later of service and scheduled release; it is reported when it
-  exceeds 48 hours under either reading (flat, or excluding Saturdays, Sundays and federal holidays in the
-  facility's time zone, 8 C.F.R. 287.7(d)); the evidence gives both; severity "violation" when the excluding
-  reading is exceeded, "warning" when only the flat one is.
-- ``WSO-AGREEMENT-IN-FORCE`` and ``STATE-LAW`` use the local date of service in the facility's time zone.
+  treated as a warrant. Detainer holds with no officer are the jail's own detainer holds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import ibis
 import ibis.expr.types as ir
 
+from wso.program import (
+    CITIZENSHIP_INSTRUMENTS,
+    CITIZENSHIP_REPORT,
+    DETAINER_HOLD,
+    ICE_NOTIFY_WINDOW,
+    WSO_HOLD,
+)
+
 WSO_INSTRUMENTS = ("I-200", "I-205")
-NOTIFY_TOLERANCE = timedelta(hours=1)
-HOLD_LIMIT = timedelta(hours=48)
-CITIZENSHIP_LIMIT = timedelta(hours=1)
 DAY = 86_400
 HOUR = 3_600
 FOREVER = 2**62  # stands for an open end of a window, so every window join is a plain range
@@ -64,23 +77,50 @@ FINDING_SCHEMA = ibis.schema(
     }
 )
 
+#: a law window: (key: an agency id or a state, first day, until day exclusive or None, law ids)
+LawWindow = tuple[str, int, int | None, str]
+
+
+@dataclass(frozen=True)
+class LawWindows:
+    """Days on which a state law bars something, as windows: for the agencies whose agreement rows say their kind
+    and signing day (``by_agency``), and for every other agency of a state (``by_state``: a county agency, a new
+    agreement). ``own``: per state, the agencies with windows of their own (the state's windows skip them)."""
+
+    by_agency: tuple[LawWindow, ...] = ()
+    by_state: tuple[LawWindow, ...] = ()
+    own: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class Inputs:
-    """The tables the rules read, all on one backend."""
+    """The tables the rules read, all on one backend, and the audit's settings."""
 
     holds: ir.Table
     officers: ir.Table
     agreements: ir.Table
-    local_offsets: ir.Table
     #: per time zone, its UTC offsets over the covered range: (from UTC second, offset seconds), in order
     zone_offsets: dict[str, tuple[tuple[int, int], ...]]
     #: the WSO agreements' windows (agency, first day, last day or None) when few enough to inline; else None
     agreement_windows: tuple[tuple[str, int, int | None], ...] | None
-    #: the state-law windows (state, from day, until day exclusive or None, law ids, citations)
-    law_list: tuple[tuple[str, int, int | None, str, str], ...]
+    #: days on which state law prohibits the agency's WSO agreement (``eligibility``)
+    wso_laws: LawWindows
+    #: days on which state law bars holds on detainers (``detainer_hold_bar``)
+    detainer_laws: LawWindows
+    #: service is lawful up to this many seconds after the release
+    tolerance_s: int
+    #: the file has no detention_agreement_from (hold-record schema v1): detention_agreement lifts the limit
+    v1_detention: bool
+
+
+@dataclass(frozen=True)
+class CalendarInputs:
+    """The calendar tables the detainer readings need (local, for the few candidate rows)."""
+
+    local_offsets: ir.Table
     days: ir.Table
     business_days: ir.Table
+    zone_offsets: dict[str, tuple[tuple[int, int], ...]]
 
 
 def _epoch(col: ir.TimestampValue) -> ir.IntegerValue:
@@ -161,17 +201,23 @@ def _in_windows(
     return key.cases(*branches, else_=ibis.literal(False))
 
 
-def _law_value(
-    state: ir.StringValue, day: ir.IntegerValue, laws: tuple[tuple[str, int, int | None, str, str], ...], field: int
-) -> ir.StringValue:
-    """Field ``field`` (3: law ids, 4: citations) of the law window covering ``state`` on ``day``, else null."""
+def _law_ids(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue, laws: LawWindows) -> ir.StringValue:
+    """The law ids of the window covering the hold's agency on ``day`` (for an agency without windows of its own,
+    its state's), else null."""
     cases = []
-    for law in laws:
-        st, first, until = law[0], law[1], law[2]
-        test = (state == st) & (day >= first)
+    for key, first, until, ids in laws.by_agency:
+        test = (agency == key) & (day >= first)
         if until is not None:
             test = test & (day < until)
-        cases.append((test, ibis.literal(str(law[field]))))
+        cases.append((test, ibis.literal(ids)))
+    for key, first, until, ids in laws.by_state:
+        test = (state == key) & (day >= first)
+        if until is not None:
+            test = test & (day < until)
+        own = laws.own.get(key, ())
+        if own:
+            test = test & ~agency.isin(own)
+        cases.append((test, ibis.literal(ids)))
     if not cases:
         return _null_str()
     return ibis.cases(*cases, else_=_null_str())
@@ -189,22 +235,20 @@ def _fresh(t: ir.Table) -> ir.Table:
 def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     """One pass over the holds: every row-level rule as a flag column; only the rows with a flag set.
 
-    The joins (time-zone offsets, officers' windows, agreements' windows, state-law windows) are left joins on
-    small tables, so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
+    The joins (officers' windows, and agreements' windows when too many to inline) are left joins on small tables,
+    so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
     """
     as_of_s = int(as_of.astimezone(UTC).timestamp())
     h = inputs.holds  # times also as epoch seconds (served_s, ...): the loader adds them, see TIME_SLOTS
     h = h.mutate(
         wso=h.instrument.isin(WSO_INSTRUMENTS),
-    )
-    # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
-    h = h.mutate(
+        # the release from criminal custody: the actual one when recorded, else the scheduled one
+        rel_s=ibis.coalesce(h.actual_s, h.release_s),
+        # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
         end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
         open=h.ended_s.isnull(),
-    )
-    # the local date of service (facility time zone)
-    h = h.mutate(
-        served_day=((h.served_s + local_offset(h.facility_tz, h.served_s, inputs.zone_offsets)) // DAY).cast("int64")
+        # the local date of service (facility time zone)
+        served_day=((h.served_s + local_offset(h.facility_tz, h.served_s, inputs.zone_offsets)) // DAY).cast("int64"),
     )
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
@@ -238,93 +282,117 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
             agr, [h.agency_id == agr.agr_agency, agr.agr_from <= h.served_day, h.served_day <= agr.agr_until]
         ).select(h, in_force=agr.agr_agency.notnull())
         h = _fresh(h)
-    # a state law prohibiting it on that date (the program's own windows: few, so inlined)
+    # a state law prohibiting it on that date (the program's own windows: few, so inlined): a WSO agreement for a
+    # WSO service, holds on detainers for a detainer hold
     h = h.mutate(
-        law_ids=_law_value(h.state, h.served_day, inputs.law_list, 3),
-        law_citations=_law_value(h.state, h.served_day, inputs.law_list, 4),
+        law_ids=ibis.cases(
+            (h.wso, _law_ids(h.agency_id, h.state, h.served_day, inputs.wso_laws)),
+            (
+                h.instrument == "I-247A",
+                _law_ids(h.agency_id, h.state, h.served_day, inputs.detainer_laws),
+            ),
+            else_=_null_str(),
+        )
     )
 
     # filter first, on the bare tests (a null test is false in a filter), then name the flags of the few rows kept
-    wso_tests, other_tests = _tests(h, as_of_s)
+    wso_tests, other_tests = _tests(h, as_of_s, inputs)
     h = h.filter((h.wso & ibis.or_(*wso_tests.values())) | ibis.or_(*other_tests.values()))
-    wso_tests, other_tests = _tests(h, as_of_s)
+    wso_tests, other_tests = _tests(h, as_of_s, inputs)
     flag_values = {flag_name(k): (h.wso & v).fill_null(False) for k, v in wso_tests.items()}
     flag_values.update({flag_name(k): v.fill_null(False) for k, v in other_tests.items()})
     h = h.mutate(**{flag_name(k): flag_values[flag_name(k)] for k in FLAGS})
     keep = [
-        "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "open", "end_s",
-        "served_day", "law_ids", "law_citations", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
+        "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "person_ref",
+        "open", "end_s", "rel_s", "served_day", "law_ids", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
     ]  # fmt: skip
     return h.select(*keep)
 
 
-def _tests(h: ir.Table, as_of_s: int) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
+def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
     """Each row-level rule's test: those that apply to WSO holds only (without the WSO test), and the others."""
-    limit = int(HOLD_LIMIT.total_seconds())
-    tol = int(NOTIFY_TOLERANCE.total_seconds())
-    climit = int(CITIZENSHIP_LIMIT.total_seconds())
+    limit = int(WSO_HOLD.total_seconds())
+    window = int(ICE_NOTIFY_WINDOW.total_seconds())
+    climit = int(CITIZENSHIP_REPORT.total_seconds())
     served_by_now = h.served_s <= as_of_s
+    deadline = h.rel_s + limit
+    # the 48 hours stop counting when the hold moved onto a detention agreement
+    counted_end = ibis.ifelse(h.daf_s.notnull() & (h.daf_s < h.end_s), h.daf_s, h.end_s)
+    over_48 = served_by_now & (counted_end > deadline)
+    if inputs.v1_detention:
+        over_48 = over_48 & ~h.detention_agreement
     wso_tests: dict[str, ir.BooleanValue] = {
-        # held past 48 hours from service without a detention agreement (open holds: up to the audit time)
-        "WSO-48H": ~h.detention_agreement & served_by_now & (h.end_s - h.served_s > limit),
+        "WSO-48H": over_48,
         "WSO-JAIL-ONLY": ~h.served_inside_facility,
-        "WSO-SCHEDULED-RELEASE": h.served_s < h.release_s,
+        # before the release, or after it beyond the tolerance (a candidate: a detainer hold open at that moment
+        # makes it lawful, which the engine settles on these few rows)
+        "WSO-SCHEDULED-RELEASE": (h.served_s < h.rel_s) | (h.served_s > h.rel_s + inputs.tolerance_s),
         "WSO-NOTIFY-ICE": served_by_now
-        & ((h.notified_s.isnull() & (as_of_s - h.served_s > tol)) | (h.notified_s - h.served_s > tol)),
+        & ((h.notified_s.isnull() & (as_of_s - h.served_s > window)) | (h.notified_s - h.served_s > window)),
         "WSO-AUTHORIZED-OFFICER": h.officer_id.notnull() & ~h.authorized,
         "DATA-NO-OFFICER": h.officer_id.isnull(),
         "WSO-AGREEMENT-IN-FORCE": ~h.in_force,
-        "STATE-LAW": h.law_ids.notnull(),
     }
+    if set(CITIZENSHIP_INSTRUMENTS) == set(WSO_INSTRUMENTS):  # the citizenship report: WSO holds only
+        wso_tests["WSO-CITIZENSHIP-1H"] = (
+            h.claim_s.notnull()
+            & (h.claim_s <= as_of_s)
+            & ((h.reported_s.isnull() & (as_of_s - h.claim_s > climit)) | (h.reported_s - h.claim_s > climit))
+        )
+    else:  # pragma: no cover - guards against a change of scope in wso.program
+        raise RuntimeError("WSO-CITIZENSHIP-1H: the program's scope is no longer the WSO instruments")
     other_tests: dict[str, ir.BooleanValue] = {
         # a detainer served by an officer as though it were a warrant
         "WSO-WARRANT-FORMS": (h.instrument == "I-247A") & h.officer_id.notnull(),
-        "WSO-CITIZENSHIP-1H": h.claim_s.notnull()
-        & (h.claim_s <= as_of_s)
-        & ((h.reported_s.isnull() & (as_of_s - h.claim_s > climit)) | (h.reported_s - h.claim_s > climit)),
+        "STATE-LAW": h.law_ids.notnull(),
         "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
-        # greatest() skips nulls on every engine: one comparison instead of six
+        # greatest() skips nulls on every engine: one comparison instead of eight
         "DATA-FUTURE-TIME": ibis.greatest(*[h[c] for c in TIME_SLOTS]) > as_of_s,
-        # a candidate only: held past 48 hours minus a margin for a daylight-saving hour on a business day; the
-        # exact readings (``detainers``) need the calendar, so run on these few rows
+        # a candidate only: held past 48 hours from the release minus a margin for a daylight-saving hour on a
+        # business day; the exact readings (``detainers``) need the calendar, so run on these few rows
         "DETAINER-48H": (h.instrument == "I-247A")
-        & (ibis.greatest(h.served_s, h.release_s) <= as_of_s)
-        & (h.end_s - ibis.greatest(h.served_s, h.release_s) > limit - DETAINER_MARGIN),
+        & (h.rel_s <= as_of_s)
+        & (h.end_s - h.rel_s > int(DETAINER_HOLD.total_seconds()) - DETAINER_MARGIN),
     }
     return wso_tests, other_tests
 
 
-TIME_SLOTS = ("served_s", "release_s", "notified_s", "claim_s", "reported_s", "ended_s")
+TIME_SLOTS = ("served_s", "release_s", "actual_s", "notified_s", "claim_s", "reported_s", "daf_s", "ended_s")
 TIME_NAMES = (
     "served_at",
     "scheduled_release_at",
+    "criminal_release_at",
     "ice_notified_at",
     "citizenship_claim_at",
     "citizenship_reported_at",
+    "detention_agreement_from",
     "ended_at",
 )
 
 
-def unpivot(w: ir.Table, as_of: datetime) -> ir.Table:
+def unpivot(w: ir.Table, as_of: datetime, tolerance_s: int) -> ir.Table:
     """The flagged rows (``flagged``'s output, on any backend) as one finding row per flag set."""
     as_of_s = int(as_of.astimezone(UTC).timestamp())
-    limit = int(HOLD_LIMIT.total_seconds())
-    tol = int(NOTIFY_TOLERANCE.total_seconds())
+    limit = int(WSO_HOLD.total_seconds())
+    window = int(ICE_NOTIFY_WINDOW.total_seconds())
 
     def rows(rule_id: str) -> ir.Table:
         return w.filter(w[flag_name(rule_id)])
 
     out: list[ir.Table] = []
     t = rows("WSO-48H")
+    counted_end = ibis.ifelse(t.daf_s.notnull() & (t.daf_s < t.end_s), t.daf_s, t.end_s)
     out.append(
         _finding(
             t,
             "WSO-48H",
             t1=t.served_s,
-            t2=t.served_s + limit,
+            t2=t.rel_s + limit,
             t3=t.ended_s,
             t4=ibis.ifelse(t.open, as_of_s, _null_int()),
-            s1=t.end_s - t.served_s - limit,
+            s1=counted_end - t.rel_s - limit,
+            s2=t.daf_s,
+            day=t.rel_s,
         )
     )
     t = rows("WSO-JAIL-ONLY")
@@ -332,15 +400,26 @@ def unpivot(w: ir.Table, as_of: datetime) -> ir.Table:
     t = rows("WSO-WARRANT-FORMS")
     out.append(_finding(t, "WSO-WARRANT-FORMS", t1=t.served_s, txt=t.officer_id, txt2=t.instrument))
     t = rows("WSO-SCHEDULED-RELEASE")
-    out.append(_finding(t, "WSO-SCHEDULED-RELEASE", t1=t.served_s, t2=t.release_s, s1=t.release_s - t.served_s))
-    t = rows("WSO-NOTIFY-ICE")
+    early = t.served_s < t.rel_s
     out.append(
         _finding(
-            t, "WSO-NOTIFY-ICE", t1=t.served_s, t2=t.notified_s, s1=t.notified_s - t.served_s, s2=ibis.literal(tol)
+            t,
+            "WSO-SCHEDULED-RELEASE",
+            t1=t.served_s,
+            t2=t.rel_s,
+            s1=ibis.ifelse(early, t.rel_s - t.served_s, _null_int()),
+            s2=ibis.ifelse(early, _null_int(), t.served_s - t.rel_s - tolerance_s),
+            txt=ibis.ifelse(t.actual_s.notnull(), "actual", "scheduled"),
+            txt2=ibis.ifelse(early, "before_release", "late"),
         )
     )
+    t = rows("WSO-NOTIFY-ICE")
+    out.append(_finding(t, "WSO-NOTIFY-ICE", t1=t.served_s, t2=t.notified_s, s1=t.notified_s - t.served_s,
+                        s2=ibis.literal(window)))  # fmt: skip
     t = rows("WSO-CITIZENSHIP-1H")
-    out.append(_finding(t, "WSO-CITIZENSHIP-1H", t1=t.claim_s, t2=t.reported_s, s1=t.reported_s - t.claim_s))
+    out.append(
+        _finding(t, "WSO-CITIZENSHIP-1H", t1=t.claim_s, t2=t.reported_s, s1=t.reported_s - t.claim_s, day=t.served_day)
+    )
     t = rows("WSO-AUTHORIZED-OFFICER")
     out.append(_finding(t, "WSO-AUTHORIZED-OFFICER", t1=t.served_s, txt=t.officer_id))
     t = rows("DATA-NO-OFFICER")
@@ -348,7 +427,7 @@ def unpivot(w: ir.Table, as_of: datetime) -> ir.Table:
     t = rows("WSO-AGREEMENT-IN-FORCE")
     out.append(_finding(t, "WSO-AGREEMENT-IN-FORCE", t1=t.served_s, day=t.served_day))
     t = rows("STATE-LAW")
-    out.append(_finding(t, "STATE-LAW", t1=t.served_s, day=t.served_day, txt=t.law_ids, txt2=t.law_citations))
+    out.append(_finding(t, "STATE-LAW", t1=t.served_s, day=t.served_day, txt=t.law_ids, txt2=t.instrument))
     t = rows("DATA-ENDED-BEFORE-SERVED")
     out.append(_finding(t, "DATA-ENDED-BEFORE-SERVED", "data", t1=t.served_s, t2=t.ended_s, s1=t.served_s - t.ended_s))
     t = rows("DATA-FUTURE-TIME")
@@ -360,41 +439,18 @@ def unpivot(w: ir.Table, as_of: datetime) -> ir.Table:
     return ibis.union(*out, distinct=False)
 
 
-def detainers(w: ir.Table, inputs: Inputs, as_of: datetime) -> ir.Table:
+def detainers(w: ir.Table, cal: CalendarInputs, as_of: datetime, reading: str) -> ir.Table:
     """DETAINER-48H under both readings (rows of ``FINDING_SCHEMA``) for the candidate detainer holds of
-    ``flagged`` (any backend's answer, evaluated where the calendar tables are: the engine's local DuckDB)."""
+    ``flagged`` (any backend's answer, evaluated where the calendar tables are: the engine's local DuckDB). The
+    hold runs from the release from criminal custody; ``reading`` decides: past its deadline, a violation (past
+    only the flat one under the excluding reading, a warning)."""
     as_of_s = int(as_of.astimezone(UTC).timestamp())
-    limit = int(HOLD_LIMIT.total_seconds())
+    limit = int(DETAINER_HOLD.total_seconds())
     det = w.filter(w[flag_name("DETAINER-48H")])
-    det = det.mutate(
-        start_s=ibis.greatest(det.served_s, det.release_s),
-        end_s=ibis.cases((det.ended_s.isnull(), as_of_s), (det.ended_s <= as_of_s, det.ended_s), else_=_null_int()),
-        open=det.ended_s.isnull(),
-    )
-    det = det.mutate(local0=det.start_s + local_offset(det.facility_tz, det.start_s, inputs.zone_offsets))
-    det = det.mutate(d0=(det.local0 // DAY).cast("int64"))
-    det = det.mutate(s0=det.local0 - det.d0 * DAY)
-    days = inputs.days
-    det = det.left_join(days, [det.facility_tz == days.tz, det.d0 == days.day]).select(
-        det, business0=days.business, n_before0=days.n_before
-    )
-    det = _fresh(det)
-    # counted seconds since the table's start, then the 48th counted hour: on the n-th business day, at rem
-    det = det.mutate(target=det.n_before0 * DAY + ibis.ifelse(det.business0, det.s0, 0) + limit)
-    det = det.mutate(n_use=((det.target + DAY - 1) // DAY - 1).cast("int64"))
-    det = det.mutate(rem=det.target - det.n_use * DAY)
-    bd = inputs.business_days
-    det = det.left_join(bd, [det.facility_tz == bd.tz, det.n_use == bd.n]).select(
-        det, deadline_local=bd.day * DAY + det.rem
-    )
-    det = _fresh(det)
-    det = det.mutate(deadline_hour=(det.deadline_local // HOUR).cast("int64"))
-    lo = inputs.local_offsets
-    det = det.left_join(lo, [det.facility_tz == lo.tz, det.deadline_hour == lo.local_hour]).select(
-        det, excl_deadline=det.deadline_local - lo.offset_s
-    )
-    det = _fresh(det)
+    det = det.mutate(start_s=det.rel_s)
+    det = excluding_deadline(det, cal)
     det = det.mutate(flat_deadline=det.start_s + limit)
+    chosen = det.flat_deadline if reading == "flat" else det.excl_deadline
     det = det.filter(
         det.start_s <= as_of_s,
         det.end_s.notnull(),
@@ -403,7 +459,7 @@ def detainers(w: ir.Table, inputs: Inputs, as_of: datetime) -> ir.Table:
     return _finding(
         det,
         "DETAINER-48H",
-        ibis.ifelse(det.end_s > det.excl_deadline, "violation", "warning"),
+        ibis.ifelse(det.end_s > chosen, "violation", "warning"),
         t1=det.start_s,
         t2=det.flat_deadline,
         t3=det.excl_deadline,
@@ -412,3 +468,33 @@ def detainers(w: ir.Table, inputs: Inputs, as_of: datetime) -> ir.Table:
         s2=det.end_s - det.excl_deadline,
         txt=ibis.ifelse(det.open, "open", "ended"),
     )
+
+
+def excluding_deadline(det: ir.Table, cal: CalendarInputs) -> ir.Table:
+    """``det`` (rows with ``start_s``, ``facility_tz`` and ``state``) with ``excl_deadline``: 48 hours from the
+    start not counting Saturdays, Sundays and the holidays of the facility's state in its zone."""
+    limit = int(DETAINER_HOLD.total_seconds())
+    det = det.mutate(local0=det.start_s + local_offset(det.facility_tz, det.start_s, cal.zone_offsets))
+    det = det.mutate(d0=(det.local0 // DAY).cast("int64"))
+    det = det.mutate(s0=det.local0 - det.d0 * DAY)
+    days = cal.days
+    det = det.left_join(days, [det.facility_tz == days.tz, det.state == days.state, det.d0 == days.day]).select(
+        det, business0=days.business, n_before0=days.n_before
+    )
+    det = _fresh(det)
+    # counted seconds since the table's start, then the 48th counted hour: on the n-th business day, at rem
+    det = det.mutate(target=det.n_before0 * DAY + ibis.ifelse(det.business0, det.s0, 0) + limit)
+    det = det.mutate(n_use=((det.target + DAY - 1) // DAY - 1).cast("int64"))
+    det = det.mutate(rem=det.target - det.n_use * DAY)
+    bd = cal.business_days
+    det = det.left_join(bd, [det.facility_tz == bd.tz, det.state == bd.state, det.n_use == bd.n]).select(
+        det, deadline_local=bd.day * DAY + det.rem
+    )
+    det = _fresh(det)
+    det = det.mutate(deadline_hour=(det.deadline_local // HOUR).cast("int64"))
+    lo = cal.local_offsets
+    det = det.left_join(lo, [det.facility_tz == lo.tz, det.deadline_hour == lo.local_hour]).select(
+        det, excl_deadline=det.deadline_local - lo.offset_s
+    )
+    det = _fresh(det)
+    return det.drop("local0", "d0", "s0", "target", "n_use", "rem", "deadline_local", "deadline_hour")

@@ -4,7 +4,9 @@ The world: eight agencies with WSO agreements in states where state law permits 
 agreement lapsed (it keeps a JEM agreement), and one agency in a state whose law prohibits 287(g) agreements
 (Washington). Releases (and so services) follow booking-like patterns by hour and weekday in each facility's
 local time; most holds end in a transfer to ICE within a day, a tail within 24-47 hours, a few released;
-some holds run under a detention agreement (lawfully past 48 hours); a few are still open at the audit time.
+some holds run under a detention agreement (lawfully past 48 hours: they moved onto it at the 48-hour point); a
+few are still open at the audit time; some were released early on bond (an actual release before the scheduled
+one, and service at it). Hold-record schema v2.
 
 A share ``violation_rate`` of holds gets exactly one planted problem, chosen evenly among ``PLANTED``; the answer
 key lists (record_id, rule_id) for each. Everything else is lawful, so a correct audit finds exactly the key.
@@ -25,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from wso.program import Model, eligibility
+from wso.program import ICE_NOTIFY_WINDOW, SERVICE_TOLERANCE, Model, eligibility
 from wso.program import hold_records as hr
 
 PLANTED: tuple[str, ...] = (
@@ -92,7 +94,7 @@ def _check_world() -> None:
             v = eligibility(state, Model.WSO, on, agency_kind="county")
             if v.verdict == "prohibited":  # pragma: no cover - guards the world against law data changes
                 raise RuntimeError(f"synthetic world: state law now prohibits WSO in {state} on {on}")
-    v = eligibility(PROHIBITED[2], Model.WSO, PERIOD_START.date(), agency_kind="county")
+    v = eligibility(PROHIBITED[2], Model.WSO, PERIOD_START.date(), agency_kind="county", signed=date(2024, 3, 1))
     if v.verdict != "prohibited":  # pragma: no cover
         raise RuntimeError(f"synthetic world: {PROHIBITED[2]} no longer prohibits WSO")
 
@@ -127,12 +129,14 @@ def officers_table() -> pa.Table:
 
 
 def agreements_table() -> pa.Table:
-    rows: list[tuple[str, str, str, date, date | None]] = []
-    for agency, _, state, _, _ in AGENCIES:
-        rows.append((agency, state, "WSO", date(2024, 1, 1), None))
-    rows.append((LAPSED[0], LAPSED[2], "WSO", date(2023, 1, 1), date(2024, 12, 31)))
-    rows.append((LAPSED[0], LAPSED[2], "JEM", date(2023, 1, 1), None))
-    rows.append((PROHIBITED[0], PROHIBITED[2], "WSO", date(2024, 3, 1), None))
+    rows: list[tuple[str, str, str, date, date | None, str, date, str]] = []
+    for k, (agency, _, state, _, _) in enumerate(AGENCIES):
+        # two of the agreements follow the 2019 template (its citizenship report: "in no case more than one hour")
+        template = "2019" if k in (1, 4) else "2025"
+        rows.append((agency, state, "WSO", date(2024, 1, 1), None, "county", date(2023, 12, 15), template))
+    rows.append((LAPSED[0], LAPSED[2], "WSO", date(2023, 1, 1), date(2024, 12, 31), "county", date(2023, 1, 1), "2019"))
+    rows.append((LAPSED[0], LAPSED[2], "JEM", date(2023, 1, 1), None, "county", date(2023, 1, 1), "2019"))
+    rows.append((PROHIBITED[0], PROHIBITED[2], "WSO", date(2024, 3, 1), None, "county", date(2024, 3, 1), "2025"))
     cols = list(zip(*rows, strict=True))
     return pa.table(
         {
@@ -141,6 +145,9 @@ def agreements_table() -> pa.Table:
             "model": pa.array(cols[2], pa.string()),
             "in_force_from": pa.array(cols[3], pa.date32()),
             "in_force_until": pa.array(cols[4], pa.date32()),
+            "agency_kind": pa.array(cols[5], pa.string()),
+            "signed_on": pa.array(cols[6], pa.date32()),
+            "moa_template": pa.array(cols[7], pa.string()),
         }
     )
 
@@ -169,7 +176,9 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
         m = agency == a
         if m.any():
             release[m] = _local_to_utc(local[m], tz)
-    served = release + rng.integers(0, 20 * MIN, size=n)
+    # served at the release, within the program's tolerance
+    tol = int(SERVICE_TOLERANCE.total_seconds())
+    served = release + rng.integers(0, min(10 * MIN, tol + 1), size=n)
 
     # kinds of hold: WSO warrant (I-200 / I-205), jail's own detainer hold (I-247A), judicial warrant
     kind = rng.choice(3, size=n, p=[0.95, 0.04, 0.01])
@@ -191,7 +200,8 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
     detention = (kind == 0) & (rng.random(n) < 0.03)
     dur = np.where(detention, rng.integers(60 * H, 400 * H, size=n), dur)
     ended = served + dur
-    notified = served + rng.integers(0, 30 * MIN, size=n)
+    window = int(ICE_NOTIFY_WINDOW.total_seconds())
+    notified = served + rng.integers(0, window + 1, size=n)
     has_claim = rng.random(n) < 0.01
     claim = served + (rng.random(n) * np.minimum(dur, 10 * H)).astype(np.int64)
     reported = claim + rng.integers(2 * MIN, 55 * MIN, size=n)
@@ -264,7 +274,12 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
     instrument = np.where(m, "I-247A", instrument)
 
     m = plant("WSO-SCHEDULED-RELEASE")
-    release = np.where(m, served + rng.integers(1 * H, 72 * H, size=n), release)
+    late = m & (rng.random(n) < 0.5)
+    # half served before the release; half after the release and the tolerance, nobody holding the person (ended
+    # within 47 hours of the release, so not late on the 48 hours too)
+    release = np.where(m & ~late, served + rng.integers(1 * H, 72 * H, size=n), release)
+    release = np.where(late, served - tol - rng.integers(1 * MIN, 6 * H, size=n), release)
+    ended = np.where(late & (ended != -1), np.minimum(ended, release + 47 * H), ended)
 
     m = plant("WSO-AGREEMENT-IN-FORCE")
     agency_ix = np.where(m, len(AGENCIES), agency_ix)
@@ -276,7 +291,7 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
 
     m = plant("WSO-NOTIFY-ICE")
     never = m & (rng.random(n) < 0.5)
-    notified = np.where(m, served + rng.integers(61 * MIN, 12 * H, size=n), notified)
+    notified = np.where(m, served + window + rng.integers(1 * MIN, 12 * H, size=n), notified)
     notified = np.where(never, -1, notified)
 
     m = plant("WSO-CITIZENSHIP-1H")
@@ -307,6 +322,15 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
     officer = np.where(m, NONE, officer)
 
     # lawful detainer and judicial holds: no officer, closed within 47 hours (already)
+
+    # hold-record schema v2: an actual release (bond posted) before the scheduled one for some lawful holds; the
+    # moment a detention-agreement hold moved onto the agreement (48 hours after the release); interpreters
+    bond = (rng.random(n) < 0.03) & ~planted & ~open_ & (release < as_of_s - 4 * 86_400)
+    actual = np.where(bond, release, -1)
+    release = np.where(bond, release + rng.integers(1 * H, 72 * H, size=n), release)
+    moved = np.where(detention, np.where(actual != -1, actual, release) + 48 * H, -1)
+    moved = np.where(moved > as_of_s, -1, moved)
+    interpreter = np.where(rng.random(n) < 0.05, "Interpreter " + (idx % 7).astype(str).astype(object), NONE)
     reason = np.where(ended == -1, NONE, reason)
     reason = np.where(detention & (ended != -1), "detention_agreement", reason)
 
@@ -317,7 +341,9 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
     names = np.array([nm for _, nm, *_ in ALL_AGENCIES], dtype=object)[agency_ix]
     zones = np.array([tz for _, _, _, tz, _ in ALL_AGENCIES], dtype=object)[agency_ix]
     record_id = np.char.add("R", np.char.zfill(idx.astype(str), 10)).astype(object)
-    person = np.char.add("P", np.char.zfill(rng.integers(0, max(n, 1) * 10, size=n).astype(str), 9)).astype(object)
+    # one person per hold (a person with two holds would make a planted late service a lawful one when a detainer
+    # hold of theirs happened to be open at it)
+    person = np.char.add("P", np.char.zfill(idx.astype(str), 9)).astype(object)
     person = np.char.add(person.astype(str), np.char.zfill(np.full(n, seed % 1000).astype(str), 3)).astype(object)
 
     def ts(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
@@ -335,11 +361,14 @@ def _chunk(start: int, n: int, seed: int, rate: float, chunk_no: int) -> tuple[p
             "officer_id": pa.array(officer, pa.string()),
             "served_at": ts(served),
             "scheduled_release_at": ts(release),
+            "criminal_release_at": ts(actual, actual == -1),
             "served_inside_facility": pa.array(inside, pa.bool_()),
             "ice_notified_at": ts(notified, notified == -1),
             "citizenship_claim_at": ts(claim, ~has_claim),
             "citizenship_reported_at": ts(reported, ~has_claim | (reported == -1)),
             "detention_agreement": pa.array(detention, pa.bool_()),
+            "detention_agreement_from": ts(moved, moved == -1),
+            "interpreter": pa.array(interpreter, pa.string()),
             "ended_at": ts(ended, ended == -1),
             "end_reason": pa.array(reason, pa.string()),
             "person_ref": pa.array(person, pa.string()),
