@@ -21,7 +21,14 @@ Two statistics: the best of N of each measurement (ratios of bests), and, becaus
 from minute to minute, the median and range of the N ratios of each round (an ingest against the bare parsing
 measured just before it).
 
-Run: PYTHONPATH=src python benchmarks/registry_ingest.py [--sheets DIR] [--runs N] [--postgres URL]
+With --whole-process (needs farm-bench, which times whole processes from outside) it also prints, as whole
+processes (median of N): `wso registry ingest DIR` into a fresh SQLite file against `registry_parse_only.py DIR`
+(a plain loop of python-calamine over the same files), a repeated `wso registry ingest DIR` (everything known), and
+`wso registry stats --json` on the result.
+
+The whole public archive (issue 16's figures): --sheets ../shared/data/ice-287g-archive --whole-process
+
+Run: PYTHONPATH=src python benchmarks/registry_ingest.py [--sheets DIR] [--runs N] [--postgres URL] [--whole-process]
 """
 
 from __future__ import annotations
@@ -29,7 +36,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shlex
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,8 +54,9 @@ from sqlalchemy.engine import make_url
 
 from wso.clock import FixedClock
 from wso.registry import ingest
-from wso.registry.ingestion import read_ahead
+from wso.registry.ingestion import discover, read_ahead
 from wso.registry.sheets import read_table
+from wso.registry.sources import is_manifest
 from wso.store import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,8 +145,10 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-ahead-floor", action="store_true", help="skip bare parsing with ingest's read-ahead")
+    parser.add_argument("--whole-process", action="store_true", help="also time whole processes with farm-bench")
     args = parser.parse_args()
-    files = sorted(p for p in args.sheets.rglob("*") if p.suffix.lower() in (".xlsx", ".csv"))
+    # the spreadsheets ingest reads (a manifest beside them is read for dates, not parsed as a list)
+    files = [p for p in discover([args.sheets]) if not (p.suffix.lower() == ".csv" and is_manifest(p.read_bytes()))]
     if not files:
         sys.exit(f"no spreadsheets under {args.sheets}")
     engines: list[tuple[str, Callable[[], Result]]] = [("sqlite", lambda: sqlite_run(args.sheets))]
@@ -176,6 +189,38 @@ def main() -> None:
             f"x{statistics.median(ratios):4.2f} (x{ratios[0]:4.2f}-{ratios[-1]:4.2f}); CPU median "
             f"x{statistics.median(cpu_ratios):4.2f} (x{cpu_ratios[0]:4.2f}-{cpu_ratios[-1]:4.2f})"
         )
+    if args.whole_process:
+        whole_process(args.sheets.resolve(), args.runs)
+
+
+def farm(command: str, vs: str | None, runs: int, env: dict[str, str]) -> str:
+    """farm-bench's report of `command` (against `vs`), as printed."""
+    argv = ["farm-bench", "-n", str(runs), "--timeout", "900"]
+    if vs is not None:
+        argv += ["--vs", vs]
+    argv += ["--", *shlex.split(command)]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    return done.stdout + done.stderr
+
+
+def whole_process(sheets: Path, runs: int) -> None:
+    """`wso registry ingest` and `wso registry stats --json` as whole processes, timed by farm-bench."""
+    if shutil.which("farm-bench") is None:
+        print("whole process: farm-bench is not installed; skipped")
+        return
+    wso = ROOT / ".venv" / "bin" / "wso"
+    parse = f"{sys.executable} {ROOT / 'benchmarks' / 'registry_parse_only.py'} {shlex.quote(str(sheets))}"
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        env = {**os.environ, "WSO_DATABASE_URL": f"sqlite:///{db}"}
+        fresh = f"sh -c 'rm -f {db} && {wso} registry ingest --json {shlex.quote(str(sheets))} > /dev/null'"
+        print(f"whole process, full ingest into a fresh SQLite file (A) against parsing only (B), {runs} runs:")
+        print(farm(fresh, parse, runs, env))
+        # the last run of A left the database filled: what follows runs on the whole result
+        print(f"whole process, repeated ingest (every file known), {runs} runs:")
+        print(farm(f"{wso} registry ingest --json {shlex.quote(str(sheets))}", None, runs, env))
+        print("whole process, wso registry stats --json on the result:")
+        print(farm(f"{wso} registry stats --json", None, max(runs, 5), env))
 
 
 if __name__ == "__main__":

@@ -12,9 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wso.registry.derive import ordered_snapshots
 from wso.registry.models import Agency, Agreement, PendingListing, Reading, Row, Snapshot
-from wso.registry.queries import UnknownSnapshot, snapshot_labels
+from wso.registry.queries import UnknownSnapshot, known_snapshots, snapshot_labels
 from wso.registry.views import Change, Diff
 
 COMPARED = ("name", "kind", "county", "moa_text", "moa_url", "addendum_url")
@@ -23,8 +22,7 @@ COMPARED = ("name", "kind", "county", "moa_text", "moa_url", "addendum_url")
 def resolve_snapshot(session: Session, ref: str) -> Snapshot:
     """The snapshot named by `ref`: a label (2025-06-27am, 2025-07-03pm#2; prefix 'pending:' for the pending
     list, participating is the default), a sha256 or its first 8+ characters, or the path of an ingested file."""
-    labels = snapshot_labels(session)
-    snaps = ordered_snapshots(session)
+    snaps, labels = known_snapshots(session)
     text = ref.strip()
     kind = "participating"
     if ":" in text and text.split(":", 1)[0] in ("participating", "pending"):
@@ -106,7 +104,14 @@ def diff(session: Session, old: str, new: str) -> Diff:
     different details (changed: agency spelling, type, county, MOA text or links, or a corrected SIGNED date)."""
     old_snap, new_snap = resolve_snapshot(session, old), resolve_snapshot(session, new)
     before, after = _listed(session, old_snap), _listed(session, new_snap)
-    ids = set(before) | set(after)
+    added_ids, removed_ids = after.keys() - before.keys(), before.keys() - after.keys()
+    kept: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+    for aid in before.keys() & after.keys():
+        fields = {f: (before[aid][f], after[aid][f]) for f in COMPARED if before[aid][f] != after[aid][f]}
+        if fields:
+            kept[aid] = fields
+    # only what changed is read: two lists of 1,400 agreements differ in a handful
+    ids = added_ids | removed_ids | kept.keys()
     agreements = {a.id: a for a in session.scalars(select(Agreement).where(Agreement.id.in_(ids)))} if ids else {}
     agency_ids = {a.agency_id for a in agreements.values()}
     agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(agency_ids)))} if agency_ids else {}
@@ -121,23 +126,19 @@ def diff(session: Session, old: str, new: str) -> Diff:
     def order(c: Change) -> tuple[str, str, str, str]:
         return (c.state, c.agency_name, c.model, c.agreement_id)
 
-    added_ids, removed_ids = after.keys() - before.keys(), before.keys() - after.keys()
     changed: list[Change] = []
     for new_id, old_id in correction_pairs(session, set(added_ids), set(removed_ids)):
         old_signed, new_signed = agreements[old_id].signed, agreements[new_id].signed
-        fields: dict[str, tuple[str | None, str | None]] = {
+        redated: dict[str, tuple[str | None, str | None]] = {
             "signed": (old_signed.isoformat() if old_signed else None, new_signed.isoformat() if new_signed else None)
         }
-        fields |= {f: (before[old_id][f], after[new_id][f]) for f in COMPARED if before[old_id][f] != after[new_id][f]}
-        changed.append(change(new_id, fields, was=old_id))
+        redated |= {f: (before[old_id][f], after[new_id][f]) for f in COMPARED if before[old_id][f] != after[new_id][f]}
+        changed.append(change(new_id, redated, was=old_id))
         added_ids.discard(new_id)
         removed_ids.discard(old_id)
     added = sorted((change(a) for a in added_ids), key=order)
     removed = sorted((change(a) for a in removed_ids), key=order)
-    for aid in before.keys() & after.keys():
-        fields = {f: (before[aid][f], after[aid][f]) for f in COMPARED if before[aid][f] != after[aid][f]}
-        if fields:
-            changed.append(change(aid, fields))
+    changed.extend(change(aid, fields) for aid, fields in kept.items())
     labels = snapshot_labels(session)
     return Diff(
         old=labels[old_snap.id],

@@ -30,17 +30,36 @@ def _state_code(state: str) -> str:
     return reading.code
 
 
+_SNAPSHOTS_KEY = "wso.registry.snapshots"  # session.info: the snapshots in order and their labels, read once
+
+
+def known_snapshots(session: Session) -> tuple[list[Snapshot], dict[str, str]]:
+    """Every snapshot in publication order, and sha256 -> label, read once per session (until `forget_snapshots`):
+    comparing each of a thousand publications with the one before (the watcher's first run over the history) names
+    two snapshots per comparison, and reading them all each time made that quadratic."""
+    cached: tuple[list[Snapshot], dict[str, str]] | None = session.info.get(_SNAPSHOTS_KEY)
+    if cached is None:
+        snaps = ordered_snapshots(session)
+        labels: dict[str, str] = {}
+        seen: Counter[tuple[str, str]] = Counter()
+        for snap in snaps:
+            base = f"{snap.published.isoformat()}{snap.half or ''}"
+            seen[(snap.kind, base)] += 1
+            n = seen[(snap.kind, base)]
+            labels[snap.id] = base if n == 1 else f"{base}#{n}"
+        cached = session.info[_SNAPSHOTS_KEY] = (snaps, labels)
+    return cached
+
+
+def forget_snapshots(session: Session) -> None:
+    """Drop what `known_snapshots` read: to be called by whatever adds or re-dates snapshots."""
+    session.info.pop(_SNAPSHOTS_KEY, None)
+
+
 def snapshot_labels(session: Session) -> dict[str, str]:
     """sha256 -> label such as 2025-05-16am; a second file published under the same name and half-day gets
     '#2' (2025-07-03pm#2), in capture order."""
-    labels: dict[str, str] = {}
-    seen: Counter[tuple[str, str]] = Counter()
-    for snap in ordered_snapshots(session):
-        base = f"{snap.published.isoformat()}{snap.half or ''}"
-        seen[(snap.kind, base)] += 1
-        n = seen[(snap.kind, base)]
-        labels[snap.id] = base if n == 1 else f"{base}#{n}"
-    return labels
+    return known_snapshots(session)[1]
 
 
 def _agreement_views(session: Session, agreements: Iterable[Agreement]) -> list[AgreementView]:
@@ -264,6 +283,7 @@ def remember_answers(session: Session) -> None:
     transaction: to be called by whatever changes the registry."""
     from wso.registry.ready import STATS, stats_text
 
+    forget_snapshots(session)
     connection = session.connection()
     connection.execute(delete(ANSWERS).where(ANSWERS.c.key == STATS))
     connection.execute(insert(ANSWERS).values(key=STATS, value=stats_text(stats(session))))

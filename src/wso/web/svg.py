@@ -107,6 +107,44 @@ def line_chart(days: Sequence[date], series: Mapping[str, Sequence[int]], *, tit
     return Markup("".join(out))
 
 
+def agreement_timeline(
+    bars: Sequence[tuple[str, str, date, date, str]], *, title: str, today: date | None = None
+) -> Markup:
+    """One horizontal bar per agreement (label, model, first listed, last listed, status) on one time axis, from the
+    earliest to the latest day any of them was listed: an agency's agreements over the registry's history."""
+    width, row, left, right, top = 720, 26, 170, 20, 8
+    if not bars:
+        return Markup("")
+    first = min(b[2] for b in bars).toordinal()
+    last = max(max(b[3] for b in bars), today or date.min).toordinal()
+    span = max(last - first, 1)
+    height = top + row * len(bars) + 28
+
+    def x(d: date) -> float:
+        return left + (width - left - right) * (d.toordinal() - first) / span
+
+    out = [
+        f'<svg class="chart timeline" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px"><title>{escape(title)}</title>'
+    ]
+    for i, (label, model, start, end, status) in enumerate(bars):
+        y = top + i * row
+        colour = MODEL_COLOURS.get(model, "#444")
+        opacity = "1" if status == "active" else "0.45"
+        out.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" font-size="12">{escape(label)}</text>')
+        out.append(
+            f'<rect x="{x(start):.1f}" y="{y + 4}" width="{max(x(end) - x(start), 3):.1f}" height="16" '
+            f'fill="{colour}" fill-opacity="{opacity}"><title>{escape(label)}: {start.isoformat()} – '
+            f"{end.isoformat()} ({escape(status)})</title></rect>"
+        )
+    axis = top + row * len(bars) + 18
+    for d in sorted({date.fromordinal(first), date.fromordinal(last)}):
+        anchor = "start" if d.toordinal() == first else "end"
+        out.append(f'<text x="{x(d):.1f}" y="{axis}" text-anchor="{anchor}" font-size="11">{d.isoformat()}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
 def _nice_ceiling(value: int) -> int:
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
         if value <= step * 4:

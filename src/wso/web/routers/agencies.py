@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from wso.web import public
+from wso.web import public, svg
 from wso.web.deps import NOT_FOUND, DbSession, LangDep, OptionalPrincipal
 from wso.web.public import AgencyOut
 from wso.web.publicdeps import LawsDep, TodayDep
@@ -37,4 +37,10 @@ def agency_page(
     found = public.agency(session, agency_id, laws, today)
     if found is None:
         return render(request, "not_found.html", {"what": agency_id}, lang=lang, user=user, status_code=404)
-    return render(request, "agency.html", {"a": found}, lang=lang, user=user)
+    # its agreements on one time axis, over the registry's whole history (first to last listing)
+    bars = [
+        (f"{g.model} {g.signed or '—'}", g.model, g.pending_since or g.first_listed, g.last_listed, g.status)
+        for g in sorted(found.agreements, key=lambda g: (g.first_listed, g.model))
+    ]
+    timeline = svg.agreement_timeline(bars, title=found.name)
+    return render(request, "agency.html", {"a": found, "timeline": timeline}, lang=lang, user=user)

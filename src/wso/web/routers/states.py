@@ -6,8 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from wso.web import public
+from wso import registry
+from wso.web import public, svg
 from wso.web.deps import NOT_FOUND, DbSession, LangDep, OptionalPrincipal
+from wso.web.i18n import translator
 from wso.web.public import StateOut, StateSummary
 from wso.web.publicdeps import LawsDep, OverviewDep, TodayDep
 from wso.web.rendering import render
@@ -43,4 +45,11 @@ def state_page(
     found = public.state(session, code, laws, today)
     if found is None:
         return render(request, "not_found.html", {"what": code}, lang=lang, user=user, status_code=404)
-    return render(request, "state.html", {"s": found}, lang=lang, user=user)
+    # the state's agreements over the registry's whole history, by model (distinct agreements each publication)
+    entries = registry.timeline(session, kind="participating", state=found.code)
+    trend = svg.line_chart(
+        [e.published for e in entries],
+        {m: [e.agreements.get(m, 0) for e in entries] for m in ("TFM", "JEM", "WSO")},
+        title=f"{found.name}: {translator(lang)('overview.trend')}",
+    )
+    return render(request, "state.html", {"s": found, "trend": trend if entries else None}, lang=lang, user=user)
