@@ -95,7 +95,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "col.allowed": {"en": "Allowed by state law?", "es": "¿Lo permite la ley estatal?"},
     "status.active": {"en": "active", "es": "vigente"},
     "status.removed": {"en": "removed", "es": "retirado"},
-    "status.corrected": {"en": "signing date corrected by ICE", "es": "fecha de firma corregida por ICE"},
     "status.pending": {"en": "pending", "es": "pendiente"},
     "status.corrected": {
         "en": "listed again by ICE under a corrected signing date",
