@@ -17,6 +17,7 @@ from tests.records.letters import (
     html_text,
     pdf_text,
 )
+from wso.program.hold_records import SCHEMA_VERSION
 from wso.records import (
     FORMATS,
     LANGS,
@@ -175,10 +176,15 @@ def test_a_fee_waiver_is_asked_for_as_the_law_allows() -> None:
 def test_the_hold_log_is_asked_for_in_the_hold_record_schema() -> None:
     letter = compose_letter(agency=AGENCIES["WSO"], facts=facts_for("FL"), requester=REQUESTER, on=ON)
     text = render_letter(letter, "md").decode()
-    assert "hold-record schema (version 1)" in text
+    # the schema the audit reads today (v2 since the ledger records the actual release and detention agreements)
+    assert f"hold-record schema (version {SCHEMA_VERSION})" in text
+    assert SCHEMA_VERSION == 2
     for column in (
         "record_id",
         "served_at",
+        "criminal_release_at",
+        "detention_agreement_from",
+        "signed_on",
         "ice_notified_at",
         "ended_at",
         "end_reason",
