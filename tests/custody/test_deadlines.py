@@ -1,7 +1,8 @@
 """Deadlines across daylight-saving changes, weekends and holidays, as the ledger records and shows them.
 
-WSO holds: 48 hours flat from service (UTC arithmetic; shown in the facility's zone). I-247A detainers: 48 hours
-from the scheduled release, under the configured reading, which every answer names.
+WSO holds: 48 hours flat from the release from criminal custody, here also the moment of service (UTC arithmetic;
+shown in the facility's zone). I-247A detainers: 48 hours from the scheduled release, under the configured reading,
+which every answer names.
 """
 
 from __future__ import annotations

@@ -392,3 +392,37 @@ def test_export_carries_the_release_and_the_detention_agreement(
     with (tmp_path / "agreements.csv").open(encoding="utf-8", newline="") as handle:
         (agreement,) = csv.DictReader(handle)
     assert (agreement["signed_on"], agreement["agency_kind"], agreement["moa_template"]) == ("2025-02-26", "", "")
+
+
+def test_the_sweep_command_settles_covered_holds_too(custody: Custody, db: Database, clock: FixedClock) -> None:
+    from wso.custody import sweep
+
+    build_jail(custody, detention_agreement=True)
+    clock.set(RELEASE)
+    accepted(custody, "warrant.serve", SERVE)
+    accepted(custody, "ice.notify", {"warrant": "W1"})
+    clock.set(RELEASE + timedelta(hours=49))
+    with db.session() as session:
+        assert sweep(session, clock) == []  # what `wso custody sweep` runs: no overdue
+    assert hold_of(db, "W1").detention_agreement_from == RELEASE + timedelta(hours=48)
+    with db.session() as session:
+        assert [e.kind for e in events(session, "hold-W1")][-1] == "detention_agreement"
+
+
+def test_export_as_of_reports_a_covered_hold_moved_though_nothing_touched_it(
+    custody: Custody, db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    build_jail(custody, detention_agreement=True)
+    clock.set(RELEASE)
+    accepted(custody, "warrant.serve", SERVE)
+    with db.session() as session:
+        export_hold_records(session, tmp_path / "before", b"key", as_of=RELEASE + timedelta(hours=47))
+        export_hold_records(session, tmp_path / "recorded", b"key")
+        export_hold_records(session, tmp_path / "after", b"key", as_of=RELEASE + timedelta(hours=50))
+    found = {}
+    for name in ("before", "recorded", "after"):
+        with (tmp_path / name / "holds.csv").open(encoding="utf-8", newline="") as handle:
+            (row,) = csv.DictReader(handle)
+        found[name] = (row["detention_agreement"], row["detention_agreement_from"])
+    point = (RELEASE + timedelta(hours=48)).isoformat()
+    assert found == {"before": ("true", ""), "recorded": ("true", ""), "after": ("true", point)}

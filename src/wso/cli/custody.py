@@ -206,7 +206,8 @@ def export_command(
 ) -> None:
     """Export the ledger as hold-record schema v2, pseudonymised unless --identified."""
     with database().session() as session:
-        summary = export_hold_records(session, out, pseudonym_key(get_settings()), identified=identified)
+        key = pseudonym_key(get_settings())
+        summary = export_hold_records(session, out, key, identified=identified, as_of=SystemClock().now())
     if json_out:
         emit_json(summary)
         return

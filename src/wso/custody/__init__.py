@@ -10,17 +10,8 @@ The modules `export` and `replay` are public too (`__all__`).
 `ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
 """
 
-from wso.custody.commands import (
-    CHOICES,
-    FIELDS,
-    FORMS,
-    HANDLERS,
-    OPTIONAL,
-    RELEASE_REASONS,
-    Command,
-    Custody,
-    Result,
-)
+from wso.custody.checks import FORMS, RELEASE_REASONS
+from wso.custody.commands import CHOICES, FIELDS, HANDLERS, OPTIONAL, Command, Custody, Result
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier

@@ -92,7 +92,12 @@ class ExportSummary:
     files: dict[str, int]
 
 
-def export_hold_records(session: Session, out: Path, key: bytes, *, identified: bool = False) -> ExportSummary:
+def export_hold_records(
+    session: Session, out: Path, key: bytes, *, identified: bool = False, as_of: datetime | None = None
+) -> ExportSummary:
+    """Write the hold records to `out`. `as_of` (the CLI passes now): an open WSO hold whose 48-hour point has
+    passed by then at a facility whose detention agreement lifts the limit is exported as having moved onto it at
+    that point, as the next command or sweep would record it (without `as_of`, only what is recorded)."""
     out.mkdir(parents=True, exist_ok=True)
     names = Pseudonyms(key)
     rows = session.execute(
@@ -107,6 +112,7 @@ def export_hold_records(session: Session, out: Path, key: bytes, *, identified: 
     persons: dict[str, list[str]] = {}
     for hold, warrant, booking, facility, agency in rows:
         person_ref = names.make("p", _person(booking))
+        covered = _covered(session, hold, facility, agency)
         holds.append(
             _ordered(
                 hr.HOLDS,
@@ -127,8 +133,8 @@ def export_hold_records(session: Session, out: Path, key: bytes, *, identified: 
                     "ice_notified_at": _ts(hold.ice_notified_at),
                     "citizenship_claim_at": _ts(hold.citizenship_claim_at),
                     "citizenship_reported_at": _ts(hold.citizenship_reported_at),
-                    "detention_agreement": _bool(_covered(session, hold, facility, agency)),
-                    "detention_agreement_from": _ts(hold.detention_agreement_from),
+                    "detention_agreement": _bool(covered),
+                    "detention_agreement_from": _ts(_moved_at(hold, covered, as_of)),
                     "interpreter": hold.interpreter or "",
                     "ended_at": _ts(hold.ended_at),
                     "end_reason": hold.end_reason or "",
@@ -170,6 +176,16 @@ def _covered(session: Session, hold: Hold, facility: Facility, agency: Agency) -
     day = hold.deadline.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
     answer = detention.cover(session, facility.id, agency, agreements.agency_kind(session, agency), day)
     return answer is not None and answer.lifts
+
+
+def _moved_at(hold: Hold, covered: bool, as_of: datetime | None) -> datetime | None:
+    """When the hold moved onto its detention agreement: as recorded, or (`as_of` given) the 48-hour point of an
+    open covered hold that has passed it but that no command or sweep has touched since."""
+    if hold.detention_agreement_from is not None or as_of is None:
+        return hold.detention_agreement_from
+    if covered and hold.status == "open" and hold.deadline is not None and hold.deadline <= as_of:
+        return hold.deadline
+    return None
 
 
 def complaint_rows(session: Session) -> list[list[str]]:

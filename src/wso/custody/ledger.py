@@ -143,6 +143,21 @@ class HoldRow:
         return {name: getattr(self, name) for name in HOLD_FIELDS}
 
 
+def opened(**fields: Any) -> HoldRow:
+    """A new hold, open, with no event yet: `fields` give its ids, clock and deadline."""
+    fresh: dict[str, Any] = {
+        "status": "open",
+        "ended_at": None,
+        "end_reason": None,
+        "ice_notified_at": None,
+        "citizenship_claim_at": None,
+        "citizenship_reported_at": None,
+        "last_seq": 0,
+        "last_hash": GENESIS,
+    }
+    return HoldRow(**(fresh | fields))
+
+
 _COLUMNS = [getattr(Hold, name) for name in HOLD_FIELDS]
 # Prepared once: SQLAlchemy caches their compiled form, and psycopg prepares them on the server after a few uses.
 _LOCK_ONE = select(*_COLUMNS).where(Hold.warrant_id == bindparam("warrant")).with_for_update()
