@@ -15,8 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from wso.audit import load_records, run_audit
 from wso.custody.export import export_hold_records
+from wso.custody.models import Complaint
 from wso.custody.queries import holds
 from wso.custody.replay import parse_lines, replay
 from wso.program import CITIZENSHIP_REPORT, DEFAULT_DETAINER_READING, ICE_NOTIFY_WINDOW
@@ -54,7 +57,8 @@ def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
     """Every (hold, rule) the ledger holds late or unlawful at ``as_of``, from what it stored: a hold that ended
     (or, open, is still held) after the deadline the ledger gave it, unless it moved onto a detention agreement by
     then; ICE told later than the program's window after service, or not yet; a citizenship claim on a WSO hold
-    reported more than an hour after it, or not yet."""
+    reported more than an hour after it, or not yet; a complaint reported after the due time the ledger gave it, or
+    not yet."""
     out: set[tuple[str, str]] = set()
     with db.session() as session:
         views = holds(session, as_of)
@@ -75,6 +79,11 @@ def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
         claim, reported = _at(v.citizenship_claim_at), _at(v.citizenship_reported_at)
         if claim is not None and v.kind == "wso" and (reported or as_of) - claim > CITIZENSHIP_REPORT:
             out.add((v.hold, "WSO-CITIZENSHIP-1H"))
+    with db.session() as session:
+        for complaint in session.execute(select(Complaint)).scalars():
+            # the due time the ledger gave the complaint (48 hours, weekends excluded)
+            if min(complaint.reported_at or as_of, as_of) > complaint.due_at:
+                out.add((complaint.id, "WSO-COMPLAINT-48H"))
     return out
 
 
