@@ -110,6 +110,13 @@ def test_a_mistyped_sub_command_gets_a_suggestion() -> None:
 
 
 def test_the_users_cli_makes_no_password_hash_on_import() -> None:
-    probe = "import wso.web.accounts as a; print(a.dummy_hash.cache_info().currsize)"
+    probe = "import wso.accounts as a; print(a.dummy_hash.cache_info().currsize)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0"
+
+
+def test_the_web_app_starts_without_pdfium_or_httpx() -> None:
+    """`wso serve` imports the whole web application; PDFium (0.1-0.3 s) is for reading an MOA and httpx
+    (0.1 s) for a fetch, neither for serving a page."""
+    _, watched = loaded_after("import wso.web.app", watch=("pypdfium2", "httpx", "tesserocr"))
+    assert watched == []

@@ -24,13 +24,7 @@ SHARED = frozenset({"clock", "settings"})  # modules of wso itself that every pa
 ENTRY = frozenset({"wso.__main__"})  # `python -m wso`: the CLI's entry point
 
 # Known violations, each with who removes it. Keep this list short; an entry here is a debt, not a permission.
-EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # The console's accounts live in the web door and `wso users` uses them. The `security` branch moves them to
-        # a room, `wso.accounts`; the lead removes this line when that lands.
-        ("wso.cli.users", "wso.web.accounts"),
-    }
-)
+EXCEPTIONS: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None, description="Key for signing web sessions; generated and kept in WSO_DATA_DIR if unset."
     )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=720, description="Minutes without a request after which a console session ends."
+    )
+    max_request_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Largest request body the web server accepts (bytes); 413 above."
+    )
+    console_audit_max_rows: int = Field(
+        default=200_000, ge=1, description="Most rows per table an audit uploaded to the console may hold (CLI: none)."
+    )
 
     public_url: str = Field(
         default="http://127.0.0.1:8000",

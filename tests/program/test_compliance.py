@@ -325,12 +325,13 @@ def test_cli_bad_input_exits_2(
 
 
 def test_cli_empty_registry_loads_the_bundled_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A new user's empty database gets the packaged snapshot first, as `wso registry stats` does."""
+    """A new user's empty database gets the packaged history first, as `wso registry stats` does: its latest list is
+    ICE's of 2026-02-27 am (1,492 agreements)."""
     code, out, _ = run(None, monkeypatch, "conflicts", "--json")
     assert code == 0
     report = json.loads(out)
-    assert report["on"] == "2025-07-03" and report["snapshot"] == "2025-07-03"
-    assert report["agreements_checked"] == 777
+    assert report["on"] == "2026-02-27" and report["snapshot"] == "2026-02-27"
+    assert report["agreements_checked"] == 1492
     code, out, _ = run(None, monkeypatch, "coverage", "--state", "FL", "--json")
     assert code == 0
     assert json.loads(out)["counties_total"] == 67

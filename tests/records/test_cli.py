@@ -339,7 +339,7 @@ def test_an_empty_registry_gets_the_bundled_snapshot_first_with_a_warning() -> N
     assert code == 0, err
     assert "warning: the registry held none of ICE's lists: loaded the snapshot bundled with wso" in err
     assert "wso registry fetch" in err
-    assert "(as of July 3, 2025) show Burnet County Sheriff's Office as a party" in out
+    assert "(as of February 27, 2026) show Burnet County Sheriff's Office as a party" in out
     assert "Warrant Service Officer model (WSO) agreement" in out
     code, out, err = run(*args, "--on", "2026-11-23")
     assert code == 0 and "warning" not in err

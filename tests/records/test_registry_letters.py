@@ -11,9 +11,17 @@ from tests.conftest import SHEETS
 from tests.records.letters import REQUESTER, assert_says, pdf_text
 from wso.cli.main import app
 from wso.clock import FixedClock
-from wso.records import AmbiguousAgency, EmptyRegistry, compose_letter, facts_for, lookup_agency, render_letter
+from wso.records import (
+    AmbiguousAgency,
+    EmptyRegistry,
+    LetterAgency,
+    compose_letter,
+    facts_for,
+    lookup_agency,
+    render_letter,
+)
 from wso.records.texts import long_date
-from wso.registry import ingest, latest_snapshot_date
+from wso.registry import find_agencies, ingest, latest_snapshot_date
 from wso.store import Database
 
 ON = date(2026, 11, 23)
@@ -102,7 +110,7 @@ def test_an_empty_registry_is_not_read_as_no_agreement(db: Database) -> None:
 def test_pending_and_removed_agreements_are_named_as_such(registry: Database) -> None:
     with registry.session() as session:
         pending = lookup_agency(session, "Dallam County Sheriff's Office", "TX")
-        removed = lookup_agency(session, "Town of Palm Beach Police Department", "FL")
+        removed = lookup_agency(session, "University of West Florida Board of Trustees", "FL")
     assert [(a.model, a.status, a.signed) for a in pending.agreements] == [("WSO", "pending", None)]
     text = render_letter(compose_letter(agency=pending, facts=facts_for("TX"), requester=REQUESTER, on=ON), "md")
     assert "signing date not published; listed by ICE as pending since" in text.decode()
@@ -144,3 +152,28 @@ def test_the_cli_looks_the_agency_up_and_refuses_an_ambiguous_name(
     )
     assert result.exit_code == 0, result.stderr
     assert '"agency": "Burnet County Sheriff\'s Office"' in result.stdout
+
+
+def test_a_word_that_only_begins_a_longer_name_finds_no_agency(registry: Database) -> None:
+    """Issue 19: "Harris" (and "Harris County Sheriff's Office", which ICE does not list in Texas) were taken to
+    mean Harrison County Sheriff's Office, the only name holding those letters; a letter and a tracked request
+    went to the wrong agency."""
+    with registry.session() as session:
+        harrison = [a.name for a in find_agencies(session, "Harrison", "TX") if a.state == "TX"]
+        assert harrison == ["Harrison County Sheriff's Office"]
+        for typed in ("Harris", "Harris County Sheriff's Office"):
+            agency = lookup_agency(session, typed, "TX")
+            assert (agency.name, agency.agency_id, agency.agreements) == (typed, None, ())
+            assert agency.near == ("Harrison County Sheriff's Office",) and agency.matched_from is None
+        whole = lookup_agency(session, "Harrison", "TX")
+    assert whole.name == "Harrison County Sheriff's Office" and whole.matched_from == "Harrison"
+    letter = compose_letter(
+        agency=lookup_agency_in(registry, "Harris"), facts=facts_for("TX"), requester=REQUESTER, on=ON
+    )
+    assert any("Harrison County Sheriff's Office" in note and "only resemble" in note for note in letter.notes)
+    assert "Harrison" not in letter.recipient[0]
+
+
+def lookup_agency_in(database: Database, name: str) -> LetterAgency:
+    with database.session() as session:
+        return lookup_agency(session, name, "TX")

@@ -13,17 +13,22 @@ from wso.cli.main import app
 runner = CliRunner()
 
 
-def test_stats_on_an_empty_database_loads_the_bundled_snapshot() -> None:
+def test_stats_on_an_empty_database_loads_the_bundled_history() -> None:
+    """The package's history: the public archive and the shared captures, the latest list of 2026-02-27 am."""
     result = runner.invoke(app, ["registry", "stats", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["snapshot"] == "2025-07-03pm"
-    assert data["total"] == 777
-    assert data["by_model"] == {"TFM": 386, "JEM": 113, "WSO": 278}
-    assert sum(s["total"] for s in data["by_state"].values()) == 777
-    assert data["pending"] == 47
+    assert data["snapshot"] == "2026-02-27am"
+    assert data["total"] == 1492
+    assert data["by_model"] == {"TFM": 868, "JEM": 152, "WSO": 472}
+    assert sum(s["total"] for s in data["by_state"].values()) == 1492
     text = runner.invoke(app, ["registry", "stats"])
-    assert "777 agreements" in text.stdout
+    assert "1492 agreements" in text.stdout
+    # the trend since 2021: the first capture of ICE's web page, and the July 2025 figures of the shared captures
+    timeline = json.loads(runner.invoke(app, ["registry", "timeline", "--kind", "participating", "--json"]).stdout)
+    assert timeline[0]["label"] == "2021-01-12" and timeline[0]["total"] == 150
+    july = runner.invoke(app, ["registry", "stats", "--on", "2025-07-03", "--json"]).stdout
+    assert json.loads(july)["total"] == 777
 
 
 def test_ingest_then_query_commands() -> None:

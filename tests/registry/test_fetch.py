@@ -75,8 +75,10 @@ def test_fetch_stores_a_capture_and_ingests_it(db: Database, server: str, tmp_pa
     with db.session() as s:
         entries = registry.timeline(s)
         assert {e.captured_at for e in entries} == {CAPTURED}
-        _, again = fetch(s, clock=FixedClock(CAPTURED), data_dir=tmp_path / "2", urls=urls)
-    assert again.added == 0 and again.skipped == 2
+        fetched_again, again = fetch(s, clock=FixedClock(CAPTURED), data_dir=tmp_path / "2", urls=urls)
+    # the same bytes again: skipped, and no new capture folder written
+    assert again.added == 0 and again.skipped == 2 and fetched_again == []
+    assert not (tmp_path / "2").exists()
 
 
 def test_fetch_failure_names_the_url_and_writes_nothing(db: Database, server: str, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tests.conftest import SHEETS
 from wso.clock import FixedClock
 from wso.registry import ingest
+from wso.registry import issues as registry_issues
 from wso.registry.ingestion import READ_AHEAD, IngestError, discover, read_ahead
 from wso.registry.models import ROWS, SNAPSHOTS
 from wso.registry.sheets import SheetError, read_table
@@ -51,7 +52,7 @@ def test_no_more_than_read_ahead_files_are_read_beyond_the_one_given() -> None:
     assert next(reading, None) is None
 
 
-def test_a_content_met_twice_in_one_run_is_read_once_and_stored_once(tmp_path: Path, clock: FixedClock) -> None:
+def test_the_same_bytes_under_two_names_are_read_once_and_recorded(tmp_path: Path, clock: FixedClock) -> None:
     original = SHEETS / "20250519T024922Z" / "participatingAgencies05162025am.xlsx"
     first, second = tmp_path / "20250519T024922Z", tmp_path / "20250520T000000Z"
     for folder in (first, second):
@@ -63,8 +64,17 @@ def test_a_content_met_twice_in_one_run_is_read_once_and_stored_once(tmp_path: P
     try:
         with database.session() as session:
             report = ingest(session, [tmp_path], clock=clock)
-        assert [f.status for f in report.files] == ["added", "skipped"]
-        assert report.files[1].message == "same content already ingested"
+        listed = [f for f in report.files if f.status != "ignored"]
+        assert [f.status for f in listed] == ["added", "skipped"]
+        # the same bytes under two names: read once, and recorded on the snapshot
+        assert listed[1].message == f"same bytes as {first / original.name}, read once"
+        with database.session() as session:
+            found = registry_issues(session, code="same_bytes")
+        assert [(i.file_name, i.value) for i in found] == [(original.name, original.name)]
+        assert str(second / original.name) in found[0].message
+        # the database beside them is no list: listed, with the reason, not read
+        assert {Path(f.path).name for f in report.ignored} >= {"wso.sqlite3"}
+        assert all("not a spreadsheet" in (f.message or "") for f in report.ignored)
     finally:
         database.dispose()
 

@@ -97,7 +97,9 @@ def test_every_agreement_has_its_agency_and_every_pending_listing_its_row(loaded
         )
         counts = [s.scalar(select(func.count()).select_from(t)) for t in (Agreement, PendingListing)]
     assert agencies_missing == 0 and rows_missing == 0
-    assert counts == [860, 1734]
+    # 855: "City of St. Cloud Police Department" and "St. Cloud Police Department" (and Melbourne, Miami Springs,
+    # Palm Beach, Zephyrhills) are one agency, so their agreements of one model and day are one
+    assert counts == [855, 1734]
 
 
 def test_every_row_keeps_its_raw_cells(loaded: Database) -> None:

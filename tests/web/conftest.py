@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from wso.accounts import ROLES, create_user
 from wso.clock import FixedClock
 from wso.settings import get_settings
 from wso.store import Database
-from wso.web.accounts import ROLES, create_user
 from wso.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -111,7 +111,7 @@ def public_client(public_app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def admin_token(public_db: Database) -> str:
-    from wso.web.accounts import create_token
+    from wso.accounts import create_token
 
     with public_db.session() as session:
         return create_token(session, "admin", "fuzz", now=NOW)

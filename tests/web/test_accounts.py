@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from wso.store import Database
-from wso.web.accounts import (
+from wso.accounts import (
     AccountError,
+    WebApiToken,
+    WebUser,
     authenticate,
     create_token,
     create_user,
@@ -14,7 +15,7 @@ from wso.web.accounts import (
     record_action,
     revoke_tokens,
 )
-from wso.web.models import WebApiToken, WebUser
+from wso.store import Database
 
 from .conftest import NOW, PASSWORD
 

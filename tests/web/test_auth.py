@@ -3,9 +3,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from wso.accounts import WebAction, create_token
 from wso.store import Database
-from wso.web.accounts import create_token
-from wso.web.models import WebAction
 
 from .conftest import NOW, PASSWORD, csrf_from, sign_in
 

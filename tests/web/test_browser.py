@@ -8,66 +8,41 @@ fails the test instead of skipping it."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
+
+from tests.browser.server import ARGS, CHROMIUM, need_chromium, serve
 
 from .conftest import PASSWORD, PERSON
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing; scripts/setup installs Debian's chromium (as root)")
-    pytest.skip(f"{CHROMIUM} is not installed (scripts/setup installs it as root)")
+def until(page: Any, expression: str, timeout: float = 20.0) -> None:
+    """Playwright's wait_for_function, without the eval in the page that the console's CSP forbids: polls
+    `expression` from outside (page.evaluate goes through the DevTools protocol)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture
 def live_server(public_app: FastAPI) -> Iterator[str]:
     """The app served by uvicorn in a thread, on a socket bound to a free loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(public_app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with serve(public_app) as url:
+        yield url
 
 
 @pytest.fixture
 def page(live_server: str) -> Iterator[Any]:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -188,18 +163,18 @@ def test_a_console_session_serves_a_warrant_and_transfers_to_ice(page: Any) -> N
     row = page.locator("#holds tr[data-hold='hold-I200-101']")
     assert row.count() == 1
     countdown = row.locator(".countdown")
-    page.wait_for_function("document.querySelector('.countdown').dataset.secondsLeft !== undefined")
+    until(page, "document.querySelector('.countdown').dataset.secondsLeft !== undefined")
     first = seconds(countdown.inner_text())
     assert 47 * 3600 < first <= 48 * 3600
     # Watch it count down (the browser ticks once a second from the server's time).
-    page.wait_for_function(f"Number(document.querySelector('#holds .countdown').dataset.secondsLeft) <= {first - 2}")
+    until(page, f"Number(document.querySelector('#holds .countdown').dataset.secondsLeft) <= {first - 2}")
     later = seconds(countdown.inner_text())
     assert 2 <= first - later <= 15, (first, later)
     # htmx refreshes the holds every 30 s; a refreshed countdown keeps counting from the server's clock.
     page.evaluate("document.querySelector('#holds .countdown').dataset.marker = 'before'")
     page.evaluate("htmx.ajax('GET', '/console', {target: '#live', select: '#live', swap: 'outerHTML'})")
-    page.wait_for_function("document.querySelector('#holds .countdown').dataset.marker === undefined")
-    page.wait_for_function("document.querySelector('#holds .countdown').dataset.secondsLeft !== undefined")
+    until(page, "document.querySelector('#holds .countdown').dataset.marker === undefined")
+    until(page, "document.querySelector('#holds .countdown').dataset.secondsLeft !== undefined")
     refreshed = seconds(page.locator("#holds .countdown").inner_text())
     assert 47 * 3600 < refreshed <= first, (first, refreshed)
     assert PERSON not in page.content()
@@ -210,7 +185,7 @@ def test_a_console_session_serves_a_warrant_and_transfers_to_ice(page: Any) -> N
     assert page.locator("#hold-status").inner_text() == "open"
     assert page.locator("#chain strong").inner_text() == "verified"
     hold_countdown = seconds(page.locator("#countdown").inner_text())
-    page.wait_for_function(f"Number(document.querySelector('#countdown').dataset.secondsLeft) < {hold_countdown}")
+    until(page, f"Number(document.querySelector('#countdown').dataset.secondsLeft) < {hold_countdown}")
     assert 47 * 3600 < seconds(page.locator("#countdown").inner_text()) < hold_countdown
     shot(page, "14-hold")
 
@@ -218,6 +193,8 @@ def test_a_console_session_serves_a_warrant_and_transfers_to_ice(page: Any) -> N
     page.wait_for_selector("#result[data-status=accepted]")
     page.goto("/console/holds/hold-I200-101")
     page.click("#do-custody-transfer")
+    page.wait_for_selector("#confirm-question")  # a move out of custody asks once more
+    page.click("#confirm")
     page.wait_for_selector("#result[data-status=accepted]")
     assert "custody transferred to ICE" in page.locator("#result").inner_text()
     page.click("#result-hold")

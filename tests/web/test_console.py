@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from wso.accounts import ROLES, WebAction, create_token
 from wso.audit import generate
 from wso.clock import FixedClock
 from wso.custody import Custody, MemoryNotifier, find_hold, history
@@ -20,10 +21,8 @@ from wso.custody.models import Hold, HoldEvent
 from wso.records.facts import COLUMNS as FACT_COLUMNS
 from wso.settings import get_settings
 from wso.store import Database
-from wso.web.accounts import ROLES, create_token
 from wso.web.app import create_app
 from wso.web.console import args_from_form, command_specs, may_run
-from wso.web.models import WebAction
 
 from .conftest import NOW, PERSON, seed_jail, sign_in
 
@@ -271,7 +270,7 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
     assert page.text.count("<tr><td>") == 2 and "ice_notified" in page.text
     assert 'id="countdown" data-deadline="2025-06-04T15:00:00Z"' in page.text
     assert 'id="do-custody-transfer"' in page.text and 'id="release-reason"' in page.text
-    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified"}
+    release = {"csrf_token": csrf, "warrant": "D-247", "reason": "citizenship_verified", "confirm": "yes"}
     refused = client.post("/console/commands/custody.release", data=release)
     assert refused.status_code == 409 and "record the claim first" in refused.text
     detail = client.get("/api/console/holds/hold-W-200").json()
@@ -281,7 +280,8 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
         (2, "ice_notified", "officer"),
     ]
     assert detail["events"][1]["prev_hash"] == detail["events"][0]["hash"]
-    transfer = client.post("/console/commands/custody.transfer", data={"csrf_token": csrf, "warrant": "W-200"})
+    form = {"csrf_token": csrf, "warrant": "W-200", "confirm": "yes"}
+    transfer = client.post("/console/commands/custody.transfer", data=form)
     assert 'data-status="accepted"' in transfer.text
     assert client.get("/api/console/holds/W-200").json()["hold"]["status"] == "transferred"
     assert client.get("/console/holds/nope").status_code == 404
@@ -380,8 +380,8 @@ def test_records_tracker_for_signed_in_users(client: TestClient, jail: Database)
 
 def test_the_console_api_on_both_databases(db: Database, clock: FixedClock) -> None:
     """The same console calls on SQLite and on PostgreSQL: serve, list, history, sweep, a refusal."""
+    from wso.accounts import create_user
     from wso.settings import get_settings
-    from wso.web.accounts import create_user
     from wso.web.app import create_app
 
     with db.session() as session:
@@ -419,11 +419,15 @@ def test_an_admin_adds_users_and_no_one_else_may(client: TestClient, sqlite_db: 
     listed = client.get("/api/console/users", headers=headers).json()
     assert ("desk-2", "clerk") in [(u["username"], u["role"]) for u in listed]
     made = client.post(
-        "/api/console/users", json={"username": "m", "role": "auditor", "password": "0123456789"}, headers=headers
+        "/api/console/users",
+        json={"username": "m", "role": "auditor", "password": "tall ships at dawn"},
+        headers=headers,
     )
     assert made.status_code == 201 and made.json()["role"] == "auditor"
     bad = client.post(
-        "/api/console/users", json={"username": "n", "role": "sheriff", "password": "0123456789"}, headers=headers
+        "/api/console/users",
+        json={"username": "n", "role": "sheriff", "password": "tall ships at dawn"},
+        headers=headers,
     )
     assert bad.status_code == 400 and "unknown role" in bad.json()["detail"]
     client.post("/signout", data={"csrf_token": csrf})

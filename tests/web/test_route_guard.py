@@ -12,13 +12,18 @@ from wso.store import Database
 from wso.web.app import endpoints
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The only writes open to the signed-out: the sign-in form itself (CSRF-checked), and the watch room's subscribe
-# form and its confirm and unsubscribe links (RFC 8058 one-click: the token in the URL is the credential).
+# The only writes open to the signed-out: the sign-in form itself (CSRF-checked), the watch room's subscribe
+# form and its confirm and unsubscribe links (RFC 8058 one-click: the token in the URL is the credential), and the
+# public-records letter (below).
 OPEN_WRITES = {
     ("POST", "/signin"),
     ("POST", "/watch/subscribe"),
     ("POST", "/watch/confirm/{token}"),
     ("POST", "/watch/unsubscribe/{token}"),
+    # a public-records letter made from the form or the API: it writes nothing, and is a POST only so that the
+    # requester's name stays out of addresses, logs and caches
+    ("POST", "/records/letter"),
+    ("POST", "/api/records/letter"),
 }
 
 
@@ -70,14 +75,20 @@ def test_api_writes_need_csrf_from_a_browser_session(client: TestClient, app: Fa
             assert response.status_code == 403, (method, path, response.status_code)
 
 
-# Writes any signed-in role may make: signing out, and auditing uploaded records (which changes nothing).
-ANY_ROLE_WRITES = {("POST", "/signout"), ("POST", "/console/audit"), ("POST", "/api/console/audit")}
+# Writes any signed-in role may make: signing out, choosing a new password, and auditing uploaded records
+# (which changes nothing).
+ANY_ROLE_WRITES = {
+    ("POST", "/signout"),
+    ("POST", "/console/password"),  # choosing a new password for oneself
+    ("POST", "/console/audit"),
+    ("POST", "/api/console/audit"),
+}
 
 
 def test_every_write_refuses_the_read_only_auditor(client: TestClient, app: FastAPI, sqlite_db: Database) -> None:
     """Enumerated from the app too: a signed-in auditor (with a valid CSRF token) and an auditor's API token are
     refused on every write but those open to every role."""
-    from wso.web.accounts import create_token
+    from wso.accounts import create_token
 
     from .conftest import NOW, sign_in
 

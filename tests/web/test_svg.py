@@ -63,6 +63,7 @@ def test_map_colours_links_and_outlines_states() -> None:
         )
     )
     assert 'id="state-TX" data-count="150" data-stance="mandates"' in out
-    assert f'fill="{BINS[-1][1]}"' in out and '<a href="/states/CA">' in out
+    assert f'fill="{BINS[-1][1]}"' in out and '<a href="/states/CA" aria-label="CA 0 prohibits">' in out
+    assert out.startswith('<svg class="map" role="group" aria-label="map"')  # it holds links: not role="img"
     assert "<title>TX 150 mandates</title>" in out
     assert out.count('pointer-events="none"') == 2

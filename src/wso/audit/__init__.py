@@ -2,7 +2,8 @@
 
 Public functions: ``load_records`` (check and type a directory of hold records), ``run_audit`` (findings on a
 backend), ``summarize``, ``write_output``, ``audit_to_file`` (all of it, as ``wso audit run`` does), ``generate``
-(synthetic records with planted violations and an answer key), ``load_mapping``; the module ``engine`` is public too.
+(synthetic records with planted violations and an answer key), ``load_mapping``, ``records_cost`` (what the holds
+cost a county, per facility and month); the module ``engine`` is public too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from wso.audit.cost import records_cost
 from wso.audit.engine import BACKENDS, AuditResult, BackendError, run_audit, spark_session
 from wso.audit.load import Records, RecordsError, Rejects, load_records
 from wso.audit.mapping import Mapping, MappingError, load_mapping
@@ -39,6 +41,7 @@ __all__ = [
     "hold_counts",
     "load_mapping",
     "load_records",
+    "records_cost",
     "run_audit",
     "spark_session",
     "summarize",
@@ -70,7 +73,8 @@ def audit_to_file(
     try:
         result = run_audit(records, as_of, backend, tolerance=tolerance, reading=reading)
         summary = summarize(result, hold_counts(records))
-        written = write_output(result, summary, fmt, out, records.rejects)
+        cost = records_cost(records, as_of, mapping=mapping) if fmt == "html" else None
+        written = write_output(result, summary, fmt, out, records.rejects, cost)
     finally:
         records.con.close()
     return AuditRun(result=result, summary=summary, written=written)

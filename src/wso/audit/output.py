@@ -17,6 +17,7 @@ from wso.audit.engine import AuditResult
 from wso.audit.load import Rejects
 from wso.audit.report import render_html
 from wso.program import hold_records as hr
+from wso.program.cost import CostReport
 
 Format = Literal["json", "csv", "parquet", "html"]
 FORMATS: tuple[str, ...] = ("json", "csv", "parquet", "html")
@@ -48,9 +49,15 @@ def companion(out: Path, suffix: str) -> Path:
 
 
 def write_output(
-    result: AuditResult, summary: dict[str, Any], fmt: str, out: Path, rejects: list[Rejects] | None = None
+    result: AuditResult,
+    summary: dict[str, Any],
+    fmt: str,
+    out: Path,
+    rejects: list[Rejects] | None = None,
+    cost: CostReport | None = None,
 ) -> list[Path]:
-    """Write the findings in ``fmt`` to ``out`` (plus a summary for CSV/Parquet, and rejects if any)."""
+    """Write the findings in ``fmt`` to ``out`` (plus a summary for CSV/Parquet, and rejects if any); the HTML
+    report draws ``cost`` (the unreimbursed bed-days by month) when given."""
     written: list[Path] = []
     if fmt == "json":
         doc = {"schema_version": hr.SCHEMA_VERSION, "summary": summary, "findings": findings_as_dicts(result.findings)}
@@ -60,7 +67,7 @@ def write_output(
     elif fmt == "parquet":
         _atomic(out, lambda p: pq.write_table(result.findings, p))
     elif fmt == "html":
-        html = render_html(result, summary)
+        html = render_html(result, summary, cost)
         _atomic(out, lambda p: p.write_text(html, encoding="utf-8"))
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")

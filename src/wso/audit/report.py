@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from wso.audit.engine import AuditResult
+from wso.program.cost import CostReport, month_chart
 
 MAX_ROWS = 500
 COLORS = {"violation": "#b2182b", "warning": "#ef8a62", "data": "#67a9cf", "info": "#999999"}
@@ -40,7 +41,8 @@ def bar_chart(items: list[tuple[str, int, str]], *, width: int = 640, title: str
     return Markup("".join(parts))
 
 
-def render_html(result: AuditResult, summary: dict[str, Any]) -> str:
+def render_html(result: AuditResult, summary: dict[str, Any], cost: CostReport | None = None) -> str:
+    """The report; with `cost`, a chart and table of the unreimbursed bed-days by month (docs/cost.md)."""
     env = Environment(loader=PackageLoader("wso.audit", "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("report.html.j2")
     rule_chart = bar_chart(
@@ -62,4 +64,6 @@ def render_html(result: AuditResult, summary: dict[str, Any]) -> str:
         rows=rows,
         shown=len(rows),
         total=result.findings.num_rows,
+        cost=cost,
+        cost_chart=None if cost is None else Markup(month_chart(cost.months)),
     )

@@ -9,6 +9,17 @@ from typing import Annotated
 import typer
 
 from wso.cli.common import JsonFlag, emit_json, fail
+from wso.cli.costs import (
+    CsvFlag,
+    FacilityOption,
+    FromOption,
+    MonthOption,
+    PerDiemOption,
+    ReimbursementOption,
+    ToOption,
+    period_and_rates,
+    show,
+)
 from wso.clock import SystemClock
 
 app = typer.Typer(help="The program's rules over many hold records at once.", no_args_is_help=True)
@@ -94,6 +105,42 @@ def run(
             typer.echo(f"  {r['rule_id']:<26} {r['findings']:>10,}  ({r['severity']})")
     for p in done.written:
         typer.echo(f"wrote {p}")
+
+
+@app.command("cost")
+def cost(
+    records: Annotated[Path, typer.Argument(help="Directory with holds, officers, agreements (.parquet or .csv).")],
+    facility: FacilityOption = None,
+    since: FromOption = None,
+    until: ToOption = None,
+    month: MonthOption = None,
+    per_diem: PerDiemOption = None,
+    reimbursement: ReimbursementOption = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML or TOML mapping file.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Open holds count to this time; default: now.")] = None,
+    lenient: Annotated[bool, typer.Option("--lenient", help="Set bad rows aside instead of stopping.")] = False,
+    json_out: JsonFlag = False,
+    csv_out: CsvFlag = False,
+) -> None:
+    """What the holds cost a county, per facility and month: hours, unreimbursed and reimbursed, bed-days, and
+    money at the rates given (hours / 24 × rate). The same definitions as `wso custody cost`; see docs/cost.md."""
+    from wso.audit import MappingError, RecordsError, load_mapping, load_records, records_cost
+    from wso.program.cost import CostInputError
+
+    period, rates = period_and_rates(since, until, month, per_diem, reimbursement, json_out=json_out, csv_out=csv_out)
+    when = _parse_time(as_of, "--as-of") if as_of else SystemClock().now()
+    try:
+        spec = load_mapping(mapping) if mapping else None
+        loaded = load_records(records, spec, lenient=lenient)
+    except (RecordsError, MappingError) as exc:
+        fail(str(exc))
+    try:
+        report = records_cost(loaded, when, facility=facility, period=period, rates=rates, mapping=spec)
+    except CostInputError as exc:
+        fail(str(exc))
+    finally:
+        loaded.con.close()
+    show(report, json_out=json_out, csv_out=csv_out, rejected_rows=loaded.rejected)
 
 
 @app.command("schema")

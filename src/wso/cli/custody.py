@@ -11,6 +11,17 @@ from typing import Annotated, Any
 import typer
 
 from wso.cli.common import JsonFlag, counted, database, emit_json, fail
+from wso.cli.costs import (
+    CsvFlag,
+    FacilityOption,
+    FromOption,
+    MonthOption,
+    PerDiemOption,
+    ReimbursementOption,
+    ToOption,
+    period_and_rates,
+    show,
+)
 from wso.clock import SystemClock
 from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier, find_hold, history, holds, sweep, verify
 from wso.custody.export import export_hold_records, pseudonym_key
@@ -213,3 +224,28 @@ def export_command(
         return
     for name, count in summary.files.items():
         typer.echo(f"{out / name}: {counted(count, 'row')}")
+
+
+@app.command("cost")
+def cost_command(
+    facility: FacilityOption = None,
+    since: FromOption = None,
+    until: ToOption = None,
+    month: MonthOption = None,
+    per_diem: PerDiemOption = None,
+    reimbursement: ReimbursementOption = None,
+    json_out: JsonFlag = False,
+    csv_out: CsvFlag = False,
+) -> None:
+    """What the holds cost the county, per facility and month: hours, unreimbursed and reimbursed, bed-days, and
+    money at the rates given (hours / 24 × rate). See docs/cost.md."""
+    from wso.custody import ledger_cost
+    from wso.program.cost import CostInputError
+
+    period, rates = period_and_rates(since, until, month, per_diem, reimbursement, json_out=json_out, csv_out=csv_out)
+    with database().session() as session:
+        try:
+            report = ledger_cost(session, SystemClock().now(), facility=facility, period=period, rates=rates)
+        except CostInputError as error:
+            fail(str(error))
+    show(report, json_out=json_out, csv_out=csv_out)

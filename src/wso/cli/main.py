@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
+import sys
 from functools import cache
 from typing import Annotated, Any, NamedTuple
 
@@ -128,4 +130,16 @@ def serve(
 
 
 def main() -> None:
+    # Whatever `wso` creates (the database and its WAL, keys, captures, exports) is its user's alone: the
+    # database holds names, dates of birth and A-numbers (issue 18).
+    os.umask(0o077)
+    # `wso registry stats --json` on the latest list: printed from the answer kept ready in the database when it
+    # can be (`wso.registry.ready`, which loads neither SQLAlchemy nor Typer's commands), else run as usual
+    if sys.argv[1:] == ["registry", "stats", "--json"]:
+        from wso.registry.ready import ready_stats
+
+        answer = ready_stats()
+        if answer is not None:
+            sys.stdout.write(answer + "\n")
+            return
     app()

@@ -46,9 +46,12 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
                 )
             elif f.status == "skipped":
                 typer.echo(f"skipped {f.path}: {f.message}")
+            elif f.status == "ignored":
+                typer.echo(f"ignored {f.path}: {f.message}")
         typer.echo(
-            f"{report.added} added, {report.skipped} skipped, {counted(report.rows, 'row')}, "
-            f"{counted(report.issues, 'issue')}"
+            f"{report.added} added, {report.skipped} skipped, "
+            + (f"{len(report.ignored)} ignored, " if report.ignored else "")
+            + f"{counted(report.rows, 'row')}, {counted(report.issues, 'issue')}"
         )
     for f in report.failed:
         typer.echo(f"error: {f.message}", err=True)
@@ -62,10 +65,24 @@ def ingest(
     captured_at: Annotated[
         str | None, typer.Option("--captured-at", help="Capture time (UTC) when folder names do not carry it.")
     ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest", help="CSV with path and capture time of each file (a MANIFEST.csv in a folder is read too)."
+        ),
+    ] = None,
+    corrections: Annotated[
+        Path | None,
+        typer.Option("--corrections", help="CSV of publication dates set by hand: file, published, half, why."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Ingest ICE's participating/pending spreadsheets; files already ingested (same bytes) are skipped."""
+    """Ingest ICE's participating/pending spreadsheets; files already ingested (same bytes) are skipped, files that
+    are not ICE lists are listed as ignored with the reason."""
     when = _parse_captured_at(captured_at)
+    for option, given in (("--manifest", manifest), ("--corrections", corrections)):
+        if given is not None and not given.is_file():
+            fail(f"{option} {given}: no such file")
     try:
         files = discover(paths)
     except registry.IngestError as exc:
@@ -79,10 +96,18 @@ def ingest(
                 with Progress(transient=True) as bar:
                     task = bar.add_task("ingesting", total=len(files))
                     report = registry.ingest(
-                        session, files, clock=SystemClock(), captured_at=when, progress=lambda _p: bar.advance(task)
+                        session,
+                        paths,
+                        clock=SystemClock(),
+                        captured_at=when,
+                        progress=lambda _p: bar.advance(task),
+                        manifest=manifest,
+                        corrections=corrections,
                     )
             else:
-                report = registry.ingest(session, files, clock=SystemClock(), captured_at=when)
+                report = registry.ingest(
+                    session, paths, clock=SystemClock(), captured_at=when, manifest=manifest, corrections=corrections
+                )
         except registry.IngestError as exc:
             fail(str(exc))
     _print_report(report, as_json)
@@ -116,8 +141,8 @@ def stats(
     with database().session() as session:
         load_bundled_if_empty(session, clock=SystemClock())
         result = registry.stats(session, on=day)
-    if as_json:
-        emit_json(result)
+    if as_json:  # as the answer kept ready prints it (`wso.registry.ready`), which `wso.cli.main` may print instead
+        typer.echo(registry.ready.stats_text(result))
         return
     if result.snapshot is None:
         typer.echo("no participating snapshot published on or before that day")
@@ -220,6 +245,25 @@ def export_command(
         return
     for f in files:
         typer.echo(str(f))
+
+
+@app.command("pack")
+def pack_command(
+    path: Annotated[Path, typer.Argument(help="The file to write (xz-compressed JSON), e.g. history.json.xz.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Write the whole registry in compact form (what the package ships as its history)."""
+    from wso.registry.pack import write_pack
+
+    with database().session() as session:
+        summary = write_pack(session.connection(), path)
+    if as_json:
+        emit_json(summary)
+        return
+    typer.echo(
+        f"{path}: {summary.snapshots} snapshots, {counted(summary.rows, 'row')}, {summary.readings} readings, "
+        f"latest {summary.latest}, {summary.bytes:,} bytes"
+    )
 
 
 @app.command("fetch")

@@ -4,7 +4,8 @@ Public functions: `Custody` (commands, one by one with `run` or in a group commi
 checked against `wso.program` rules before anything is written), `GroupWriter` (many clerks' commands, one
 commit),
 `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
-`replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v2, pseudonymised by default).
+`replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v2, pseudonymised by default),
+`ledger_cost` (what the holds cost the county, per facility and month).
 `FIELDS`, `OPTIONAL` and `CHOICES`: each command's needed and optional fields, and the closed lists of some.
 The modules `export` and `replay` are public too (`__all__`).
 `ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
@@ -12,6 +13,7 @@ The modules `export` and `replay` are public too (`__all__`).
 
 from wso.custody.checks import FORMS, RELEASE_REASONS
 from wso.custody.commands import CHOICES, FIELDS, HANDLERS, OPTIONAL, Command, Custody, Result
+from wso.custody.cost import ledger_cost
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
@@ -44,6 +46,7 @@ __all__ = [
     "find_hold",
     "history",
     "holds",
+    "ledger_cost",
     "replay",
     "sweep",
     "verify",

@@ -10,7 +10,7 @@ order: a Roman numeral counts as the next article only when it is one, else a si
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from wso.moa.normalize import clean
@@ -45,17 +45,57 @@ def _uppercase(title: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+@dataclass
+class _Headings:
+    """Where the cut is in the document's numbering: it tells a heading from a line that only looks like one."""
+
+    article: int = 0  # index into ROMAN of the article we are in, +1 (0: none yet)
+    section: str = ""  # letter of the section we are in ("" for none)
+    appendix: str = ""  # letter of the appendix we are in ("" before the first)
+
+    def match(self, line: str, addendum_open: Callable[[], bool]) -> tuple[str, str] | None:
+        """The (id, title) of the heading `line` is, moving the numbering on; None for body text."""
+        if match := _ADDENDUM.match(line):
+            return None if addendum_open() else ("Addendum", line)
+        if match := _APPENDIX.match(line):
+            # the next appendix in order; a letter OCR misread ("APPF.NDIX H" for B) takes the expected one
+            self.appendix = _next_letter(self.appendix)
+            return (f"App. {self.appendix}", f"Appendix {self.appendix} {match.group(2) or ''}".strip())
+        if self.appendix:
+            return None
+        if (match := _ARTICLE.match(line)) and _uppercase(match.group(2)):
+            return self._article(_roman(match.group(1)), match.group(2).strip())
+        if self.article and (match := _SECTION.match(line)):
+            letter = match.group(1)
+            if _next_letter(self.section) == letter or (self.section and "A" < letter <= chr(ord(self.section) + 2)):
+                return self._section(letter, match.group(2).strip())
+        return None
+
+    def _article(self, numeral: str, title: str) -> tuple[str, str] | None:
+        if numeral in ROMAN and ROMAN.index(numeral) in (self.article, self.article + 1):  # one may be lost
+            self.article = ROMAN.index(numeral) + 1
+            self.section = ""
+            return (numeral, title)
+        if len(numeral) == 1 and self.article and _next_letter(self.section) == numeral:
+            return self._section(numeral, title)
+        return None
+
+    def _section(self, letter: str, title: str) -> tuple[str, str]:
+        self.section = letter
+        return (f"{ROMAN[self.article - 1]}.{letter}", title)
+
+
 def cut(pages: Sequence[str]) -> list[Clause]:
     """The clauses of a document given its pages' texts, in order; text before the first heading is dropped
     (the title and any cover letter)."""
     clauses: list[Clause] = []
     current: tuple[str, str, int, int] | None = None
     body: list[str] = []
-    article = 0  # index into ROMAN of the article we are in, +1 (0: none yet)
-    section = ""  # letter of the section we are in ("" for none)
-    in_appendix = False
-    appendix = ""  # letter of the appendix we are in
+    headings = _Headings()
     signing = False  # inside the "By signing this MOA" paragraph
+
+    def addendum_open() -> bool:
+        return any(c.id == "Addendum" for c in clauses) or (current is not None and current[0] == "Addendum")
 
     def close() -> None:
         if current is not None:
@@ -64,30 +104,7 @@ def cut(pages: Sequence[str]) -> list[Clause]:
     for page_index, page in enumerate(pages):
         for line_index, raw in enumerate(clean(page).splitlines()):
             line = raw.strip()
-            heading: tuple[str, str] | None = None
-            if match := _ADDENDUM.match(line):
-                if not any(c.id == "Addendum" for c in clauses) and (current is None or current[0] != "Addendum"):
-                    heading = ("Addendum", line)
-            elif match := _APPENDIX.match(line):
-                # the next appendix in order; a letter OCR misread ("APPF.NDIX H" for B) takes the expected one
-                letter = _next_letter(appendix)
-                heading = (f"App. {letter}", f"Appendix {letter} {match.group(2) or ''}".strip())
-                appendix = letter
-                in_appendix = True
-            elif not in_appendix and (match := _ARTICLE.match(line)) and _uppercase(match.group(2)):
-                numeral = _roman(match.group(1))
-                if numeral in ROMAN and ROMAN.index(numeral) in (article, article + 1):  # one heading may be lost
-                    heading = (numeral, match.group(2).strip())
-                    article = ROMAN.index(numeral) + 1
-                    section = ""
-                elif len(numeral) == 1 and article and _next_letter(section) == numeral:
-                    heading = (f"{ROMAN[article - 1]}.{numeral}", match.group(2).strip())
-                    section = numeral
-            elif not in_appendix and article and (match := _SECTION.match(line)):
-                letter = match.group(1)
-                if _next_letter(section) == letter or (section and "A" < letter <= chr(ord(section) + 2)):
-                    heading = (f"{ROMAN[article - 1]}.{letter}", match.group(2).strip())
-                    section = letter
+            heading = headings.match(line, addendum_open)
             if heading is None and signing and line.rstrip().endswith("law."):
                 # the signature block after "By signing this MOA ... allowed by law." is not clause text
                 body.append(line)

@@ -8,10 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # PDFium loads in 0.1-0.3 s: imported where a PDF is opened, not when the web app starts
+    import pypdfium2 as pdfium
     from PIL.Image import Image
 
 # PDFium is not thread-safe: every call into it goes through this lock (processes are the way to run in parallel).
@@ -59,6 +57,8 @@ def _reason(exc: pdfium.PdfiumError, data: bytes) -> str:
 @contextmanager
 def opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
     """The document, opened with the empty password if it is encrypted; `PdfRefused` when it cannot be."""
+    import pypdfium2 as pdfium
+
     if not data.lstrip()[:1024].count(b"%PDF"):
         raise PdfRefused(name, "not a PDF (it does not start with %PDF)")
     with PDFIUM_LOCK:
@@ -74,6 +74,8 @@ def opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
 
 
 def _scanned(page: pdfium.PdfPage, width: float, height: float) -> bool:
+    import pypdfium2.raw as pdfium_c
+
     area = max(width * height, 1.0)
     for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
         left, bottom, right, top = image.get_bounds()
@@ -85,6 +87,9 @@ def _scanned(page: pdfium.PdfPage, width: float, height: float) -> bool:
 
 def read_pdf(data: bytes, name: str) -> PdfFile:
     """Every page's text layer and kind; `PdfRefused` names the file and says why it cannot be read."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     with opened(data, name) as document, PDFIUM_LOCK:
         try:
             pages = []

@@ -1,7 +1,8 @@
 """The 287(g) program as data: models, rules, custody and detainer clocks, state laws, and eligibility.
 
 Pure: imports nothing else of `wso` and does no I/O except reading its own packaged data files (and a
-state-law file the caller names). The module `hold_records` (the hold-record schema) is public too (`__all__`).
+state-law file the caller names). The modules `hold_records` (the hold-record schema) and `cost` (what WSO holds
+cost a county) are public too (`__all__`).
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ __all__ = [
     "citizenship_report_applies",
     "citizenship_standard",
     "complaint_report_deadline",
+    "cost",
     "counties",
     "criminal_release",
     "detainer_answer",

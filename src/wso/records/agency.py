@@ -8,6 +8,7 @@ than read as "no agreement".
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -80,10 +81,11 @@ def letter_agency(view: AgencyView, listed_as_of: date | None = None) -> LetterA
 
 def lookup_agency(session: Session, name: str, state: str) -> LetterAgency:
     """The agency named `name` in `state`: the registry's agency and agreements when the name finds one (an exact
-    name wins; a name that is part of exactly one agency's name finds that agency, and the letter notes it), else
-    an agency with no known agreement under the name given. Each says how recent ICE's lists behind it are.
-    Raises `AmbiguousAgency` when several agencies match and none exactly, and `EmptyRegistry` when the registry
-    holds no ICE list at all."""
+    name wins; a name whose every word is a whole word of exactly one agency's name finds that agency, and the
+    letter notes it), else an agency with no known agreement under the name given, with the names that only
+    resemble it (a word that begins a longer one: "Harris" in "Harrison") in `near`. Each says how recent ICE's
+    lists behind it are. Raises `AmbiguousAgency` when several agencies match and none exactly, and
+    `EmptyRegistry` when the registry holds no ICE list at all."""
     as_of = latest_snapshot_date(session)
     if as_of is None:
         raise EmptyRegistry()
@@ -92,9 +94,22 @@ def lookup_agency(session: Session, name: str, state: str) -> LetterAgency:
     exact = [a for a in found if _normal(a.name) == _normal(query)]
     if len(exact) == 1:
         return letter_agency(exact[0], as_of)
-    if len(found) == 1 and not exact:
-        return replace(letter_agency(found[0], as_of), matched_from=query)
-    if found:
-        candidates = exact or found
+    # the registry matches words inside longer words ("Harris" in "Harrison"): only whole words name an agency
+    whole = [a for a in found if a in exact or _whole_words(query, a)]
+    if len(whole) == 1 and not exact:
+        return replace(letter_agency(whole[0], as_of), matched_from=query)
+    if whole:
+        candidates = exact or whole
         raise AmbiguousAgency(query, state, sorted({a.name for a in candidates}))
-    return LetterAgency(name=query, state=state, listed_as_of=as_of)
+    near = tuple(sorted({a.name for a in found}))
+    return LetterAgency(name=query, state=state, listed_as_of=as_of, near=near)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.sub(r"[^0-9a-z]+", " ", _normal(text).replace("'", "")).split())
+
+
+def _whole_words(query: str, agency: AgencyView) -> bool:
+    """Every word of `query` is a whole word of the agency's name or of a spelling ICE used."""
+    wanted = _words(query)
+    return bool(wanted) and any(wanted <= _words(n) for n in (agency.name, *agency.spellings))

@@ -50,6 +50,9 @@ class LetterAgency:
     """The name the user gave, when it matched this registry agency only in part."""
     listed_as_of: date | None = None
     """The publication date of the latest ICE list the registry holds, when the agency was looked up there."""
+    near: tuple[str, ...] = ()
+    """Agencies ICE lists whose name the name given only resembles (a word of it begins a longer word: "Harris" in
+    "Harrison"): not taken to be this agency, but named in the letter's notes."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def compose_letter(
         notes.append(warning.message)
     if agency.matched_from is not None:
         notes.append(t(lang, "matched_note", query=agency.matched_from, name=agency.name))
+    if agency.near:
+        notes.append(t(lang, "near_note", name=agency.name, state=facts.state_name, near="; ".join(agency.near)))
     if facts.confidence != "high":
         notes.append(
             t(

@@ -69,6 +69,10 @@ T: dict[Lang, dict[str, str]] = {
             "“{query}” was taken to mean {name}, the only agency of that name in ICE's lists. If you mean another "
             "agency, give its full name (or --unlisted for an agency ICE does not list)."
         ),
+        "near_note": (
+            "ICE's lists name no agency “{name}” in {state}; the letter asks whether it holds any 287(g) agreement. "
+            "Names ICE lists that only resemble it: {near}. If you mean one of these, give its full name."
+        ),
         "recipient_title": "Public Records Custodian",
         "subject": "Public records request under the {law} ({citation}): records of the 287(g) program",
         "salutation": "Dear Records Custodian:",
@@ -166,6 +170,11 @@ T: dict[Lang, dict[str, str]] = {
         "matched_note": (
             "Se entendió «{query}» como {name}, la única agencia con ese nombre en las listas de ICE. Si se refiere a "
             "otra agencia, indique su nombre completo (o --unlisted para una agencia que ICE no lista)."
+        ),
+        "near_note": (
+            "Las listas de ICE no nombran ninguna agencia «{name}» en {state}; la carta pregunta si tiene algún "
+            "acuerdo 287(g). Nombres que ICE lista y que solo se le parecen: {near}. Si se refiere a una de ellas, "
+            "indique su nombre completo."
         ),
         "recipient_title": "Custodio de Registros Públicos",
         "subject": "Solicitud de registros públicos bajo la ley «{law}» ({citation}): registros del programa 287(g)",

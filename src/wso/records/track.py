@@ -98,6 +98,11 @@ def track_request(
     if matched is not None:
         name_taken = found.agency.name
         warnings.append(f"{matched!r} was taken to mean {name_taken}, the only agency of that name in ICE's lists")
+    if found.agency.near:
+        warnings.append(
+            f"ICE's lists name no agency {found.agency.name!r} in {facts.state}: tracked as an agency with no listed "
+            f"agreement (names that only resemble it: {'; '.join(found.agency.near)})"
+        )
     view = new_request(
         session,
         agency=found.agency.name,

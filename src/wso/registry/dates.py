@@ -89,33 +89,62 @@ def read_date(value: object) -> DateReading:
 @dataclass(frozen=True)
 class FileName:
     kind: str | None  # participating | pending | None
-    published: date | None
-    half: str | None  # am | pm | None
+    published: date | None  # the MMDDYYYY date the name carries, when it is a real date
+    half: str | None  # am | mid | pm | None
+    token: str | None = None  # the publication digits as written (8, or a mistyped 9), for correction by rule
+    variant: str | None = None  # what follows the half: 'B', '2', '_b' (a second file of that half-day)
+    stamp: datetime | None = None  # a 14-digit capture stamp (YYYYMMDDhhmmss, UTC) in the name
+
+
+_STAMP_RE = re.compile(r"(?<!\d)(\d{14})(?!\d)")
+_ICE_DATE_RE = re.compile(r"(?<!\d)(\d{8,9})(?!\d)\s*(am|pm|mid)?([^.\d]{0,3}\d?)?$", re.I)
+
+
+def read_stamp(text: str) -> datetime | None:
+    """The UTC time of a 14-digit capture stamp (YYYYMMDDhhmmss, as the Internet Archive writes them)."""
+    try:
+        return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def read_file_name(name: str) -> FileName:
-    """Kind, publication date and half-day from a name like participatingAgencies05162025am.xlsx."""
+    """Kind, publication date, half-day and variant from ICE's names (participatingAgencies05162025am.xlsx,
+    ...10212025mid, ...05122025amB, ...12042025pm2, ...07242025pm_b, ...11122025 without a half), or the capture
+    stamp of an archived copy (participatingAgencies-20250411231031.xlsx). A date that is no real date
+    (11114025, 090022025) is kept as `token` with `published` None, for `wso.registry.dating` to correct."""
     stem = name.rsplit(".", 1)[0]
     lowered = stem.lower()
     kind = "participating" if "particip" in lowered else "pending" if "pending" in lowered else None
+    stamp_match = _STAMP_RE.search(stem)
+    if stamp_match:
+        stamp = read_stamp(stamp_match.group(1))
+        if stamp is not None:
+            return FileName(kind, None, None, stamp=stamp)
+    match = _ICE_DATE_RE.search(stem)
+    if not match:
+        return FileName(kind, None, None)
+    token = match.group(1)
     published: date | None = None
-    half: str | None = None
-    date_match = re.search(r"(\d{8})\s*(am|pm)?", stem, re.I)
-    if date_match:
+    if len(token) == 8:
         try:
-            published = datetime.strptime(date_match.group(1), "%m%d%Y").date()
+            published = datetime.strptime(token, "%m%d%Y").date()
         except ValueError:
             published = None
-        half = date_match.group(2).lower() if date_match.group(2) and published else None
-    return FileName(kind, published, half)
+    half = match.group(2).lower() if match.group(2) else None
+    variant = (match.group(3) or "").strip() or None
+    return FileName(kind, published, half, token=token, variant=variant)
 
 
 def read_capture_folder(name: str) -> datetime | None:
-    """The UTC capture time from a folder named like 20250519T024922Z."""
+    """The UTC capture time from a folder named like 20250519T024922Z, or holding a 14-digit stamp
+    (snapshot-20250519024922)."""
     try:
         return datetime.strptime(name, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
-        return None
+        pass
+    match = _STAMP_RE.search(name)
+    return read_stamp(match.group(1)) if match else None
 
 
 def capture_folder_name(at: datetime) -> str:

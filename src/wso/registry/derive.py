@@ -25,7 +25,7 @@ from wso.registry.lives import ROW_BITS, AgreementLife, PendingRow, Position, Si
 from wso.registry.models import AGENCIES, AGREEMENTS, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS, Snapshot
 from wso.registry.rows import READING_FIELDS, ReadRow
 
-HALF_ORDER = {"am": 0, None: 1, "pm": 2}
+HALF_ORDER = {"am": 0, "mid": 1, None: 1, "pm": 2}  # an unknown half sorts with midday
 
 
 def snapshot_sort_key(published: date, half: str | None, captured_at: datetime, sha: str) -> tuple[object, ...]:

@@ -3,26 +3,29 @@
 Files land in <data dir>/captures/<UTC capture time, YYYYMMDDTHHMMSSZ>/<name>, where the name is the one the
 server gives (Content-Disposition), else the URL's last segment; a name without ICE's MMDDYYYY date gets one
 made from the capture time in US Eastern time (ICE's am/pm), e.g. participatingAgencies07042025am.xlsx.
-Nothing is written unless every download succeeds."""
+Nothing is written unless every download succeeds, and nothing at all when every file's bytes are already stored
+(ICE's lists often stay the same for days)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
 from wso.registry.dates import capture_folder_name
-from wso.registry.ingestion import IngestError, IngestReport, ingest
+from wso.registry.dating import ICE_TIME_ZONE
+from wso.registry.ingestion import FileResult, IngestError, IngestReport, ingest
+from wso.registry.models import SNAPSHOTS
 
-ICE_TIME_ZONE = ZoneInfo("America/New_York")
 TIMEOUT = httpx.Timeout(60.0, connect=15.0)
 
 
@@ -90,10 +93,24 @@ def fetch(
     finally:
         if own:
             http.close()
+    # bytes already stored are not kept again: when nothing changed, no capture folder is written at all
+    known = set(session.scalars(select(SNAPSHOTS.c.id)))
+    unchanged = IngestReport()
+    fresh = []
+    for kind, url, response in responses:
+        sha = hashlib.sha256(response.content).hexdigest()
+        if sha in known:
+            unchanged.files.append(
+                FileResult(url, sha, "skipped", kind=kind, message="same bytes as a stored snapshot: not kept again")
+            )
+        else:
+            fresh.append((kind, url, response))
+    if not fresh:
+        return [], unchanged
     folder = data_dir / "captures" / capture_folder_name(captured_at)
     folder.mkdir(parents=True, exist_ok=True)
     fetched = []
-    for kind, url, response in responses:
+    for kind, url, response in fresh:
         path = folder / file_name_for(kind, url, response, captured_at)
         path.write_bytes(response.content)
         fetched.append(Fetched(kind, url, path))
@@ -101,4 +118,5 @@ def fetch(
         report = ingest(session, [f.path for f in fetched], clock=clock, captured_at=captured_at)
     except IngestError as exc:
         raise FetchError(f"{exc} (the downloaded files are kept in {folder})") from exc
+    report.files[:0] = unchanged.files
     return fetched, report

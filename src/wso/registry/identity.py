@@ -23,15 +23,55 @@ from typing import NamedTuple
 
 from wso.registry.lives import Position  # a place in publication order
 from wso.registry.rows import kind_from_name
+from wso.registry.states import STATES
 from wso.registry.text import name_key, within_one_edit
 
 MIN_TYPO_WORD = 5
 _SHERIFF_RE = re.compile(r"\bsheriffs? (?:office|department|dept)\b")
+# ICE's abbreviations, as whole words of a name key ("Tampa PD" is "Tampa Police Department")
+ABBREVIATIONS = {
+    "pd": "police department",
+    "dept": "department",
+    "bocc": "board of county commissioners",
+    "dps": "department of public safety",
+    "doc": "department of corrections",
+    "co": "county",
+    "so": "sheriffs office",
+    "ft": "fort",
+}
+_ABBREVIATION_RE = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
+# a state agency's name may start with its state's name or code ("MT Dept of Justice", "Texas Office of the
+# Attorney General"): dropped when a word of a state body follows it
+_STATE_BODY = "(?:department|office|division|bureau|board|highway|attorney|commission)"
+_STATE_PREFIX_RE = re.compile(
+    r"^(?:"
+    + "|".join(sorted({name_key(n) for n in STATES.values()} | {c.lower() for c in STATES}, key=len, reverse=True))
+    + r") (?="
+    + _STATE_BODY
+    + r"\b)"
+)
+
+# "City of Miami Springs Police Department" is "Miami Springs Police Department"
+_MUNICIPAL_PREFIX_RE = re.compile(r"^(?:city|town|village|borough|township) of (?=.+ police department$)")
 
 
 def identity_key(key: str) -> str:
-    """A name key with equivalent wordings made one (see the module's note on sheriffs)."""
+    """A name key with equivalent wordings made one: ICE's abbreviations written out, a leading state name or
+    code before a state body dropped, a leading "City of" (town, village, ...) before a police department
+    dropped, and every name of a sheriff's office made one (see the module's note)."""
+    if _ABBREVIATION_RE.search(key):
+        key = _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], key)
+    key = _STATE_PREFIX_RE.sub("", _MUNICIPAL_PREFIX_RE.sub("", key))
     return _SHERIFF_RE.sub("sheriffs office", key)
+
+
+def _alike(a: tuple[str | None, str], b: tuple[str | None, str]) -> bool:
+    """Whether two spellings' (TYPE, COUNTY) allow them to be one agency: the same, or one side unknown (the
+    web-page era's tables have neither). Counties one letter apart stay apart ("Walker"/"Waller" are two)."""
+    (kind_a, county_a), (kind_b, county_b) = a, b
+    if kind_a and kind_b and kind_a != kind_b:
+        return False
+    return not county_a or not county_b or county_a == county_b
 
 
 def agency_id(state: str, key: str) -> str:
@@ -148,7 +188,7 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     profile = {k: (g.dominant_kind(), g.dominant_county()) for k, g in groups.items()}
     for state, keys in sorted(by_state.items()):
         for a, b in _typo_pairs(keys):
-            if profile[(state, a)] != profile[(state, b)]:
+            if not _alike(profile[(state, a)], profile[(state, b)]):
                 continue
             ra, rb = find((state, a)), find((state, b))
             if ra != rb:

@@ -7,27 +7,39 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
-from wso.registry.bulk import sending
+from wso.registry.bulk import bulk_insert, sending
 from wso.registry.dates import read_capture_folder, read_file_name
+from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
-from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, read_sheet
-from wso.registry.sheets import OpenedFile, SheetError, is_csv_name, open_file
+from wso.registry.queries import remember_answers
+from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, find_header, read_sheet
+from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file, read_saved_at
+from wso.registry.sources import (
+    Corrections,
+    Manifest,
+    SourceError,
+    empty_manifest,
+    is_manifest,
+    read_corrections,
+    read_manifest,
+)
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -41,7 +53,7 @@ class IngestError(ValueError):
 class FileResult:
     path: str
     sha256: str
-    status: str  # added | skipped | failed
+    status: str  # added | skipped (same bytes) | ignored (not an ICE list: `message` says why) | failed
     kind: str | None = None
     label: str | None = None
     rows: int = 0
@@ -63,6 +75,10 @@ class IngestReport:
         return sum(1 for f in self.files if f.status == "skipped")
 
     @property
+    def ignored(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "ignored"]
+
+    @property
     def failed(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "failed"]
 
@@ -75,16 +91,24 @@ class IngestReport:
         return sum(f.issues for f in self.files)
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """The spreadsheets named by `paths`: files as given, folders searched recursively (sorted)."""
+def discover(paths: Iterable[Path], others: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """The spreadsheets named by `paths`: files as given, folders searched recursively (sorted; folder names
+    may hold spaces). Every other file found in a folder is added to `others` with the reason it is not read."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
-            )
+            for p in sorted(path.rglob("*")):
+                if not p.is_file():
+                    continue
+                if p.name.startswith(("~$", ".")):
+                    reason = "a hidden or temporary file (its name starts with '.' or '~$')"
+                elif p.suffix.lower() not in SUFFIXES:
+                    reason = f"not a spreadsheet (only {' and '.join(SUFFIXES)} files are read)"
+                else:
+                    found.append(p)
+                    continue
+                if others is not None:
+                    others.append((p, reason))
         elif path.is_file():
             found.append(path)
         else:
@@ -106,8 +130,58 @@ class _Parsed:
         return list(zip(repeat(self.snapshot["id"]), self.numbers, self.reading_ids))
 
 
-def _file_issue(code: str, message: str) -> IssueRecord:
-    return IssueRecord(None, code, None, None, message)
+def _file_issue(code: str, message: str, field: str | None = None, value: str | None = None) -> IssueRecord:
+    return IssueRecord(None, code, field, value, message)
+
+
+# the Internet Archive's address of a link: web.archive.org/web/<stamp, perhaps with a flag>/<the address>
+_WAYBACK_RE = re.compile(r"^https?://web\.archive\.org/web/\d{4,14}[a-z_]*/(?=https?://)", re.I)
+
+
+def _unwrap_archived_links(table: Table, column: int) -> int:
+    """Cells of `column` that hold the Internet Archive's address of a link, replaced by the link itself (the
+    web-page era's tables write ICE's MOA links so, each with its own capture's stamp); how many were."""
+    count = 0
+    for _number, cells in table.rows:
+        if column < len(cells):
+            cell = cells[column]
+            if type(cell) is str and cell.startswith(("https://web.", "http://web.")):
+                unwrapped = _WAYBACK_RE.sub("", cell, count=1)
+                if unwrapped != cell:
+                    cells[column] = unwrapped
+                    count += 1
+    return count
+
+
+def content_kind(table: Table) -> str:
+    """participating or pending by the content: a participating list has a SIGNED column with a value in it."""
+    index, _header, columns = find_header(table)
+    column = columns.get("signed")
+    if column is None:
+        return "pending"
+    for _number, cells in table.rows[index + 1 :]:
+        if column < len(cells) and cells[column] not in (None, ""):
+            return "participating"
+    return "pending"
+
+
+def latest_signed(sheet_readings: Iterable[ReadRow], upper: date) -> date | None:
+    """The latest SIGNED date of a list, among those not after `upper`."""
+    latest: date | None = None
+    for signed in {r.signed for r in sheet_readings}:
+        if signed is not None and signed <= upper and (latest is None or signed > latest):
+            latest = signed
+    return latest
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What dates the files of one ingest besides their names: capture time given, manifest, corrections."""
+
+    today: date
+    captured_at: datetime | None = None
+    manifest: Manifest | None = None
+    corrections: Corrections | None = None
 
 
 def parse_file(
@@ -118,51 +192,96 @@ def parse_file(
     captured_at: datetime | None,
     ingested_at: datetime,
     cache: RowCache | None = None,
+    sources: Sources | None = None,
 ) -> _Parsed:
     """Read one file (its bytes, or the file as `open_file` opened them) into snapshot, row and issue records
-    (nothing written yet). Raises SheetError/HeaderError."""
-    table = (open_file(path.name, content) if isinstance(content, bytes) else content).table()
+    (nothing written yet), dated by `wso.registry.dating`. Raises SheetError/HeaderError."""
+    opened = open_file(path.name, content) if isinstance(content, bytes) else content
+    table = opened.table()
     info = read_file_name(path.name)
+    if sources is None:
+        sources = Sources(today=local_day(ingested_at), captured_at=captured_at)
     file_issues: list[IssueRecord] = []
-    kind = info.kind
-    if kind is None:
-        # by rule: only the participating list carries SIGNED
-        from wso.registry.rows import find_header
-
-        _i, _h, columns = find_header(table)
-        kind = "participating" if "signed" in columns else "pending"
+    kind = content_kind(table)
+    if info.kind is None:
         file_issues.append(
             _file_issue("kind_from_header", f"file name does not say participating or pending; read as {kind}")
         )
+    elif info.kind != kind:
+        held = "SIGNED dates" if kind == "participating" else "no SIGNED dates"
+        file_issues.append(
+            _file_issue(
+                "kind_from_content",
+                f"file name says {info.kind} but the list holds {held}: read as a {kind} list",
+                "kind",
+                info.kind,
+            )
+        )
+    _index, _header, columns = find_header(table)
+    if "moa" in columns and (unwrapped := _unwrap_archived_links(table, columns["moa"])):
+        file_issues.append(
+            _file_issue(
+                "moa_from_archive",
+                f"{unwrapped} MOA cell(s) hold the Internet Archive's address of ICE's link "
+                "(web.archive.org/web/<stamp>/...): read as ICE's address",
+                "moa",
+            )
+        )
     sheet = read_sheet(table, kind, cache)
+
+    # the capture: given, a stamp in the name, a stamp in the folder, a manifest, else the file's mtime
+    manifest_entry = sources.manifest.get(path) if sources.manifest is not None else None
+    if manifest_entry is not None and manifest_entry.sha256 and manifest_entry.sha256.lower() != sha:
+        file_issues.append(
+            _file_issue(
+                "manifest_mismatch",
+                f"{manifest_entry.source} lists other bytes (sha256 {manifest_entry.sha256[:12]}...) under this "
+                "name: its time is not used",
+            )
+        )
+        manifest_entry = None
+    captured_by: str
     if captured_at is None:
-        captured_at = read_capture_folder(path.parent.name)
-    if captured_at is None:
+        captured_at = sources.captured_at
+    if captured_at is not None:
+        captured_by = "--captured-at"
+    elif info.stamp is not None:
+        captured_at, captured_by = info.stamp, "stamp in the file name"
+    elif (folder_time := read_capture_folder(path.parent.name)) is not None:
+        captured_at, captured_by = folder_time, f"folder {path.parent.name!r}"
+    elif manifest_entry is not None:
+        captured_at, captured_by = manifest_entry.at, manifest_entry.source
+    else:
         captured_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        captured_by = "the file's modification time"
         file_issues.append(
             _file_issue(
                 "captured_from_mtime",
-                f"folder {path.parent.name!r} is not a capture time (YYYYMMDDTHHMMSSZ) and no --captured-at was "
-                f"given; using the file's modification time {captured_at.isoformat()}",
+                f"neither the name nor folder {path.parent.name!r} carries a capture time, no manifest lists it and "
+                f"no --captured-at was given; using the file's modification time {captured_at.isoformat()}",
             )
         )
-    published = info.published
-    if published is None:
-        published = captured_at.date()
-        file_issues.append(
-            _file_issue(
-                "published_from_capture",
-                f"file name carries no MMDDYYYY publication date; using the capture date {published.isoformat()}",
-            )
-        )
+    upper = local_day(captured_at)
+    evidence = Evidence(
+        name=info,
+        today=sources.today,
+        captured_at=captured_at,
+        captured_by=captured_by,
+        saved_at=read_saved_at(opened.data),
+        latest_signed=latest_signed(sheet.readings, upper),
+        hand=sources.corrections.get(path, sha) if sources.corrections is not None else None,
+    )
+    dated = date_publication(evidence)
+    file_issues.extend(dated.issues)
     all_issues = file_issues + sheet.issues
     snapshot: dict[str, Any] = {
         "id": sha,
         "kind": kind,
         "file_name": path.name,
         "source_path": str(path),
-        "published": published,
-        "half": info.half,
+        "published": dated.published,
+        "half": dated.half,
+        "dated_by": dated.dated_by,
         "captured_at": captured_at,
         "ingested_at": ingested_at,
         "file_format": table.file_format,
@@ -176,19 +295,20 @@ def parse_file(
         )
     reading_ids = list(map(attrgetter("reading_id"), sheet.readings))
     readings = dict(zip(reading_ids, sheet.readings, strict=True))
-    issues = [
-        {
-            "snapshot_id": sha,
-            "file_name": path.name,
-            "row_number": i.row_number,
-            "code": i.code,
-            "field": i.field,
-            "value": i.value,
-            "message": i.message,
-        }
-        for i in all_issues
-    ]
+    issues = [issue_record(sha, path.name, i) for i in all_issues]
     return _Parsed(snapshot, sheet.numbers, reading_ids, readings, issues)
+
+
+def issue_record(sha: str, file_name: str, i: IssueRecord) -> dict[str, Any]:
+    return {
+        "snapshot_id": sha,
+        "file_name": file_name,
+        "row_number": i.row_number,
+        "code": i.code,
+        "field": i.field,
+        "value": i.value,
+        "message": i.message,
+    }
 
 
 def label_of(published: object, half: str | None) -> str:
@@ -202,11 +322,29 @@ def ingest(
     clock: Clock,
     captured_at: datetime | None = None,
     progress: Callable[[Path], None] | None = None,
+    manifest: Path | None = None,
+    corrections: Path | None = None,
 ) -> IngestReport:
-    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped. A file that
-    cannot be read stops the whole ingest before anything is written (IngestError naming each such file)."""
+    """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped, files that are
+    not ICE lists are listed as ignored with the reason. A file that cannot be read stops the whole ingest before
+    anything is written (IngestError naming each such file). Publications are dated by `wso.registry.dating`,
+    from the names, capture stamps, `manifest` (and any manifest found in a folder), the workbooks' metadata and
+    content, and `corrections` (dates set by hand, which win, applied to stored snapshots too)."""
+    try:
+        found_manifest = read_manifest(manifest) if manifest is not None else None
+        hand = read_corrections(corrections) if corrections is not None else None
+    except SourceError as exc:
+        raise IngestError(str(exc)) from exc
     with _collector_paused():
-        return _ingest(session, paths, clock=clock, captured_at=captured_at, progress=progress)
+        return _ingest(
+            session,
+            paths,
+            clock=clock,
+            captured_at=captured_at,
+            progress=progress,
+            manifest=found_manifest,
+            corrections=hand,
+        )
 
 
 @contextmanager
@@ -274,6 +412,16 @@ _KNOWN: Future[OpenedFile] = Future()
 _KNOWN.cancel()
 
 
+def _ignored_reason(path: Path, data: bytes, exc: HeaderError) -> str:
+    """Why a readable spreadsheet that is not an ICE list is not read (by what it looks like)."""
+    head = data[:65536].decode("utf-8", errors="replace").lower() if is_csv_name(path.name) else ""
+    if is_csv_name(path.name) and is_manifest(data):
+        return "a manifest (path and capture time of each file): read for the capture times, not a list"
+    if "row labels" in head or "grand total" in head or "pivot" in path.name.lower():
+        return f"a pivot table, not one of ICE's lists ({exc})"
+    return f"not one of ICE's lists: {exc}"
+
+
 def _ingest(
     session: Session,
     paths: Sequence[Path],
@@ -281,27 +429,67 @@ def _ingest(
     clock: Clock,
     captured_at: datetime | None,
     progress: Callable[[Path], None] | None,
+    manifest: Manifest | None = None,
+    corrections: Corrections | None = None,
 ) -> IngestReport:
-    files = discover(paths)
+    others: list[tuple[Path, str]] = []
+    files = discover(paths, others)
+    report = IngestReport()
+    report.files.extend(FileResult(str(p), "", "ignored", message=reason) for p, reason in others)
+    # manifests among the CSV files: read first, as they date the lists
+    lists: list[Path] = []
+    for path in files:
+        if is_csv_name(path.name) and is_manifest(path.read_bytes()[:4096]):
+            try:
+                found = read_manifest(path)
+            except SourceError as exc:
+                raise IngestError(str(exc)) from exc
+            if manifest is None:
+                manifest = empty_manifest()
+            manifest.update(found)
+            report.files.append(
+                FileResult(str(path), "", "ignored", message="a manifest: read for the capture times of the files")
+            )
+        else:
+            lists.append(path)
     clear_caches()
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
-    report = IngestReport()
+    stored_before = set(known)
     snapshots: list[dict[str, Any]] = []
     rows: dict[str, tuple[list[int], list[str]]] = {}  # snapshot id -> row numbers, reading ids
     readings: dict[str, ReadRow] = {}
     issues: list[dict[str, Any]] = []
     now = clock.now()
+    sources = Sources(today=local_day(now), captured_at=captured_at, manifest=manifest, corrections=corrections)
+    first_path: dict[str, Path] = {}
     cache: RowCache = {}
-    for path, sha, opened in read_ahead(files, known):
+    for path, sha, opened in read_ahead(lists, known):
         if sha in known:
-            report.files.append(FileResult(str(path), sha, "skipped", message="same content already ingested"))
+            if sha in stored_before:
+                message = "same content already ingested"
+            else:
+                message = f"same bytes as {first_path[sha]}, read once"
+                issues.append(
+                    issue_record(
+                        sha,
+                        first_path[sha].name,
+                        _file_issue("same_bytes", f"the same bytes are also at {path}", "file_name", path.name),
+                    )
+                )
+            report.files.append(FileResult(str(path), sha, "skipped", message=message))
         else:
             try:
-                parsed = parse_file(path, opened.result(), sha, captured_at=captured_at, ingested_at=now, cache=cache)
-            except (SheetError, HeaderError) as exc:
+                parsed = parse_file(
+                    path, opened.result(), sha, captured_at=None, ingested_at=now, cache=cache, sources=sources
+                )
+            except SheetError as exc:
                 report.files.append(FileResult(str(path), sha, "failed", message=f"{path}: {exc}"))
+            except HeaderError as exc:
+                reason = _ignored_reason(path, path.read_bytes(), exc)
+                report.files.append(FileResult(str(path), sha, "ignored", message=reason))
             else:
                 known.add(sha)
+                first_path[sha] = path
                 snapshots.append(parsed.snapshot)
                 rows[sha] = (parsed.numbers, parsed.reading_ids)
                 readings.update(parsed.readings)
@@ -324,9 +512,12 @@ def _ingest(
     if report.failed:
         bad = "; ".join(f.message or f.path for f in report.failed)
         raise IngestError(f"{len(report.failed)} file(s) cannot be read, so nothing was ingested: {bad}")
-    if snapshots:
-        connection = session.connection()
-        connection.execute(insert(SNAPSHOTS), snapshots)
+    connection = session.connection()
+    redated = _redate_stored(connection, corrections, stored_before) if corrections is not None else []
+    issues.extend(redated)
+    if snapshots or redated:
+        if snapshots:
+            connection.execute(insert(SNAPSHOTS), snapshots)
         stored = read_stored(connection, fresh_rows=rows, fresh_readings=readings)
         # PostgreSQL stores the issues while Python lists the rows, and the rows while Python derives agencies and
         # agreements; the rows in key order (snapshots by id, each in row order), so their B-tree grows at its end
@@ -336,4 +527,38 @@ def _ingest(
         with sending(connection, ROWS, row_records, columns=("snapshot_id", "row_number", "reading_id"), plain=True):
             derived = derive(stored)
         write_derived(connection, derived)
+        remember_answers(session)
+    elif issues:
+        bulk_insert(connection, ISSUES, issues)
     return report
+
+
+def _redate_stored(connection: Connection, corrections: Corrections, stored: set[str]) -> list[dict[str, Any]]:
+    """Stored snapshots that a corrections file dates otherwise: re-dated (the hand wins), each recorded as a
+    `published_corrected` issue; the issues to insert."""
+    issues: list[dict[str, Any]] = []
+    if not stored:
+        return issues
+    columns = (SNAPSHOTS.c.id, SNAPSHOTS.c.file_name, SNAPSHOTS.c.source_path, SNAPSHOTS.c.published, SNAPSHOTS.c.half)
+    for sid, file_name, source_path, published, half in connection.execute(select(*columns)).all():
+        hand = corrections.get(Path(source_path), sid)
+        if hand is None or (hand.published, hand.half) == (published, half):
+            continue
+        old = f"{published.isoformat()}{half or ''}"
+        new = f"{hand.published.isoformat()}{hand.half or ''}"
+        why = f"by hand ({hand.source}{': ' + hand.why if hand.why else ''})"
+        connection.execute(
+            update(SNAPSHOTS)
+            .where(SNAPSHOTS.c.id == sid)
+            .values(published=hand.published, half=hand.half, dated_by="hand")
+        )
+        issues.append(
+            issue_record(
+                sid,
+                file_name,
+                IssueRecord(
+                    None, "published_corrected", "published", old, f"published {old} corrected to {new}: {why}"
+                ),
+            )
+        )
+    return issues

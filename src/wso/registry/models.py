@@ -31,7 +31,9 @@ class Snapshot(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     source_path: Mapped[str] = mapped_column(Text)
     published: Mapped[date] = mapped_column(Date)
-    half: Mapped[str | None] = mapped_column(String(2))  # am | pm | None
+    half: Mapped[str | None] = mapped_column(String(4))  # am | mid | pm | None
+    # how `published` was found: name | capture | corrected (by rule) | hand (a corrections file); see dating.py
+    dated_by: Mapped[str | None] = mapped_column(String(16))
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     file_format: Mapped[str] = mapped_column(String(8))  # xlsx | csv
@@ -131,6 +133,15 @@ class PendingListing(Base):
     agreement_id: Mapped[str] = mapped_column(String(24))  # registry_agreements.id
 
 
+class Answer(Base):
+    """An answer kept ready as text (`wso.registry.ready`), rewritten whenever the registry changes."""
+
+    __tablename__ = "registry_answers"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 SNAPSHOTS = cast(Table, Snapshot.__table__)
 ROWS = cast(Table, Row.__table__)
 READINGS = cast(Table, Reading.__table__)
@@ -138,3 +149,4 @@ ISSUES = cast(Table, Issue.__table__)
 AGENCIES = cast(Table, Agency.__table__)
 AGREEMENTS = cast(Table, Agreement.__table__)
 PENDING_LISTINGS = cast(Table, PendingListing.__table__)
+ANSWERS = cast(Table, Answer.__table__)

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from wso.registry.derive import ordered_snapshots
-from wso.registry.models import Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
+from wso.registry.models import ANSWERS, Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
 from wso.registry.rows import MODELS
 from wso.registry.states import read_state
 from wso.registry.text import name_key
@@ -191,15 +191,17 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
     labels = snapshot_labels(session)
     code = _state_code(state) if state is not None else None
     counts: dict[str, Counter[str | None]] = {}
+    listed: dict[str, Counter[str | None]] = {}
     stmt = (
-        select(Row.snapshot_id, Reading.model, func.count())
+        select(Row.snapshot_id, Reading.model, func.count(), func.count(Reading.agreement_id.distinct()))
         .join(Reading, Reading.id == Row.reading_id)
         .group_by(Row.snapshot_id, Reading.model)
     )
     if code is not None:
         stmt = stmt.where(Reading.state == code)
-    for sid, model, n in session.execute(stmt):
+    for sid, model, n, agreements in session.execute(stmt):
         counts.setdefault(sid, Counter())[model] += n
+        listed.setdefault(sid, Counter())[model] += agreements
     issue_counts: dict[str, int] = {
         sid: n for sid, n in session.execute(select(Issue.snapshot_id, func.count()).group_by(Issue.snapshot_id))
     }
@@ -208,6 +210,7 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
         if kind is not None and snap.kind != kind:
             continue
         c = counts.get(snap.id, Counter())
+        a = listed.get(snap.id, Counter())
         entries.append(
             TimelineEntry(
                 label=labels[snap.id],
@@ -222,6 +225,8 @@ def timeline(session: Session, kind: str | None = None, state: str | None = None
                 unreadable_model=c.get(None, 0),
                 blank_rows=snap.blank_rows,
                 issues=issue_counts.get(snap.id, 0),
+                dated_by=snap.dated_by,
+                agreements={m: a.get(m, 0) for m in MODELS},
             )
         )
     return entries
@@ -252,6 +257,16 @@ def stats(session: Session, on: date | None = None) -> Stats:
         agencies=len({v.agency_id for v in views}),
         pending=pending,
     )
+
+
+def remember_answers(session: Session) -> None:
+    """Store the answers kept ready (`wso.registry.ready`) as the registry now stands, in the caller's
+    transaction: to be called by whatever changes the registry."""
+    from wso.registry.ready import STATS, stats_text
+
+    connection = session.connection()
+    connection.execute(delete(ANSWERS).where(ANSWERS.c.key == STATS))
+    connection.execute(insert(ANSWERS).values(key=STATS, value=stats_text(stats(session))))
 
 
 def issues(session: Session, code: str | None = None, snapshot: str | None = None) -> list[IssueView]:

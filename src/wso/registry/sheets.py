@@ -10,7 +10,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from xml.etree import ElementTree
 
@@ -175,6 +175,28 @@ class OpenedFile:
         # calamine's rows are lists already (of a subset of Cell's types): numbered, not copied
         rows = list(enumerate(cast(list[list[Cell]], values), start=1))
         return Table(rows=rows, links=read_hyperlinks(self.data), file_format="xlsx")
+
+
+_MODIFIED_RE = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
+
+
+def read_saved_at(data: bytes) -> datetime | None:
+    """When an xlsx workbook was last saved, by its own metadata (docProps/core.xml, dcterms:modified, UTC);
+    None for a CSV file or a workbook that does not say."""
+    if data[:2] != b"PK":
+        return None
+    try:
+        core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return None
+    match = _MODIFIED_RE.search(core)
+    if match is None:
+        return None
+    try:
+        saved = datetime.fromisoformat(match.group(1).decode().strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return saved if saved.tzinfo is not None else saved.replace(tzinfo=UTC)
 
 
 def is_csv_name(name: str) -> bool:

@@ -53,6 +53,10 @@ class TimelineEntry:
     unreadable_model: int
     blank_rows: int
     issues: int
+    dated_by: str | None = None  # name | capture | corrected | hand (None: stored before dating was recorded)
+    # distinct agreements a participating snapshot lists, by model (ICE sometimes lists one agreement twice, under
+    # two spellings of its agency: rows count both, this counts it once; what `stats` counts); zeros for pending
+    agreements: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

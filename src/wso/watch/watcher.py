@@ -20,14 +20,17 @@ from datetime import timedelta
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wso.clock import Clock
 from wso.settings import Settings
 from wso.store import Database
+
+if TYPE_CHECKING:  # httpx is loaded by a fetch, not by `wso serve`'s start (0.1 s)
+    import httpx
 from wso.watch.changes import record_changes
 from wso.watch.models import Lease, Run
 from wso.watch.outbox import DeliveryReport, Sender, deliver_due, enqueue_events
@@ -135,6 +138,8 @@ def _fetch(
 ) -> None:
     """`wso registry fetch` into the database, tried `fetch_attempts` times with backoff (2 s, 4 s, 8 s, ...)."""
     # an exported module of wso.registry, kept out of `import wso.registry`: it loads httpx
+    import httpx
+
     from wso.registry.fetch import FetchError, fetch
 
     own = client is None

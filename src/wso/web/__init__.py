@@ -16,7 +16,7 @@ __all__ = ["create_app", "serve"]
 
 def __getattr__(name: str) -> Any:
     # the application (FastAPI, every router, the audit engine) is imported only when asked for, so that a module
-    # of this package used elsewhere (the users CLI imports wso.web.accounts) does not load all of it
+    # of this package used elsewhere does not load all of it
     if name == "create_app":
         from wso.web.app import create_app
 

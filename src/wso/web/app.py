@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -12,11 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 
 from wso import __version__
+from wso.accounts import SignInThrottle, dummy_hash
 from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
-from wso.web.accounts import dummy_hash
-from wso.web.deps import SignInRequired
+from wso.web.deps import PASSWORD_PAGE, PasswordChangeRequired, SignInRequired
 from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
 from wso.web.routers import (
@@ -26,6 +28,7 @@ from wso.web.routers import (
     auth,
     commands,
     console,
+    cost,
     holds,
     moa,
     overview,
@@ -38,6 +41,7 @@ from wso.web.routers import (
     watch,
     watch_console,
 )
+from wso.web.security import BodyLimit, SecurityHeaders, docs_policy
 from wso.web.sessions import SessionMiddleware, secret_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -49,7 +53,9 @@ def create_app(
     """A FastAPI app over `database` (default: the settings' database, migrated)."""
     settings = settings or get_settings()
     database = database or open_database(settings.resolved_database_url())
-    dummy_hash()  # made now, so that the first sign-in with an unknown name costs no more than any other
+    # Made now, so that the first sign-in with an unknown name costs no more than any other; on a thread, since
+    # argon2 (0.3 s, the GIL released) need not hold up the first page.
+    threading.Thread(target=dummy_hash, name="wso-dummy-hash", daemon=True).start()
     app = FastAPI(
         title="wso",
         version=__version__,
@@ -62,9 +68,16 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or SystemClock()
+    app.state.signin_throttle = SignInThrottle()
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
-    # Outermost: anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    # Anonymous GETs of public pages answered from memory for a few seconds (see wso.web.pagecache).
     app.add_middleware(PublicPageCache, today=lambda: app.state.clock.now().date())
+    # Every answer, cached or refused, carries the security headers (wso.web.security).
+    app.add_middleware(SecurityHeaders, special={"/api/docs": docs_policy(bytes(api_docs_page().body).decode("utf-8"))})
+    # Outermost: bodies over 1 KB sent gzip-compressed to browsers that accept it (the overview's 174 KB become
+    # about 25); the page cache keeps them uncompressed, so every visitor gets what it asked for.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (overview.router, states.router, agencies.router, rules.router, search.router, records.router):
         app.include_router(router)
@@ -78,6 +91,7 @@ def create_app(
         alerts.router,
         commands.router,
         audit.router,
+        cost.router,
         tracker.router,
         users.router,
     ):
@@ -90,6 +104,10 @@ def create_app(
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
         return RedirectResponse(lang_url("/signin", "en", next=exc.next_path), status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _to_password(request: Request, exc: PasswordChangeRequired) -> RedirectResponse:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     return app
 

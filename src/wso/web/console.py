@@ -10,17 +10,20 @@ always comes from the caller (the app's injected clock), never from the system.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from wso.accounts import Principal, record_action
 from wso.custody import (
     ALERT_TEXTS,
     FIELDS,
@@ -37,7 +40,7 @@ from wso.custody import (
 from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.program import rules
 from wso.store import Database
-from wso.web.accounts import Principal, record_action
+from wso.web.ranges import aware_in_program_years
 
 # ---- holds, alerts, chains --------------------------------------------------------------------------------------
 
@@ -393,6 +396,22 @@ class NotAllowed(PermissionError):
         super().__init__(f"role {role!r} may not run {command}; it is for: {', '.join(command_roles(command))}")
 
 
+# Fields whose values are a person's (or a secret): the journal, which every role reads, never holds them.
+PERSONAL_FIELDS: tuple[str, ...] = ("name", "dob", "a_number", "password", "requester_name", "requester_address")
+_ECHO = re.compile(r",?\s*\bgot\b.*$", re.S)
+
+
+def journal_message(message: str, args: Mapping[str, Any]) -> str:
+    """A ledger's answer as the journal keeps it: a refusal says which field was bad, not what was typed (the
+    "got ..." of an input refusal is cut), and no value of a personal field appears anywhere."""
+    kept = _ECHO.sub(" (the value typed is not recorded)", message)
+    for name in PERSONAL_FIELDS:
+        value = args.get(name)
+        if isinstance(value, str) and value.strip():
+            kept = kept.replace(value.strip(), f"[{name}]")
+    return kept
+
+
 def execute(
     custody: Custody,
     database: Database,
@@ -429,7 +448,7 @@ def execute(
             at=custody.clock.now(),
             actor=user.username,
             kind="command",
-            detail=f"{command}: {out.status}{rule}: {out.message}",
+            detail=f"{command}: {out.status}{rule}: {journal_message(out.message, args)}",
             ok=result.accepted,
             remote=remote,
         )
@@ -440,10 +459,15 @@ def execute(
 
 MAX_FINDINGS = 500
 TABLES = ("holds", "officers", "agreements")
+# A Parquet file's rows and its size once decompressed are in its footer, read before any row is: a small file
+# that unpacks to millions of rows (an 825 KB file of one row repeated 12 million times) is refused unread.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+CHUNK = 1024 * 1024
 
 
 class UploadError(ValueError):
-    """Uploaded records that cannot be audited; the message names the file and what is wrong."""
+    """Uploaded records that cannot be audited; the message names the file and what is wrong (never a path of
+    the server's)."""
 
 
 class AuditReportOut(BaseModel):
@@ -454,39 +478,93 @@ class AuditReportOut(BaseModel):
 
 @dataclass(frozen=True)
 class Upload:
+    """An uploaded file: its name as sent and a binary stream of it (read in chunks, never whole)."""
+
     filename: str
-    data: bytes
+    source: BinaryIO
 
 
-def audit_upload(files: Iterable[Upload], as_of: datetime) -> AuditReportOut:
+def count_rows(path: Path, max_rows: int) -> int:
+    """The data rows of a CSV (lines after the header: an upper bound when quoted fields span lines) or Parquet
+    file (from its footer), without loading it. UploadError when the Parquet footer says it unpacks too large."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            meta = pq.read_metadata(path)
+        except Exception:  # a file pyarrow cannot read: the audit's loader says what is wrong with it
+            return 0
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if unpacked > MAX_UNCOMPRESSED_BYTES:
+            raise UploadError(
+                f"{path.name}: unpacks to {unpacked:,} bytes; the console audits at most "
+                f"{MAX_UNCOMPRESSED_BYTES:,} (use `wso audit` for larger records)"
+            )
+        return int(meta.num_rows)
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+            if lines > max_rows + 1:
+                break
+    return max(lines + (last != b"\n") - 1, 0)
+
+
+def _store(upload: Upload, folder: Path, seen: set[str], max_rows: int | None) -> None:
+    name = Path(upload.filename or "").name
+    path = Path(name)
+    if path.stem not in TABLES or path.suffix.lower() not in (".csv", ".parquet"):
+        raise UploadError(
+            f"{name or '(no name)'}: upload files named holds, officers and agreements (.csv or .parquet)"
+        )
+    if path.stem in seen:
+        raise UploadError(f"{name}: the {path.stem} table was uploaded twice")
+    seen.add(path.stem)
+    target = folder / (path.stem + path.suffix.lower())
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.source, out, CHUNK)
+    if max_rows is not None:
+        rows = count_rows(target, max_rows)
+        if rows > max_rows:
+            counted = f"{rows:,}" if target.suffix == ".parquet" else f"more than {max_rows:,}"
+            raise UploadError(
+                f"{name}: {counted} rows; the console audits at most {max_rows:,} a table "
+                "(WSO_CONSOLE_AUDIT_MAX_ROWS): audit larger records with `wso audit run`"
+            )
+
+
+def scrub_paths(message: str, folder: str) -> str:
+    """`message` without the server's paths: the upload folder dropped, any other absolute path cut to its
+    file name."""
+    message = message.replace(folder + "/", "").replace(folder, "the uploaded files")
+    return re.sub(r"(?<![\w.])/(?:[^\s'\"/:,;()]+/)+", "", message)
+
+
+def audit_upload(files: Iterable[Upload], as_of: datetime, *, max_rows: int | None = None) -> AuditReportOut:
     """Audit uploaded hold records (schema v1: holds, officers, agreements as .csv or .parquet) as of `as_of` on
-    DuckDB. The files live in a temporary directory for the audit only."""
+    DuckDB. The files are streamed into a private temporary folder for the audit only; with `max_rows`, a table
+    of more rows is refused before the audit reads it."""
     from wso import audit  # here: the audit engine (Ibis, DuckDB, pyarrow) is a second's import no page needs
 
     with tempfile.TemporaryDirectory(prefix="wso-web-audit-") as tmp:
-        seen: set[str] = set()
-        for upload in files:
-            name = Path(upload.filename or "").name
-            path = Path(name)
-            if path.stem not in TABLES or path.suffix.lower() not in (".csv", ".parquet"):
-                raise UploadError(
-                    f"{name or '(no name)'}: upload files named holds, officers and agreements (.csv or .parquet)"
-                )
-            if path.stem in seen:
-                raise UploadError(f"{name}: the {path.stem} table was uploaded twice")
-            seen.add(path.stem)
-            (Path(tmp) / (path.stem + path.suffix.lower())).write_bytes(upload.data)
-        if "holds" not in seen:
-            raise UploadError("no holds file: upload holds.csv (or holds.parquet), with officers and agreements")
         try:
-            records = audit.load_records(Path(tmp))
-        except audit.RecordsError as error:
-            raise UploadError(str(error).replace(tmp + "/", "")) from None
-        try:
-            result = audit.run_audit(records, as_of, "duckdb")
-            summary = audit.summarize(result, audit.hold_counts(records))
-        finally:
-            records.con.close()
+            seen: set[str] = set()
+            for upload in files:
+                _store(upload, Path(tmp), seen, max_rows)
+            if "holds" not in seen:
+                raise UploadError("no holds file: upload holds.csv (or holds.parquet), with officers and agreements")
+            try:
+                records = audit.load_records(Path(tmp))
+            except audit.RecordsError as error:
+                raise UploadError(str(error)) from None
+            try:
+                result = audit.run_audit(records, as_of, "duckdb")
+                summary = audit.summarize(result, audit.hold_counts(records))
+            finally:
+                records.con.close()
+        except UploadError as error:
+            raise UploadError(scrub_paths(str(error), tmp)) from None
     rows = result.findings.slice(0, MAX_FINDINGS).to_pylist()
     for row in rows:
         row["evidence"] = json.loads(row["evidence"])
@@ -505,4 +583,7 @@ def parse_occurred_at(text: str | None) -> datetime | None:
         raise ValueError(f"occurred_at must be an ISO 8601 time with offset, got {text.strip()!r}") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"occurred_at {text.strip()!r} has no UTC offset; add one, e.g. -05:00")
-    return value
+    try:
+        return aware_in_program_years(value)
+    except ValueError as error:
+        raise ValueError(f"occurred_at {error}") from None

@@ -12,13 +12,15 @@ from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from wso.accounts import Principal, principal_for_session, principal_for_token, record_action
 from wso.clock import Clock
 from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier
 from wso.settings import Settings
 from wso.store import Database
-from wso.web.accounts import Principal, principal_for_token, principal_for_user_id, record_action
 from wso.web.i18n import Lang, pick_language
 from wso.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_matches
+
+PASSWORD_PAGE = "/console/password"
 
 
 class SignInRequired(Exception):
@@ -106,26 +108,42 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
-def optional_principal(request: Request, database: DatabaseDep) -> Principal | None:
-    """The signed-in user (session cookie) or token holder (Authorization: Bearer), if any."""
+def optional_principal(
+    request: Request, database: DatabaseDep, clock: ClockDep, settings: SettingsDep
+) -> Principal | None:
+    """The signed-in user (a live server-side session named by the cookie) or token holder (Authorization:
+    Bearer), if any. A cookie whose session has ended is dropped."""
     token = _bearer(request)
     with database.session() as session:
         if token is not None:
             return principal_for_token(session, token)
-        user_id = session_data(request).get("uid")
-        if isinstance(user_id, int):
-            return principal_for_user_id(session, user_id)
+        data = session_data(request)
+        sid = data.get("sid")
+        if isinstance(sid, str):
+            idle = timedelta(minutes=settings.session_idle_minutes)
+            principal = principal_for_session(session, sid, now=clock.now(), idle=idle)
+            if principal is None:
+                data.clear()
+            return principal
     return None
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
+class PasswordChangeRequired(Exception):
+    """Raised by console pages when the user signed in with a temporary password; answered with a redirect to
+    the page where they choose a new one."""
+
+
 def console_principal(request: Request, principal: OptionalPrincipal) -> Principal:
-    """A console page's user; the signed-out are sent to sign in."""
+    """A console page's user; the signed-out are sent to sign in, and a user whose password was reset to choose
+    a new one before anything else."""
     if principal is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target)
+    if principal.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     return principal
 
 
@@ -170,6 +188,8 @@ def api_principal(principal: OptionalPrincipal) -> Principal:
             detail="sign in or send an API token (Authorization: Bearer ...)",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    if principal.must_change_password:
+        raise HTTPException(status_code=403, detail=f"choose a new password first, at {PASSWORD_PAGE}")
     return principal
 
 

@@ -96,6 +96,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "status.active": {"en": "active", "es": "vigente"},
     "status.removed": {"en": "removed", "es": "retirado"},
     "status.pending": {"en": "pending", "es": "pendiente"},
+    "status.corrected": {
+        "en": "listed again by ICE under a corrected signing date",
+        "es": "listado de nuevo por ICE con una fecha de firma corregida",
+    },
     "overview.pending": {"en": "pending", "es": "pendientes"},  # a count of agencies ICE lists as pending
     "state.heading": {"en": "{name}", "es": "{name}"},
     "state.law": {"en": "State law", "es": "Ley estatal"},
@@ -180,6 +184,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "signin.username": {"en": "Username", "es": "Usuario"},
     "signin.password": {"en": "Password", "es": "Contraseña"},
     "signin.failed": {"en": "Wrong username or password.", "es": "Usuario o contraseña incorrectos."},
+    "signin.throttled": {
+        "en": "Too many failed sign-ins: try again in {seconds} seconds.",
+        "es": "Demasiados intentos fallidos: vuelva a intentarlo en {seconds} segundos.",
+    },
     "nav.records": {"en": "Public records", "es": "Registros públicos"},
     "records.heading": {
         "en": "Ask for the records the program leaves behind",
@@ -201,8 +209,41 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "records.source": {"en": "Source", "es": "Fuente"},
     "records.what_to_ask": {"en": "What to ask for", "es": "Qué pedir"},
     "records.cli": {
-        "en": "A ready letter for your state and agency:",
-        "es": "Una carta lista para su estado y agencia:",
+        "en": "The same letter from the command line:",
+        "es": "La misma carta desde la línea de comandos:",
+    },
+    "letter.heading": {"en": "Get the letter", "es": "Obtenga la carta"},
+    "letter.choose_state": {
+        "en": "Choose the agency's state above: the letter cites that state's law and its deadline.",
+        "es": "Elija arriba el estado de la agencia: la carta cita la ley de ese estado y su plazo.",
+    },
+    "letter.agency": {"en": "Agency (as ICE lists it)", "es": "Agencia (como la lista ICE)"},
+    "letter.choose": {"en": "— choose —", "es": "— elija —"},
+    "letter.unlisted": {
+        "en": "or the name of an agency ICE does not list",
+        "es": "o el nombre de una agencia que ICE no lista",
+    },
+    "letter.name": {"en": "Your name", "es": "Su nombre"},
+    "letter.email": {"en": "Your e-mail (optional)", "es": "Su correo electrónico (opcional)"},
+    "letter.address": {
+        "en": "Your postal address (optional; some states answer only their residents)",
+        "es": "Su dirección postal (opcional; algunos estados solo responden a sus residentes)",
+    },
+    "letter.language": {"en": "Language of the letter", "es": "Idioma de la carta"},
+    "letter.english": {"en": "English", "es": "inglés"},
+    "letter.spanish": {"en": "Spanish", "es": "español"},
+    "letter.format": {"en": "File", "es": "Archivo"},
+    "letter.format.pdf": {"en": "PDF", "es": "PDF"},
+    "letter.format.docx": {"en": "Word (DOCX), to edit", "es": "Word (DOCX), para editar"},
+    "letter.format.md": {"en": "Plain text", "es": "Texto simple"},
+    "letter.download": {"en": "Download the letter", "es": "Descargar la carta"},
+    "letter.privacy": {
+        "en": "Nothing you type here is kept: it goes into the letter, and the letter only to you.",
+        "es": "No se guarda nada de lo que escriba aquí: va a la carta, y la carta solo a usted.",
+    },
+    "agency.letter": {
+        "en": "Ask this agency for its records: get a ready letter",
+        "es": "Pida sus registros a esta agencia: obtenga una carta lista",
     },
     "error.not_found": {"en": "Not found", "es": "No encontrado"},
     "watch.heading": {"en": "Be told when this changes", "es": "Reciba un aviso cuando esto cambie"},
@@ -249,6 +290,99 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "watch.unknown_link": {
         "en": "This link names no subscription (it may have ended already).",
         "es": "Este enlace no corresponde a ninguna suscripción (puede que ya haya terminado).",
+    },
+    "nav.skip": {"en": "Skip to the content", "es": "Ir al contenido"},
+    "nav.label": {"en": "Site", "es": "Sitio"},
+    "stale.heading": {
+        "en": "ICE's newest list here is {days} days old.",
+        "es": "La lista más reciente de ICE aquí tiene {days} días.",
+    },
+    "stale.text": {
+        "en": "It was published on {day}; today is {today}. ICE may have signed or ended agreements since, and "
+        "these pages would not show them.",
+        "es": "Se publicó el {day}; hoy es {today}. Desde entonces ICE puede haber firmado o terminado acuerdos, y "
+        "estas páginas no los mostrarían.",
+    },
+    "stale.fetch": {
+        "en": "Whoever runs this site can fetch ICE's current lists with",
+        "es": "Quien administra este sitio puede descargar las listas actuales de ICE con",
+    },
+    "stale.watch": {
+        "en": "(once), or keep them fresh with",
+        "es": "(una vez), o mantenerlas al día con",
+    },
+    "confidence.high": {"en": "high", "es": "alta"},
+    "confidence.medium": {"en": "medium", "es": "media"},
+    "confidence.low": {"en": "low", "es": "baja"},
+    "severity.violation": {"en": "violation", "es": "infracción"},
+    "severity.warning": {"en": "warning", "es": "advertencia"},
+    "severity.info": {"en": "information", "es": "información"},
+    "verdict.mandated_one": {
+        "en": "(one agreement of any model the law names is enough)",
+        "es": "(basta un acuerdo de cualquiera de los modelos que nombra la ley)",
+    },
+    "state.mandate_one": {
+        "en": "mandates one 287(g) agreement, of any of {models}",
+        "es": "exige un acuerdo 287(g), de cualquiera de {models}",
+    },
+    "state.mandate_words": {
+        "en": "What {law} requires, as the law words it:",
+        "es": "Lo que exige {law}, en los términos de la ley:",
+    },
+    "state.mandate_pending": {
+        "en": "Of these, {n} counties' sheriffs have an agreement ICE lists as pending (applied for, not in force): "
+        "{names}.",
+        "es": "De ellos, en {n} condados el sheriff tiene un acuerdo que ICE lista como pendiente (solicitado, no "
+        "vigente): {names}.",
+    },
+    "state.mandate_cannot_tell": {
+        "en": "The registry cannot tell which agencies of {state} lack an agreement.",
+        "es": "El registro no puede decir qué agencias de {state} no tienen un acuerdo: no hay una lista de sus "
+        "condados, o su mandato aún no está en vigor.",
+    },
+    "state.in_force_total": {
+        "en": "Agreements in force: {n} ({models}).",
+        "es": "Acuerdos vigentes: {n} ({models}).",
+    },
+    "state.pending_total": {
+        "en": "Pending with ICE, not in force: {n}.",
+        "es": "Pendientes ante ICE, no vigentes: {n}.",
+    },
+    "col.in_force": {"en": "In force", "es": "Vigentes"},
+    "col.pending": {"en": "Pending", "es": "Pendientes"},
+    "col.agreements_in_force": {"en": "Agreements in force", "es": "Acuerdos vigentes"},
+    "search.none_means": {
+        "en": "ICE's lists (the newest of {day}) name every agency with an agreement in force or pending: an agency "
+        "not found here has no agreement ICE lists.",
+        "es": "Las listas de ICE (la más reciente del {day}) nombran cada agencia con un acuerdo vigente o "
+        "pendiente: una agencia que no aparece aquí no tiene ningún acuerdo en esas listas.",
+    },
+    "search.county": {"en": "{county} County, {state}", "es": "Condado de {county}, {state}"},
+    "search.county_none": {
+        "en": "ICE lists no agreement of its sheriff.",
+        "es": "ICE no lista ningún acuerdo de su sheriff.",
+    },
+    "search.county_pending": {
+        "en": "its sheriff's agreement is pending with ICE, not in force.",
+        "es": "el acuerdo de su sheriff está pendiente ante ICE, no vigente.",
+    },
+    "search.county_in_force": {
+        "en": "its sheriff has an agreement in force.",
+        "es": "su sheriff tiene un acuerdo vigente.",
+    },
+    "search.state_mandates": {"en": "{state} requires one:", "es": "{state} lo exige:"},
+    "search.state_prohibits": {"en": "{state} prohibits them:", "es": "{state} los prohíbe:"},
+    "search.state_restricts": {"en": "{state} restricts them:", "es": "{state} los restringe:"},
+    "search.state_encourages": {"en": "{state} encourages them:", "es": "{state} los fomenta:"},
+    "search.state_none": {
+        "en": "{state}: no state law on 287(g) agreements is recorded.",
+        "es": "{state}: no hay ninguna ley estatal registrada sobre los acuerdos 287(g).",
+    },
+    "search.near": {"en": "Near matches", "es": "Coincidencias cercanas"},
+    "search.near_note": {
+        "en": "Names in which a word typed only begins a longer word, or is spelled a little differently.",
+        "es": "Nombres en los que una palabra escrita solo empieza una palabra más larga, o se escribe un poco "
+        "distinto.",
     },
 }
 

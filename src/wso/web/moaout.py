@@ -3,6 +3,7 @@ English and Spanish (kept here, beside the pages that use them)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -63,11 +64,41 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 }
 
 
+# A clause's status against its template (wso.moa's compare.Status), in words.
+CLAUSE_STATUS: dict[str, dict[Lang, str]] = {
+    "same": {"en": "same", "es": "igual"},
+    "ocr-noise": {"en": "same (OCR noise)", "es": "igual (ruido del OCR)"},
+    "filled-in": {"en": "filled in", "es": "completada"},
+    "changed": {"en": "changed", "es": "cambiada"},
+    "missing": {"en": "missing", "es": "falta"},
+    "added": {"en": "added", "es": "añadida"},
+    "not-compared": {"en": "not compared", "es": "no comparada"},
+}
+_OCR_ON = re.compile(r"^text layer, OCR on (\d+) of (\d+) pages$")
+
+
 def moa_translator(lang: Lang) -> Callable[[str], str]:
     def tm(key: str) -> str:
         return MESSAGES[key][lang]
 
     return tm
+
+
+def moa_word(value: str, lang: Lang) -> str:
+    """How a MOA was read ("text layer", "OCR", "text layer, OCR on 2 of 9 pages") or a clause's status, in
+    `lang`; any other value as it is."""
+    if lang == "en":
+        return CLAUSE_STATUS.get(value, {}).get("en", value)
+    if value in CLAUSE_STATUS:
+        return CLAUSE_STATUS[value]["es"]
+    if value == "text layer":
+        return "capa de texto"
+    if value == "OCR":
+        return "OCR"
+    found = _OCR_ON.match(value)
+    if found:
+        return f"capa de texto, OCR en {found.group(1)} de {found.group(2)} páginas"
+    return value
 
 
 class MoaDeviationOut(BaseModel):

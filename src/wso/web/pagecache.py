@@ -72,7 +72,7 @@ class PublicPageCache:
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and now - entry.stored < self.ttl:
-            await send(entry.start)
+            await send({**entry.start, "headers": list(entry.start.get("headers", []))})  # an outer layer may edit it
             await send({"type": "http.response.body", "body": entry.body, "more_body": False})
             return
         start: Message | None = None
@@ -81,7 +81,7 @@ class PublicPageCache:
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                start = message
+                start = {**message, "headers": list(message.get("headers", []))}  # before gzip edits it
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):

@@ -27,6 +27,7 @@ from wso.program import (
 )
 from wso.records import StateFacts, record_sets
 from wso.registry.compliance import agency_kind, began
+from wso.web.i18n_es import records_words
 from wso.web.moaout import MoaOut, agency_moas
 
 MODELS = ("TFM", "JEM", "WSO")
@@ -102,8 +103,12 @@ class AgencySummary(BaseModel):
     state: str
     kind: str
     county: str | None
-    active_models: list[str]
-    agreements: int
+    active_models: list[str] = Field(description="Models of its agreements in force (ICE lists them as active).")
+    pending_models: list[str] = Field(
+        default=[], description="Models of its agreements ICE lists as pending: applied for, not in force yet."
+    )
+    in_force: int = Field(default=0, description="Its agreements in force: these add up to the state's total.")
+    agreements: int = Field(description="Every agreement ICE ever listed for it (in force, pending, ended).")
 
 
 class AgencyOut(BaseModel):
@@ -138,11 +143,17 @@ class StateOut(BaseModel):
     eligibility: list[EligibilityOut]
     agreements_active: int
     by_model: dict[str, int]
+    pending: int = Field(default=0, description="Agreements ICE lists as pending in the state (not in force).")
     agencies: list[AgencySummary]
     coverage: registry.Coverage | None = Field(
         description="Where the state's law mandates agreements: which counties' sheriffs (or county jails) hold one "
         "ICE lists as active today, as `wso rules coverage --state CODE --on DAY --json` answers; null without a "
         "mandate."
+    )
+    pending_counties: list[str] = Field(
+        default=[],
+        description="Of the counties in `coverage.uncovered`, those whose sheriff has an agreement ICE lists as "
+        "pending (applied for, not in force).",
     )
 
 
@@ -254,8 +265,14 @@ def current_stance(laws: tuple[StateLaw, ...], state: str, on: date) -> tuple[st
 def overview(session: Session, laws: tuple[StateLaw, ...], today: date) -> OverviewOut:
     stats = registry.stats(session)
     entries = registry.timeline(session, kind="participating")
+    # agreements listed (as `stats` counts them), not rows: ICE sometimes lists one agreement twice
     trend = [
-        TrendPoint(label=e.label, published=e.published, total=e.total, by_model=_by_model_dict(e.by_model))
+        TrendPoint(
+            label=e.label,
+            published=e.published,
+            total=sum(e.agreements.values()),
+            by_model=_by_model_dict(e.agreements),
+        )
         for e in entries
     ]
     states: list[StateSummary] = []
@@ -424,14 +441,19 @@ def models() -> list[ModelOut]:
     return [_model_out(m) for m in MODELS]
 
 
-def summary(view: registry.AgencyView) -> AgencySummary:
+def summary(view: registry.AgencyView, in_force: list[str] | None = None) -> AgencySummary:
+    """An agency in a list; `in_force` the models of its agreements in force (default: those whose status is
+    active), one entry per agreement, so that the counts of a list add up to the total above it."""
+    models = [a.model for a in view.agreements if a.status == "active"] if in_force is None else in_force
     return AgencySummary(
         id=view.id,
         name=view.name,
         state=view.state,
         kind=view.kind,
         county=view.county,
-        active_models=sorted({a.model for a in view.agreements if a.status == "active"}),
+        active_models=sorted(set(models)),
+        pending_models=sorted({a.model for a in view.agreements if a.status == "pending"}),
+        in_force=len(models),
         agreements=len(view.agreements),
     )
 
@@ -445,6 +467,9 @@ def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today
     agencies = registry.agencies_in_state(session, code)
     on = registry.latest_snapshot_date(session) or today
     active = registry.active_agreements(session, on, state=code)
+    in_force: dict[str, list[str]] = {}
+    for a in active:
+        in_force.setdefault(a.agency_id, []).append(a.model)
     verdicts = []
     for kind in AGENCY_KINDS:
         for model in MODELS:
@@ -460,6 +485,8 @@ def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today
                     requirement=[law.requirement() for law in answer.laws if law.stance == "mandates"],
                 )
             )
+    summaries = [summary(a, in_force.get(a.id, [])) for a in agencies]
+    coverage = _coverage(session, code, state_laws, today)
     return StateOut(
         code=code,
         name=STATES.get(code, code),
@@ -468,9 +495,31 @@ def state(session: Session, code_or_name: str, laws: tuple[StateLaw, ...], today
         eligibility=verdicts,
         agreements_active=len(active),
         by_model=_by_model([a.model for a in active]),
-        agencies=[summary(a) for a in agencies],
-        coverage=_coverage(session, code, state_laws, today),
+        pending=sum(1 for a in agencies for g in a.agreements if g.status == "pending"),
+        agencies=summaries,
+        coverage=coverage,
+        pending_counties=_pending_counties(coverage, agencies),
     )
+
+
+def _pending_counties(coverage: registry.Coverage | None, agencies: list[registry.AgencyView]) -> list[str]:
+    """The uncovered counties whose county agency has an agreement ICE lists as pending."""
+    if coverage is None or not coverage.can_tell:
+        return []
+    pending = {
+        _county_word(a.county)
+        for a in agencies
+        if a.kind == "county" and a.county and any(g.status == "pending" for g in a.agreements)
+    }
+    return [c for c in coverage.uncovered if c.casefold() in pending]
+
+
+def _county_word(county: str) -> str:
+    """ "Dallam County" -> "dallam" (coverage names counties without the word)."""
+    words = county.split()
+    if words and words[-1].casefold() in ("county", "parish"):
+        words = words[:-1]
+    return " ".join(words).casefold()
 
 
 def _coverage(session: Session, code: str, laws: list[StateLaw], today: date) -> registry.Coverage | None:
@@ -541,9 +590,13 @@ def records_facts_out(facts: StateFacts) -> RecordsFactsOut:
 
 
 def records(facts: Mapping[str, StateFacts], lang: str) -> RecordsOut:
-    """Every state's public-records facts (by USPS code) and the record sets to ask for, in `lang`."""
+    """Every state's public-records facts (by USPS code) and the record sets to ask for, in `lang` (the facts'
+    deadline, fees and appeal route too)."""
+    states = [records_facts_out(f) for f in facts.values()]
+    if lang == "es":
+        states = [s.model_copy(update=vars(records_words(s, "es"))) for s in states]
     return RecordsOut(
-        states=[records_facts_out(f) for f in facts.values()],
+        states=states,
         sets=[
             RecordSetOut(id=v.id, title=v.title, records=v.records, shows=v.shows, rules=list(v.rules))
             for v in record_sets(lang)

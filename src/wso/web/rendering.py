@@ -10,8 +10,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from wso.web.accounts import Principal
+from wso.accounts import Principal
+from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
+from wso.web.i18n_es import law_words, records_words
 from wso.web.sessions import CSRF_FIELD, csrf_token
 
 CONSOLE = "console/"  # the folder of the console's templates
@@ -39,6 +41,7 @@ def render(
 ) -> HTMLResponse:
     session = request.scope.setdefault("session", {})
     other: Lang = "es" if lang == "en" else "en"
+    public = not template.startswith(CONSOLE)
     params = dict(request.query_params)
     params["lang"] = other
     base = {
@@ -47,9 +50,13 @@ def render(
         "t": translator(lang),
         "url": lambda path, **kw: lang_url(path, lang, **kw),
         # the console's pages (console/...) are in English only, so they offer no switch they would not honour
-        "switch_url": "" if template.startswith(CONSOLE) else request.url.path + "?" + urlencode(params),
+        "switch_url": request.url.path + "?" + urlencode(params) if public else "",
         "user": user,
         "csrf_field": CSRF_FIELD,
         "csrf": csrf_token(session) if needs_csrf or user is not None else "",
+        # public pages: law and records texts in the page's language, and how old ICE's newest list is
+        "law_words": lambda law: law_words(law, lang),
+        "records_words": lambda facts: records_words(facts, lang),
+        "fresh": freshness(request) if public else None,
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

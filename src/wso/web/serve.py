@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
+from wso.accounts import list_users
 from wso.clock import SystemClock
 from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 from wso.store import open_database
-from wso.web.accounts import list_users
 from wso.web.app import create_app
 
 
@@ -21,6 +25,36 @@ class Prepared:
     url: str
     loaded: bool
     users: int
+    wide: list[str] = field(default_factory=list)
+
+
+def wide_files(data_dir: Path, url: str, *, limit: int = 10) -> list[str]:
+    """Warnings for the app's files and folders that others than their owner may read (the database and its WAL,
+    keys, captures): what `wso serve` finds, each with the chmod that mends it."""
+    places: list[Path] = []
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        db = Path(parsed.database).expanduser()
+        places += [db.parent, db, Path(f"{db}-wal"), Path(f"{db}-shm")]
+    if data_dir.is_dir():
+        places.append(data_dir)
+        for root, dirs, files in os.walk(data_dir):
+            places += [Path(root) / d for d in dirs] + [Path(root) / f for f in files]
+            if len(places) > 20_000:
+                break
+    found: list[str] = []
+    for place in dict.fromkeys(places):
+        try:
+            mode = stat.S_IMODE(place.lstat().st_mode)
+        except OSError:
+            continue
+        if place.is_symlink() or not mode & 0o077:
+            continue
+        want = 0o700 if place.is_dir() else 0o600
+        found.append(f"wso: warning: {place} has mode {mode:04o}: others may read it; chmod {want:o} {place}")
+    if len(found) > limit:
+        return [*found[:limit], f"wso: warning: and {len(found) - limit} more; chmod -R go-rwx {data_dir}"]
+    return found
 
 
 def prepare(url: str | None = None) -> Prepared:
@@ -34,7 +68,9 @@ def prepare(url: str | None = None) -> Prepared:
             users = len(list_users(session))
     finally:
         database.dispose()
-    return Prepared(url=target, loaded=report is not None, users=users)
+    return Prepared(
+        url=target, loaded=report is not None, users=users, wide=wide_files(Path(settings.data_dir), target)
+    )
 
 
 def startup_lines(prepared: Prepared, host: str, port: int) -> list[str]:
@@ -47,6 +83,7 @@ def startup_lines(prepared: Prepared, host: str, port: int) -> list[str]:
             "wso: no console users yet; create the first admin with: wso users add NAME --role admin "
             "(then sign in at /signin)"
         )
+    lines += prepared.wide
     lines.append(f"wso: serving on http://{host}:{port}/ (API: http://{host}:{port}/api/docs)")
     return lines
 

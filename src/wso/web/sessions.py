@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 import secrets
 from base64 import b64decode, b64encode
 from pathlib import Path
@@ -35,9 +36,10 @@ def secret_key(settings: Settings) -> str:
     path = Path(settings.data_dir) / "web-secret-key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
     path.write_text(key, encoding="utf-8")
     return key
 

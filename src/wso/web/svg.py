@@ -47,8 +47,8 @@ def bar_chart(items: Sequence[tuple[str, int]], *, title: str, colours: Mapping[
     top = max((v for _, v in items), default=0) or 1
     height = row * len(items) + 10
     out = [
-        f'<svg class="chart bars" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px"><title>{escape(title)}</title>'
+        f'<svg class="chart bars" role="img" viewBox="0 0 {width} {height}" width="{width}">'
+        f"<title>{escape(title)}</title>"
     ]
     for i, (label, value) in enumerate(items):
         y = 5 + i * row
@@ -78,8 +78,8 @@ def line_chart(days: Sequence[date], series: Mapping[str, Sequence[int]], *, tit
         return top + (height - top - bottom) * (1 - v / scale_top)
 
     out = [
-        f'<svg class="chart line" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px"><title>{escape(title)}</title>'
+        f'<svg class="chart line" role="img" viewBox="0 0 {width} {height}" width="{width}">'
+        f"<title>{escape(title)}</title>"
     ]
     for tick in range(0, scale_top + 1, max(scale_top // 4, 1)):
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e3e6e9"/>')
@@ -126,7 +126,9 @@ def us_map(
     """The states coloured by `counts` (USPS code -> agreements), outlined by their law's stance; each state
     links to its page and says its figures in a tooltip."""
     out = [
-        f'<svg class="map" role="img" viewBox="{VIEW_BOX}" width="100%" style="max-width:975px">'
+        # a group, not an image: it holds a link per state (an image may not hold interactive parts); no style
+        # attribute (the CSP allows none): .map in style.css keeps it within 975 px
+        f'<svg class="map" role="group" aria-label="{escape(title)}" viewBox="{VIEW_BOX}" width="100%">'
         f"<title>{escape(title)}</title>"
     ]
     outlined: list[str] = []
@@ -135,7 +137,8 @@ def us_map(
         count = counts.get(code, 0)
         stance = stances.get(code)
         shape = (
-            f'<a href="{escape(link(code))}"><path id="state-{code}" data-count="{count}" '
+            f'<a href="{escape(link(code))}" aria-label="{escape(describe(code, count, stance))}">'
+            f'<path id="state-{code}" data-count="{count}" '
             f'data-stance="{escape(stance or "")}" d="{path}" fill="{fill_for(count)}" stroke="#ffffff" '
             f'stroke-width="0.7"><title>{escape(describe(code, count, stance))}</title></path></a>'
         )

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from wso.accounts import Principal
 from wso.custody import HANDLERS
-from wso.web.accounts import Principal
 from wso.web.console import (
+    KINDS,
     CommandOut,
     CommandSpec,
     NotAllowed,
@@ -35,6 +36,7 @@ from wso.web.deps import (
     Problem,
     RemoteDep,
 )
+from wso.web.ranges import OutOfRange, ProgramDateTime, check_args
 from wso.web.rendering import render
 
 router = APIRouter(tags=["console"])
@@ -47,9 +49,15 @@ class CommandIn(BaseModel):
     retry with the same key is applied once and answered with the first result), and when the act happened if
     it is recorded afterwards."""
 
-    args: dict[str, Scalar] = Field(default_factory=dict)
+    args: dict[str, Scalar] = Field(default_factory=dict, max_length=100)
     idempotency_key: str | None = Field(default=None, max_length=200)
-    occurred_at: AwareDatetime | None = None
+    occurred_at: ProgramDateTime | None = None
+
+    @field_validator("args")
+    @classmethod
+    def _in_range(cls, args: dict[str, Scalar]) -> dict[str, Scalar]:
+        check_args(args, KINDS)
+        return args
 
 
 REFUSED: dict[int | str, dict[str, Any]] = {
@@ -98,6 +106,27 @@ def api_run(
     return out
 
 
+# Commands that move a person out of the jail's custody: a console form asks once more before it runs them (a
+# page framed elsewhere, or a stray click, gets a question, not a release).
+CONFIRM: dict[str, str] = {
+    "custody.release": "Release this person from the hold? This ends the hold and cannot be undone.",
+    "custody.transfer": "Transfer this person to ICE's custody? This ends the hold and cannot be undone.",
+    "custody.continue": "Continue this hold under a detention agreement?",
+}
+
+
+def _confirmation(request: Request, user: Principal, command: str, fields: dict[str, str]) -> HTMLResponse:
+    kept = [(k, v) for k, v in fields.items() if k not in ("csrf_token", "confirm")]
+    context = {
+        "command": command,
+        "question": CONFIRM[command],
+        "kept": kept,
+        "shown": [(k, v) for k, v in kept if v.strip()],
+        "warrant": fields.get("warrant", ""),
+    }
+    return render(request, "console/confirm.html", context, user=user)
+
+
 def _page(
     request: Request,
     user: Principal,
@@ -134,17 +163,24 @@ def command_form(
     database: DatabaseDep,
     remote: RemoteDep,
 ) -> HTMLResponse:
+    if command in CONFIRM and fields.get("confirm") != "yes" and user.can_write:
+        return _confirmation(request, user, command, fields)
     try:
         occurred_at = parse_occurred_at(fields.get("occurred_at"))
     except ValueError as error:
         return _page(request, user, command, error=str(error), status=400)
+    args = args_from_form(command, fields) if command in HANDLERS else {}
+    try:
+        check_args(args, KINDS)
+    except OutOfRange as error:
+        return _page(request, user, command, error=str(error), status=422, values=fields)
     try:
         out = execute(
             custody,
             database,
             user,
             command,
-            args_from_form(command, fields) if command in HANDLERS else {},
+            args,
             key=fields.get("idempotency_key", "").strip() or None,
             occurred_at=occurred_at,
             remote=remote,

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from wso.web.accounts import ActionView, Principal, recent_actions
+from wso.accounts import ActionView, Principal, recent_actions
 from wso.web.console import ledger_verification, open_holds, raised_alerts
 from wso.web.deps import ApiUser, ClockDep, ConsoleUser, DbSession
 from wso.web.rendering import render

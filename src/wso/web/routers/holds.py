@@ -22,7 +22,7 @@ def api_holds(user: ApiUser, session: DbSession, clock: ClockDep, all: bool = Fa
     return HoldsOut(now=now, holds=[HoldOut.model_validate(v, from_attributes=True) for v in views])
 
 
-@router.get("/api/console/holds/{ref}", response_model=HoldDetailOut, responses=NOT_FOUND)
+@router.get("/api/console/holds/{ref:path}", response_model=HoldDetailOut, responses=NOT_FOUND)
 def api_hold(ref: str, user: ApiUser, session: DbSession, clock: ClockDep) -> HoldDetailOut:
     """One hold (by hold id or warrant id): its events with their hashes, its alerts, its chain status."""
     found = hold_detail(session, ref, clock.now())
@@ -37,7 +37,7 @@ def api_verify(user: ApiUser, session: DbSession) -> VerificationOut:
     return ledger_verification(session)
 
 
-@router.get("/console/holds/{ref}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/console/holds/{ref:path}", response_class=HTMLResponse, include_in_schema=False)
 def hold_page(request: Request, ref: str, user: ConsoleUser, session: DbSession, clock: ClockDep) -> HTMLResponse:
     found = hold_detail(session, ref, clock.now())
     if found is None:

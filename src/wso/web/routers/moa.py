@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse
 
 from wso import moa
 from wso.web.deps import BAD_INPUT, NOT_FOUND, DbSession, LangDep, OptionalPrincipal
-from wso.web.moaout import moa_translator
+from wso.web.moaout import moa_translator, moa_word
 from wso.web.rendering import TEMPLATES, render
 
 router = APIRouter(tags=["public"])
 # the agency page's MOA section (moa_section.html) asks for the MOA pages' words in its language
 TEMPLATES.env.globals["moa_messages"] = moa_translator
+TEMPLATES.env.globals["moa_word"] = moa_word
 
 SearchText = Annotated[str, Query(max_length=200, description='Words to find in the MOAs; "quoted phrases" kept')]
 ModelFilter = Annotated[str | None, Query(max_length=3, description="WSO, JEM or TFM")]

@@ -1,4 +1,6 @@
-"""Search across agencies by name (any spelling ICE used), optionally within a state."""
+"""Search across agencies by name (any spelling ICE used), optionally within a state: whole-word matches, near
+matches, the counties of that name, and what "no match" means under the state's law. The page's address holds
+the query (GET), so a search can be shared."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from wso.program import STATES, UnknownValue, parse_state
-from wso.web import public
+from wso.web import public, publicsearch
 from wso.web.deps import BAD_INPUT, DbSession, LangDep, OptionalPrincipal
 from wso.web.public import AgencySummary
+from wso.web.publicdeps import LawsDep, TodayDep
+from wso.web.publicsearch import SearchOut
 from wso.web.rendering import render
 
 router = APIRouter(tags=["public"])
@@ -30,14 +34,25 @@ def _state(value: str | None) -> str | None:
 
 @router.get("/api/search", response_model=list[AgencySummary], responses=BAD_INPUT)
 def api_search(session: DbSession, q: QueryText = "", state: StateFilter = None) -> list[AgencySummary]:
-    """Agencies whose name matches `q` (with no `q`, every agency of `state`)."""
+    """Agencies whose name holds every word of `q`, whole or in part (with no `q`, every agency of `state`)."""
     return public.search(session, q, _state(state))
+
+
+@router.get("/api/search/answer", response_model=SearchOut, responses=BAD_INPUT)
+def api_search_answer(
+    session: DbSession, laws: LawsDep, today: TodayDep, q: QueryText = "", state: StateFilter = None
+) -> SearchOut:
+    """The search page's whole answer: whole-word matches, near matches, the counties of that name with what ICE
+    lists for their sheriff, and, when no agency matches, what the state's law says of agreements."""
+    return publicsearch.search(session, q, _state(state), laws, today)
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
 def search_page(
     request: Request,
     session: DbSession,
+    laws: LawsDep,
+    today: TodayDep,
     lang: LangDep,
     user: OptionalPrincipal,
     q: QueryText = "",
@@ -47,11 +62,11 @@ def search_page(
         code = _state(state)
     except HTTPException:
         code = None
-    results = public.search(session, q, code) if (q.strip() or code) else []
+    answer = publicsearch.search(session, q, code, laws, today) if (q.strip() or code) else None
     return render(
         request,
         "search.html",
-        {"q": q, "state": code or "", "results": results, "states": STATES},
+        {"q": q, "state": code or "", "answer": answer, "states": STATES},
         lang=lang,
         user=user,
     )

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from wso.accounts import Principal
 from wso.clock import Clock
 from wso.records import (
     EVENTS,
@@ -38,7 +39,6 @@ from wso.records import (
     show_request,
     track_request,
 )
-from wso.web.accounts import Principal
 from wso.web.deps import (
     BAD_INPUT,
     NOT_FOUND,
@@ -50,6 +50,7 @@ from wso.web.deps import (
     DbSession,
 )
 from wso.web.publicdeps import RecordsFactsDep
+from wso.web.ranges import ProgramDate, RowId, in_program_years
 from wso.web.rendering import render
 
 router = APIRouter(tags=["console"])
@@ -58,7 +59,7 @@ router = APIRouter(tags=["console"])
 class NewRequestIn(BaseModel):
     agency: str = Field(description="The agency's name (looked up in the registry for its agreements)")
     state: str = Field(description="USPS code of the agency's state")
-    sent: date | None = Field(default=None, description="The day it was sent (else a draft)")
+    sent: ProgramDate | None = Field(default=None, description="The day it was sent (else a draft)")
     requester_name: str | None = None
     requester_email: str | None = None
     requester_address: str | None = None
@@ -69,8 +70,8 @@ class NewRequestIn(BaseModel):
 
 class EventIn(BaseModel):
     event: str = Field(description=f"One of: {', '.join(EVENTS)}")
-    on: date | None = Field(default=None, description="When (default: today)")
-    due: date | None = Field(default=None, description="For 'extended': the new due date")
+    on: ProgramDate | None = Field(default=None, description="When (default: today)")
+    due: ProgramDate | None = Field(default=None, description="For 'extended': the new due date")
     note: str | None = None
 
 
@@ -122,14 +123,14 @@ def api_records_due(
     user: ApiUser,
     session: DbSession,
     clock: ClockDep,
-    as_of: Annotated[date | None, Query(description="The day (default: today)")] = None,
+    as_of: Annotated[ProgramDate | None, Query(description="The day (default: today)")] = None,
 ) -> list[DueEntry]:
     """Requests awaiting an answer that are due (or to follow up) on or before the day; overdue ones flagged."""
     return due_requests(session, as_of or event_day(clock))
 
 
 @router.get("/api/console/records/{request_id}", response_model=RequestDetail, responses=NOT_FOUND)
-def api_record(request_id: int, user: ApiUser, session: DbSession) -> RequestDetail:
+def api_record(request_id: RowId, user: ApiUser, session: DbSession) -> RequestDetail:
     """One request with its whole history."""
     try:
         return show_request(session, request_id)
@@ -154,7 +155,7 @@ def api_new_record(
     responses={**BAD_INPUT, **NOT_FOUND},
 )
 def api_log_event(
-    request_id: int, body: EventIn, user: ApiWriter, session: DbSession, clock: ClockDep
+    request_id: RowId, body: EventIn, user: ApiWriter, session: DbSession, clock: ClockDep
 ) -> RequestDetail:
     """Log what happened to a request; an event that cannot follow its status is refused, nothing written."""
     try:
@@ -208,9 +209,13 @@ def _form_date(text: str, name: str) -> date | None:
     if not text.strip():
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise TrackerError(f"{name} must be a date YYYY-MM-DD, got {text.strip()!r}") from None
+    try:
+        return in_program_years(day)
+    except ValueError as error:
+        raise TrackerError(f"{name} {error}") from None
 
 
 def _record_page(
