@@ -18,6 +18,7 @@ from wso.accounts import SignInThrottle, dummy_hash
 from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
+from wso.web import errors
 from wso.web.deps import PASSWORD_PAGE, PasswordChangeRequired, SignInRequired
 from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
@@ -100,6 +101,8 @@ def create_app(
     @app.get("/api/docs", include_in_schema=False)
     async def _api_docs() -> HTMLResponse:
         return api_docs_page()
+
+    errors.install(app)
 
     @app.exception_handler(SignInRequired)
     async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
