@@ -181,6 +181,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "API JSON en /api.",
     },
     "signin.heading": {"en": "Sign in to the console", "es": "Iniciar sesión en la consola"},
+    "signin.draft": {
+        "en": "Your session had ended, so the form was not sent and nothing was changed. Sign in and you go back "
+        "to the form with what you typed.",
+        "es": "Su sesión había terminado, así que el formulario no se envió y no se cambió nada. Inicie sesión y "
+        "volverá al formulario con lo que escribió.",
+    },
     "signin.username": {"en": "Username", "es": "Usuario"},
     "signin.password": {"en": "Password", "es": "Contraseña"},
     "signin.failed": {"en": "Wrong username or password.", "es": "Usuario o contraseña incorrectos."},

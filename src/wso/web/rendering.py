@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from wso.accounts import Principal
+from wso.web import drafts
 from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
 from wso.web.i18n_es import law_words, records_words
@@ -44,7 +45,7 @@ def render(
     public = not template.startswith(CONSOLE)
     params = dict(request.query_params)
     params["lang"] = other
-    base = {
+    base: dict[str, Any] = {
         "request": request,
         "lang": lang,
         "t": translator(lang),
@@ -59,4 +60,6 @@ def render(
         "records_words": lambda facts: records_words(facts, lang),
         "fresh": freshness(request) if public else None,
     }
+    if not public and user is not None:  # a form's typed values given back after sign-in (wso.web.drafts)
+        base["draft"] = drafts.take(session, request.url.path)
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
