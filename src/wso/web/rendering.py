@@ -16,10 +16,12 @@ from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
 from wso.web.i18n_es import law_words, records_words
 from wso.web.sessions import CSRF_FIELD, csrf_token
+from wso.web.timefmt import when
 
 CONSOLE = "console/"  # the folder of the console's templates
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.filters["when"] = when  # every console template shows times through this one function
 
 
 def lang_url(path: str, lang: Lang, **params: Any) -> str:
