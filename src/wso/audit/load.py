@@ -139,9 +139,22 @@ class _Col:
     extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
 
 
-def _column_sql(
-    table: hr.Table, col: hr.Column, spec: TableMapping, mapping: Mapping, sources: dict[str, str], path: Path
-) -> _Col:
+@dataclass(frozen=True)
+class _Input:
+    """One schema column's source in the file, as SQL: where its value comes from and how it reads."""
+
+    src: str  # SQL expression for the raw source value
+    src_type: str  # its DuckDB type, upper case
+    src_name: str  # the file's column name (or "constant ..." for a mapping constant)
+    text: str  # SQL expression for the source value as text
+    is_text: bool
+    value: str  # SQL expression for the value, empty text as null
+    required: str  # SQL predicate suffix: a required column's value is missing
+    empty_msg: str  # message suffix for a required column
+    where: str  # "<file>: column '<name>' (<table>.<column>)", for messages
+
+
+def _input(table: hr.Table, col: hr.Column, spec: TableMapping, sources: dict[str, str], path: Path) -> _Input:
     missing_new = col.since > 1 and spec.columns.get(col.name, col.name) not in sources
     if col.name in spec.constants or missing_new:
         # a column added after the file's schema version is read as empty (hold-record schema v1 files)
@@ -158,84 +171,96 @@ def _column_sql(
             )
         src = _q(src_name)
         src_type = sources[src_name].upper()
-    text = f"CAST({src} AS VARCHAR)"
     is_text = src_type == "VARCHAR"
     csv = path.suffix.lower() == ".csv" or col.name in spec.constants
     value = (f"NULLIF(TRIM({src}), '')" if csv else f"NULLIF({src}, '')") if is_text else src
-    required = "" if col.nullable else f" OR ({value}) IS NULL"
-    empty_msg = "" if col.nullable else "; it may not be empty"
+    return _Input(
+        src=src,
+        src_type=src_type,
+        src_name=src_name,
+        text=f"CAST({src} AS VARCHAR)",
+        is_text=is_text,
+        value=value,
+        required="" if col.nullable else f" OR ({value}) IS NULL",
+        empty_msg="" if col.nullable else "; it may not be empty",
+        where=f"{path}: column {src_name!r} ({table.name}.{col.name})",
+    )
 
+
+def _column_sql(
+    table: hr.Table, col: hr.Column, spec: TableMapping, mapping: Mapping, sources: dict[str, str], path: Path
+) -> _Col:
+    got = _input(table, col, spec, sources, path)
     if col.type == "string":
-        if not (is_text or src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
-            raise _WrongType(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text", src_name
-            )
-        typed = f"CAST({value} AS VARCHAR)"
-        bad = f"FALSE{required}"
-        problem = f"expected text{empty_msg}"
-        if col.values:  # the loader adds the unknown values it finds (see _load_table)
-            problem = f"expected one of {', '.join(col.values)}{empty_msg}"
-        if col.name == "facility_tz":  # likewise the unknown zones
-            problem = "expected an IANA time zone such as America/New_York"
-        return _Col(col.name, typed, bad, problem, text)
-
+        return _string_col(col, got)
     if col.type == "boolean":
-        if src_type == "BOOLEAN":
-            return _Col(col.name, src, f"FALSE{required}", f"expected true or false{empty_msg}", text)
-        if not is_text:
-            raise _WrongType(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean", src_name
-            )
-        trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
-        falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
-        low = f"LOWER({value})"
-        typed = f"CASE WHEN {low} IN ({trues}) THEN TRUE WHEN {low} IN ({falses}) THEN FALSE END"
-        bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-        return _Col(col.name, typed, bad, f"expected true or false{empty_msg}", text)
-
+        return _boolean_col(col, got, mapping)
     fmt = spec.time_formats.get(col.name, mapping.time_format)
     if col.type == "date":
-        if src_type == "DATE":
-            typed = src
-        elif src_type.startswith("TIMESTAMP"):
-            typed = f"CAST({src} AS DATE)"
-        elif is_text:
-            typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
-        else:
-            raise _WrongType(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date", src_name
-            )
-        bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-        return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", text)
+        return _date_col(col, got, fmt)
+    return _time_col(col, got, fmt, mapping.time_zone)
 
-    # timestamps: naive UTC inside
-    tz = mapping.time_zone
+
+def _string_col(col: hr.Column, got: _Input) -> _Col:
+    if not (got.is_text or got.src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
+        raise _WrongType(f"{got.where} has type {got.src_type}, not text", got.src_name)
+    typed = f"CAST({got.value} AS VARCHAR)"
+    bad = f"FALSE{got.required}"
+    problem = f"expected text{got.empty_msg}"
+    if col.values:  # the loader adds the unknown values it finds (see _load_table)
+        problem = f"expected one of {', '.join(col.values)}{got.empty_msg}"
+    if col.name == "facility_tz":  # likewise the unknown zones
+        problem = "expected an IANA time zone such as America/New_York"
+    return _Col(col.name, typed, bad, problem, got.text)
+
+
+def _boolean_col(col: hr.Column, got: _Input, mapping: Mapping) -> _Col:
+    if got.src_type == "BOOLEAN":
+        return _Col(col.name, got.src, f"FALSE{got.required}", f"expected true or false{got.empty_msg}", got.text)
+    if not got.is_text:
+        raise _WrongType(f"{got.where} has type {got.src_type}, not boolean", got.src_name)
+    trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
+    falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
+    low = f"LOWER({got.value})"
+    typed = f"CASE WHEN {low} IN ({trues}) THEN TRUE WHEN {low} IN ({falses}) THEN FALSE END"
+    bad = f"({got.value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
+    return _Col(col.name, typed, bad, f"expected true or false{got.empty_msg}", got.text)
+
+
+def _date_col(col: hr.Column, got: _Input, fmt: str | None) -> _Col:
+    src, value = got.src, got.value
+    if got.src_type == "DATE":
+        typed = src
+    elif got.src_type.startswith("TIMESTAMP"):
+        typed = f"CAST({src} AS DATE)"
+    elif got.is_text:
+        typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
+    else:
+        raise _WrongType(f"{got.where} has type {got.src_type}, not a date", got.src_name)
+    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
+    return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", got.text)
+
+
+def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> _Col:
+    """Timestamps: naive UTC inside."""
+    src, value = got.src, got.value
     zone = "facility_tz_src" if tz == "facility" else (_lit(tz) if tz else None)
-    if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
+    if got.src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
         # naive UTC to the whole second, without a per-row time-zone lookup
         typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
         seconds = f"(epoch_us({src}) // 1000000)"
         extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text, seconds, extreme)
-    if src_type.startswith("TIMESTAMP"):
+        return _Col(
+            col.name, typed, f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text, seconds, extreme
+        )
+    if got.src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
-        return _Col(col.name, _seconds(typed), f"FALSE{required}", f"expected a time{empty_msg}", text)
-    if not is_text:
-        raise _WrongType(
-            f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time", src_name
-        )
+        return _Col(col.name, _seconds(typed), f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text)
+    if not got.is_text:
+        raise _WrongType(f"{got.where} has type {got.src_type}, not a time", got.src_name)
     if fmt:
-        parsed = f"TRY_STRPTIME({value}, {_lit(fmt)})"
-        if "%z" in fmt or "%Z" in fmt:
-            typed = f"(CAST({parsed} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
-        elif zone:
-            typed = f"(timezone({zone}, CAST({parsed} AS TIMESTAMP)) AT TIME ZONE 'UTC')"
-        else:
-            raise RecordsError(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}): format {fmt!r} has no offset (%z); "
-                "give time_zone in the mapping"
-            )
+        typed = _formatted_time(got, fmt, zone)
         problem = f"expected a time in format {fmt}"
     else:
         with_offset = f"(CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
@@ -245,10 +270,20 @@ def _column_sql(
         problem = (
             "expected an ISO 8601 time"
             + ("" if zone else " with a UTC offset (or give time_zone in the mapping)")
-            + empty_msg
+            + got.empty_msg
         )
-    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-    return _Col(col.name, _seconds(typed), bad, problem, text)
+    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
+    return _Col(col.name, _seconds(typed), bad, problem, got.text)
+
+
+def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
+    """A text time read with strptime format `fmt`, as naive UTC: by its own offset, else in `zone`."""
+    parsed = f"TRY_STRPTIME({got.value}, {_lit(fmt)})"
+    if "%z" in fmt or "%Z" in fmt:
+        return f"(CAST({parsed} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
+    if zone:
+        return f"(timezone({zone}, CAST({parsed} AS TIMESTAMP)) AT TIME ZONE 'UTC')"
+    raise RecordsError(f"{got.where}: format {fmt!r} has no offset (%z); give time_zone in the mapping")
 
 
 def _seconds(typed: str) -> str:
