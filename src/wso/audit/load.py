@@ -341,6 +341,105 @@ def _broken_lines(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> lis
     return [(int(r[0]), str(r[1]).lower(), str(r[2])) for r in rows]
 
 
+def _columns(
+    con: duckdb.DuckDBPyConnection,
+    table: hr.Table,
+    spec: TableMapping,
+    mapping: Mapping,
+    sources: dict[str, str],
+    path: Path,
+    src: str,
+) -> list[_Col]:
+    """The SQL of every schema column of `table`; a column of the wrong type is refused, showing its row 1."""
+    try:
+        return [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+    except _WrongType as exc:
+        row1 = con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {src} LIMIT 1").fetchone()
+        shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
+        raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
+
+
+def _refuse_broken(path: Path, broken: list[tuple[int, str, str]]) -> None:
+    """Not lenient: a CSV line that cannot be split stops the load, naming the first such line."""
+    line, problem, text = broken[0]
+    raise RecordsError(
+        f"{path}: line {line}: {problem}: {text!r} ({len(broken)} such line{'s' if len(broken) != 1 else ''} "
+        "in the file); nothing was written (use --lenient to set bad rows aside)"
+    )
+
+
+def _facility_source(
+    con: duckdb.DuckDBPyConnection,
+    table: hr.Table,
+    spec: TableMapping,
+    mapping: Mapping,
+    sources: dict[str, str],
+    path: Path,
+    src: str,
+) -> str:
+    """With time_zone 'facility': the extra select item `facility_tz_src`, the zone each row's times are in."""
+    if mapping.time_zone != "facility":
+        return ""
+    tz_name = spec.columns.get("facility_tz", "facility_tz")
+    if "facility_tz" in spec.constants:
+        return f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
+    if table.name == "holds" and tz_name in sources:
+        zone_of_row = f"NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '')"
+        # an unknown zone cannot convert a time: it gives none (the row is reported for its zone)
+        zones_seen = con.execute(f"SELECT DISTINCT {zone_of_row} FROM {src}").fetchall()
+        known = zoneinfo.available_timezones()
+        unknown = [str(r[0]) for r in zones_seen if r[0] is not None and r[0] not in known]
+        if unknown:
+            listed = ", ".join(_lit(z) for z in unknown)
+            zone_of_row = f"CASE WHEN {zone_of_row} IN ({listed}) THEN NULL ELSE {zone_of_row} END"
+        return f", {zone_of_row} AS facility_tz_src"
+    if table.name == "holds":
+        raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
+    # officers, agreements: no zone of their own; their times need an offset (or are dates)
+    return ", NULL::VARCHAR AS facility_tz_src"
+
+
+def _by_statistics(
+    c: _Col, table: hr.Table, spec: TableMapping, sources: dict[str, str], proven: set[str], never_empty: set[str]
+) -> _Col:
+    """Column `c` simplified by what the file's own statistics prove (see _proven_by_statistics)."""
+    if c.name in spec.constants:
+        return c
+    src_name = spec.columns.get(c.name, c.name)
+    if src_name in proven:
+        c = replace(c, bad="FALSE")
+    if src_name in never_empty and table.column(c.name).type == "string" and sources[src_name] == "VARCHAR":
+        c = replace(c, typed=_q(src_name))  # no empty text to turn into null
+    return c
+
+
+def _unknown_codes(table: hr.Table, coded: list[_Col], got: dict[str, object]) -> dict[str, list[str]]:
+    """The values of coded columns (and time zones) found by the scan that the schema does not know, by column."""
+    strange: dict[str, list[str]] = {}
+    for c in coded:
+        allowed = set(table.column(c.name).values) if c.name != "facility_tz" else zoneinfo.available_timezones()
+        seen = got[f"values_{c.name}"] or []  # null for an empty file
+        assert isinstance(seen, list)
+        bad_values = sorted(str(v) for v in seen if v is not None and v not in allowed)
+        if bad_values:
+            strange[c.name] = bad_values
+    return strange
+
+
+def _with_broken_lines(rows: pa.Table, path: Path, broken: list[tuple[int, str, str]]) -> pa.Table:
+    """The rejected rows with the CSV lines that could not be split, in the file's order."""
+    schema = rows.schema
+    lines = pa.table(
+        {
+            "file": pa.array([str(path)] * len(broken), schema.field("file").type),
+            "row": pa.array([line - 1 for line, _, _ in broken], schema.field("row").type),
+            "reason": pa.array([f"line {line}: {problem}: {text}" for line, problem, text in broken]),
+        }
+    )
+    rows = pa.concat_tables([lines, rows], promote_options="default")
+    return rows.take(pc.sort_indices(rows, [("row", "ascending")]))
+
+
 def _load_table(
     con: duckdb.DuckDBPyConnection, table: hr.Table, path: Path, mapping: Mapping, lenient: bool
 ) -> tuple[Rejects | None, dict[str, object]]:
@@ -351,52 +450,15 @@ def _load_table(
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
     sources = {str(r[0]): str(r[1]) for r in described}
     spec = mapping.table(table.name)
-    try:
-        cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
-    except _WrongType as exc:
-        row1 = con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {src} LIMIT 1").fetchone()
-        shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
-        raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
+    cols = _columns(con, table, spec, mapping, sources, path, src)
     broken = _broken_lines(con, path, table.name)
     if broken and not lenient:
-        line, problem, text = broken[0]
-        raise RecordsError(
-            f"{path}: line {line}: {problem}: {text!r} ({len(broken)} such line{'s' if len(broken) != 1 else ''} "
-            "in the file); nothing was written (use --lenient to set bad rows aside)"
-        )
-    facility_src = ""
-    if mapping.time_zone == "facility":
-        tz_name = spec.columns.get("facility_tz", "facility_tz")
-        if "facility_tz" in spec.constants:
-            facility_src = f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
-        elif table.name == "holds" and tz_name in sources:
-            zone_of_row = f"NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '')"
-            # an unknown zone cannot convert a time: it gives none (the row is reported for its zone)
-            zones_seen = con.execute(f"SELECT DISTINCT {zone_of_row} FROM {src}").fetchall()
-            known = zoneinfo.available_timezones()
-            unknown = [str(r[0]) for r in zones_seen if r[0] is not None and r[0] not in known]
-            if unknown:
-                listed = ", ".join(_lit(z) for z in unknown)
-                zone_of_row = f"CASE WHEN {zone_of_row} IN ({listed}) THEN NULL ELSE {zone_of_row} END"
-            facility_src = f", {zone_of_row} AS facility_tz_src"
-        elif table.name == "holds":
-            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
-        else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
-            facility_src = ", NULL::VARCHAR AS facility_tz_src"
+        _refuse_broken(path, broken)
+    facility_src = _facility_source(con, table, spec, mapping, sources, path, src)
     base = f"(SELECT *{facility_src} FROM {src})"
     proven, never_empty = _proven_by_statistics(con, path)
 
-    def by_statistics(c: _Col) -> _Col:
-        if c.name in spec.constants:
-            return c
-        src_name = spec.columns.get(c.name, c.name)
-        if src_name in proven:
-            c = replace(c, bad="FALSE")
-        if src_name in never_empty and table.column(c.name).type == "string" and sources[src_name] == "VARCHAR":
-            c = replace(c, typed=_q(src_name))  # no empty text to turn into null
-        return c
-
-    cols = [by_statistics(c) for c in cols]
+    cols = [_by_statistics(c, table, spec, sources, proven, never_empty) for c in cols]
     extra: dict[str, object] = {}
     stats = ""
     # coded columns (and time zones) have few distinct values: each is looked up once, after the scan
@@ -424,14 +486,7 @@ def _load_table(
 
     try:
         got = scan()
-        strange: dict[str, list[str]] = {}
-        for c in coded:
-            allowed = set(table.column(c.name).values) if c.name != "facility_tz" else zoneinfo.available_timezones()
-            seen = got[f"values_{c.name}"] or []  # null for an empty file
-            assert isinstance(seen, list)
-            bad_values = sorted(str(v) for v in seen if v is not None and v not in allowed)
-            if bad_values:
-                strange[c.name] = bad_values
+        strange = _unknown_codes(table, coded, got)
         if strange:  # only bad data pays for a second scan, which counts the rows with unknown codes
             cols = [
                 replace(c, bad=f"{c.bad} OR ({c.typed} IN ({', '.join(_lit(v) for v in strange[c.name])}))")
@@ -489,16 +544,7 @@ def _load_table(
             + f" FROM {numbered} WHERE {any_bad} ORDER BY __row"
         ).to_arrow_table()
         if broken:
-            schema = rows.schema
-            lines = pa.table(
-                {
-                    "file": pa.array([str(path)] * len(broken), schema.field("file").type),
-                    "row": pa.array([line - 1 for line, _, _ in broken], schema.field("row").type),
-                    "reason": pa.array([f"line {line}: {problem}: {text}" for line, problem, text in broken]),
-                }
-            )
-            rows = pa.concat_tables([lines, rows], promote_options="default")
-            rows = rows.take(pc.sort_indices(rows, [("row", "ascending")]))
+            rows = _with_broken_lines(rows, path, broken)
         rejects = Rejects(table=table.name, file=path, count=rows.num_rows, rows=rows)
         body = f"SELECT {select} FROM {base} WHERE NOT ({any_bad})"
     else:
