@@ -341,20 +341,25 @@ def _broken_lines(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> lis
     return [(int(r[0]), str(r[1]).lower(), str(r[2])) for r in rows]
 
 
-def _columns(
-    con: duckdb.DuckDBPyConnection,
-    table: hr.Table,
-    spec: TableMapping,
-    mapping: Mapping,
-    sources: dict[str, str],
-    path: Path,
-    src: str,
-) -> list[_Col]:
+@dataclass(frozen=True)
+class _TableFile:
+    """One schema table being read from its file: the connection, the file as a relation and its columns."""
+
+    con: duckdb.DuckDBPyConnection
+    table: hr.Table
+    spec: TableMapping
+    mapping: Mapping
+    sources: dict[str, str]  # the file's column names and types
+    path: Path
+    src: str  # the file as a relation (see _source)
+
+
+def _columns(f: _TableFile) -> list[_Col]:
     """The SQL of every schema column of `table`; a column of the wrong type is refused, showing its row 1."""
     try:
-        return [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
+        return [_column_sql(f.table, c, f.spec, f.mapping, f.sources, f.path) for c in f.table.columns]
     except _WrongType as exc:
-        row1 = con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {src} LIMIT 1").fetchone()
+        row1 = f.con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {f.src} LIMIT 1").fetchone()
         shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
         raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
 
@@ -368,17 +373,10 @@ def _refuse_broken(path: Path, broken: list[tuple[int, str, str]]) -> None:
     )
 
 
-def _facility_source(
-    con: duckdb.DuckDBPyConnection,
-    table: hr.Table,
-    spec: TableMapping,
-    mapping: Mapping,
-    sources: dict[str, str],
-    path: Path,
-    src: str,
-) -> str:
+def _facility_source(f: _TableFile) -> str:
     """With time_zone 'facility': the extra select item `facility_tz_src`, the zone each row's times are in."""
-    if mapping.time_zone != "facility":
+    con, table, spec, sources, path, src = f.con, f.table, f.spec, f.sources, f.path, f.src
+    if f.mapping.time_zone != "facility":
         return ""
     tz_name = spec.columns.get("facility_tz", "facility_tz")
     if "facility_tz" in spec.constants:
@@ -450,11 +448,12 @@ def _load_table(
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
     sources = {str(r[0]): str(r[1]) for r in described}
     spec = mapping.table(table.name)
-    cols = _columns(con, table, spec, mapping, sources, path, src)
+    file = _TableFile(con, table, spec, mapping, sources, path, src)
+    cols = _columns(file)
     broken = _broken_lines(con, path, table.name)
     if broken and not lenient:
         _refuse_broken(path, broken)
-    facility_src = _facility_source(con, table, spec, mapping, sources, path, src)
+    facility_src = _facility_source(file)
     base = f"(SELECT *{facility_src} FROM {src})"
     proven, never_empty = _proven_by_statistics(con, path)
 
