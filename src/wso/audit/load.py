@@ -139,9 +139,22 @@ class _Col:
     extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
 
 
-def _column_sql(
-    table: hr.Table, col: hr.Column, spec: TableMapping, mapping: Mapping, sources: dict[str, str], path: Path
-) -> _Col:
+@dataclass(frozen=True)
+class _Input:
+    """One schema column's source in the file, as SQL: where its value comes from and how it reads."""
+
+    src: str  # SQL expression for the raw source value
+    src_type: str  # its DuckDB type, upper case
+    src_name: str  # the file's column name (or "constant ..." for a mapping constant)
+    text: str  # SQL expression for the source value as text
+    is_text: bool
+    value: str  # SQL expression for the value, empty text as null
+    required: str  # SQL predicate suffix: a required column's value is missing
+    empty_msg: str  # message suffix for a required column
+    where: str  # "<file>: column '<name>' (<table>.<column>)", for messages
+
+
+def _input(table: hr.Table, col: hr.Column, spec: TableMapping, sources: dict[str, str], path: Path) -> _Input:
     missing_new = col.since > 1 and spec.columns.get(col.name, col.name) not in sources
     if col.name in spec.constants or missing_new:
         # a column added after the file's schema version is read as empty (hold-record schema v1 files)
@@ -158,84 +171,96 @@ def _column_sql(
             )
         src = _q(src_name)
         src_type = sources[src_name].upper()
-    text = f"CAST({src} AS VARCHAR)"
     is_text = src_type == "VARCHAR"
     csv = path.suffix.lower() == ".csv" or col.name in spec.constants
     value = (f"NULLIF(TRIM({src}), '')" if csv else f"NULLIF({src}, '')") if is_text else src
-    required = "" if col.nullable else f" OR ({value}) IS NULL"
-    empty_msg = "" if col.nullable else "; it may not be empty"
+    return _Input(
+        src=src,
+        src_type=src_type,
+        src_name=src_name,
+        text=f"CAST({src} AS VARCHAR)",
+        is_text=is_text,
+        value=value,
+        required="" if col.nullable else f" OR ({value}) IS NULL",
+        empty_msg="" if col.nullable else "; it may not be empty",
+        where=f"{path}: column {src_name!r} ({table.name}.{col.name})",
+    )
 
+
+def _column_sql(
+    table: hr.Table, col: hr.Column, spec: TableMapping, mapping: Mapping, sources: dict[str, str], path: Path
+) -> _Col:
+    got = _input(table, col, spec, sources, path)
     if col.type == "string":
-        if not (is_text or src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
-            raise _WrongType(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not text", src_name
-            )
-        typed = f"CAST({value} AS VARCHAR)"
-        bad = f"FALSE{required}"
-        problem = f"expected text{empty_msg}"
-        if col.values:  # the loader adds the unknown values it finds (see _load_table)
-            problem = f"expected one of {', '.join(col.values)}{empty_msg}"
-        if col.name == "facility_tz":  # likewise the unknown zones
-            problem = "expected an IANA time zone such as America/New_York"
-        return _Col(col.name, typed, bad, problem, text)
-
+        return _string_col(col, got)
     if col.type == "boolean":
-        if src_type == "BOOLEAN":
-            return _Col(col.name, src, f"FALSE{required}", f"expected true or false{empty_msg}", text)
-        if not is_text:
-            raise _WrongType(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not boolean", src_name
-            )
-        trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
-        falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
-        low = f"LOWER({value})"
-        typed = f"CASE WHEN {low} IN ({trues}) THEN TRUE WHEN {low} IN ({falses}) THEN FALSE END"
-        bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-        return _Col(col.name, typed, bad, f"expected true or false{empty_msg}", text)
-
+        return _boolean_col(col, got, mapping)
     fmt = spec.time_formats.get(col.name, mapping.time_format)
     if col.type == "date":
-        if src_type == "DATE":
-            typed = src
-        elif src_type.startswith("TIMESTAMP"):
-            typed = f"CAST({src} AS DATE)"
-        elif is_text:
-            typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
-        else:
-            raise _WrongType(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a date", src_name
-            )
-        bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-        return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", text)
+        return _date_col(col, got, fmt)
+    return _time_col(col, got, fmt, mapping.time_zone)
 
-    # timestamps: naive UTC inside
-    tz = mapping.time_zone
+
+def _string_col(col: hr.Column, got: _Input) -> _Col:
+    if not (got.is_text or got.src_type in {"BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "UBIGINT", "UINTEGER"}):
+        raise _WrongType(f"{got.where} has type {got.src_type}, not text", got.src_name)
+    typed = f"CAST({got.value} AS VARCHAR)"
+    bad = f"FALSE{got.required}"
+    problem = f"expected text{got.empty_msg}"
+    if col.values:  # the loader adds the unknown values it finds (see _load_table)
+        problem = f"expected one of {', '.join(col.values)}{got.empty_msg}"
+    if col.name == "facility_tz":  # likewise the unknown zones
+        problem = "expected an IANA time zone such as America/New_York"
+    return _Col(col.name, typed, bad, problem, got.text)
+
+
+def _boolean_col(col: hr.Column, got: _Input, mapping: Mapping) -> _Col:
+    if got.src_type == "BOOLEAN":
+        return _Col(col.name, got.src, f"FALSE{got.required}", f"expected true or false{got.empty_msg}", got.text)
+    if not got.is_text:
+        raise _WrongType(f"{got.where} has type {got.src_type}, not boolean", got.src_name)
+    trues = ", ".join(_lit(v.lower()) for v in (*TRUE_VALUES, *mapping.true_values))
+    falses = ", ".join(_lit(v.lower()) for v in (*FALSE_VALUES, *mapping.false_values))
+    low = f"LOWER({got.value})"
+    typed = f"CASE WHEN {low} IN ({trues}) THEN TRUE WHEN {low} IN ({falses}) THEN FALSE END"
+    bad = f"({got.value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
+    return _Col(col.name, typed, bad, f"expected true or false{got.empty_msg}", got.text)
+
+
+def _date_col(col: hr.Column, got: _Input, fmt: str | None) -> _Col:
+    src, value = got.src, got.value
+    if got.src_type == "DATE":
+        typed = src
+    elif got.src_type.startswith("TIMESTAMP"):
+        typed = f"CAST({src} AS DATE)"
+    elif got.is_text:
+        typed = f"TRY_CAST(TRY_STRPTIME({value}, {_lit(fmt)}) AS DATE)" if fmt else f"TRY_CAST({value} AS DATE)"
+    else:
+        raise _WrongType(f"{got.where} has type {got.src_type}, not a date", got.src_name)
+    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
+    return _Col(col.name, typed, bad, f"expected a date{' in format ' + fmt if fmt else ' (YYYY-MM-DD)'}", got.text)
+
+
+def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> _Col:
+    """Timestamps: naive UTC inside."""
+    src, value = got.src, got.value
     zone = "facility_tz_src" if tz == "facility" else (_lit(tz) if tz else None)
-    if src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
+    if got.src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
         # naive UTC to the whole second, without a per-row time-zone lookup
         typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
         seconds = f"(epoch_us({src}) // 1000000)"
         extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
-        return _Col(col.name, typed, f"FALSE{required}", f"expected a time{empty_msg}", text, seconds, extreme)
-    if src_type.startswith("TIMESTAMP"):
+        return _Col(
+            col.name, typed, f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text, seconds, extreme
+        )
+    if got.src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
-        return _Col(col.name, _seconds(typed), f"FALSE{required}", f"expected a time{empty_msg}", text)
-    if not is_text:
-        raise _WrongType(
-            f"{path}: column {src_name!r} ({table.name}.{col.name}) has type {src_type}, not a time", src_name
-        )
+        return _Col(col.name, _seconds(typed), f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text)
+    if not got.is_text:
+        raise _WrongType(f"{got.where} has type {got.src_type}, not a time", got.src_name)
     if fmt:
-        parsed = f"TRY_STRPTIME({value}, {_lit(fmt)})"
-        if "%z" in fmt or "%Z" in fmt:
-            typed = f"(CAST({parsed} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
-        elif zone:
-            typed = f"(timezone({zone}, CAST({parsed} AS TIMESTAMP)) AT TIME ZONE 'UTC')"
-        else:
-            raise RecordsError(
-                f"{path}: column {src_name!r} ({table.name}.{col.name}): format {fmt!r} has no offset (%z); "
-                "give time_zone in the mapping"
-            )
+        typed = _formatted_time(got, fmt, zone)
         problem = f"expected a time in format {fmt}"
     else:
         with_offset = f"(CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
@@ -245,10 +270,20 @@ def _column_sql(
         problem = (
             "expected an ISO 8601 time"
             + ("" if zone else " with a UTC offset (or give time_zone in the mapping)")
-            + empty_msg
+            + got.empty_msg
         )
-    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){required}"
-    return _Col(col.name, _seconds(typed), bad, problem, text)
+    bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
+    return _Col(col.name, _seconds(typed), bad, problem, got.text)
+
+
+def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
+    """A text time read with strptime format `fmt`, as naive UTC: by its own offset, else in `zone`."""
+    parsed = f"TRY_STRPTIME({got.value}, {_lit(fmt)})"
+    if "%z" in fmt or "%Z" in fmt:
+        return f"(CAST({parsed} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
+    if zone:
+        return f"(timezone({zone}, CAST({parsed} AS TIMESTAMP)) AT TIME ZONE 'UTC')"
+    raise RecordsError(f"{got.where}: format {fmt!r} has no offset (%z); give time_zone in the mapping")
 
 
 def _seconds(typed: str) -> str:
@@ -306,6 +341,103 @@ def _broken_lines(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> lis
     return [(int(r[0]), str(r[1]).lower(), str(r[2])) for r in rows]
 
 
+@dataclass(frozen=True)
+class _TableFile:
+    """One schema table being read from its file: the connection, the file as a relation and its columns."""
+
+    con: duckdb.DuckDBPyConnection
+    table: hr.Table
+    spec: TableMapping
+    mapping: Mapping
+    sources: dict[str, str]  # the file's column names and types
+    path: Path
+    src: str  # the file as a relation (see _source)
+
+
+def _columns(f: _TableFile) -> list[_Col]:
+    """The SQL of every schema column of `table`; a column of the wrong type is refused, showing its row 1."""
+    try:
+        return [_column_sql(f.table, c, f.spec, f.mapping, f.sources, f.path) for c in f.table.columns]
+    except _WrongType as exc:
+        row1 = f.con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {f.src} LIMIT 1").fetchone()
+        shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
+        raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
+
+
+def _refuse_broken(path: Path, broken: list[tuple[int, str, str]]) -> None:
+    """Not lenient: a CSV line that cannot be split stops the load, naming the first such line."""
+    line, problem, text = broken[0]
+    raise RecordsError(
+        f"{path}: line {line}: {problem}: {text!r} ({len(broken)} such line{'s' if len(broken) != 1 else ''} "
+        "in the file); nothing was written (use --lenient to set bad rows aside)"
+    )
+
+
+def _facility_source(f: _TableFile) -> str:
+    """With time_zone 'facility': the extra select item `facility_tz_src`, the zone each row's times are in."""
+    con, table, spec, sources, path, src = f.con, f.table, f.spec, f.sources, f.path, f.src
+    if f.mapping.time_zone != "facility":
+        return ""
+    tz_name = spec.columns.get("facility_tz", "facility_tz")
+    if "facility_tz" in spec.constants:
+        return f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
+    if table.name == "holds" and tz_name in sources:
+        zone_of_row = f"NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '')"
+        # an unknown zone cannot convert a time: it gives none (the row is reported for its zone)
+        zones_seen = con.execute(f"SELECT DISTINCT {zone_of_row} FROM {src}").fetchall()
+        known = zoneinfo.available_timezones()
+        unknown = [str(r[0]) for r in zones_seen if r[0] is not None and r[0] not in known]
+        if unknown:
+            listed = ", ".join(_lit(z) for z in unknown)
+            zone_of_row = f"CASE WHEN {zone_of_row} IN ({listed}) THEN NULL ELSE {zone_of_row} END"
+        return f", {zone_of_row} AS facility_tz_src"
+    if table.name == "holds":
+        raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
+    # officers, agreements: no zone of their own; their times need an offset (or are dates)
+    return ", NULL::VARCHAR AS facility_tz_src"
+
+
+def _by_statistics(
+    c: _Col, table: hr.Table, spec: TableMapping, sources: dict[str, str], proven: set[str], never_empty: set[str]
+) -> _Col:
+    """Column `c` simplified by what the file's own statistics prove (see _proven_by_statistics)."""
+    if c.name in spec.constants:
+        return c
+    src_name = spec.columns.get(c.name, c.name)
+    if src_name in proven:
+        c = replace(c, bad="FALSE")
+    if src_name in never_empty and table.column(c.name).type == "string" and sources[src_name] == "VARCHAR":
+        c = replace(c, typed=_q(src_name))  # no empty text to turn into null
+    return c
+
+
+def _unknown_codes(table: hr.Table, coded: list[_Col], got: dict[str, object]) -> dict[str, list[str]]:
+    """The values of coded columns (and time zones) found by the scan that the schema does not know, by column."""
+    strange: dict[str, list[str]] = {}
+    for c in coded:
+        allowed = set(table.column(c.name).values) if c.name != "facility_tz" else zoneinfo.available_timezones()
+        seen = got[f"values_{c.name}"] or []  # null for an empty file
+        assert isinstance(seen, list)
+        bad_values = sorted(str(v) for v in seen if v is not None and v not in allowed)
+        if bad_values:
+            strange[c.name] = bad_values
+    return strange
+
+
+def _with_broken_lines(rows: pa.Table, path: Path, broken: list[tuple[int, str, str]]) -> pa.Table:
+    """The rejected rows with the CSV lines that could not be split, in the file's order."""
+    schema = rows.schema
+    lines = pa.table(
+        {
+            "file": pa.array([str(path)] * len(broken), schema.field("file").type),
+            "row": pa.array([line - 1 for line, _, _ in broken], schema.field("row").type),
+            "reason": pa.array([f"line {line}: {problem}: {text}" for line, problem, text in broken]),
+        }
+    )
+    rows = pa.concat_tables([lines, rows], promote_options="default")
+    return rows.take(pc.sort_indices(rows, [("row", "ascending")]))
+
+
 def _load_table(
     con: duckdb.DuckDBPyConnection, table: hr.Table, path: Path, mapping: Mapping, lenient: bool
 ) -> tuple[Rejects | None, dict[str, object]]:
@@ -316,52 +448,16 @@ def _load_table(
         raise RecordsError(f"{path}: cannot read the file: {str(exc).splitlines()[0]}") from exc
     sources = {str(r[0]): str(r[1]) for r in described}
     spec = mapping.table(table.name)
-    try:
-        cols = [_column_sql(table, c, spec, mapping, sources, path) for c in table.columns]
-    except _WrongType as exc:
-        row1 = con.execute(f"SELECT CAST({_q(exc.column)} AS VARCHAR) FROM {src} LIMIT 1").fetchone()
-        shown = "" if row1 is None else f"; row 1 is {row1[0]!r}"
-        raise RecordsError(f"{exc}{shown} (the whole column has this type); nothing was written") from None
+    file = _TableFile(con, table, spec, mapping, sources, path, src)
+    cols = _columns(file)
     broken = _broken_lines(con, path, table.name)
     if broken and not lenient:
-        line, problem, text = broken[0]
-        raise RecordsError(
-            f"{path}: line {line}: {problem}: {text!r} ({len(broken)} such line{'s' if len(broken) != 1 else ''} "
-            "in the file); nothing was written (use --lenient to set bad rows aside)"
-        )
-    facility_src = ""
-    if mapping.time_zone == "facility":
-        tz_name = spec.columns.get("facility_tz", "facility_tz")
-        if "facility_tz" in spec.constants:
-            facility_src = f", {_lit(spec.constants['facility_tz'])} AS facility_tz_src"
-        elif table.name == "holds" and tz_name in sources:
-            zone_of_row = f"NULLIF(TRIM(CAST({_q(tz_name)} AS VARCHAR)), '')"
-            # an unknown zone cannot convert a time: it gives none (the row is reported for its zone)
-            zones_seen = con.execute(f"SELECT DISTINCT {zone_of_row} FROM {src}").fetchall()
-            known = zoneinfo.available_timezones()
-            unknown = [str(r[0]) for r in zones_seen if r[0] is not None and r[0] not in known]
-            if unknown:
-                listed = ", ".join(_lit(z) for z in unknown)
-                zone_of_row = f"CASE WHEN {zone_of_row} IN ({listed}) THEN NULL ELSE {zone_of_row} END"
-            facility_src = f", {zone_of_row} AS facility_tz_src"
-        elif table.name == "holds":
-            raise RecordsError(f"{path}: time_zone 'facility' needs a facility_tz column in table holds")
-        else:  # officers, agreements: no zone of their own; their times need an offset (or are dates)
-            facility_src = ", NULL::VARCHAR AS facility_tz_src"
+        _refuse_broken(path, broken)
+    facility_src = _facility_source(file)
     base = f"(SELECT *{facility_src} FROM {src})"
     proven, never_empty = _proven_by_statistics(con, path)
 
-    def by_statistics(c: _Col) -> _Col:
-        if c.name in spec.constants:
-            return c
-        src_name = spec.columns.get(c.name, c.name)
-        if src_name in proven:
-            c = replace(c, bad="FALSE")
-        if src_name in never_empty and table.column(c.name).type == "string" and sources[src_name] == "VARCHAR":
-            c = replace(c, typed=_q(src_name))  # no empty text to turn into null
-        return c
-
-    cols = [by_statistics(c) for c in cols]
+    cols = [_by_statistics(c, table, spec, sources, proven, never_empty) for c in cols]
     extra: dict[str, object] = {}
     stats = ""
     # coded columns (and time zones) have few distinct values: each is looked up once, after the scan
@@ -389,14 +485,7 @@ def _load_table(
 
     try:
         got = scan()
-        strange: dict[str, list[str]] = {}
-        for c in coded:
-            allowed = set(table.column(c.name).values) if c.name != "facility_tz" else zoneinfo.available_timezones()
-            seen = got[f"values_{c.name}"] or []  # null for an empty file
-            assert isinstance(seen, list)
-            bad_values = sorted(str(v) for v in seen if v is not None and v not in allowed)
-            if bad_values:
-                strange[c.name] = bad_values
+        strange = _unknown_codes(table, coded, got)
         if strange:  # only bad data pays for a second scan, which counts the rows with unknown codes
             cols = [
                 replace(c, bad=f"{c.bad} OR ({c.typed} IN ({', '.join(_lit(v) for v in strange[c.name])}))")
@@ -454,16 +543,7 @@ def _load_table(
             + f" FROM {numbered} WHERE {any_bad} ORDER BY __row"
         ).to_arrow_table()
         if broken:
-            schema = rows.schema
-            lines = pa.table(
-                {
-                    "file": pa.array([str(path)] * len(broken), schema.field("file").type),
-                    "row": pa.array([line - 1 for line, _, _ in broken], schema.field("row").type),
-                    "reason": pa.array([f"line {line}: {problem}: {text}" for line, problem, text in broken]),
-                }
-            )
-            rows = pa.concat_tables([lines, rows], promote_options="default")
-            rows = rows.take(pc.sort_indices(rows, [("row", "ascending")]))
+            rows = _with_broken_lines(rows, path, broken)
         rejects = Rejects(table=table.name, file=path, count=rows.num_rows, rows=rows)
         body = f"SELECT {select} FROM {base} WHERE NOT ({any_bad})"
     else:

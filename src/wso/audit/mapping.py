@@ -56,6 +56,33 @@ def _strings(path: Path, key: str, value: Any) -> dict[str, str]:
     return {k: str(v) for k, v in value.items()}
 
 
+def _table_mapping(path: Path, name: str, spec: Any) -> TableMapping:
+    """The mapping of table `name` (tables.NAME in the file), every column name checked against the schema."""
+    try:
+        schema_table = hr.table(name)
+    except KeyError as exc:
+        raise MappingError(f"{path}: tables.{name}: {exc.args[0]}") from exc
+    if not isinstance(spec, dict):
+        raise MappingError(f"{path}: tables.{name} must be a table")
+    for key in spec:
+        if key not in {"file", "columns", "time_formats", "constants"}:
+            raise MappingError(f"{path}: tables.{name}: unknown key {key!r}")
+    columns = _strings(path, f"tables.{name}.columns", spec.get("columns") or {})
+    formats = _strings(path, f"tables.{name}.time_formats", spec.get("time_formats") or {})
+    constants = _strings(path, f"tables.{name}.constants", spec.get("constants") or {})
+    for group, names in (("columns", columns), ("time_formats", formats), ("constants", constants)):
+        for col in names:
+            if col not in schema_table.column_names:
+                raise MappingError(
+                    f"{path}: tables.{name}.{group}: {col!r} is not a column of {name} "
+                    f"(columns: {', '.join(schema_table.column_names)})"
+                )
+    file = spec.get("file")
+    return TableMapping(
+        file=str(file) if file is not None else None, columns=columns, time_formats=formats, constants=constants
+    )
+
+
 def load_mapping(path: Path) -> Mapping:
     """Read a YAML (.yaml/.yml) or TOML (.toml) mapping file, checking every name against the schema."""
     try:
@@ -79,29 +106,7 @@ def load_mapping(path: Path) -> Mapping:
     if not isinstance(raw_tables, dict):
         raise MappingError(f"{path}: tables must be a table of table names")
     for name, spec in raw_tables.items():
-        try:
-            schema_table = hr.table(name)
-        except KeyError as exc:
-            raise MappingError(f"{path}: tables.{name}: {exc.args[0]}") from exc
-        if not isinstance(spec, dict):
-            raise MappingError(f"{path}: tables.{name} must be a table")
-        for key in spec:
-            if key not in {"file", "columns", "time_formats", "constants"}:
-                raise MappingError(f"{path}: tables.{name}: unknown key {key!r}")
-        columns = _strings(path, f"tables.{name}.columns", spec.get("columns") or {})
-        formats = _strings(path, f"tables.{name}.time_formats", spec.get("time_formats") or {})
-        constants = _strings(path, f"tables.{name}.constants", spec.get("constants") or {})
-        for group, names in (("columns", columns), ("time_formats", formats), ("constants", constants)):
-            for col in names:
-                if col not in schema_table.column_names:
-                    raise MappingError(
-                        f"{path}: tables.{name}.{group}: {col!r} is not a column of {name} "
-                        f"(columns: {', '.join(schema_table.column_names)})"
-                    )
-        file = spec.get("file")
-        tables[name] = TableMapping(
-            file=str(file) if file is not None else None, columns=columns, time_formats=formats, constants=constants
-        )
+        tables[name] = _table_mapping(path, name, spec)
     tz = raw.get("time_zone")
     fmt = raw.get("time_format")
     return Mapping(

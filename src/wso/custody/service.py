@@ -4,7 +4,7 @@ I-200 or I-205 at the release, and a hold on an I-247A detainer."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +30,9 @@ from wso.custody.checks import (
 )
 from wso.custody.models import Agency, Booking, Facility, Officer, Warrant
 from wso.custody.policy import (
+    Eligibility,
     Model,
+    ServiceCheck,
     business_calendar,
     criminal_release,
     detainer_deadline,
@@ -120,26 +122,30 @@ def _receive(ctx: Context, args: Mapping[str, Any]) -> str:
     return f"{form} {what} {warrant_id} received for booking {booking.id}"
 
 
-def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
-    session = ctx.session
-    warrant = _get(session, Warrant, _text(args, "warrant"), "warrant")
+def _require_wso_form(warrant: Warrant) -> None:
+    """Refuse a warrant a WSO may not serve (an I-247A detainer, a judicial warrant): WSO-WARRANT-FORMS."""
     if warrant.form not in WSO_FORMS:
         if warrant.form == "I-247A":
             hint = "an I-247A detainer is not a warrant: record the hold with detainer.hold (its own clock)"
         else:
             hint = "a judicial warrant is executed by the agency's own officers, not served by a WSO"
         raise Refused("WSO-WARRANT-FORMS", f"a WSO serves only I-200 and I-205 warrants; {hint}")
-    officer = _get(session, Officer, _text(args, "officer"), "officer")
-    booking = session.get(Booking, warrant.booking_id)
-    assert booking is not None
-    facility_id = _text(args, "facility")
-    facility = session.get(Facility, facility_id)
+
+
+def _serving_facility(ctx: Context, booking: Booking, facility_id: str) -> Facility:
+    """The jail named for service, which must be the one holding the booking: WSO-JAIL-ONLY."""
+    facility = ctx.session.get(Facility, facility_id)
     if facility is None or facility.id != booking.facility_id:
         raise Refused(
             "WSO-JAIL-ONLY",
             f"a WSO serves only inside the agency's jail where the person is held ({booking.facility_id}), "
             f"not at {facility_id!r}",
         )
+    return facility
+
+
+def _require_serving_officer(officer: Officer, facility: Facility) -> None:
+    """Refuse an officer of another agency (WSO-OWN-AGENCY) or one not authorized (WSO-AUTHORIZED-OFFICER)."""
     if officer.agency_id != facility.agency_id:
         raise Refused(
             "WSO-OWN-AGENCY",
@@ -151,6 +157,47 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
             "WSO-AUTHORIZED-OFFICER",
             f"officer {officer.id} is {officer.status}, not authorized; only a certified, authorized WSO may serve",
         )
+
+
+def _require_service_at_release(check: ServiceCheck, which: str, release_local: str) -> None:
+    """Refuse service before the release from criminal custody, or too late after it: WSO-SCHEDULED-RELEASE."""
+    if check.timing == "before_release":
+        raise Refused(
+            "WSO-SCHEDULED-RELEASE",
+            f"serve at the {which} from criminal custody ({release_local}) or within {_minutes(check.tolerance)} "
+            "after it, not before; record an early release with criminal.release",
+        )
+    if check.timing == "late":
+        assert check.late_by is not None
+        raise Refused(
+            "WSO-SCHEDULED-RELEASE",
+            f"too late: the {which} from criminal custody was {release_local}; a WSO serves at it, within "
+            f"{_minutes(check.tolerance)}, and nobody lawfully holds the person now (no open detainer hold within "
+            f"its 48 hours); do not serve: the person must be released",
+        )
+
+
+def _require_state_law_allows(verdict: Eligibility, state: str, local_day: date, kind: str, signed: date) -> None:
+    """Refuse service a state law prohibits for this agency's agreement: STATE-LAW."""
+    if verdict.verdict == "prohibited":
+        laws = ", ".join(law.id for law in verdict.laws)
+        raise Refused(
+            "STATE-LAW",
+            f"{state} law ({laws}) prohibits WSO service on {local_day} for a {kind} agency's agreement "
+            f"signed {signed}; do not serve",
+            law=laws,
+        )
+
+
+def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
+    session = ctx.session
+    warrant = _get(session, Warrant, _text(args, "warrant"), "warrant")
+    _require_wso_form(warrant)
+    officer = _get(session, Officer, _text(args, "officer"), "officer")
+    booking = session.get(Booking, warrant.booking_id)
+    assert booking is not None
+    facility = _serving_facility(ctx, booking, _text(args, "facility"))
+    _require_serving_officer(officer, facility)
     if ctx.unit.get(warrant.id) is not None:
         raise Refused(SEQUENCE, f"warrant {warrant.id} has already been served")
     interpreter = _optional_text(args, "interpreter")
@@ -176,20 +223,7 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
     )
     release_local = _local(check.release_at, facility.tz).isoformat()
     which = "recorded release" if check.release_kind == "actual" else "scheduled release"
-    if check.timing == "before_release":
-        raise Refused(
-            "WSO-SCHEDULED-RELEASE",
-            f"serve at the {which} from criminal custody ({release_local}) or within {_minutes(check.tolerance)} "
-            "after it, not before; record an early release with criminal.release",
-        )
-    if check.timing == "late":
-        assert check.late_by is not None
-        raise Refused(
-            "WSO-SCHEDULED-RELEASE",
-            f"too late: the {which} from criminal custody was {release_local}; a WSO serves at it, within "
-            f"{_minutes(check.tolerance)}, and nobody lawfully holds the person now (no open detainer hold within "
-            f"its 48 hours); do not serve: the person must be released",
-        )
+    _require_service_at_release(check, which, release_local)
     agency = session.get(Agency, facility.agency_id)
     assert agency is not None
     local_day = _local(ctx.occurred_at, facility.tz).date()
@@ -202,14 +236,7 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
     signed, _template = found
     kind = agreements.agency_kind(session, agency)
     verdict = eligibility(agency.state, Model.WSO, local_day, kind, signed=signed)
-    if verdict.verdict == "prohibited":
-        laws = ", ".join(law.id for law in verdict.laws)
-        raise Refused(
-            "STATE-LAW",
-            f"{agency.state} law ({laws}) prohibits WSO service on {local_day} for a {kind} agency's agreement "
-            f"signed {signed}; do not serve",
-            law=laws,
-        )
+    _require_state_law_allows(verdict, agency.state, local_day, kind, signed)
     served = ctx.occurred_at
     release = check.release_at
     for held in detainers:

@@ -49,15 +49,25 @@ def read_date(value: object) -> DateReading:
     if isinstance(value, bool):
         return DateReading(None, "signed_unreadable", f"{value!r} is not a date")
     if isinstance(value, int | float):
-        if value != value or not 1 <= value < 2958466:  # NaN, or outside Excel's calendar
-            return DateReading(None, "signed_unreadable", f"{value!r} is not an Excel date")
-        d = EXCEL_EPOCH + timedelta(days=int(value))
-        if _plausible(d):
-            return DateReading(d, None)
-        return DateReading(None, "signed_unreadable", f"Excel serial {value!r} is {d.isoformat()}, not plausible")
+        return _read_excel_serial(value)
     text = clean(value)
     if text is None:
         return DateReading(None)
+    return _read_date_text(text)
+
+
+def _read_excel_serial(value: int | float) -> DateReading:
+    """A number as an Excel serial day, when it is one and the day is a plausible signing date."""
+    if value != value or not 1 <= value < 2958466:  # NaN, or outside Excel's calendar
+        return DateReading(None, "signed_unreadable", f"{value!r} is not an Excel date")
+    d = EXCEL_EPOCH + timedelta(days=int(value))
+    if _plausible(d):
+        return DateReading(d, None)
+    return DateReading(None, "signed_unreadable", f"Excel serial {value!r} is {d.isoformat()}, not plausible")
+
+
+def _read_date_text(text: str) -> DateReading:
+    """Cleaned text as a date: the usual US formats, then ISO date-times, then its digits (reported as repaired)."""
     for fmt in _FORMATS:
         try:
             parsed = datetime.strptime(text, fmt).date()
@@ -72,6 +82,14 @@ def read_date(value: object) -> DateReading:
             return DateReading(parsed)
     except ValueError:
         pass
+    repaired = _read_date_digits(text)
+    if repaired is not None:
+        return repaired
+    return DateReading(None, "signed_unreadable", f"{text!r} is not a date in any format ICE uses")
+
+
+def _read_date_digits(text: str) -> DateReading | None:
+    """Text of 8 digits with missing or misplaced separators, read as MMDDYYYY or YYYYMMDD (repaired), or None."""
     digits = re.sub(r"\D", "", text)
     if len(digits) == 8 and re.fullmatch(r"[\d\s/.\-]+", text):
         for fmt, label in (("%m%d%Y", "MMDDYYYY"), ("%Y%m%d", "YYYYMMDD")):
@@ -83,7 +101,7 @@ def read_date(value: object) -> DateReading:
                 return DateReading(
                     parsed, "signed_repaired", f"{text!r} is not a well-formed date; read its digits as {label}"
                 )
-    return DateReading(None, "signed_unreadable", f"{text!r} is not a date in any format ICE uses")
+    return None
 
 
 @dataclass(frozen=True)

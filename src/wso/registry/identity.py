@@ -151,6 +151,22 @@ def _typo_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
 
 def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency], dict[tuple[str, str], str]]:
     """The agencies named by `sightings`, and a map (state, name key) -> agency id."""
+    groups, spelled = _group_sightings(sightings)
+    clusters = _merge_typos(groups)
+    agencies: list[ResolvedAgency] = []
+    index: dict[tuple[str, str], str] = {}
+    for root, members in sorted(clusters.items()):
+        agency = _resolve_cluster(root, members)
+        agencies.append(agency)
+        for g in members:
+            index[(g.state, g.key)] = agency.id
+    return agencies, {(state, written): index[(state, key)] for (state, written), key in spelled.items()}
+
+
+def _group_sightings(
+    sightings: Iterable[Sighting],
+) -> tuple[dict[tuple[str, str], _Group], dict[tuple[str, str], str]]:
+    """The sightings gathered by (state, identity key), and a map (state, name key as written) -> identity key."""
     groups: dict[tuple[str, str], _Group] = {}
     spelled: dict[tuple[str, str], str] = {}  # (state, name key as written) -> identity key
     for s in sightings:
@@ -173,7 +189,11 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
                 g.county_seen = (s.last, s.county)
         if s.name not in g.spellings or s.last > g.spellings[s.name]:
             g.spellings[s.name] = s.last
+    return groups, spelled
 
+
+def _merge_typos(groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], list[_Group]]:
+    """The groups clustered by root: alike groups of a state whose keys are one typo apart are merged."""
     parent: dict[tuple[str, str], tuple[str, str]] = {k: k for k in groups}
 
     def find(k: tuple[str, str]) -> tuple[str, str]:
@@ -200,39 +220,34 @@ def resolve_agencies(sightings: Iterable[Sighting]) -> tuple[list[ResolvedAgency
     clusters: dict[tuple[str, str], list[_Group]] = {}
     for k, g in groups.items():
         clusters.setdefault(find(k), []).append(g)
+    return clusters
 
-    agencies: list[ResolvedAgency] = []
-    index: dict[tuple[str, str], str] = {}
-    for root, members in sorted(clusters.items()):
-        canonical = min(members, key=lambda g: (g.first, g.key))
-        latest = max(members, key=lambda g: (g.last, g.key))
-        kinds: dict[str, int] = {}
-        spellings: dict[str, Position] = {}
-        for g in members:
-            for kind_, rows in g.kinds.items():
-                kinds[kind_] = kinds.get(kind_, 0) + rows
-            for name, pos in g.spellings.items():
-                spellings[name] = max(pos, spellings.get(name, pos))
-        kind = (
-            max(kinds.items(), key=lambda item: (item[1], item[0]))[0]
-            if kinds
-            else kind_from_name(latest.last_name) or "county"
-        )
-        county_seen = [g.county_seen for g in members if g.county_seen is not None]
-        county = max(county_seen)[1] if county_seen else None
-        aid = agency_id(root[0], canonical.key)
-        agencies.append(
-            ResolvedAgency(
-                id=aid,
-                state=root[0],
-                key=canonical.key,
-                name=latest.last_name,
-                kind=kind,
-                county=county,
-                spellings=tuple(sorted(spellings, key=lambda n: (spellings[n], n))),
-                members=frozenset(g.key for g in members),
-            )
-        )
-        for g in members:
-            index[(g.state, g.key)] = aid
-    return agencies, {(state, written): index[(state, key)] for (state, written), key in spelled.items()}
+
+def _resolve_cluster(root: tuple[str, str], members: list[_Group]) -> ResolvedAgency:
+    """One agency from a cluster: named as first published, called by its latest name, of its most counted kind."""
+    canonical = min(members, key=lambda g: (g.first, g.key))
+    latest = max(members, key=lambda g: (g.last, g.key))
+    kinds: dict[str, int] = {}
+    spellings: dict[str, Position] = {}
+    for g in members:
+        for kind_, rows in g.kinds.items():
+            kinds[kind_] = kinds.get(kind_, 0) + rows
+        for name, pos in g.spellings.items():
+            spellings[name] = max(pos, spellings.get(name, pos))
+    kind = (
+        max(kinds.items(), key=lambda item: (item[1], item[0]))[0]
+        if kinds
+        else kind_from_name(latest.last_name) or "county"
+    )
+    county_seen = [g.county_seen for g in members if g.county_seen is not None]
+    county = max(county_seen)[1] if county_seen else None
+    return ResolvedAgency(
+        id=agency_id(root[0], canonical.key),
+        state=root[0],
+        key=canonical.key,
+        name=latest.last_name,
+        kind=kind,
+        county=county,
+        spellings=tuple(sorted(spellings, key=lambda n: (spellings[n], n))),
+        members=frozenset(g.key for g in members),
+    )

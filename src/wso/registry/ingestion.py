@@ -422,21 +422,11 @@ def _ignored_reason(path: Path, data: bytes, exc: HeaderError) -> str:
     return f"not one of ICE's lists: {exc}"
 
 
-def _ingest(
-    session: Session,
-    paths: Sequence[Path],
-    *,
-    clock: Clock,
-    captured_at: datetime | None,
-    progress: Callable[[Path], None] | None,
-    manifest: Manifest | None = None,
-    corrections: Corrections | None = None,
-) -> IngestReport:
-    others: list[tuple[Path, str]] = []
-    files = discover(paths, others)
-    report = IngestReport()
-    report.files.extend(FileResult(str(p), "", "ignored", message=reason) for p, reason in others)
-    # manifests among the CSV files: read first, as they date the lists
+def _read_manifests(
+    files: Sequence[Path], manifest: Manifest | None, report: IngestReport
+) -> tuple[list[Path], Manifest | None]:
+    """The files that are not manifests, and the manifest grown by those that are (read first, as they date the
+    lists; each reported as ignored)."""
     lists: list[Path] = []
     for path in files:
         if is_csv_name(path.name) and is_manifest(path.read_bytes()[:4096]):
@@ -452,6 +442,24 @@ def _ingest(
             )
         else:
             lists.append(path)
+    return lists, manifest
+
+
+def _ingest(
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    clock: Clock,
+    captured_at: datetime | None,
+    progress: Callable[[Path], None] | None,
+    manifest: Manifest | None = None,
+    corrections: Corrections | None = None,
+) -> IngestReport:
+    others: list[tuple[Path, str]] = []
+    files = discover(paths, others)
+    report = IngestReport()
+    report.files.extend(FileResult(str(p), "", "ignored", message=reason) for p, reason in others)
+    lists, manifest = _read_manifests(files, manifest, report)
     clear_caches()
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
     stored_before = set(known)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -338,15 +338,9 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
     return sheet
 
 
-def _read_row(
-    number: int,
-    cells: Sequence[Cell],
-    labels: list[str],
-    columns: dict[str, int],
-    links: dict[int, str],
-    kind: str,
-    issues: list[IssueRecord],
-) -> ReadRow:
+def _raw_of(cells: Sequence[Cell], labels: list[str], links: dict[int, str]) -> dict[str, Any]:
+    """A row as ICE wrote it: each cell as text under its column's label (empty cells of labelled columns as ''),
+    and its hyperlinks under 'hyperlinks'."""
     raw: dict[str, Any] = {}
     named = len(labels)
     for col, item in enumerate(cells):
@@ -358,7 +352,60 @@ def _read_row(
     row_links = {labels[c] if c < len(labels) else f"column {c + 1}": url for c, url in sorted(links.items())}
     if row_links:
         raw["hyperlinks"] = row_links
-    row = ReadRow(row_number=number, raw=raw)
+    return raw
+
+
+def _link_of(target: str | None, text: str | None) -> str | None:
+    """A link cell's target: its hyperlink, else its text when that text is itself a URL, else None."""
+    if target is None and text is not None and _looks_like_url(text):
+        return text
+    return target
+
+
+def _read_links(
+    row: ReadRow,
+    columns: dict[str, int],
+    links: dict[int, str],
+    value_of: Callable[[str], Cell],
+    issue: Callable[[str, str | None, Cell, str], None],
+) -> None:
+    """The MOA and ADDENDUM links of a row, and an issue for a cell that promises a link it does not hold."""
+    moa_col = columns.get("moa")
+    if moa_col is not None:
+        text = clean(value_of("moa"))
+        row.moa_text = text
+        target = _link_of(links.get(moa_col), text)
+        if target is not None:
+            row.moa_url_raw = target
+            row.moa_url = unwrap_url(target)
+        elif _promises_link(text):
+            issue("moa_link_missing", "moa", value_of("moa"), f"MOA says {text!r} but the cell holds no hyperlink")
+    add_col = columns.get("addendum")
+    if add_col is not None:
+        text = clean(value_of("addendum"))
+        target = _link_of(links.get(add_col), text)
+        if target is not None:
+            row.addendum_url_raw = target
+            row.addendum_url = unwrap_url(target)
+        elif _promises_link(text):
+            issue(
+                "addendum_link_missing",
+                "addendum",
+                value_of("addendum"),
+                f"ADDENDUM says {text!r} but the cell holds no hyperlink",
+            )
+
+
+def _read_row(
+    number: int,
+    cells: Sequence[Cell],
+    labels: list[str],
+    columns: dict[str, int],
+    links: dict[int, str],
+    kind: str,
+    issues: list[IssueRecord],
+) -> ReadRow:
+    row = ReadRow(row_number=number, raw=_raw_of(cells, labels, links))
 
     def value_of(name: str) -> Cell:
         col = columns.get(name)
@@ -411,32 +458,5 @@ def _read_row(
         elif row.signed is None and kind == "participating":
             issue("signed_missing", "signed", signed_cell, "SIGNED is empty in a participating row")
 
-    moa_col = columns.get("moa")
-    if moa_col is not None:
-        text = clean(value_of("moa"))
-        row.moa_text = text
-        target = links.get(moa_col)
-        if target is None and text is not None and _looks_like_url(text):
-            target = text
-        if target is not None:
-            row.moa_url_raw = target
-            row.moa_url = unwrap_url(target)
-        elif _promises_link(text):
-            issue("moa_link_missing", "moa", value_of("moa"), f"MOA says {text!r} but the cell holds no hyperlink")
-    add_col = columns.get("addendum")
-    if add_col is not None:
-        target = links.get(add_col)
-        text = clean(value_of("addendum"))
-        if target is None and text is not None and _looks_like_url(text):
-            target = text
-        if target is not None:
-            row.addendum_url_raw = target
-            row.addendum_url = unwrap_url(target)
-        elif _promises_link(text):
-            issue(
-                "addendum_link_missing",
-                "addendum",
-                value_of("addendum"),
-                f"ADDENDUM says {text!r} but the cell holds no hyperlink",
-            )
+    _read_links(row, columns, links, value_of, issue)
     return row

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
@@ -18,7 +19,8 @@ from wso.accounts import SignInThrottle, dummy_hash
 from wso.clock import Clock, SystemClock
 from wso.settings import Settings, get_settings
 from wso.store import Database, open_database
-from wso.web.deps import PASSWORD_PAGE, PasswordChangeRequired, SignInRequired
+from wso.web import drafts, errors
+from wso.web.deps import PASSWORD_PAGE, PasswordChangeRequired, SignInRequired, session_data
 from wso.web.pagecache import PublicPageCache
 from wso.web.rendering import lang_url
 from wso.web.routers import (
@@ -101,15 +103,44 @@ def create_app(
     async def _api_docs() -> HTMLResponse:
         return api_docs_page()
 
+    errors.install(app)
+
     @app.exception_handler(SignInRequired)
-    async def _to_signin(request: Request, exc: SignInRequired) -> RedirectResponse:
-        return RedirectResponse(lang_url("/signin", "en", next=exc.next_path), status_code=303)
+    async def _to_signin(request: Request, exc: SignInRequired) -> Response:
+        if request.headers.get("hx-request"):
+            # a page's periodic refresh: say the session ended, keep the last state (marked stale), stop polling
+            return session_ended(request)
+        next_path = exc.next_path
+        if exc.fields is not None:  # a form sent after the session ended: back to its page, typed values kept
+            referer = request.headers.get("referer", "")
+            base = str(request.base_url).rstrip("/")
+            next_path = referer[len(base) :] if referer.startswith(base + "/") else "/console"
+            drafts.keep(session_data(request), request.url.path, next_path.split("?")[0], exc.fields)
+        return RedirectResponse(lang_url("/signin", "en", next=next_path), status_code=303)
 
     @app.exception_handler(PasswordChangeRequired)
     async def _to_password(request: Request, exc: PasswordChangeRequired) -> RedirectResponse:
         return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     return app
+
+
+# The answer to a console page's periodic refresh (htmx) once the session has ended: shown in the page's
+# #session-status box (the board stays as it was, marked stale by style.css), and 286 stops htmx's polling.
+SESSION_ENDED = (
+    '<div id="session-status" class="notice stale ended" role="alert"><p><strong>Your session has ended</strong> '
+    "(signed out, or idle too long). What is shown below is how it stood at the last refresh and is no longer "
+    'updated. <a href="{signin}">Sign in again</a> to see it live.</p></div>'
+)
+
+
+def session_ended(request: Request) -> HTMLResponse:
+    page = request.headers.get("hx-current-url", "")
+    base = str(request.base_url).rstrip("/")
+    path = page[len(base) :] if page.startswith(base + "/") else "/console"
+    signin = escape(lang_url("/signin", "en", next=path))
+    headers = {"HX-Retarget": "#session-status", "HX-Reswap": "outerHTML", "HX-Reselect": "#session-status"}
+    return HTMLResponse(SESSION_ENDED.format(signin=signin), status_code=286, headers=headers)
 
 
 def api_docs_page() -> HTMLResponse:

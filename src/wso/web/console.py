@@ -516,15 +516,15 @@ def count_rows(path: Path, max_rows: int) -> int:
 
 def _store(upload: Upload, folder: Path, seen: set[str], max_rows: int | None) -> None:
     name = Path(upload.filename or "").name
-    path = Path(name)
-    if path.stem not in TABLES or path.suffix.lower() not in (".csv", ".parquet"):
+    path = Path(name.lower())  # HOLDS.CSV is holds.csv: a file's name is matched in any case
+    if path.stem not in TABLES or path.suffix not in (".csv", ".parquet"):
         raise UploadError(
             f"{name or '(no name)'}: upload files named holds, officers and agreements (.csv or .parquet)"
         )
     if path.stem in seen:
         raise UploadError(f"{name}: the {path.stem} table was uploaded twice")
     seen.add(path.stem)
-    target = folder / (path.stem + path.suffix.lower())
+    target = folder / (path.stem + path.suffix)
     with target.open("wb") as out:
         shutil.copyfileobj(upload.source, out, CHUNK)
     if max_rows is not None:

@@ -24,11 +24,13 @@ PASSWORD_PAGE = "/console/password"
 
 
 class SignInRequired(Exception):
-    """Raised by console pages when nobody is signed in; answered with a redirect to the sign-in page."""
+    """Raised by console pages when nobody is signed in; answered with a redirect to the sign-in page (and a
+    form sent after the session ended keeps its typed values: `fields`, see wso.web.drafts)."""
 
-    def __init__(self, next_path: str) -> None:
+    def __init__(self, next_path: str, fields: list[tuple[str, str]] | None = None) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+        self.fields = fields
 
 
 def get_database(request: Request) -> Database:
@@ -136,12 +138,16 @@ class PasswordChangeRequired(Exception):
     the page where they choose a new one."""
 
 
-def console_principal(request: Request, principal: OptionalPrincipal) -> Principal:
+async def console_principal(request: Request, principal: OptionalPrincipal) -> Principal:
     """A console page's user; the signed-out are sent to sign in, and a user whose password was reset to choose
     a new one before anything else."""
     if principal is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInRequired(target)
+        fields = None
+        if request.method == "POST":  # what was typed, kept for after sign-in (text fields only)
+            form = await request.form()
+            fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+        raise SignInRequired(target, fields)
     if principal.must_change_password and request.url.path != PASSWORD_PAGE:
         raise PasswordChangeRequired()
     return principal

@@ -181,6 +181,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "API JSON en /api.",
     },
     "signin.heading": {"en": "Sign in to the console", "es": "Iniciar sesión en la consola"},
+    "signin.draft": {
+        "en": "Your session had ended, so the form was not sent and nothing was changed. Sign in and you go back "
+        "to the form with what you typed.",
+        "es": "Su sesión había terminado, así que el formulario no se envió y no se cambió nada. Inicie sesión y "
+        "volverá al formulario con lo que escribió.",
+    },
     "signin.username": {"en": "Username", "es": "Usuario"},
     "signin.password": {"en": "Password", "es": "Contraseña"},
     "signin.failed": {"en": "Wrong username or password.", "es": "Usuario o contraseña incorrectos."},
@@ -269,6 +275,24 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "es": "Pida sus registros a esta agencia: obtenga una carta lista",
     },
     "error.not_found": {"en": "Not found", "es": "No encontrado"},
+    "error.bad_request": {"en": "The request could not be read", "es": "No se pudo leer la solicitud"},
+    "error.signin": {"en": "Sign in first", "es": "Inicie sesión primero"},
+    "error.forbidden": {"en": "Not allowed", "es": "No permitido"},
+    "error.method": {
+        "en": "This address does not take that kind of request",
+        "es": "Esta dirección no acepta ese tipo de solicitud",
+    },
+    "error.too_large": {"en": "Too large", "es": "Demasiado grande"},
+    "error.bad_input": {"en": "Some of what was sent cannot be used", "es": "Parte de lo enviado no se puede usar"},
+    "error.other": {"en": "Something went wrong", "es": "Algo salió mal"},
+    "error.stale_form": {
+        "en": "This form was open too long or came from another session, so it was not accepted. Nothing was "
+        "changed. Go back, reload the page and send it again.",
+        "es": "Este formulario estuvo abierto demasiado tiempo o vino de otra sesión, así que no se aceptó. No se "
+        "cambió nada. Vuelva, recargue la página y envíelo de nuevo.",
+    },
+    "error.back": {"en": "Back to the form", "es": "Volver al formulario"},
+    "error.home": {"en": "Home", "es": "Inicio"},
     "watch.heading": {"en": "Be told when this changes", "es": "Reciba un aviso cuando esto cambie"},
     "watch.intro": {
         "en": "We compare each new list ICE publishes with the one before and tell you what changed. Your address "

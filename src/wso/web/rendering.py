@@ -11,14 +11,17 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from wso.accounts import Principal
+from wso.web import drafts
 from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
 from wso.web.i18n_es import law_words, records_words
 from wso.web.sessions import CSRF_FIELD, csrf_token
+from wso.web.timefmt import when
 
 CONSOLE = "console/"  # the folder of the console's templates
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.filters["when"] = when  # every console template shows times through this one function
 
 
 def lang_url(path: str, lang: Lang, **params: Any) -> str:
@@ -44,7 +47,7 @@ def render(
     public = not template.startswith(CONSOLE)
     params = dict(request.query_params)
     params["lang"] = other
-    base = {
+    base: dict[str, Any] = {
         "request": request,
         "lang": lang,
         "t": translator(lang),
@@ -59,4 +62,6 @@ def render(
         "records_words": lambda facts: records_words(facts, lang),
         "fresh": freshness(request) if public else None,
     }
+    if not public and user is not None:  # a form's typed values given back after sign-in (wso.web.drafts)
+        base["draft"] = drafts.take(session, request.url.path)
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

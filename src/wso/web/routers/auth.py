@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wso.accounts import AccountError, Busy, SignInThrottle, change_password, end_session, record_action, sign_in
+from wso.web import drafts
 from wso.web.deps import (
     PASSWORD_PAGE,
     ClockDep,
@@ -42,7 +43,8 @@ def _check_csrf(request: Request, given: str) -> None:
 
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request, lang: LangDep, next: str = "/console") -> HTMLResponse:
-    return render(request, "signin.html", {"next": _safe_next(next), "failed": False}, lang=lang, needs_csrf=True)
+    context = {"next": _safe_next(next), "failed": False, "draft": drafts.carried(session_data(request))}
+    return render(request, "signin.html", context, lang=lang, needs_csrf=True)
 
 
 @router.post("/signin", response_model=None)
@@ -75,8 +77,11 @@ def signin(
             response.headers["Retry-After"] = str(wait)
         return response
     data = session_data(request)
+    draft = drafts.carried(data)
     data.clear()  # a new session: new id, new CSRF token; nothing of the signed-out visit carries over
     data["sid"] = outcome.token
+    if draft is not None:  # ... but the typed values of a form sent after the last session ended
+        data[drafts.KEY] = draft
     csrf_token(data)
     if outcome.principal.must_change_password:
         return RedirectResponse(PASSWORD_PAGE, status_code=303)

@@ -1,0 +1,94 @@
+"""Errors as a person meets them: a browser (Accept: text/html, outside /api) gets an HTML page in the site's
+style for every refusal (403, 404, 405, a stale CSRF token, 422 bad form input); /api/... and other clients keep
+FastAPI's JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wso.web.deps import get_language, optional_principal
+from wso.web.rendering import CONSOLE, render
+
+# The page's heading for each status a browser can meet (the detail below it says what exactly happened).
+TITLES = {
+    400: "error.bad_request",
+    401: "error.signin",
+    403: "error.forbidden",
+    404: "error.not_found",
+    405: "error.method",
+    413: "error.too_large",
+    422: "error.bad_input",
+}
+STALE_FORM = "CSRF"  # FastAPI's detail of a stale or missing form token names it
+
+
+def wants_html(request: Request) -> bool:
+    """A browser's request for a page: not the API, and text/html among what it accepts."""
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def readable_errors(errors: Any) -> list[str]:
+    """FastAPI's validation errors as lines a person reads: "field: what is wrong"."""
+    lines = []
+    for error in errors:
+        where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form")]
+        lines.append(f"{'.'.join(where) or 'request'}: {error.get('msg', 'not valid')}")
+    return lines
+
+
+def _page(request: Request, status: int, detail: str, lines: list[str], headers: Mapping[str, str] | None) -> Response:
+    try:
+        user = optional_principal(
+            request, request.app.state.database, request.app.state.clock, request.app.state.settings
+        )
+    except Exception:  # an error page must not fail for want of a user; it then shows the signed-out header
+        user = None
+    console = request.url.path.startswith("/console")
+    stale_form = status == 403 and STALE_FORM in detail
+    back = request.headers.get("referer", "")
+    context = {
+        "status": status,
+        "title_key": TITLES.get(status, "error.other"),
+        "detail": detail,
+        "lines": lines,
+        "stale_form": stale_form,
+        # a Referer of this site only (same-origin policy), so the link leads back to the form
+        "back": back if back.startswith(str(request.base_url)) else "",
+    }
+    response = render(
+        request,
+        CONSOLE + "error.html" if console else "error.html",
+        context,
+        lang="en" if console else get_language(request),
+        user=user,
+        status_code=status,
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Put the two handlers on `app`."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if not wants_html(request):
+            return await http_exception_handler(request, exc)
+        return _page(request, exc.status_code, str(exc.detail), [], exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_html(request):
+            return await request_validation_exception_handler(request, exc)
+        lines = readable_errors(exc.errors())
+        return _page(request, 422, "the form or address has a value the server cannot use", lines, None)

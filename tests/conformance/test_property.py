@@ -1,0 +1,195 @@
+"""One decision, two engines: random jail histories, replayed into the ledger, exported and audited. Every hold the
+ledger holds late or unlawful is exactly a finding of the audit, and the audit finds nothing else (what the ledger
+refused never reaches the records; what it accepted is lawful unless it says so).
+
+On SQLite and PostgreSQL ledgers, DuckDB and PySpark audits (few PySpark examples: each one starts Spark work).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conformance.harness import finding_set, run_audit_of_export, run_ledger
+from wso.program import ICE_NOTIFY_WINDOW, SERVICE_TOLERANCE
+from wso.store import Database, open_database
+
+MIN = timedelta(minutes=1)
+H = timedelta(hours=1)
+#: Monday 2026-03-02 00:00 in New York: histories span the daylight-saving change of Sunday 2026-03-08
+T0 = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+ZONES = {"FL": "America/New_York", "TX": "America/Chicago", "MD": "America/New_York"}
+
+
+@dataclass(frozen=True)
+class Person:
+    kind: str  # "wso", "detainer", "detainer_then_wso"
+    form: str
+    release: int  # minutes after T0
+    serve: int  # minutes after the release (negative: before it)
+    notify: int | None  # minutes after service
+    claim: tuple[int, int | None] | None  # minutes after service; report minutes after the claim
+    end: tuple[str, int] | None  # (custody.transfer | custody.release | custody.continue, minutes after release)
+    later_serve: int  # detainer_then_wso: minutes after the release the WSO serves
+
+
+@dataclass(frozen=True)
+class History:
+    state: str
+    signed: str
+    detention_agreement: bool
+    people: tuple[Person, ...]
+    sweeps: tuple[int, ...]  # minutes after T0
+
+
+ENDINGS = ("custody.transfer", "custody.release", "custody.continue")
+tol = int(SERVICE_TOLERANCE / MIN)
+window = int(ICE_NOTIFY_WINDOW / MIN)
+
+people = st.builds(
+    Person,
+    kind=st.sampled_from(["wso", "wso", "detainer", "detainer_then_wso"]),
+    form=st.sampled_from(["I-200", "I-205"]),
+    release=st.integers(0, 5 * 24 * 60),
+    serve=st.one_of(st.integers(0, tol), st.integers(tol + 1, 600), st.integers(-120, -1)),
+    notify=st.one_of(st.none(), st.integers(0, 3 * window)),
+    claim=st.one_of(st.none(), st.tuples(st.integers(30, 600), st.one_of(st.none(), st.integers(0, 150)))),
+    # every hold is held at least an hour after service, so the notification window passes while it is open
+    end=st.one_of(
+        st.none(),
+        st.tuples(st.sampled_from(ENDINGS), st.integers(0, 90 * 60)),
+    ),
+    later_serve=st.integers(60, 60 * 60),
+)
+histories = st.builds(
+    History,
+    state=st.sampled_from(["FL", "TX", "MD"]),
+    signed=st.sampled_from(["2025-02-26", "2026-02-20"]),
+    detention_agreement=st.booleans(),
+    people=st.lists(people, min_size=1, max_size=3).map(tuple),
+    sweeps=st.lists(st.integers(0, 9 * 24 * 60), max_size=3).map(tuple),
+)
+
+
+def _line(at: datetime, cmd: str, **args: Any) -> tuple[datetime, str]:
+    return at, json.dumps({"at": at.isoformat(), "cmd": cmd, **args})
+
+
+def lines_of(h: History) -> tuple[str, datetime]:
+    """The history as replay lines in time order, and the audit time (after its last line)."""
+    setup = T0 - 10 * 24 * H
+    out: list[tuple[datetime, str]] = [
+        _line(setup, "agency", id="AG", name="County Sheriff", state=h.state),
+        _line(setup, "agreement", agency="AG", model="WSO", signed=h.signed),
+        _line(setup, "facility", id="JAIL", agency="AG", name="County Jail", tz=ZONES[h.state],
+              detention_agreement=h.detention_agreement),
+        _line(setup, "officer.nominate", id="O1", agency="AG", name="Deputy", us_citizen=True),
+        _line(setup, "officer.exam", id="O1", score=90),
+        _line(setup, "officer.certify", id="O1"),
+        _line(setup, "officer.authorize", id="O1"),
+    ]  # fmt: skip
+    for i, p in enumerate(h.people):
+        booking, release = f"B{i}", T0 + p.release * MIN
+        at = setup + i * MIN
+        out.append(_line(at, "booking", id=booking, facility="JAIL", scheduled_release=release.isoformat()))
+        wso, det = f"W{i}", f"D{i}"
+        if p.kind != "detainer":
+            out.append(_line(setup + i * MIN, "warrant.receive", id=wso, booking=booking, form=p.form))
+        if p.kind != "wso":
+            out.append(_line(setup + i * MIN, "warrant.receive", id=det, booking=booking, form="I-247A"))
+            out.append(_line(release, "detainer.hold", warrant=det))
+        served = release + (p.serve if p.kind == "wso" else p.later_serve) * MIN
+        if p.kind != "detainer":
+            out.append(_line(served, "warrant.serve", warrant=wso, officer="O1", facility="JAIL"))
+            if p.notify is not None:
+                out.append(_line(served + p.notify * MIN, "ice.notify", warrant=wso))
+            if p.claim is not None:
+                claim = served + p.claim[0] * MIN
+                out.append(_line(claim, "citizenship.claim", warrant=wso))
+                if p.claim[1] is not None:
+                    out.append(_line(claim + p.claim[1] * MIN, "citizenship.report", warrant=wso))
+        if p.end is not None:
+            # held at least an hour past the later of release and service
+            end = max(release + p.end[1] * MIN, served + H)
+            out.append(_line(end, p.end[0], warrant=wso if p.kind != "detainer" else det))
+    for m in h.sweeps:
+        out.append(_line(T0 + m * MIN, "sweep"))
+    out.sort(key=lambda item: item[0])
+    as_of = out[-1][0] + H
+    out.append(_line(as_of, "sweep"))
+    return "\n".join(text for _, text in out) + "\n", as_of
+
+
+def check(db: Database, h: History, out: Path, backend: str = "duckdb", spark: Any = None) -> None:
+    text, as_of = lines_of(h)
+    ledger = run_ledger(db, text, as_of)
+    rows = run_audit_of_export(db, out, as_of, backend, spark)
+    assert finding_set(rows) == ledger.late, (text, rows, ledger)
+
+
+@pytest.fixture
+def fresh(database_url: str) -> Iterator[Any]:
+    """A way to get a fresh, migrated database of the fixture's engine for each example."""
+    opened: list[Database] = []
+    if database_url.startswith("sqlite"):
+
+        def make() -> Database:
+            directory = Path(tempfile.mkdtemp(prefix="wso-conf-"))
+            db = open_database(f"sqlite:///{directory / 'ledger.sqlite3'}")
+            opened.append(db)
+            return db
+    else:
+        import uuid
+
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        admin = create_engine(database_url)
+        schemas: list[str] = []
+
+        def make() -> Database:
+            schema = f"c_{uuid.uuid4().hex[:12]}"
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            schemas.append(schema)
+            url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+            db = open_database(url.render_as_string(hide_password=False))
+            opened.append(db)
+            return db
+
+    yield make
+    for db in opened:
+        db.dispose()
+    if not database_url.startswith("sqlite"):
+        with admin.begin() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(h=histories)
+def test_the_ledger_and_the_duckdb_audit_agree(fresh: Any, tmp_path: Path, h: History) -> None:
+    out = Path(tempfile.mkdtemp(dir=tmp_path))
+    check(fresh(), h, out)
+
+
+@pytest.mark.spark
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(h=histories)
+def test_the_ledger_and_the_pyspark_audit_agree(sqlite_url: str, spark: Any, tmp_path: Path, h: History) -> None:
+    out = Path(tempfile.mkdtemp(dir=tmp_path))
+    db = open_database(f"sqlite:///{out / 'ledger.sqlite3'}")
+    try:
+        check(db, h, out / "export", "pyspark", spark)
+    finally:
+        db.dispose()
