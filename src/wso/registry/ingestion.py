@@ -27,9 +27,11 @@ from wso.registry.bulk import bulk_insert, sending
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
+from wso.registry.headers import HeaderError, find_header
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
 from wso.registry.queries import remember_answers
-from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, find_header, read_sheet
+from wso.registry.readings import IssueRecord, ReadRow
+from wso.registry.rows import RowCache, clear_caches, read_sheet
 from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file, read_saved_at
 from wso.registry.sources import (
     Corrections,

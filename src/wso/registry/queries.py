@@ -12,8 +12,8 @@ from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from wso.registry.derive import ordered_snapshots
+from wso.registry.kinds import MODELS
 from wso.registry.models import ANSWERS, Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
-from wso.registry.rows import MODELS
 from wso.registry.states import read_state
 from wso.registry.text import name_key
 from wso.registry.views import AgencyView, AgreementView, IssueView, Stats, TimelineEntry
