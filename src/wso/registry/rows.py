@@ -14,7 +14,7 @@ from wso.registry.headers import as_text, find_header, is_blank
 from wso.registry.kinds import read_kind, read_model
 from wso.registry.links import read_links, unwrap_url
 from wso.registry.readings import IssueRecord, ReadRow, ReadSheet, reading_id
-from wso.registry.sheets import Cell, Table
+from wso.registry.sheets import Cell, Table, target_text
 from wso.registry.states import read_state
 from wso.registry.text import clean, name_key
 
@@ -22,7 +22,7 @@ from wso.registry.text import clean, name_key
 def clear_caches() -> None:
     """Empty the memos of the pure cell readers (one ingest starts cold, so neither memory nor measured figures
     carry over from an earlier one)."""
-    for memo in (read_model, read_kind, unwrap_url, read_date, read_state, clean, name_key):
+    for memo in (read_model, read_kind, unwrap_url, read_date, read_state, clean, name_key, target_text):
         memo.cache_clear()
 
 
