@@ -119,21 +119,15 @@ def hyperlinks_in(archive: zipfile.ZipFile) -> dict[tuple[int, int], str]:
         rels = archive.read(rels_path)
     except KeyError:
         rels = b""
-    targets = _relationship_targets(rels)
     fast = _HYPERLINK_FAST_RE.findall(sheet, start)
-    if len(fast) == sheet.count(b"hyperlink ", start):
-        links: dict[tuple[int, int], str] = {}
-        columns: dict[bytes, int] = {}
-        for letters, row, rid in fast:
-            target = targets.get(rid.decode())
-            if not target:
-                continue
-            column = columns.get(letters)
-            if column is None:
-                column = columns[letters] = _column_index(letters.decode())
-            links.setdefault((int(row), column), target)
-        return links
-    return _hyperlinks_in_general(sheet, start, targets)
+    fast_targets = _RELATIONSHIP_FAST_RE.findall(rels)
+    if len(fast) != sheet.count(b"hyperlink ", start) or len(fast_targets) != rels.count(b"Relationship "):
+        return _hyperlinks_in_general(sheet, start, _relationship_targets(rels))
+    # Excel's own forms: targets by their id as bytes, each decoded once; the first link of a cell wins
+    targets = {rid: target_text(target) for rid, target in fast_targets}
+    columns = {letters: _column_index(letters.decode()) for letters in {letters for letters, _row, _rid in fast}}
+    get = targets.get
+    return {(int(row), columns[letters]): target for letters, row, rid in reversed(fast) if (target := get(rid))}
 
 
 def _relationship_targets(rels: bytes) -> dict[str, str]:
