@@ -177,7 +177,8 @@ def main() -> None:
         rows = found[0][3]
         print(
             f"{name:10} full ingest {wall:7.3f} s  {rows / wall:8.0f} rows/s  x{wall / cells:4.1f} cells-only  "
-            f"x{wall / links:4.1f} cells+links  (cpu {cpu:6.3f} s, x{cpu / links_cpu:4.1f})  "
+            f"x{wall / links:4.1f} cells+links  (cpu {cpu:6.3f} s, x{cpu / cells_cpu:4.2f} cells-only, "
+            f"x{cpu / links_cpu:4.2f} cells+links)  "
             f"repeated ingest (worst) {repeat:6.3f} s  ({rows} rows)"
             + (f"  x{wall / ahead:4.1f} of parsing read ahead" if ahead is not None else "")
         )

@@ -8,14 +8,21 @@ pyarrow, httpx, holidays and Jinja2.)"""
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from wso.cli.main import SUBCOMMANDS, app, load
+from tests.conftest import SHEETS
+from wso import registry
+from wso.cli.main import SUBCOMMANDS, app, load, ready_answer
+from wso.clock import FixedClock
+from wso.store import open_database
 
 # Loaded only by the commands that need them (a webhook, a Parquet export, a letter, a calendar, a migration,
 # the web application, the audit engine).
@@ -25,16 +32,26 @@ LATER = ("alembic", "httpx", "pyarrow", "holidays", "jinja2", "fastapi", "starle
 NOT_FOR_HELP = (*LATER, "sqlalchemy", "pydantic", "rich", "yaml", "psycopg")
 
 
-def loaded_after(code: str, watch: tuple[str, ...] = NOT_FOR_HELP) -> tuple[list[str], list[str]]:
+def loaded_after(
+    code: str, watch: tuple[str, ...] = NOT_FOR_HELP, env: dict[str, str] | None = None
+) -> tuple[list[str], list[str]]:
     """(wso modules, watched modules) a fresh interpreter has loaded after running `code`."""
     probe = (
         f"import sys\n{code}\n"
         "print(sorted(m for m in sys.modules if m == 'wso' or m.startswith('wso.')))\n"
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({watch!r})))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    environ = {**os.environ, **(env or {})}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environ).stdout
     ours, watched = out.strip().splitlines()[-2:]
     return eval(ours), eval(watched)
+
+
+def main_with(argv: list[str]) -> str:
+    """Code that runs `wso` with the arguments `argv`, as `loaded_after` runs it."""
+    return (
+        f"from wso.cli.main import main\nsys.argv = {['wso', *argv]!r}\ntry:\n    main()\nexcept SystemExit:\n    pass"
+    )
 
 
 def test_importing_the_cli_loads_no_room_and_nothing_heavy() -> None:
@@ -44,8 +61,7 @@ def test_importing_the_cli_loads_no_room_and_nothing_heavy() -> None:
 
 
 def test_wso_help_loads_no_room_and_nothing_heavy() -> None:
-    code = "from wso.cli.main import main\nsys.argv = ['wso', '--help']\ntry:\n    main()\nexcept SystemExit:\n    pass"
-    ours, watched = loaded_after(code)
+    ours, watched = loaded_after(main_with(["--help"]))
     assert ours == ["wso", "wso.cli", "wso.cli.main"]
     assert watched == []
 
@@ -101,6 +117,48 @@ def test_wso_lists_its_own_commands_then_every_sub_command() -> None:
     for name, entry in SUBCOMMANDS.items():
         assert name in result.output
         assert " ".join(entry.help.split()[:4]) in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("name", sorted(n for n, entry in SUBCOMMANDS.items() if entry.ready))
+def test_every_command_line_a_room_answers_ready_is_one_of_its_commands(name: str) -> None:
+    """A room's `ANSWERS` (its answers kept ready) names command lines its sub-command has: the command, then its
+    options as typed."""
+    ready = SUBCOMMANDS[name].ready
+    assert ready is not None
+    answers = importlib.import_module(ready).ANSWERS
+    assert answers
+    group = load(name)
+    for line in answers:
+        command = group.get_command(None, line[0])  # type: ignore[arg-type]
+        assert command is not None, line
+        options = {opt for param in command.params for opt in param.opts}
+        assert set(line[1:]) <= options, line
+
+
+def test_a_command_line_a_room_does_not_answer_ready_runs_as_usual() -> None:
+    for argv in ([], ["--help"], ["version"], ["rules"], ["registry"], ["registry", "stats"]):
+        assert ready_answer(argv) is None, argv
+    for argv in (["registry", "stats", "--json", "--on", "2025-07-03"], ["registry", "--json", "stats"]):
+        assert ready_answer(argv) is None, argv
+
+
+def test_an_answer_kept_ready_is_printed_without_loading_a_command(tmp_path: Path) -> None:
+    """`wso registry stats --json`, its answer kept ready: the whole process loads the registry's `ready` module
+    and no other of the room, no sub-command's module, neither SQLAlchemy nor pydantic (Typer's parameters load
+    it); without the answer kept ready (an empty database) the command runs as usual."""
+    url = f"sqlite:///{tmp_path / 'wso.sqlite3'}"
+    database = open_database(url)
+    try:
+        with database.session() as session:
+            registry.ingest(session, [SHEETS / "20250519T024922Z"], clock=FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    finally:
+        database.dispose()
+    ours, watched = loaded_after(main_with(["registry", "stats", "--json"]), env={"WSO_DATABASE_URL": url})
+    assert ours == ["wso", "wso.cli", "wso.cli.main", "wso.registry", "wso.registry.ready"]
+    assert watched == []
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    ours, _watched = loaded_after(main_with(["registry", "stats", "--json"]), env={"WSO_DATABASE_URL": empty})
+    assert "wso.cli.registry" in ours
 
 
 def test_a_mistyped_sub_command_gets_a_suggestion() -> None:

@@ -1,5 +1,6 @@
-"""The public archive's quirks, each on the real file (tests/data/ice-287g-archive: 13 of its 1,023 files, its
-MANIFEST.csv lines for them and its README), ingested as the folder stands, on SQLite and PostgreSQL."""
+"""The public archive's quirks and agencies' lives over five years, each on the real file
+(tests/data/ice-287g-archive: 13 of its 1,023 files, its MANIFEST.csv lines for them and its README), ingested as
+the folder stands, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -192,6 +193,89 @@ def test_web_page_era_tables_join_the_same_agencies(archive: tuple[Database, Ing
     assert jem[0].moa_url == "https://www.ice.gov/doclib/287gMOA/287gJEM_EtowahCoAl2016-06-18.pdf"
     # the 2016 agreement was listed until the page of February 2025 showed the one signed 2020-06-09
     assert any(g.signed == date(2020, 6, 9) for g in jem)
+
+
+def _agreements(db: Database, words: str, state: str, model: str) -> list[registry.AgreementView]:
+    """The agreements of model `model` of the one agency `words` finds in `state`, in the order they were listed."""
+    with db.session() as s:
+        (agency,) = registry.find_agencies(s, words, state=state)
+    return sorted((g for g in agency.agreements if g.model == model), key=lambda g: g.first_listed)
+
+
+# Lives over five years (issue 16), each on a named real agency, from the web page of January 2021 to the pending
+# list of January 2026: what the 13 files of tests/data/ice-287g-archive say of it, read as the registry reads them.
+
+
+def test_listed_from_the_first_capture_to_the_latest_list(archive: tuple[Database, IngestReport]) -> None:
+    """Pinal County Sheriff's Office (AZ), JEM signed 2020-06-09: on ICE's web page of January 2021 and on every
+    participating list since, to the latest (2025-11-14): first and last listed are the first and last lists."""
+    db, _report = archive
+    (jem,) = _agreements(db, "pinal county sheriff", "AZ", "JEM")
+    assert jem.signed == date(2020, 6, 9)
+    assert (jem.first_listed, jem.last_listed) == (date(2021, 1, 12), date(2025, 11, 14))
+    assert (jem.status, jem.removed_on, jem.pending_since, jem.renewal_of) == ("active", None, None, None)
+
+
+def test_a_removal_is_dated_by_the_first_list_without_it(archive: tuple[Database, IngestReport]) -> None:
+    """Bristol County Sheriff's Office (MA), JEM signed 2020-06-08: on the page of January 2021; DHS ended it in
+    May 2021, so it is absent from the page of February 2025 and every list after: removed on the first
+    publication without it."""
+    db, _report = archive
+    (jem,) = _agreements(db, "bristol county sheriff", "MA", "JEM")
+    assert jem.signed == date(2020, 6, 8)
+    assert (jem.first_listed, jem.last_listed) == (date(2021, 1, 12), date(2021, 1, 12))
+    assert (jem.status, jem.removed_on) == ("removed", date(2025, 2, 2))
+    with db.session() as s:
+        assert not registry.agreement_in_force(s, jem.agency_id, "JEM", date(2025, 11, 14))
+        assert registry.agreement_in_force(s, jem.agency_id, "JEM", date(2021, 6, 1))
+
+
+def test_a_renewal_follows_the_agreement_it_replaces(archive: tuple[Database, IngestReport]) -> None:
+    """Knox County Sheriff's Office (TN), JEM: the page of January 2021 lists the agreement signed 2017-06-15, the
+    page of February 2025 and the lists after it the one signed 2020-06-08: a renewal of the first, which ends
+    the day the renewal is first listed. Knox County in Texas (a WSO agreement of 2025) is another agency."""
+    db, _report = archive
+    old, new = _agreements(db, "knox county sheriff", "TN", "JEM")
+    assert (old.signed, new.signed) == (date(2017, 6, 15), date(2020, 6, 8))
+    assert new.renewal_of == old.id and old.renewal_of is None
+    assert (old.first_listed, old.last_listed, old.status, old.removed_on) == (
+        date(2021, 1, 12),
+        date(2021, 1, 12),
+        "removed",
+        date(2025, 2, 2),
+    )
+    assert (new.first_listed, new.last_listed, new.status) == (date(2025, 2, 2), date(2025, 11, 14), "active")
+    with db.session() as s:
+        (texas,) = registry.find_agencies(s, "knox county sheriff", state="TX")
+    assert texas.id != new.agency_id and [g.model for g in texas.agreements] == ["WSO"]
+
+
+def test_pending_then_signed_across_the_eras(archive: tuple[Database, IngestReport]) -> None:
+    """Butler County Sheriff's Office (OH), JEM: the 2020 agreement on the page of January 2021 is gone from the
+    page of February 2025; ICE's first pending list (2025-02-21) lists Butler County, which signed on 2025-02-24
+    and is on the participating lists from 2025-09-02: pending since 2025-02-21, signed, a renewal, active."""
+    db, _report = archive
+    old, new = _agreements(db, "butler county sheriff", "OH", "JEM")
+    assert (old.signed, old.status, old.removed_on) == (date(2020, 6, 9), "removed", date(2025, 2, 2))
+    assert new.pending_since == date(2025, 2, 21)
+    assert new.signed == date(2025, 2, 24)
+    assert (new.first_listed, new.last_listed, new.status) == (date(2025, 9, 2), date(2025, 11, 14), "active")
+    assert new.renewal_of == old.id
+
+
+def test_one_agency_across_two_spellings_and_eras(archive: tuple[Database, IngestReport]) -> None:
+    """Flathead County (MT): "Flathead County Sheriff's Department" on ICE's web page of January 2021, "Flathead
+    County Sheriff's Office" in ICE's workbooks: one agency, one WSO agreement (signed 2020-02-12) listed from
+    2021 to the latest list, named as ICE names it last."""
+    db, _report = archive
+    with db.session() as s:
+        (flathead,) = registry.find_agencies(s, "flathead", state="MT")
+        assert [a.id for a in registry.find_agencies(s, "flathead county sheriffs department")] == [flathead.id]
+    assert flathead.name == "Flathead County Sheriff's Office"
+    assert set(flathead.spellings) == {"Flathead County Sheriff's Department", "Flathead County Sheriff's Office"}
+    (wso,) = flathead.agreements
+    assert (wso.model, wso.signed, wso.status) == ("WSO", date(2020, 2, 12), "active")
+    assert (wso.first_listed, wso.last_listed) == (date(2021, 1, 12), date(2025, 11, 14))
 
 
 def test_name_variants_mid_second_file_no_half_and_capture_stamp(archive: tuple[Database, IngestReport]) -> None:

@@ -11,8 +11,10 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from tests.registry.conftest import sheet
+from tests.conftest import SHEETS
+from tests.registry.conftest import INGESTED_AT, sheet
 from wso import registry
+from wso.clock import FixedClock
 from wso.registry.export import TABLES, export, table_rows
 from wso.store import Database
 
@@ -23,6 +25,27 @@ def test_diff_between_the_two_files_named_07032025pm(loaded: Database) -> None:
     assert (result.old, result.new) == ("2025-07-03pm", "2025-07-03pm#2")
     assert len(result.added) - len(result.removed) == 777 - 753
     assert all(c.model in ("TFM", "JEM", "WSO") for c in result.added)
+
+
+def test_diffs_in_one_session_follow_an_ingest_in_it(db: Database) -> None:
+    """A session keeps the snapshots it has named and the listings it has read (the watcher compares a thousand
+    publications in one); an ingest in the same session makes it read them anew."""
+    clock = FixedClock(INGESTED_AT)
+    with db.session() as s:
+        registry.ingest(s, [SHEETS / "20250519T024922Z"], clock=clock)
+        registry.ingest(s, [SHEETS / "20250627T151725Z"], clock=clock)
+        first = registry.diff(s, "2025-05-16am", "2025-06-27am")
+        assert registry.diff(s, "2025-05-16am", "2025-06-27am") == first
+        with pytest.raises(registry.UnknownSnapshot):
+            registry.diff(s, "2025-06-27am", "2025-07-03pm")
+        registry.ingest(s, [SHEETS / "20250704T151659Z"], clock=clock)
+        later = registry.diff(s, "2025-06-27am", "2025-07-03pm")
+        sha = next(e.sha256 for e in registry.timeline(s) if e.label == "2025-07-03pm" and e.kind == "participating")
+        assert registry.diff(s, "2025-06-27am", sha) == later
+    with db.session() as s:
+        assert registry.diff(s, "2025-05-16am", "2025-06-27am") == first
+        assert registry.diff(s, "2025-06-27am", "2025-07-03pm") == later
+    assert later.added or later.removed or later.changed
 
 
 def test_diff_by_path_and_hash_and_label_agree(loaded: Database) -> None:

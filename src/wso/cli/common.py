@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from pydantic_core import to_jsonable_python
 
-from wso.store import Database, open_database
+if TYPE_CHECKING:  # SQLAlchemy and pydantic load when a command uses them, not when its module is imported
+    from wso.store import Database
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")]
 
@@ -19,6 +19,8 @@ EXIT_USAGE = 2
 
 def to_json(data: Any) -> str:
     """Dataclasses, pydantic models, dates and paths, as indented JSON."""
+    from pydantic_core import to_jsonable_python
+
     return json.dumps(to_jsonable_python(data), indent=2, ensure_ascii=False, sort_keys=False)
 
 
@@ -45,4 +47,6 @@ def parse_date(value: str, *, option: str) -> date:
 
 
 def database() -> Database:
+    from wso.store import open_database
+
     return open_database()

@@ -4,6 +4,11 @@
 and what it imports load only when that sub-command runs or shows its own help. To add a room's sub-command,
 write `wso/cli/<room>.py` with a `typer.Typer` named `app`, and add one line to `SUBCOMMANDS` below: its name, its
 module, and the one-line help `wso --help` lists (a test keeps that line equal to the module's own help).
+
+A room may keep some answers ready (`wso registry stats --json`: see `wso.registry.ready`): its entry then names
+a module of the room whose `ANSWERS` maps command lines to a function giving the answer kept ready, or None when
+the command must run as usual. `main` prints such an answer before loading Typer's commands (whose parameters
+alone cost a query of that kind more than the query), so the room, not this module, says which commands may.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import difflib
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, NamedTuple
 
@@ -24,10 +30,15 @@ from wso import __version__
 class SubCommand(NamedTuple):
     module: str  # a module holding `app = typer.Typer(...)`
     help: str  # what `wso --help` lists for it, without importing the module
+    ready: str | None = None  # a module of the room with `ANSWERS`: its answers kept ready, by command line
 
 
 SUBCOMMANDS: dict[str, SubCommand] = {
-    "registry": SubCommand("wso.cli.registry", "ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots."),
+    "registry": SubCommand(
+        "wso.cli.registry",
+        "ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots.",
+        ready="wso.registry.ready",
+    ),
     "rules": SubCommand("wso.cli.rules", "The program's rules, state laws and who may (or must) sign what."),
     "custody": SubCommand("wso.cli.custody", "The custody ledger: WSO holds with the 48-hour clock."),
     "audit": SubCommand("wso.cli.audit", "The program's rules over many hold records at once."),
@@ -129,17 +140,21 @@ def serve(
     run_server(host=host, port=port, log_level=log_level)
 
 
+def ready_answer(argv: list[str]) -> str | None:
+    """The answer a room keeps ready for the command line `argv` (after `wso`), or None: run the command."""
+    entry = SUBCOMMANDS.get(argv[0]) if argv else None
+    if entry is None or entry.ready is None:
+        return None
+    answer: Callable[[], str | None] | None = importlib.import_module(entry.ready).ANSWERS.get(tuple(argv[1:]))
+    return answer() if answer is not None else None
+
+
 def main() -> None:
     # Whatever `wso` creates (the database and its WAL, keys, captures, exports) is its user's alone: the
     # database holds names, dates of birth and A-numbers (issue 18).
     os.umask(0o077)
-    # `wso registry stats --json` on the latest list: printed from the answer kept ready in the database when it
-    # can be (`wso.registry.ready`, which loads neither SQLAlchemy nor Typer's commands), else run as usual
-    if sys.argv[1:] == ["registry", "stats", "--json"]:
-        from wso.registry.ready import ready_stats
-
-        answer = ready_stats()
-        if answer is not None:
-            sys.stdout.write(answer + "\n")
-            return
+    answer = ready_answer(sys.argv[1:])
+    if answer is not None:
+        sys.stdout.write(answer + "\n")
+        return
     app()

@@ -1,21 +1,25 @@
-"""`wso registry`: ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots."""
+"""`wso registry`: ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots.
+
+Importing this module loads Typer and nothing of the registry: `wso.registry` loads each name when first used, and
+what a command needs beyond it (SQLAlchemy through the database, the settings, pyarrow) it imports when it runs.
+`wso registry stats --json` does not even get here when its answer is kept ready (`wso.registry.ready.ANSWERS`).
+"""
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from wso import registry
 from wso.cli.common import JsonFlag, counted, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
-from wso.registry.bundled import load_bundled_if_empty
-from wso.registry.export import FORMATS, export
-from wso.registry.ingestion import IngestReport, discover
-from wso.settings import get_settings
+
+if TYPE_CHECKING:
+    from wso.registry.ingestion import IngestReport
 
 app = typer.Typer(help="ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots.", no_args_is_help=True)
 
@@ -84,7 +88,7 @@ def ingest(
         if given is not None and not given.is_file():
             fail(f"{option} {given}: no such file")
     try:
-        files = discover(paths)
+        files = registry.ingestion.discover(paths)
     except registry.IngestError as exc:
         fail(str(exc))
     db = database()
@@ -139,9 +143,9 @@ def stats(
     """Active agreements by model and state (loads the bundled snapshot into an empty database first)."""
     day = parse_date(on, option="--on") if on is not None else None
     with database().session() as session:
-        load_bundled_if_empty(session, clock=SystemClock())
+        registry.load_bundled_if_empty(session, clock=SystemClock())
         result = registry.stats(session, on=day)
-    if as_json:  # as the answer kept ready prints it (`wso.registry.ready`), which `wso.cli.main` may print instead
+    if as_json:  # as the answer kept ready prints it (`wso.registry.ready`), which `wso.cli.main` prints instead
         typer.echo(registry.ready.stats_text(result))
         return
     if result.snapshot is None:
@@ -236,10 +240,10 @@ def export_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Export snapshots, rows, issues, agencies, agreements and listings."""
-    if fmt not in FORMATS:
+    if fmt not in registry.export.FORMATS:
         fail(f"--format {fmt!r}: use csv, parquet or json")
     with database().session() as session:
-        files = export(session, fmt, path)
+        files = registry.export.export(session, fmt, path)
     if as_json:
         emit_json([str(f) for f in files])
         return
@@ -270,6 +274,7 @@ def pack_command(
 def fetch_command(as_json: JsonFlag = False) -> None:
     """Download ICE's current participating and pending spreadsheets, keep them as a capture, ingest them."""
     from wso.registry.fetch import FetchError, fetch  # here: it loads an HTTP client no other command needs
+    from wso.settings import get_settings
 
     settings = get_settings()
     urls = {"participating": settings.fetch_participating_url, "pending": settings.fetch_pending_url}

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from wso.registry.dates import FileName
-from wso.registry.rows import IssueRecord
+from wso.registry.readings import IssueRecord
 
 ICE_TIME_ZONE = ZoneInfo("America/New_York")  # ICE's am/pm and publication days are US Eastern
 PROGRAM_START = date(1996, 9, 30)  # IIRIRA made section 287(g): no list is older

@@ -23,7 +23,7 @@ from wso.registry.bulk import bulk_insert
 from wso.registry.identity import Sighting, resolve_agencies
 from wso.registry.lives import ROW_BITS, AgreementLife, PendingRow, Position, SignedReading, SnapshotKey, build_lives
 from wso.registry.models import AGENCIES, AGREEMENTS, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS, Snapshot
-from wso.registry.rows import READING_FIELDS, ReadRow
+from wso.registry.readings import READING_FIELDS, ReadRow
 
 HALF_ORDER = {"am": 0, "mid": 1, None: 1, "pm": 2}  # an unknown half sorts with midday
 

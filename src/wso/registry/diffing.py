@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wso.registry.models import Agency, Agreement, PendingListing, Reading, Row, Snapshot
-from wso.registry.queries import UnknownSnapshot, known_snapshots, snapshot_labels
+from wso.registry.queries import UnknownSnapshot, session_memo, snapshot_index, snapshot_labels
 from wso.registry.views import Change, Diff
 
 COMPARED = ("name", "kind", "county", "moa_text", "moa_url", "addendum_url")
@@ -22,33 +22,44 @@ COMPARED = ("name", "kind", "county", "moa_text", "moa_url", "addendum_url")
 def resolve_snapshot(session: Session, ref: str) -> Snapshot:
     """The snapshot named by `ref`: a label (2025-06-27am, 2025-07-03pm#2; prefix 'pending:' for the pending
     list, participating is the default), a sha256 or its first 8+ characters, or the path of an ingested file."""
-    snaps, labels = known_snapshots(session)
+    index = snapshot_index(session)
     text = ref.strip()
     kind = "participating"
     if ":" in text and text.split(":", 1)[0] in ("participating", "pending"):
         kind, text = text.split(":", 1)
-    by_label = [s for s in snaps if labels[s.id] == text and s.kind == kind]
-    if by_label:
-        return by_label[0]
+    by_label = index.by_label.get((kind, text))
+    if by_label is not None:
+        return by_label
     if len(text) >= 8 and all(c in "0123456789abcdef" for c in text.lower()):
-        by_hash = [s for s in snaps if s.id.startswith(text.lower())]
+        exact = index.by_id.get(text.lower())  # a whole sha256, as the watcher names them
+        by_hash = [exact] if exact is not None else [s for i, s in index.by_id.items() if i.startswith(text.lower())]
         if len(by_hash) == 1:
             return by_hash[0]
     path = Path(ref)
     if path.is_file():
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        found = next((s for s in snaps if s.id == sha), None)
+        found = index.by_id.get(hashlib.sha256(path.read_bytes()).hexdigest())
         if found is not None:
             return found
         raise UnknownSnapshot(f"{ref}: this file has not been ingested; run `wso registry ingest {ref}` first")
-    known = ", ".join(sorted({labels[s.id] for s in snaps if s.kind == kind})[-3:])
+    known = ", ".join(sorted({label for k, label in index.by_label if k == kind})[-3:])
     raise UnknownSnapshot(
         f"{ref!r} names no stored snapshot; use a label such as {known or '2025-06-27am'}, a sha256, or a file path"
     )
 
 
 def _listed(session: Session, snapshot: Snapshot) -> dict[str, dict[str, str | None]]:
-    """agreement id -> the details of its (first) row in the snapshot."""
+    """agreement id -> the details of its (first) row in the snapshot; the last two read are kept for the session
+    (comparing each publication with the one before reads each once, not twice)."""
+    memo: dict[str, dict[str, dict[str, str | None]]] = session_memo(session).setdefault("listed", {})
+    found = memo.get(snapshot.id)
+    if found is None:
+        found = memo[snapshot.id] = _read_listed(session, snapshot)
+        while len(memo) > 2:
+            del memo[next(iter(memo))]
+    return found
+
+
+def _read_listed(session: Session, snapshot: Snapshot) -> dict[str, dict[str, str | None]]:
     details = [getattr(Reading, c) for c in COMPARED]
     if snapshot.kind == "participating":
         stmt = (

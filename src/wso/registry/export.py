@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from wso.registry.models import AGENCIES, AGREEMENTS, ISSUES, PENDING_LISTINGS, READINGS, ROWS, SNAPSHOTS
-from wso.registry.rows import READING_FIELDS
+from wso.registry.readings import READING_FIELDS
 from wso.store import UTCDateTime
 
 Format = Literal["csv", "parquet", "json"]

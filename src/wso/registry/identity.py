@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from wso.registry.kinds import kind_from_name
 from wso.registry.lives import Position  # a place in publication order
-from wso.registry.rows import kind_from_name
 from wso.registry.states import STATES
 from wso.registry.text import name_key, within_one_edit
 

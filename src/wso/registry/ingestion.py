@@ -27,15 +27,18 @@ from wso.registry.bulk import bulk_insert, sending
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
+from wso.registry.headers import HeaderError, find_header
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
 from wso.registry.queries import remember_answers
-from wso.registry.rows import HeaderError, IssueRecord, ReadRow, RowCache, clear_caches, find_header, read_sheet
-from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file, read_saved_at
+from wso.registry.readings import IssueRecord, ReadRow
+from wso.registry.rows import RowCache, clear_caches, read_sheet
+from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file
 from wso.registry.sources import (
     Corrections,
     Manifest,
     SourceError,
     empty_manifest,
+    forget_folders,
     is_manifest,
     read_corrections,
     read_manifest,
@@ -146,9 +149,9 @@ def _unwrap_archived_links(table: Table, column: int) -> int:
         if column < len(cells):
             cell = cells[column]
             if type(cell) is str and cell.startswith(("https://web.", "http://web.")):
-                unwrapped = _WAYBACK_RE.sub("", cell, count=1)
-                if unwrapped != cell:
-                    cells[column] = unwrapped
+                found = _WAYBACK_RE.match(cell)
+                if found is not None:
+                    cells[column] = cell[found.end() :]
                     count += 1
     return count
 
@@ -267,7 +270,7 @@ def parse_file(
         today=sources.today,
         captured_at=captured_at,
         captured_by=captured_by,
-        saved_at=read_saved_at(opened.data),
+        saved_at=opened.saved_at(),
         latest_signed=latest_signed(sheet.readings, upper),
         hand=sources.corrections.get(path, sha) if sources.corrections is not None else None,
     )
@@ -330,6 +333,7 @@ def ingest(
     anything is written (IngestError naming each such file). Publications are dated by `wso.registry.dating`,
     from the names, capture stamps, `manifest` (and any manifest found in a folder), the workbooks' metadata and
     content, and `corrections` (dates set by hand, which win, applied to stored snapshots too)."""
+    forget_folders()
     try:
         found_manifest = read_manifest(manifest) if manifest is not None else None
         hand = read_corrections(corrections) if corrections is not None else None

@@ -6,14 +6,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from wso.registry.derive import ordered_snapshots
+from wso.registry.kinds import MODELS
 from wso.registry.models import ANSWERS, Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
-from wso.registry.rows import MODELS
 from wso.registry.states import read_state
 from wso.registry.text import name_key
 from wso.registry.views import AgencyView, AgreementView, IssueView, Stats, TimelineEntry
@@ -51,9 +51,39 @@ def known_snapshots(session: Session) -> tuple[list[Snapshot], dict[str, str]]:
     return cached
 
 
+_INDEX_KEY = "wso.registry.snapshot_index"  # session.info: `snapshot_index`, made once
+_LISTED_KEY = "wso.registry.listed"  # session.info: what `wso.registry.diffing` read of the last snapshots
+
+
+class SnapshotIndex(NamedTuple):
+    by_id: dict[str, Snapshot]  # sha256 -> snapshot
+    by_label: dict[tuple[str, str], Snapshot]  # (kind, label) -> the first snapshot in order with that label
+
+
+def snapshot_index(session: Session) -> SnapshotIndex:
+    """`known_snapshots` by sha256 and by kind and label, made once per session (until `forget_snapshots`), so
+    naming a snapshot costs a look-up, not a pass over a thousand of them."""
+    cached: SnapshotIndex | None = session.info.get(_INDEX_KEY)
+    if cached is None:
+        snaps, labels = known_snapshots(session)
+        by_label: dict[tuple[str, str], Snapshot] = {}
+        for snap in snaps:
+            by_label.setdefault((snap.kind, labels[snap.id]), snap)
+        cached = session.info[_INDEX_KEY] = SnapshotIndex({snap.id: snap for snap in snaps}, by_label)
+    return cached
+
+
+def session_memo(session: Session) -> dict[str, Any]:
+    """A memo of derived answers for this session, emptied by `forget_snapshots` (a diff's listings)."""
+    memo: dict[str, Any] = session.info.setdefault(_LISTED_KEY, {})
+    return memo
+
+
 def forget_snapshots(session: Session) -> None:
-    """Drop what `known_snapshots` read: to be called by whatever adds or re-dates snapshots."""
-    session.info.pop(_SNAPSHOTS_KEY, None)
+    """Drop what `known_snapshots`, `snapshot_index` and `session_memo` kept: to be called by whatever adds or
+    re-dates snapshots or derives agencies and agreements anew."""
+    for key in (_SNAPSHOTS_KEY, _INDEX_KEY, _LISTED_KEY):
+        session.info.pop(key, None)
 
 
 def snapshot_labels(session: Session) -> dict[str, str]:

@@ -8,6 +8,9 @@ transaction that changes the registry (`wso.registry.queries.remember_answers`),
 when it can: an SQLite database (the default) whose migrations are current and that holds the answer. Otherwise
 (PostgreSQL, a database to migrate, an empty one that first gets the bundled history) the command runs as usual.
 This module imports nothing of SQLAlchemy, so `import wso.registry.ready` stays cheap.
+
+`ANSWERS` declares which command lines of `wso registry` are answered so: `wso.cli.main` looks a command line up
+there (its `SUBCOMMANDS` entry names this module) before it loads any command.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -69,3 +72,7 @@ def ready_stats(environ: Mapping[str, str] | None = None) -> str | None:
     finally:
         connection.close()
     return str(row[0]) if row is not None else None
+
+
+# command lines of `wso registry` (after `wso registry`, as typed) -> their answer kept ready, or None to run them
+ANSWERS: dict[tuple[str, ...], Callable[[], str | None]] = {("stats", "--json"): ready_stats}

@@ -1,282 +1,29 @@
-"""From a sheet's cells to registry rows: find the header, map its columns by rule, read each data row, and
-record every cell that cannot be read cleanly as an issue. Nothing is dropped: blank rows are counted."""
+"""From a sheet's cells to registry rows: read each data row under the header's columns (the cell readers of
+`headers`, `states`, `dates`, `kinds`, `links`), and record every cell that cannot be read cleanly as an issue.
+Nothing is dropped: blank rows are counted."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit
 
 from wso.registry.dates import read_date
-from wso.registry.sheets import Cell, Table
+from wso.registry.headers import as_text, find_header, is_blank
+from wso.registry.kinds import read_kind, read_model
+from wso.registry.links import read_links, unwrap_url
+from wso.registry.readings import IssueRecord, ReadRow, ReadSheet, reading_id
+from wso.registry.sheets import Cell, Table, target_text
 from wso.registry.states import read_state
-from wso.registry.text import clean, header_key, name_key
-
-FIELDS = ("state", "agency", "kind", "county", "model", "signed", "moa", "addendum")
-REQUIRED = ("state", "agency", "model")
-MODELS = ("TFM", "JEM", "WSO")
-KINDS = ("county", "municipal", "state")
-
-
-def field_of_header(header: object) -> str | None:
-    """Which registry field a header cell names, by the words in it (so 'Law Enforcement Agency ', 'AGENCY
-    NAME', 'Support type', 'Date Signed', 'MOA Link' are all recognised)."""
-    words = set(header_key(header).split())
-    if not words:
-        return None
-    if "addendum" in words:
-        return "addendum"
-    if "agency" in words or "agencies" in words or words == {"name"}:
-        return "agency"
-    if words & {"support", "model", "program"}:
-        return "model"
-    if words & {"signed", "signing", "signature", "date"}:
-        return "signed"
-    if "moa" in words or "memorandum" in words or words == {"link"}:
-        return "moa"
-    if "county" in words or "counties" in words:
-        return "county"
-    if words & {"type", "kind", "category"}:
-        return "kind"
-    if "state" in words or words == {"st"}:
-        return "state"
-    return None
-
-
-@lru_cache(maxsize=4096)
-def read_model(value: object) -> str | None:
-    """TFM, JEM or WSO from ICE's SUPPORT TYPE text, by its words: any case, spacing or abbreviation."""
-    key = name_key(str(value)) if value is not None else ""
-    words = key.split()
-    compact = key.replace(" ", "")
-    if compact in ("tfm", "taskforce", "taskforcemodel") or ("task" in words and "force" in words):
-        return "TFM"
-    if compact in ("jem", "jailenforcement", "jailenforcementmodel") or ("jail" in words):
-        return "JEM"
-    if compact in ("wso", "warrantservice", "warrantserviceofficer") or ("warrant" in words):
-        return "WSO"
-    return None
-
-
-@lru_cache(maxsize=4096)
-def read_kind(value: object) -> str | None:
-    """county, municipal or state from ICE's TYPE text ('County', 'Municipality', 'State Agency', ...)."""
-    words = name_key(str(value)).split() if value is not None else []
-    if not words:
-        return None
-    if any(w.startswith("munic") or w in ("city", "town", "township", "village", "borough") for w in words):
-        return "municipal"
-    if "county" in words or "parish" in words or "sheriff" in words:
-        return "county"
-    if "state" in words:
-        return "state"
-    return None
-
-
-def kind_from_name(name: str) -> str | None:
-    """A guess at an agency's kind from its name, used only when TYPE is unreadable."""
-    words = set(name_key(name).split())
-    if words & {"sheriff", "sheriffs", "county", "parish"}:
-        return "county"
-    if words & {"police", "city", "town", "marshal", "marshals"}:
-        return "municipal"
-    if words & {"state", "highway", "department", "patrol", "corrections"}:
-        return "state"
-    return None
-
-
-SAFELINK_HOST_SUFFIX = ".safelinks.protection.outlook.com"
-
-
-@lru_cache(maxsize=8192)
-def unwrap_url(url: str) -> str:
-    """The real address behind an Outlook safelink (https://*.safelinks.protection.outlook.com/?url=...),
-    otherwise the URL itself."""
-    if "safelinks" not in url.lower():
-        return url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.hostname and parts.hostname.endswith(SAFELINK_HOST_SUFFIX):
-        inner = _query_value(parts.query, "url")
-        if inner:
-            return unwrap_url(inner)
-    return url
-
-
-def _query_value(query: str, name: str) -> str | None:
-    """The first non-blank value of `name` in a query string: `parse_qs(query).get(name, [None])[0]`, without
-    decoding the other fields (a safelink's are long)."""
-    for part in query.split("&"):
-        key, equals, value = part.partition("=")
-        if equals and value and unquote_plus(key) == name:
-            return unquote_plus(value)
-    return None
-
-
-def _promises_link(text: str | None) -> bool:
-    """A cell whose words say a link is there ('link', 'link | addendum'), not that one is coming."""
-    words = name_key(text).split() if text else []
-    return "link" in words and "pending" not in words
-
-
-def _looks_like_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://", "www."))
+from wso.registry.text import clean, name_key
 
 
 def clear_caches() -> None:
     """Empty the memos of the pure cell readers (one ingest starts cold, so neither memory nor measured figures
     carry over from an earlier one)."""
-    for memo in (read_model, read_kind, unwrap_url, read_date, read_state, clean, name_key):
+    for memo in (read_model, read_kind, unwrap_url, read_date, read_state, clean, name_key, target_text):
         memo.cache_clear()
-
-
-@dataclass(frozen=True)
-class IssueRecord:
-    row_number: int | None
-    code: str
-    field: str | None
-    value: str | None
-    message: str
-
-
-@dataclass
-class ReadRow:
-    row_number: int
-    raw: dict[str, Any]
-    state: str | None = None
-    name: str | None = None
-    name_key: str | None = None
-    kind: str | None = None
-    county: str | None = None
-    model: str | None = None
-    signed: date | None = None
-    moa_text: str | None = None
-    moa_url_raw: str | None = None
-    moa_url: str | None = None
-    addendum_url_raw: str | None = None
-    addendum_url: str | None = None
-    raw_text: str = ""  # `raw` as JSON, made once
-    reading_id: str = ""  # made once, from the stored content (see `reading_id`)
-
-    def values(self) -> tuple[Any, ...]:
-        """What a reading stores, in the order of READING_FIELDS."""
-        return (
-            self.raw_text,
-            self.state,
-            self.name,
-            self.name_key,
-            self.kind,
-            self.county,
-            self.model,
-            self.signed,
-            self.moa_text,
-            self.moa_url_raw,
-            self.moa_url,
-            self.addendum_url_raw,
-            self.addendum_url,
-        )
-
-    def record(self) -> dict[str, Any]:
-        """The row's reading as stored (without its derived agency and agreement)."""
-        return {
-            "id": self.reading_id,
-            "raw": self.raw_text,
-            "state": self.state,
-            "name": self.name,
-            "name_key": self.name_key,
-            "kind": self.kind,
-            "county": self.county,
-            "model": self.model,
-            "signed": self.signed,
-            "moa_text": self.moa_text,
-            "moa_url_raw": self.moa_url_raw,
-            "moa_url": self.moa_url,
-            "addendum_url_raw": self.addendum_url_raw,
-            "addendum_url": self.addendum_url,
-        }
-
-
-READING_FIELDS = (
-    "raw",
-    "state",
-    "name",
-    "name_key",
-    "kind",
-    "county",
-    "model",
-    "signed",
-    "moa_text",
-    "moa_url_raw",
-    "moa_url",
-    "addendum_url_raw",
-    "addendum_url",
-)
-
-
-def reading_id(values: Iterable[object]) -> str:
-    """A reading's id: the hash of what it stores (READING_FIELDS, in order), so the same content read from any
-    file, in any run, is one reading. Values are joined by a unit separator, None written as a lone NUL."""
-    text = "\x1f".join(["\x00" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@dataclass
-class ReadSheet:
-    header: list[str]
-    columns: dict[str, int]
-    numbers: list[int] = field(default_factory=list)  # the row number of each data row
-    readings: list[ReadRow] = field(default_factory=list)  # each data row as read (shared by equal rows)
-    issues: list[IssueRecord] = field(default_factory=list)
-    blank_rows: int = 0
-
-    @property
-    def rows(self) -> list[tuple[int, ReadRow]]:
-        """(row number, the row as read) for every data row."""
-        return list(zip(self.numbers, self.readings, strict=True))
-
-
-class HeaderError(ValueError):
-    """A file whose header row cannot be found or lacks a required column."""
-
-
-def _as_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def _is_blank(cells: Iterable[Cell]) -> bool:
-    return all(clean(c) is None for c in cells)
-
-
-def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
-    """The header row: the first of the first twenty non-blank rows naming a state, an agency and a model."""
-    seen = 0
-    for index, (_number, cells) in enumerate(table.rows):
-        if _is_blank(cells):
-            continue
-        seen += 1
-        columns: dict[str, int] = {}
-        for col, cell in enumerate(cells):
-            name = field_of_header(cell)
-            if name is not None and name not in columns:
-                columns[name] = col
-        if all(f in columns for f in REQUIRED):
-            return index, [_as_text(c).strip() for c in cells], columns
-        if seen >= 20:
-            break
-    raise HeaderError(
-        "no header row naming the columns STATE, LAW ENFORCEMENT AGENCY and SUPPORT TYPE in the first 20 rows"
-    )
 
 
 RowCache = dict[tuple[object, ...], dict[tuple[object, ...], tuple["ReadRow", tuple[IssueRecord, ...]]]]
@@ -322,7 +69,7 @@ def read_sheet(table: Table, kind: str, cache: RowCache | None = None) -> ReadSh
         hit = known_rows.get(key)  # read for an equal row further up this file
         if hit is None:
             cells = body[i][1]
-            if _is_blank(cells):
+            if is_blank(cells):
                 sheet.blank_rows += 1
                 continue
             found: list[IssueRecord] = []
@@ -348,52 +95,11 @@ def _raw_of(cells: Sequence[Cell], labels: list[str], links: dict[int, str]) -> 
             if col < named:
                 raw[labels[col]] = ""
         else:
-            raw[labels[col] if col < named else f"column {col + 1}"] = item if type(item) is str else _as_text(item)
+            raw[labels[col] if col < named else f"column {col + 1}"] = item if type(item) is str else as_text(item)
     row_links = {labels[c] if c < len(labels) else f"column {c + 1}": url for c, url in sorted(links.items())}
     if row_links:
         raw["hyperlinks"] = row_links
     return raw
-
-
-def _link_of(target: str | None, text: str | None) -> str | None:
-    """A link cell's target: its hyperlink, else its text when that text is itself a URL, else None."""
-    if target is None and text is not None and _looks_like_url(text):
-        return text
-    return target
-
-
-def _read_links(
-    row: ReadRow,
-    columns: dict[str, int],
-    links: dict[int, str],
-    value_of: Callable[[str], Cell],
-    issue: Callable[[str, str | None, Cell, str], None],
-) -> None:
-    """The MOA and ADDENDUM links of a row, and an issue for a cell that promises a link it does not hold."""
-    moa_col = columns.get("moa")
-    if moa_col is not None:
-        text = clean(value_of("moa"))
-        row.moa_text = text
-        target = _link_of(links.get(moa_col), text)
-        if target is not None:
-            row.moa_url_raw = target
-            row.moa_url = unwrap_url(target)
-        elif _promises_link(text):
-            issue("moa_link_missing", "moa", value_of("moa"), f"MOA says {text!r} but the cell holds no hyperlink")
-    add_col = columns.get("addendum")
-    if add_col is not None:
-        text = clean(value_of("addendum"))
-        target = _link_of(links.get(add_col), text)
-        if target is not None:
-            row.addendum_url_raw = target
-            row.addendum_url = unwrap_url(target)
-        elif _promises_link(text):
-            issue(
-                "addendum_link_missing",
-                "addendum",
-                value_of("addendum"),
-                f"ADDENDUM says {text!r} but the cell holds no hyperlink",
-            )
 
 
 def _read_row(
@@ -412,7 +118,7 @@ def _read_row(
         return cells[col] if col is not None and col < len(cells) else None
 
     def issue(code: str, field_name: str | None, value: Cell, message: str) -> None:
-        text = None if value is None else (_as_text(value) or None)
+        text = None if value is None else (as_text(value) or None)
         issues.append(IssueRecord(number, code, field_name, text, message))
 
     state_cell = value_of("state")
@@ -458,5 +164,5 @@ def _read_row(
         elif row.signed is None and kind == "participating":
             issue("signed_missing", "signed", signed_cell, "SIGNED is empty in a participating row")
 
-    _read_links(row, columns, links, value_of, issue)
+    read_links(row, columns, links, value_of, issue)
     return row

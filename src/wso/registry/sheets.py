@@ -11,6 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import cast
 from xml.etree import ElementTree
 
@@ -87,12 +88,23 @@ _RELATIONSHIP_FAST_RE = re.compile(rb'<Relationship Id="([^"]*)" Type="[^"]*" Ta
 
 
 def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
+    """Every hyperlink of the first sheet of the xlsx file `data` (`hyperlinks_in`)."""
+    return hyperlinks_in(_zip_of(data))
+
+
+def _zip_of(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise SheetError(f"not a readable xlsx file ({exc})") from exc
+
+
+def hyperlinks_in(archive: zipfile.ZipFile) -> dict[tuple[int, int], str]:
     """Every hyperlink of the first sheet: (row number, 0-based column) -> URL (or #location for internal ones).
 
-    Only the sheet's <hyperlink> elements are scanned (regular expressions over the bytes, so the large
+    Only the sheet's <hyperlinks> elements are scanned (regular expressions over the bytes, so the large
     <sheetData> is never parsed twice), and the relationships that hold the targets likewise."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
         sheet_path = _first_sheet_path(archive)
         sheet = archive.read(sheet_path)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
@@ -107,28 +119,22 @@ def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
         rels = archive.read(rels_path)
     except KeyError:
         rels = b""
-    targets = _relationship_targets(rels)
     fast = _HYPERLINK_FAST_RE.findall(sheet, start)
-    if len(fast) == sheet.count(b"hyperlink ", start):
-        links: dict[tuple[int, int], str] = {}
-        columns: dict[bytes, int] = {}
-        for letters, row, rid in fast:
-            target = targets.get(rid.decode())
-            if not target:
-                continue
-            column = columns.get(letters)
-            if column is None:
-                column = columns[letters] = _column_index(letters.decode())
-            links.setdefault((int(row), column), target)
-        return links
-    return _hyperlinks_in_general(sheet, start, targets)
+    fast_targets = _RELATIONSHIP_FAST_RE.findall(rels)
+    if len(fast) != sheet.count(b"hyperlink ", start) or len(fast_targets) != rels.count(b"Relationship "):
+        return _hyperlinks_in_general(sheet, start, _relationship_targets(rels))
+    # Excel's own forms: targets by their id as bytes, each decoded once; the first link of a cell wins
+    targets = {rid: target_text(target) for rid, target in fast_targets}
+    columns = {letters: _column_index(letters.decode()) for letters in {letters for letters, _row, _rid in fast}}
+    get = targets.get
+    return {(int(row), columns[letters]): target for letters, row, rid in reversed(fast) if (target := get(rid))}
 
 
 def _relationship_targets(rels: bytes) -> dict[str, str]:
     """Relationship id -> target, from a part's .rels file."""
     fast = _RELATIONSHIP_FAST_RE.findall(rels)
     if len(fast) == rels.count(b"Relationship "):
-        return {rid.decode(): _unescape(target.decode()) for rid, target in fast}
+        return {rid.decode(): target_text(target) for rid, target in fast}
     targets: dict[str, str] = {}
     for match in _RELATIONSHIP_RE.finditer(rels):
         attrs = dict(_ATTR_RE.findall(match.group(1)))
@@ -156,6 +162,13 @@ def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+@lru_cache(maxsize=16384)
+def target_text(raw: bytes) -> str:
+    """A relationship's target as text (`_unescape`d): ICE's workbooks repeat most of their links, safelinks whose
+    `&amp;`s cost more to decode than to look up."""
+    return _unescape(raw.decode())
+
+
 @dataclass
 class OpenedFile:
     """A spreadsheet file whose costly reading is done and whose Python values are not made yet: for an xlsx
@@ -164,6 +177,13 @@ class OpenedFile:
 
     data: bytes
     sheet: CalamineSheet | None = None  # None for a CSV file
+    _archive: zipfile.ZipFile | None = field(default=None, init=False, repr=False)  # the xlsx zip, opened once
+
+    def archive(self) -> zipfile.ZipFile:
+        """The xlsx file's zip, its directory read once for the hyperlinks and the metadata."""
+        if self._archive is None:
+            self._archive = _zip_of(self.data)
+        return self._archive
 
     def table(self) -> Table:
         if self.sheet is None:
@@ -174,7 +194,16 @@ class OpenedFile:
             raise SheetError(f"not a readable xlsx file ({exc})") from exc
         # calamine's rows are lists already (of a subset of Cell's types): numbered, not copied
         rows = list(enumerate(cast(list[list[Cell]], values), start=1))
-        return Table(rows=rows, links=read_hyperlinks(self.data), file_format="xlsx")
+        return Table(rows=rows, links=hyperlinks_in(self.archive()), file_format="xlsx")
+
+    def saved_at(self) -> datetime | None:
+        """`read_saved_at` of the file."""
+        if self.sheet is None or self.data[:2] != b"PK":
+            return read_saved_at(self.data)
+        try:
+            return saved_at_in(self.archive())
+        except SheetError:
+            return None
 
 
 _MODIFIED_RE = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
@@ -186,7 +215,15 @@ def read_saved_at(data: bytes) -> datetime | None:
     if data[:2] != b"PK":
         return None
     try:
-        core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+        return saved_at_in(_zip_of(data))
+    except SheetError:
+        return None
+
+
+def saved_at_in(archive: zipfile.ZipFile) -> datetime | None:
+    """`read_saved_at` of an xlsx file's zip."""
+    try:
+        core = archive.read("docProps/core.xml")
     except (zipfile.BadZipFile, KeyError):
         return None
     match = _MODIFIED_RE.search(core)

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from wso.registry.dating import HandDate
@@ -37,13 +38,31 @@ class Manifest:
     by_name: dict[str, ManifestEntry | None]  # None: the name is listed more than once
 
     def get(self, path: Path) -> ManifestEntry | None:
-        found = self.by_path.get(path.resolve())
+        found = self.by_path.get(resolved(path))
         return found if found is not None else self.by_name.get(path.name)
 
     def update(self, other: Manifest) -> None:
         self.by_path.update(other.by_path)
         for name, entry in other.by_name.items():
             self.by_name[name] = None if name in self.by_name else entry
+
+
+@lru_cache(maxsize=256)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
+
+
+def forget_folders() -> None:
+    """Forget the folders `resolved` has resolved (an ingest starts with none, so a link changed since counts)."""
+    _resolved_folder.cache_clear()
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, its folder resolved once for all the files in it (a thousand files, a few folders); a
+    file that is itself a symbolic link, or a name that is not one, is resolved whole."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(path.parent) / path.name
 
 
 def empty_manifest() -> Manifest:
@@ -100,7 +119,7 @@ def read_manifest(path: Path) -> Manifest:
             raise SourceError(f"{path} line {number}: field path is empty")
         at = _time(record[time_column], f"{path} line {number}: field {time_column}")
         entry = ManifestEntry(at, record.get("sha256") or None, where)
-        target = (path.parent / record["path"]).resolve()
+        target = resolved(path.parent / record["path"])
         manifest.by_path[target] = entry
         name = Path(record["path"]).name
         manifest.by_name[name] = None if name in manifest.by_name else entry
