@@ -74,6 +74,32 @@ def test_closed_holds_raise_nothing(jail: Custody, clock: FixedClock) -> None:
     assert kinds(jail.run("sweep")) == []
 
 
+def test_a_hold_ended_before_ice_was_told_still_raises_ice_not_notified_once(jail: Custody, clock: FixedClock) -> None:
+    """Ended within the 15 minutes without a notification: the breach comes when the window ends, as the audit
+    finds it; the answer to the transfer says the notification is still owed."""
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    clock.advance(timedelta(minutes=10))
+    answer = jail.run("custody.transfer", {"warrant": "W1"})
+    assert answer.accepted and "ice.notify" in answer.message and "WSO-NOTIFY-ICE" in answer.message
+    clock.advance(timedelta(minutes=4))
+    assert kinds(jail.run("sweep")) == []
+    clock.advance(timedelta(minutes=2))
+    assert kinds(jail.run("sweep")) == ["ice_not_notified"]
+    clock.advance(timedelta(hours=3))
+    assert kinds(jail.run("sweep")) == []
+
+
+def test_ice_told_after_the_hold_ended_within_the_window_raises_nothing(jail: Custody, clock: FixedClock) -> None:
+    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    clock.advance(timedelta(minutes=5))
+    accepted(jail, "custody.release", {"warrant": "W1"})
+    clock.advance(timedelta(minutes=5))
+    answer = jail.run("ice.notify", {"warrant": "W1"})
+    assert answer.accepted and "late" not in answer.message
+    clock.advance(timedelta(hours=1))
+    assert kinds(jail.run("sweep")) == []
+
+
 def test_two_sweeps_at_the_same_moment_raise_once(jail: Custody, db: Database, clock: FixedClock) -> None:
     accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
     accepted(jail, "ice.notify", {"warrant": "W1"})

@@ -3,7 +3,7 @@
 The same definition as the ledger's `wso custody cost`, so the ledger's holds and their export give the same
 hours. The records' times are the loader's whole UTC seconds. An I-200 or I-205 is a WSO hold, an I-247A a
 detainer hold; a judicial warrant is no ICE hold and is set aside, counted. A file without the column
-`detention_agreement_from` (hold-record schema v1) says only whether an agreement covered the hold
+`detention_agreement_from` (a hold-record schema v1 file) says only whether an agreement covered the hold
 (`detention_agreement`): such a hold moved onto it at the 48-hour point from the release
 (`wso.program.cost.v1_agreement_from`). A file with the column is taken at its word (empty: never moved).
 """

@@ -14,7 +14,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from wso.audit.engine import AuditResult
-from wso.audit.load import Rejects
+from wso.audit.rejects import Rejects
 from wso.audit.report import render_html
 from wso.program import hold_records as hr
 from wso.program.cost import CostReport

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from wso.audit.engine import AuditResult
+from wso.program import hold_records as hr
 from wso.program.cost import CostReport, month_chart
 
 MAX_ROWS = 500
@@ -59,6 +60,7 @@ def render_html(result: AuditResult, summary: dict[str, Any], cost: CostReport |
         row["evidence_items"] = [(k, "—" if v is None else v) for k, v in evidence.items()]
     return template.render(
         summary=summary,
+        schema_version=hr.SCHEMA_VERSION,
         rule_chart=rule_chart,
         agency_chart=agency_chart,
         rows=rows,

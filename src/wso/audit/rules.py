@@ -109,7 +109,7 @@ class Inputs:
     detainer_laws: LawWindows
     #: service is lawful up to this many seconds after the release
     tolerance_s: int
-    #: the file has no detention_agreement_from (hold-record schema v1): detention_agreement lifts the limit
+    #: the file has no detention_agreement_from (a hold-record schema v1 file): detention_agreement lifts the limit
     v1_detention: bool
 
 

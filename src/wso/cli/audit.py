@@ -153,8 +153,9 @@ def schema(json_out: JsonFlag = False) -> None:
         return
     typer.echo(f"hold-record schema v{hr.SCHEMA_VERSION}")
     typer.echo("CSV: times ISO 8601 with offset, dates YYYY-MM-DD, booleans true/false; Parquet: UTC timestamps.")
-    for t in hr.TABLES:
-        typer.echo(f"\n{t.name}: {t.description}")
+    for t in hr.ALL_TABLES:
+        optional = f" (optional, since v{t.since}: a directory without it has none)" if t.optional else ""
+        typer.echo(f"\n{t.name}{optional}: {t.description}")
         for c in t.columns:
             null = "nullable" if c.nullable else "required"
             values = f" [{' | '.join(c.values)}]" if c.values else ""

@@ -29,7 +29,8 @@ from wso.custody.sweep import raise_alerts
 
 
 def _notify(ctx: Context, args: Mapping[str, Any]) -> str:
-    hold = _hold_for_warrant(ctx, args)
+    # a notification made after the hold ended (transfer, release) is a fact to record too
+    hold = _hold_for_warrant(ctx, args, open_only=False)
     first = hold.ice_notified_at is None
     if first:
         hold.ice_notified_at = ctx.occurred_at
@@ -124,7 +125,7 @@ def _transfer(ctx: Context, args: Mapping[str, Any]) -> str:
     hold = _ending(ctx, args)
     late = _late(ctx, hold)
     _close(ctx, hold, "transferred", "transferred")
-    return f"{hold.warrant_id}: custody transferred to ICE{late}"
+    return f"{hold.warrant_id}: custody transferred to ICE{late}{_unnotified(hold)}"
 
 
 def _release(ctx: Context, args: Mapping[str, Any]) -> str:
@@ -137,7 +138,15 @@ def _release(ctx: Context, args: Mapping[str, Any]) -> str:
     late = _late(ctx, hold)
     _close(ctx, hold, "released", reason)
     why = "" if reason == "released" else f" ({reason})"
-    return f"{hold.warrant_id}: released{why}{late}"
+    return f"{hold.warrant_id}: released{why}{late}{_unnotified(hold)}"
+
+
+def _unnotified(hold: ledger.HoldRow) -> str:
+    """A WSO hold that ends before ICE was told of its service: the notification is still owed (WSO-NOTIFY-ICE)."""
+    if hold.kind != "wso" or hold.ice_notified_at is not None:
+        return ""
+    due = _minutes(ICE_NOTIFY_WINDOW)
+    return f"; ICE is not yet notified of the service: record it (ice.notify) within {due} of service (WSO-NOTIFY-ICE)"
 
 
 def _continue(ctx: Context, args: Mapping[str, Any]) -> str:

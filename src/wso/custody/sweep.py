@@ -1,12 +1,13 @@
-"""The sweep: every open hold against the clock; each alert raised once.
+"""The sweep: every hold against the clock (deadlines of open holds, notifications of any); each alert raised once.
 
 Kinds: `due_12h`, `due_4h`, `due_1h` (the deadline is that close; a sweep raises only the most urgent window
 that applies, so a hold first seen 3 hours before its deadline gets `due_4h`, not `due_12h` too), `overdue` (an
 open hold at or past its deadline: the person must be released, WSO-RELEASE), `citizenship_report_due` (a
 citizenship claim on a WSO hold not yet reported to ICE; due one hour after the claim, WSO-CITIZENSHIP-1H),
 `ice_not_notified` (a WSO hold whose service ICE has not been told of `ICE_NOTIFY_WINDOW` after it,
-WSO-NOTIFY-ICE) and `complaint_report_due` (a complaint about an officer not reported to ICE within 48 hours,
-weekends excluded, WSO-COMPLAINT-48H). `UNIQUE(hold_id, kind)` makes "once" hold even for two sweeps at the same
+WSO-NOTIFY-ICE; raised for a hold that ended within the window without a notification too) and
+`complaint_report_due` (a complaint about an officer not reported to ICE within 48 hours, weekends excluded,
+WSO-COMPLAINT-48H). `UNIQUE(hold_id, kind)` makes "once" hold even for two sweeps at the same
 moment (a complaint's alert is raised once through its `alerted_at`).
 
 Before it raises anything, a sweep given the ledger's unit of work moves onto their detention agreement the WSO
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -88,12 +89,14 @@ _CLAIMS = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.citizenship_cl
 _COMPLAINTS = select(Complaint.id, Complaint.facility_id, Complaint.due_at).where(
     Complaint.reported_at.is_(None), Complaint.alerted_at.is_(None), Complaint.due_at <= bindparam("now")
 )
+#: WSO holds ICE was not told of within the window: open or not (a hold closed within the window without a
+#: notification breaches it when the window ends, as the audit finds), each until its alert is raised
 _SILENT = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.opened_at).where(
     and_(
-        Hold.status == "open",
         Hold.kind == "wso",
         Hold.ice_notified_at.is_(None),
         Hold.opened_at <= bindparam("served_before"),
+        ~exists().where(Alert.hold_id == Hold.id, Alert.kind == "ice_not_notified"),
     )
 )
 

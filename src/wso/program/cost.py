@@ -72,8 +72,9 @@ def custody_start(
 
 
 def v1_agreement_from(detention_agreement: bool, release_at: datetime) -> datetime | None:
-    """Records without `detention_agreement_from` (hold-record schema v1): a hold covered by a detention agreement
-    moved onto it at the 48-hour point from the release from criminal custody (`detention_agreement_from`)."""
+    """Records without `detention_agreement_from` (a hold-record schema v1 file): a hold covered by a detention
+    agreement moved onto it at the 48-hour point from the release from criminal custody
+    (`detention_agreement_from`)."""
     return detention_agreement_from(release_at) if detention_agreement else None
 
 

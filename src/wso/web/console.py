@@ -545,7 +545,7 @@ def scrub_paths(message: str, folder: str) -> str:
 
 
 def audit_upload(files: Iterable[Upload], as_of: datetime, *, max_rows: int | None = None) -> AuditReportOut:
-    """Audit uploaded hold records (schema v1: holds, officers, agreements as .csv or .parquet) as of `as_of` on
+    """Audit uploaded hold records (holds, officers, agreements as .csv or .parquet) as of `as_of` on
     DuckDB. The files are streamed into a private temporary folder for the audit only; with `max_rows`, a table
     of more rows is refused before the audit reads it."""
     from wso import audit  # here: the audit engine (Ibis, DuckDB, pyarrow) is a second's import no page needs

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from wso.accounts import Principal
+from wso.program import hold_records
 from wso.web import drafts
 from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
@@ -22,6 +23,7 @@ CONSOLE = "console/"  # the folder of the console's templates
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.filters["when"] = when  # every console template shows times through this one function
+TEMPLATES.env.globals["hold_record_schema_version"] = hold_records.SCHEMA_VERSION  # named from the schema itself
 
 
 def lang_url(path: str, lang: Lang, **params: Any) -> str:

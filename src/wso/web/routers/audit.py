@@ -39,7 +39,7 @@ def api_audit(
     files: Annotated[list[UploadFile], File(description="holds, officers and agreements (.csv or .parquet)")],
     as_of: Annotated[str | None, Form(description="Audit time, ISO 8601 with offset (default: now)")] = None,
 ) -> AuditReportOut:
-    """Audit uploaded hold records (schema v1); the summary by rule and agency, and the first 500 findings."""
+    """Audit uploaded hold records; the summary by rule and agency, and the first 500 findings."""
     try:
         return audit_upload(_uploads(files), _as_of(as_of, clock.now()), max_rows=settings.console_audit_max_rows)
     except UploadError as error:
