@@ -72,6 +72,8 @@ class HoldOut(BaseModel):
     citizenship_reported_at: str | None
     interpreter: str | None = None
     detention_agreement_from: str | None = None
+    tz: str = "UTC"  # the facility's time zone: the console shows the hold's times in it
+    booking: str = ""
 
 
 NOT_SHOWN: frozenset[str] = frozenset()
