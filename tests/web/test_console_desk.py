@@ -34,7 +34,10 @@ def test_the_board_offers_serve_now_only_at_the_release(client: TestClient, jail
     assert row, early
     assert "Serve W-200 now" not in row.group(0) and "Not yet" in row.group(0)
     assert "Mon 2 Jun 2025, 11:00 EDT" in row.group(0)  # the release in the facility's zone, readable
-    assert "not before (WSO-SCHEDULED-RELEASE)" in row.group(0)
+    assert (
+        "(Mon 2 Jun 2025, 11:00 EDT) or within the tolerance after it (until Mon 2 Jun 2025, 11:15 EDT), not "
+        "before (WSO-SCHEDULED-RELEASE)" in row.group(0)
+    )
     assert 'data-booking="B-2"' not in early  # a detainer only: nothing for a WSO to serve
     clock.set(NOW + timedelta(minutes=5))
     now = client.get("/console").text

@@ -43,7 +43,7 @@ class DueRelease:
     `moment`: "early" (before the release: serving is refused), "now" (from the release to `serve_until`, the
     service tolerance after it: a WSO may serve), "detainer" (after that, but an open I-247A detainer hold lawfully
     keeps the person: a WSO may serve), "late" (the window closed and nobody lawfully holds the person: do not
-    serve). `explain` says it in words, with the times in the facility's zone."""
+    serve). Times in UTC and in the facility's zone (`tz`)."""
 
     booking: str
     facility: str
@@ -58,7 +58,6 @@ class DueRelease:
     warrants: tuple[str, ...]
     moment: ServeMoment
     may_serve: bool
-    explain: str
     person: Person | None = None
 
 
@@ -117,25 +116,6 @@ def _person(booking: Booking, personal: bool) -> Person | None:
     if not personal:
         return None
     return Person(booking.person_name, booking.date_of_birth, booking.a_number)
-
-
-def _words(moment: ServeMoment, release_local: str, until_local: str, kind: str) -> str:
-    which = "recorded release" if kind == "actual" else "scheduled release"
-    if moment == "early":
-        return (
-            f"Serve at the {which} ({release_local}) or within the tolerance after it (until {until_local}), not "
-            "before (WSO-SCHEDULED-RELEASE); record an early release with criminal.release."
-        )
-    if moment == "now":
-        return f"Serve now: the {which} was {release_local}; a WSO may serve until {until_local}."
-    if moment == "detainer":
-        return (
-            f"An open I-247A detainer hold lawfully keeps the person: a WSO may serve (the {which}: {release_local})."
-        )
-    return (
-        f"Too late: the {which} was {release_local} and the window closed at {until_local} "
-        "(WSO-SCHEDULED-RELEASE); do not serve: the person must be released."
-    )
 
 
 def _moment(
@@ -228,7 +208,6 @@ def due_for_release(
                 warrants=tuple(waiting[booking.id]),
                 moment=moment,
                 may_serve=moment in ("now", "detainer"),
-                explain=_words(moment, release_local, until_local, kind),
                 person=_person(booking, personal),
             )
         )

@@ -76,11 +76,30 @@ def serve_url(warrant: str, facility: str, back: str = "/console/board") -> str:
     return "/console/commands/warrant.serve?" + urlencode({"warrant": warrant, "facility": facility, "next": back})
 
 
+def explain(row: DueRelease) -> str:
+    """Whether a WSO may serve now, and why, in words, its times in the facility's zone (WSO-SCHEDULED-RELEASE)."""
+    which = "recorded release" if row.release_kind == "actual" else "scheduled release"
+    release, until = when(row.release_at, row.tz), when(row.serve_until, row.tz)
+    if row.moment == "early":
+        return (
+            f"Serve at the {which} ({release}) or within the tolerance after it (until {until}), not before "
+            "(WSO-SCHEDULED-RELEASE); record an early release with criminal.release."
+        )
+    if row.moment == "now":
+        return f"Serve now: the {which} was {release}; a WSO may serve until {until}."
+    if row.moment == "detainer":
+        return f"An open I-247A detainer hold lawfully keeps the person: a WSO may serve (the {which}: {release})."
+    return (
+        f"Too late: the {which} was {release} and the window closed at {until} (WSO-SCHEDULED-RELEASE); "
+        "do not serve: the person must be released."
+    )
+
+
 def _due_out(row: DueRelease) -> DueOut:
     data = {k: v for k, v in vars(row).items() if k != "person"}
     data["warrants"] = list(row.warrants)
     data["serve_urls"] = {w: serve_url(w, row.facility) for w in row.warrants}
-    return DueOut(**data, person=_person(row.person))
+    return DueOut(**data, explain=explain(row), person=_person(row.person))
 
 
 def release_board(
