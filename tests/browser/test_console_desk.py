@@ -18,6 +18,7 @@ from tests.browser.conftest import ARTIFACTS, AXE, shot
 from tests.browser.server import ARGS, CHROMIUM, need_chromium, serve
 from tests.web.conftest import NOW, PASSWORD, PERSON, seed_jail
 from wso.clock import FixedClock
+from wso.custody import Custody
 from wso.settings import get_settings
 from wso.store import open_database
 from wso.web.accounts import ROLES, create_user
@@ -143,5 +144,30 @@ def test_the_desks_pages_have_no_serious_accessibility_violation(desk_browser: t
         )
         bad = [(v["id"], v["help"]) for v in result["violations"] if v["impact"] in SERIOUS]
         assert bad == [], (path, bad)
+    finally:
+        context.close()
+
+
+def test_when_the_session_ends_the_board_keeps_its_rows_marked_stale(
+    desk_browser: tuple[Any, str], desk_app: FastAPI, desk_clock: FixedClock
+) -> None:
+    ledger = Custody(desk_app.state.database, desk_clock)
+    release = (desk_clock.now() + timedelta(hours=2)).isoformat()
+    assert ledger.run("booking", {"id": "B-3", "facility": "polk-jail", "scheduled_release": release}).accepted
+    assert ledger.run("warrant.receive", {"id": "W-3", "booking": "B-3", "form": "I-205"}).accepted
+    context = _tab(desk_browser)
+    page = context.new_page()
+    try:
+        _sign_in(page, "officer")
+        page.goto("/console/board")
+        assert page.locator("#board tr[data-booking='B-3']").count() == 1
+        desk_clock.advance(timedelta(minutes=get_settings().session_idle_minutes + 1))
+        poll = "{source: '#live', target: '#live', select: '#live', swap: 'outerHTML'}"
+        page.evaluate(f"htmx.ajax('GET', '/console', {poll})")  # the 30-second refresh, now
+        page.wait_for_selector("#session-status.ended")
+        assert "Your session has ended" in page.locator("#session-status").inner_text()
+        assert page.locator("#board tr[data-booking='B-3']").count() == 1  # the last state stays, marked stale
+        assert float(page.eval_on_selector("#live", "e => getComputedStyle(e).opacity")) < 1
+        shot(page, "desk-07-board-stale")
     finally:
         context.close()
