@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from wso.custody.checks import ACTIVE, WSO_FORMS
@@ -170,14 +170,14 @@ def due_for_release(
     query = (
         select(Booking, Facility.tz, Facility.agency_id)
         .join(Facility, Facility.id == Booking.facility_id)
-        .where(
-            or_(
-                and_(Booking.released_at.is_(None), Booking.scheduled_release.between(low, high)),
-                Booking.released_at.between(low, high),
-            )
-        )
+        # each side served by its own index; a booking released elsewhen than scheduled is judged below
+        .where(or_(Booking.scheduled_release.between(low, high), Booking.released_at.between(low, high)))
     )
-    rows = session.execute(query).all()
+    rows = [
+        (booking, tz, agency)
+        for booking, tz, agency in session.execute(query)
+        if low <= (booking.released_at or booking.scheduled_release) <= high
+    ]
     waiting = _waiting_warrants(session, [b.id for b, _, _ in rows])
     active = _booking_holds(session, list(waiting))
     wso_held = {h.booking_id for h in active if h.kind == "wso"}
