@@ -16,6 +16,7 @@ from wso.custody import Custody
 from wso.store import Database
 
 from .conftest import NOW, PERSON, seed_jail, sign_in
+from .test_command_next import prefilled
 
 SERVE = {"warrant": "W-200", "officer": "wso-7", "facility": "polk-jail"}
 
@@ -59,7 +60,7 @@ def test_the_board_offers_serve_now_only_at_the_release(client: TestClient, jail
 def test_serving_from_the_board_takes_the_booking_off_it(client: TestClient, jail: Database) -> None:
     csrf = sign_in(client, "officer")
     form = client.get("/console/commands/warrant.serve?warrant=W-200&facility=polk-jail&next=/console/board")
-    assert 'name="warrant" value="W-200"' in form.text
+    assert prefilled(form.text, "warrant", "W-200")
     data = {"csrf_token": csrf, **SERVE, "next": "/console/board"}
     sent = client.post("/console/commands/warrant.serve", data=data)
     assert sent.status_code == 303 and sent.headers["location"] == "/console/board"
