@@ -11,10 +11,13 @@ from wso.custody import holds
 from wso.web.console import CHOICES, HoldDetailOut, HoldOut, HoldsOut, VerificationOut, hold_detail, ledger_verification
 from wso.web.deps import NOT_FOUND, ApiUser, ClockDep, ConsoleUser, DbSession
 from wso.web.rendering import render
-from wso.web.routers.commands import CONFIRM
 from wso.web.routers.desk import booking_page_or_none
 
 router = APIRouter(tags=["console"])
+
+# The hold's actions that end or extend custody: the commands page asks for confirmation before it runs them, and
+# the hold page's buttons say so ("…").
+ASKS_FIRST = ("custody.release", "custody.transfer", "custody.continue")
 
 
 @router.get("/api/console/holds", response_model=HoldsOut)
@@ -52,5 +55,5 @@ def hold_page(request: Request, ref: str, user: ConsoleUser, session: DbSession,
         if page is not None:
             return page
         return render(request, "not_found.html", {"what": ref}, user=user, status_code=404)
-    context = {"d": found, "now": found.now, "release_reasons": CHOICES["reason"], "confirm": CONFIRM}
+    context = {"d": found, "now": found.now, "release_reasons": CHOICES["reason"], "confirm": ASKS_FIRST}
     return render(request, "console/hold.html", context, user=user)
