@@ -6,14 +6,17 @@ data only for roles that see it."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from wso.clock import FixedClock
-from wso.custody import Custody
+from wso.custody import BookingRow, Custody, DueRelease, Person, WarrantRow
 from wso.store import Database
+from wso.web.desk import BookingOut, DueOut, PersonOut, WarrantOut
 
 from .conftest import NOW, PERSON, seed_jail, sign_in
 from .test_command_next import prefilled
@@ -143,3 +146,12 @@ def test_the_hold_page_shows_the_booking_local_times_and_labelled_fields(
     sign_in(client, "auditor")
     assert PERSON not in client.get("/console/holds/hold-W-200").text
     assert client.get("/api/console/holds/W-200").json()["booking"]["person"] is None
+
+
+@pytest.mark.parametrize(
+    ("view", "out"),
+    [(DueRelease, DueOut), (BookingRow, BookingOut), (WarrantRow, WarrantOut), (Person, PersonOut)],
+)
+def test_each_api_model_carries_every_field_of_custodys_view(view: type, out: type[BaseModel]) -> None:
+    """The API's models are written out (a contract), and each keeps every field custody's view has."""
+    assert {f.name for f in fields(view)} <= set(out.model_fields)
