@@ -40,7 +40,7 @@ from wso.custody import (
 from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.program import rules
 from wso.store import Database
-from wso.web.desk import BookingOut, FieldOut, booking_detail, payload_fields
+from wso.web.desk import BookingOut, FieldOut, booking_card, payload_fields
 from wso.web.ranges import aware_in_program_years
 
 # ---- holds, alerts, chains --------------------------------------------------------------------------------------
@@ -195,10 +195,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
     view = next(v for v in holds(session, now) if v.hold == found.id)
     answer = history(session, found)
     broken = next((b for b in verify(session).broken if b.hold_id == found.id), None)
-    booking = None
-    if user is not None:
-        detail = booking_detail(session, found.booking_id, user)
-        booking = None if detail is None else detail.booking
+    booking = None if user is None else booking_card(session, found.booking_id, user)
     return HoldDetailOut(
         now=now,
         hold=_hold_out(view),

@@ -195,6 +195,12 @@ class BookingDetailOut(BaseModel):
     warrants: list[WarrantOut]
 
 
+def booking_card(session: Session, ref: str, user: Principal) -> BookingOut | None:
+    """One booking (by its number or a warrant's) as the hold page shows it; None if neither exists."""
+    row = booking_of(session, ref, personal=user.sees_personal_data)
+    return None if row is None else _booking_out(row)
+
+
 def booking_detail(session: Session, ref: str, user: Principal) -> BookingDetailOut | None:
     """One booking by its number or a warrant's, with its warrants; None if neither exists."""
     row = booking_of(session, ref, personal=user.sees_personal_data)
