@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     watch_concurrency: int = Field(default=16, ge=1, description="Deliveries sent at once.")
     watch_feeds_dir: Path | None = Field(default=None, description="If set, each run writes the Atom feeds here.")
     watch_in_serve: bool = Field(default=False, description="Run the watcher inside `wso serve`.")
+    alert_sweep_seconds: int = Field(
+        default=60, ge=0, le=86_400, description="Seconds between the custody alert sweeps `wso serve` runs (0: off)."
+    )
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail; no e-mail is sent if unset.")
     smtp_port: int = Field(default=587, description="SMTP port.")
     smtp_username: str | None = Field(default=None, description="SMTP user name (with WSO_SMTP_PASSWORD).")

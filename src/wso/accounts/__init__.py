@@ -16,6 +16,7 @@ from wso.accounts.sessions import (
 from wso.accounts.signin import SignIn, sign_in
 from wso.accounts.throttle import Lockout, SignInThrottle
 from wso.accounts.users import (
+    PERSONAL_DATA_ROLES,
     ROLES,
     TOKEN_PREFIX,
     WRITE_ROLES,
@@ -42,6 +43,7 @@ from wso.accounts.users import (
 
 __all__ = [
     "LIFETIME",
+    "PERSONAL_DATA_ROLES",
     "ROLES",
     "TOKEN_PREFIX",
     "WRITE_ROLES",

@@ -29,6 +29,9 @@ Role = Literal["clerk", "officer", "supervisor", "auditor", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
 # Roles that may change the custody ledger or the records tracker; the auditor only reads.
 WRITE_ROLES: frozenset[str] = frozenset({"clerk", "officer", "supervisor", "admin"})
+# Roles that see a booked person's name, date of birth and A-number (the desk that books people and serves
+# warrants); the auditor reads the ledger without them, as the default export pseudonymises them.
+PERSONAL_DATA_ROLES: frozenset[str] = frozenset({"clerk", "officer", "supervisor", "admin"})
 TOKEN_PREFIX = "wso_"
 HASH_SLOTS = 1  # argon2 hashes at once in this process (each uses its own threads and 64 MiB)
 HASH_WAIT = 10.0  # seconds a sign-in waits for a slot before it is answered "busy"
@@ -67,6 +70,10 @@ class Principal:
     @property
     def can_write(self) -> bool:
         return self.role in WRITE_ROLES
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in PERSONAL_DATA_ROLES
 
 
 def hash_password(password: str) -> str:

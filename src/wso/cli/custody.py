@@ -249,3 +249,109 @@ def cost_command(
         except CostInputError as error:
             fail(str(error))
     show(report, json_out=json_out, csv_out=csv_out)
+
+
+# ---- the desk: who is due for release, bookings, warrants ------------------------------------------------------
+
+IdentifiedFlag = Annotated[
+    bool, typer.Option("--identified", help="Show the person's name, date of birth and A-number (the jail's own use).")
+]
+AtOption = Annotated[
+    str | None, typer.Option("--at", help="Judge at this moment (ISO 8601 with offset) instead of now.")
+]
+SearchOption = Annotated[
+    str, typer.Option("--q", help="A booking or warrant number (with --identified, also a name), or part of one.")
+]
+PageOption = Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")]
+PerPageOption = Annotated[int, typer.Option("--per-page", min=1, max=200, help="Rows per page.")]
+StateOption = Annotated[str, typer.Option("--state", help="The agency's state (USPS code).")]
+InFacilityOption = Annotated[str, typer.Option("--facility", help="Only this facility.")]
+
+
+def _at(value: str | None) -> datetime:
+    if value is None:
+        return SystemClock().now()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--at: not an ISO 8601 time: {value!r} (e.g. 2026-03-06T09:00:00-05:00)")
+    if moment.utcoffset() is None:
+        fail(f"--at: {value!r} has no UTC offset; add one, e.g. -05:00")
+    return moment
+
+
+@app.command("board")
+def board_command(
+    hours: Annotated[int, typer.Option("--hours", min=1, max=168, help="How far ahead and back to look.")] = 24,
+    at: AtOption = None,
+    identified: IdentifiedFlag = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Who is due for release within --hours with an I-200 or I-205 waiting for service, and whether a WSO may
+    serve now (WSO-SCHEDULED-RELEASE, within WSO_SERVICE_TOLERANCE_MINUTES of the release)."""
+    from wso.custody import due_for_release
+
+    with database().session() as session:
+        rows = due_for_release(session, _at(at), timedelta(hours=hours), tolerance=_tolerance(), personal=identified)
+    if json_out:
+        emit_json(rows)
+        return
+    if not rows:
+        typer.echo(f"nobody is due for release within {hours} hours with a warrant waiting")
+    for r in rows:
+        serve = "serve now" if r.may_serve else {"early": "not yet", "late": "do not serve"}.get(r.moment, r.moment)
+        typer.echo(f"{r.booking}: release {r.release_local} ({r.release_kind}), {', '.join(r.warrants)}: {serve}")
+
+
+@app.command("bookings")
+def bookings_command(
+    q: SearchOption = "",
+    facility: InFacilityOption = "",
+    state: StateOption = "",
+    page: PageOption = 1,
+    per_page: PerPageOption = 50,
+    identified: IdentifiedFlag = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Bookings, latest scheduled release first, with their warrants and those waiting for service."""
+    from wso.custody import Search, bookings
+
+    search = Search(q=q, facility=facility, state=state, personal=identified)
+    with database().session() as session:
+        found = bookings(session, search, offset=(page - 1) * per_page, limit=per_page)
+    if json_out:
+        emit_json(found)
+        return
+    typer.echo(f"{counted(found.total, 'booking')}; page {page}")
+    for b in found.rows:
+        waiting = f", waiting: {', '.join(b.waiting)}" if b.waiting else ""
+        typer.echo(f"{b.booking} ({b.facility}): release {b.scheduled_release_local}{waiting}")
+
+
+@app.command("warrants")
+def warrants_command(
+    q: SearchOption = "",
+    facility: InFacilityOption = "",
+    state: StateOption = "",
+    status: Annotated[str, typer.Option("--status", help="waiting (no hold yet) or served.")] = "",
+    page: PageOption = 1,
+    per_page: PerPageOption = 50,
+    identified: IdentifiedFlag = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Warrants received, latest first: waiting for service, or served (with the hold's status)."""
+    from wso.custody import Search, warrants
+
+    search = Search(q=q, facility=facility, state=state, status=status, personal=identified)
+    with database().session() as session:
+        try:
+            found = warrants(session, search, offset=(page - 1) * per_page, limit=per_page)
+        except ValueError as error:
+            fail(f"--status: {error}")
+    if json_out:
+        emit_json(found)
+        return
+    typer.echo(f"{counted(found.total, 'warrant')}; page {page}")
+    for w in found.rows:
+        where = f"hold {w.hold} {w.hold_status}" if w.hold else "waiting for service"
+        typer.echo(f"{w.warrant} ({w.form}) on {w.booking}: {where}")

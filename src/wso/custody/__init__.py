@@ -8,12 +8,26 @@ commit),
 `ledger_cost` (what the holds cost the county, per facility and month).
 `FIELDS`, `OPTIONAL` and `CHOICES`: each command's needed and optional fields, and the closed lists of some.
 The modules `export` and `replay` are public too (`__all__`).
+`due_for_release`, `bookings`, `warrants`, `booking_of`: the desk's read side (who is due for release with
+warrants waiting, and whether a WSO may serve now; bookings and warrants searched and paged).
 `ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
 """
 
 from wso.custody.checks import FORMS, RELEASE_REASONS
 from wso.custody.commands import CHOICES, FIELDS, HANDLERS, OPTIONAL, Command, Custody, Result
 from wso.custody.cost import ledger_cost
+from wso.custody.desk import (
+    BookingRow,
+    DueRelease,
+    Page,
+    Person,
+    Search,
+    WarrantRow,
+    booking_of,
+    bookings,
+    due_for_release,
+    warrants,
+)
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
@@ -30,17 +44,26 @@ __all__ = [
     "OPTIONAL",
     "RELEASE_REASONS",
     "AlertMessage",
+    "BookingRow",
     "Command",
     "Custody",
+    "DueRelease",
     "GroupWriter",
     "HoldView",
     "LogNotifier",
     "MemoryNotifier",
     "Notifier",
+    "Page",
+    "Person",
     "RaisedAlert",
     "Result",
+    "Search",
     "Verification",
+    "WarrantRow",
     "WebhookNotifier",
+    "booking_of",
+    "bookings",
+    "due_for_release",
     "due_within",
     "export",
     "find_hold",
@@ -50,4 +73,5 @@ __all__ = [
     "replay",
     "sweep",
     "verify",
+    "warrants",
 ]

@@ -126,9 +126,10 @@ class Booking(Base):
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("custody_facilities.id"))
-    scheduled_release: Mapped[datetime] = mapped_column(UTCDateTime)
+    scheduled_release: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # actual criminal release
+    # the actual release from criminal custody
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     person_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
     a_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -140,7 +141,7 @@ class Warrant(Base):
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     booking_id: Mapped[str] = mapped_column(ForeignKey("custody_bookings.id"), index=True)
     form: Mapped[str] = mapped_column(String(10))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Hold(Base):

@@ -41,6 +41,8 @@ class HoldView:
     citizenship_reported_at: str | None
     interpreter: str | None = None
     detention_agreement_from: str | None = None
+    tz: str = "UTC"  # the facility's time zone, in which the console shows the hold's times
+    booking: str = ""
 
 
 # A hold that still keeps the person: on the 48-hour clock, or held on under a detention agreement.
@@ -71,6 +73,8 @@ def view(hold: Hold, tz: str, now: datetime) -> HoldView:
         citizenship_reported_at=iso(hold.citizenship_reported_at),
         interpreter=hold.interpreter,
         detention_agreement_from=iso(hold.detention_agreement_from),
+        tz=tz,
+        booking=hold.booking_id,
     )
 
 

@@ -31,6 +31,7 @@ from wso.web.routers import (
     commands,
     console,
     cost,
+    desk,
     holds,
     moa,
     overview,
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(auth.router)
     for router in (
         console.router,
+        desk.router,
         holds.router,
         alerts.router,
         commands.router,

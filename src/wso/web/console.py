@@ -40,6 +40,7 @@ from wso.custody import (
 from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.program import rules
 from wso.store import Database
+from wso.web.desk import BookingOut, FieldOut, booking_card, payload_fields
 from wso.web.ranges import aware_in_program_years
 
 # ---- holds, alerts, chains --------------------------------------------------------------------------------------
@@ -72,6 +73,8 @@ class HoldOut(BaseModel):
     citizenship_reported_at: str | None
     interpreter: str | None = None
     detention_agreement_from: str | None = None
+    tz: str = "UTC"  # the facility's time zone: the console shows the hold's times in it
+    booking: str = ""
 
 
 NOT_SHOWN: frozenset[str] = frozenset()
@@ -101,11 +104,16 @@ class EventOut(BaseModel):
     seq: int
     kind: str
     payload: dict[str, Any]
+    fields: list[FieldOut] = []  # the payload labelled, its times in the facility's zone (EVENT_DERIVED)
     actor: str
     occurred_at: str | None
     recorded_at: str | None
     prev_hash: str
     hash: str
+
+
+EVENT_DERIVED: frozenset[str] = frozenset({"fields"})
+"""Fields of `EventOut` the console derives from custody's history event (every other one is custody's own)."""
 
 
 class BrokenLinkOut(BaseModel):
@@ -123,6 +131,7 @@ class HoldDetailOut(BaseModel):
     alerts: list[AlertOut]
     chain_ok: bool
     first_broken: BrokenLinkOut | None
+    booking: BookingOut | None = None  # the person's data in it only for roles that see personal data
 
 
 class VerificationOut(BaseModel):
@@ -177,18 +186,23 @@ def ledger_verification(session: Session) -> VerificationOut:
     )
 
 
-def hold_detail(session: Session, ref: str, now: datetime) -> HoldDetailOut | None:
-    """One hold by its id or its warrant's id, or None."""
+def hold_detail(session: Session, ref: str, now: datetime, user: Principal | None = None) -> HoldDetailOut | None:
+    """One hold by its id or its warrant's id, or None; with its booking (a person's data only if `user` may see
+    it) and each event's payload as labelled fields in the facility's zone."""
     found = find_hold(session, ref)
     if found is None:
         return None
     view = next(v for v in holds(session, now) if v.hold == found.id)
     answer = history(session, found)
     broken = next((b for b in verify(session).broken if b.hold_id == found.id), None)
+    booking = None if user is None else booking_card(session, found.booking_id, user)
     return HoldDetailOut(
         now=now,
         hold=_hold_out(view),
-        events=[EventOut.model_validate(e) for e in answer["events"]],
+        booking=booking,
+        events=[
+            EventOut.model_validate({**e, "fields": payload_fields(e["payload"], view.tz)}) for e in answer["events"]
+        ],
         alerts=_alerts_of(session, found.id),
         chain_ok=broken is None,
         first_broken=None

@@ -69,9 +69,14 @@ def get_notifier(request: Request, settings: SettingsDep) -> Notifier:
     """Where raised alerts go: WSO_WEBHOOK_URL if set, else the log (one notifier per app)."""
     notifier: Notifier | None = getattr(request.app.state, "notifier", None)
     if notifier is None:
-        notifier = WebhookNotifier(settings.webhook_url) if settings.webhook_url else LogNotifier()
+        notifier = notifier_for(settings)
         request.app.state.notifier = notifier
     return notifier
+
+
+def notifier_for(settings: Settings) -> Notifier:
+    """WSO_WEBHOOK_URL's notifier if set, else the log's."""
+    return WebhookNotifier(settings.webhook_url) if settings.webhook_url else LogNotifier()
 
 
 def get_custody(

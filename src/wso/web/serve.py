@@ -1,4 +1,5 @@
-"""`wso serve`: open the default database, load the bundled snapshot if it holds none, run uvicorn."""
+"""`wso serve`: open the default database, load the bundled snapshot if it holds none, start the scheduled alert
+sweeps (and the watcher if asked), run uvicorn."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from wso.registry.bundled import load_bundled_if_empty
 from wso.settings import get_settings
 from wso.store import open_database
 from wso.web.app import create_app
+from wso.web.deps import notifier_for
+from wso.web.sweeper import start_alert_sweeps
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") ->
     for line in startup_lines(prepared, host, port):
         print(line, flush=True)
     database = open_database(prepared.url)
-    app = create_app(settings, database, SystemClock())
+    clock = SystemClock()
+    app = create_app(settings, database, clock)
+    app.state.notifier = notifier_for(settings)  # one notifier for the console's commands and the scheduled sweeps
+    sweeps = start_alert_sweeps(database, settings, clock, app.state.notifier)
+    if sweeps is not None:
+        print(
+            f"wso: raising custody alerts every {settings.alert_sweep_seconds} s (WSO_ALERT_SWEEP_SECONDS)", flush=True
+        )
     stop = None
     if settings.watch_in_serve:  # a one-machine install: the watcher on a thread of this process
         from wso.watch import start_in_background
@@ -106,3 +116,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") ->
     finally:
         if stop is not None:
             stop.set()
+        if sweeps is not None:
+            sweeps[1].set()

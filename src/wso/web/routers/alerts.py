@@ -1,5 +1,6 @@
-"""Alerts: those raised on open holds, and a sweep run from the console (each alert is raised once; the sweep
-is recorded in the journal with its actor)."""
+"""Alerts: those raised on open holds (the server raises them on its own schedule, `wso.web.sweeper`), and a
+sweep run from the console by a supervisor (each alert is raised once; the sweep is recorded in the journal with
+its actor)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from wso.web.console import AlertsOut, CommandOut, NotAllowed, execute, raised_alerts
-from wso.web.deps import ApiUser, ApiWriter, ClockDep, ConsoleWriter, CustodyDep, DatabaseDep, DbSession, RemoteDep
+from wso.web.deps import (
+    ApiUser,
+    ApiWriter,
+    ClockDep,
+    ConsoleWriter,
+    CustodyDep,
+    DatabaseDep,
+    DbSession,
+    RemoteDep,
+    SettingsDep,
+)
 from wso.web.rendering import render
-from wso.web.routers.console import home_context
+from wso.web.routers.console import home_context, tolerance_of
 
 router = APIRouter(tags=["console"])
 
@@ -39,11 +50,12 @@ def sweep_form(
     remote: RemoteDep,
     session: DbSession,
     clock: ClockDep,
+    settings: SettingsDep,
 ) -> HTMLResponse:
     try:
         result = execute(custody, database, user, "sweep", {}, remote=remote)
     except NotAllowed as error:
         raise HTTPException(status_code=403, detail=str(error)) from None
-    context = home_context(session, clock.now(), user)
+    context = home_context(session, clock.now(), user, tolerance=tolerance_of(settings))
     context["sweep"] = result
     return render(request, "console/home.html", context, user=user)

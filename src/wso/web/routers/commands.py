@@ -1,14 +1,14 @@
 """The custody ledger's commands as forms and as API calls. Each is checked by the ledger against the program's
 rules; a refusal is shown with its rule id, title, citation and message, and nothing is written. Who may run
 which command depends on the role (the auditor runs none); every command, accepted or refused, is recorded with
-its actor."""
+its actor. A form's `next` (a `/console/` path) is where an accepted command leads (303: Post/Redirect/Get)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
 from wso.accounts import Principal
@@ -121,10 +121,21 @@ def _confirmation(request: Request, user: Principal, command: str, fields: dict[
         "command": command,
         "question": CONFIRM[command],
         "kept": kept,
-        "shown": [(k, v) for k, v in kept if v.strip()],
+        "shown": [(k, v) for k, v in kept if v.strip() and k != "next"],
         "warrant": fields.get("warrant", ""),
     }
     return render(request, "console/confirm.html", context, user=user)
+
+
+def local_next(value: str | None) -> str | None:
+    """A form's `next` when it is a path of the console (`/console/...`), else None: never another site, never a
+    scheme-relative `//host` or a backslash a browser might read as one."""
+    if not value:
+        return None
+    value = value.strip()
+    if not value.startswith("/console/") or "\\" in value or any(c in value for c in "\r\n"):
+        return None
+    return value
 
 
 def _page(
@@ -153,6 +164,14 @@ def commands_page(request: Request, user: ConsoleUser, command: Annotated[str | 
     return _page(request, user, command)
 
 
+@router.get("/console/commands/{command}", response_class=HTMLResponse, include_in_schema=False)
+def command_page(request: Request, command: str, user: ConsoleUser) -> HTMLResponse:
+    """One command's form, its fields pre-filled from the query (`?warrant=W-1&next=/console/holds/...`)."""
+    if command not in HANDLERS:
+        return _page(request, user, None, error=str(UnknownCommand(command)), status=404)
+    return _page(request, user, command, values=dict(request.query_params))
+
+
 @router.post("/console/commands/{command}", response_class=HTMLResponse, include_in_schema=False)
 def command_form(
     request: Request,
@@ -162,7 +181,7 @@ def command_form(
     custody: CustodyDep,
     database: DatabaseDep,
     remote: RemoteDep,
-) -> HTMLResponse:
+) -> Response:
     if command in CONFIRM and fields.get("confirm") != "yes" and user.can_write:
         return _confirmation(request, user, command, fields)
     try:
@@ -189,5 +208,8 @@ def command_form(
         return _page(request, user, None, error=str(error), status=404)
     except NotAllowed as error:
         return _page(request, user, command, error=str(error), status=403)
+    back = local_next(fields.get("next"))
+    if out.status == "accepted" and back is not None:  # Post/Redirect/Get: a refresh never sends it again
+        return RedirectResponse(back, status_code=303)
     status = 200 if out.status == "accepted" else 409
     return _page(request, user, command, result=out, status=status, values=fields)

@@ -1,19 +1,22 @@
-"""The console's home (signed-in users only): open holds by time left with live countdowns, the alerts raised
-on them, the ledger's chain status; who am I; the journal of sign-ins and commands."""
+"""The console's home (signed-in users only): the release board (who is due for release with a warrant waiting,
+"serve now" at the right moment), open holds by time left with live countdowns, the alerts raised on them (the
+server raises them on its own schedule), the ledger's chain status; who am I; the journal of sign-ins and
+commands."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from wso.accounts import ActionView, Principal, recent_actions
 from wso.web.console import ledger_verification, open_holds, raised_alerts
-from wso.web.deps import ApiUser, ClockDep, ConsoleUser, DbSession
+from wso.web.deps import ApiUser, ClockDep, ConsoleUser, DbSession, SettingsDep
+from wso.web.desk import BOARD_HOURS, release_board
 from wso.web.rendering import render
 
 router = APIRouter(tags=["console"])
@@ -37,9 +40,15 @@ class ActionOut(BaseModel):
     ok: bool
 
 
-def home_context(session: Session, now: datetime, user: Principal) -> dict[str, Any]:
-    """What the console's home page shows (the API has each part: holds, alerts, ledger/verify, journal)."""
+Hours = Annotated[int, Query(ge=1, le=168, description="How many hours ahead (and back) the board looks")]
+
+
+def home_context(
+    session: Session, now: datetime, user: Principal, *, tolerance: timedelta, hours: int = BOARD_HOURS
+) -> dict[str, Any]:
+    """What the console's home page shows (the API has each part: board, holds, alerts, ledger/verify, journal)."""
     return {
+        "board": release_board(session, now, user, hours=hours, tolerance=tolerance),
         "holds": open_holds(session, now),
         "alerts": raised_alerts(session, now),
         "verification": ledger_verification(session),
@@ -49,9 +58,22 @@ def home_context(session: Session, now: datetime, user: Principal) -> dict[str, 
     }
 
 
+def tolerance_of(settings: SettingsDep) -> timedelta:
+    return timedelta(minutes=settings.service_tolerance_minutes)
+
+
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
-def console_home(request: Request, user: ConsoleUser, session: DbSession, clock: ClockDep) -> HTMLResponse:
-    return render(request, "console/home.html", home_context(session, clock.now(), user), user=user)
+@router.get("/console/board", response_class=HTMLResponse, include_in_schema=False)
+def console_home(
+    request: Request,
+    user: ConsoleUser,
+    session: DbSession,
+    clock: ClockDep,
+    settings: SettingsDep,
+    hours: Hours = BOARD_HOURS,
+) -> HTMLResponse:
+    context = home_context(session, clock.now(), user, tolerance=tolerance_of(settings), hours=hours)
+    return render(request, "console/home.html", context, user=user)
 
 
 @router.get("/console/journal", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,357 @@
+"""The desk's read side: who is due for release with warrants waiting for service (and whether a WSO may serve
+now, by the rule the ledger enforces), the bookings and the warrants, searched and paged."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Generic, Literal, TypeVar
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from wso.custody.checks import ACTIVE, WSO_FORMS
+from wso.custody.models import Agency, Booking, Facility, Hold, Warrant
+from wso.custody.policy import SERVICE_TOLERANCE, service_check
+from wso.custody.queries import iso
+
+ServeMoment = Literal["early", "now", "detainer", "late"]
+WarrantStatus = Literal["waiting", "served"]
+MAX_PAGE = 200
+
+
+def local_iso(value: datetime | None, tz: str) -> str | None:
+    """`value` in the facility's zone, ISO 8601 with its offset."""
+    return None if value is None else value.astimezone(zoneinfo.ZoneInfo(tz)).isoformat()
+
+
+@dataclass(frozen=True)
+class Person:
+    """A booked person's data: shown only to roles that may see it."""
+
+    name: str | None
+    date_of_birth: date | None
+    a_number: str | None
+
+
+@dataclass(frozen=True)
+class DueRelease:
+    """A booking whose release from criminal custody falls near now, with the WSO warrants waiting for service.
+
+    `moment`: "early" (before the release: serving is refused), "now" (from the release to `serve_until`, the
+    service tolerance after it: a WSO may serve), "detainer" (after that, but an open I-247A detainer hold lawfully
+    keeps the person: a WSO may serve), "late" (the window closed and nobody lawfully holds the person: do not
+    serve). Times in UTC and in the facility's zone (`tz`)."""
+
+    booking: str
+    facility: str
+    agency: str
+    tz: str
+    release_at: str
+    release_local: str
+    release_kind: Literal["actual", "scheduled"]
+    serve_until: str
+    serve_until_local: str
+    seconds_to_release: int
+    warrants: tuple[str, ...]
+    moment: ServeMoment
+    may_serve: bool
+    person: Person | None = None
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A booking as the desk lists it; `person` only for roles that may see it."""
+
+    booking: str
+    facility: str
+    agency: str
+    state: str
+    tz: str
+    scheduled_release: str
+    scheduled_release_local: str
+    released_at: str | None
+    booked_at: str | None
+    warrants: tuple[str, ...]
+    waiting: tuple[str, ...]
+    holds: tuple[str, ...]
+    person: Person | None = None
+
+
+@dataclass(frozen=True)
+class WarrantRow:
+    """A warrant received: `status` "waiting" (no hold yet) or "served" (its hold, open or ended)."""
+
+    warrant: str
+    form: str
+    booking: str
+    facility: str
+    agency: str
+    state: str
+    tz: str
+    received_at: str
+    received_local: str
+    status: WarrantStatus
+    hold: str | None
+    hold_status: str | None
+    person: Person | None = None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows, how many match in all, and where the page starts."""
+
+    rows: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+def _person(booking: Booking, personal: bool) -> Person | None:
+    if not personal:
+        return None
+    return Person(booking.person_name, booking.date_of_birth, booking.a_number)
+
+
+def _moment(
+    now: datetime, booking: Booking, tolerance: timedelta, detainer_open: bool
+) -> tuple[ServeMoment, datetime, Literal["actual", "scheduled"]]:
+    check = service_check(
+        now, booking.scheduled_release, booking.released_at, tolerance=tolerance, detainer_open=detainer_open
+    )
+    moment: ServeMoment = {
+        "before_release": "early",
+        "at_release": "now",
+        "during_detainer": "detainer",
+        "late": "late",
+    }[check.timing]  # type: ignore[assignment]
+    return moment, check.release_at, check.release_kind
+
+
+def _waiting_warrants(session: Session, booking_ids: list[str]) -> dict[str, list[str]]:
+    """The WSO warrants (I-200, I-205) of these bookings that no hold has been opened on, by booking."""
+    found: dict[str, list[str]] = defaultdict(list)
+    if not booking_ids:
+        return found
+    rows = session.execute(
+        select(Warrant.booking_id, Warrant.id)
+        .outerjoin(Hold, Hold.warrant_id == Warrant.id)
+        .where(Warrant.booking_id.in_(booking_ids), Warrant.form.in_(WSO_FORMS), Hold.id.is_(None))
+        .order_by(Warrant.received_at, Warrant.id)
+    )
+    for booking_id, warrant_id in rows:
+        found[booking_id].append(warrant_id)
+    return found
+
+
+def _booking_holds(session: Session, booking_ids: list[str]) -> list[Hold]:
+    if not booking_ids:
+        return []
+    return list(session.scalars(select(Hold).where(Hold.booking_id.in_(booking_ids), Hold.status.in_(ACTIVE))))
+
+
+def due_for_release(
+    session: Session,
+    now: datetime,
+    within: timedelta = timedelta(hours=24),
+    *,
+    tolerance: timedelta = SERVICE_TOLERANCE,
+    personal: bool = False,
+) -> list[DueRelease]:
+    """Bookings released (recorded, else scheduled) between `now - within` and `now + within` that have a WSO
+    warrant waiting for service and no WSO hold yet, soonest release first, each with the moment of service as
+    `warrant.serve` would judge it now (`wso.program.service_check`, the same tolerance)."""
+    low, high = now - within, now + within
+    query = (
+        select(Booking, Facility.tz, Facility.agency_id)
+        .join(Facility, Facility.id == Booking.facility_id)
+        # each side served by its own index; a booking released elsewhen than scheduled is judged below
+        .where(or_(Booking.scheduled_release.between(low, high), Booking.released_at.between(low, high)))
+    )
+    rows = [
+        (booking, tz, agency)
+        for booking, tz, agency in session.execute(query)
+        if low <= (booking.released_at or booking.scheduled_release) <= high
+    ]
+    waiting = _waiting_warrants(session, [b.id for b, _, _ in rows])
+    active = _booking_holds(session, list(waiting))
+    wso_held = {h.booking_id for h in active if h.kind == "wso"}
+    detained = {
+        h.booking_id
+        for h in active
+        if h.kind == "detainer" and h.status == "open" and h.deadline is not None and now <= h.deadline
+    }
+    found: list[DueRelease] = []
+    for booking, tz, agency in rows:
+        if booking.id not in waiting or booking.id in wso_held:
+            continue
+        moment, release, kind = _moment(now, booking, tolerance, booking.id in detained)
+        until = release + tolerance
+        release_local, until_local = local_iso(release, tz) or "", local_iso(until, tz) or ""
+        found.append(
+            DueRelease(
+                booking=booking.id,
+                facility=booking.facility_id,
+                agency=agency,
+                tz=tz,
+                release_at=iso(release) or "",
+                release_local=release_local,
+                release_kind=kind,
+                serve_until=iso(until) or "",
+                serve_until_local=until_local,
+                seconds_to_release=int((release - now).total_seconds()),
+                warrants=tuple(waiting[booking.id]),
+                moment=moment,
+                may_serve=moment in ("now", "detainer"),
+                person=_person(booking, personal),
+            )
+        )
+    return sorted(found, key=lambda d: (d.release_at, d.booking))
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a list is searched by: `q` (a booking or warrant number, or a person's name where `personal`),
+    `facility`, `state` (the agency's USPS code), `status` (warrants: waiting or served)."""
+
+    q: str = ""
+    facility: str = ""
+    state: str = ""
+    status: str = ""
+    personal: bool = False
+
+
+def _conditions(search: Search, ids: list[InstrumentedAttribute[str]]) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if search.q.strip():
+        pattern = _like(search.q)
+        matches = [func.lower(column).like(pattern, escape="\\") for column in ids]
+        if search.personal:
+            matches.append(func.lower(Booking.person_name).like(pattern, escape="\\"))
+        found.append(or_(*matches))
+    if search.facility.strip():
+        found.append(Booking.facility_id == search.facility.strip())
+    if search.state.strip():
+        found.append(Agency.state == search.state.strip().upper())
+    return found
+
+
+def _bounds(offset: int, limit: int) -> tuple[int, int]:
+    return max(offset, 0), min(max(limit, 1), MAX_PAGE)
+
+
+_BOOKINGS = (
+    select(Booking, Facility.tz, Facility.agency_id, Agency.state)
+    .join(Facility, Facility.id == Booking.facility_id)
+    .join(Agency, Agency.id == Facility.agency_id)
+)
+
+
+def _booking_rows(session: Session, found: list[Any], personal: bool) -> list[BookingRow]:
+    """Rows of `_BOOKINGS` as the desk lists them, each with its warrants, those waiting and its holds."""
+    ids = [b.id for b, _, _, _ in found]
+    warrants: dict[str, list[str]] = defaultdict(list)
+    holds: dict[str, list[str]] = defaultdict(list)
+    if ids:
+        for booking_id, warrant_id in session.execute(
+            select(Warrant.booking_id, Warrant.id).where(Warrant.booking_id.in_(ids)).order_by(Warrant.id)
+        ):
+            warrants[booking_id].append(warrant_id)
+        for booking_id, hold_id in session.execute(
+            select(Hold.booking_id, Hold.id).where(Hold.booking_id.in_(ids)).order_by(Hold.id)
+        ):
+            holds[booking_id].append(hold_id)
+    waiting = _waiting_warrants(session, ids)
+    return [
+        BookingRow(
+            booking=booking.id,
+            facility=booking.facility_id,
+            agency=agency,
+            state=state,
+            tz=tz,
+            scheduled_release=iso(booking.scheduled_release) or "",
+            scheduled_release_local=local_iso(booking.scheduled_release, tz) or "",
+            released_at=iso(booking.released_at),
+            booked_at=iso(booking.booked_at),
+            warrants=tuple(warrants[booking.id]),
+            waiting=tuple(waiting[booking.id]),
+            holds=tuple(holds[booking.id]),
+            person=_person(booking, personal),
+        )
+        for booking, tz, agency, state in found
+    ]
+
+
+def bookings(session: Session, search: Search, *, offset: int = 0, limit: int = 50) -> Page[BookingRow]:
+    """Bookings, latest scheduled release first, searched by `search` (a name only where `search.personal`)."""
+    offset, limit = _bounds(offset, limit)
+    base = _BOOKINGS.where(*_conditions(search, [Booking.id]))
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(base.order_by(Booking.scheduled_release.desc(), Booking.id).offset(offset).limit(limit))
+    return Page(_booking_rows(session, list(rows.all()), search.personal), total, offset, limit)
+
+
+def warrants(session: Session, search: Search, *, offset: int = 0, limit: int = 50) -> Page[WarrantRow]:
+    """Warrants received, latest first, searched by `search`; `search.status` "waiting" keeps those no hold was
+    opened on, "served" those that have one."""
+    offset, limit = _bounds(offset, limit)
+    base = (
+        select(Warrant, Booking, Facility.tz, Facility.agency_id, Agency.state, Hold.id, Hold.status)
+        .join(Booking, Booking.id == Warrant.booking_id)
+        .join(Facility, Facility.id == Booking.facility_id)
+        .join(Agency, Agency.id == Facility.agency_id)
+        .outerjoin(Hold, Hold.warrant_id == Warrant.id)
+    )
+    conditions = _conditions(search, [Booking.id, Warrant.id])
+    if search.status == "waiting":
+        conditions.append(Hold.id.is_(None))
+    elif search.status == "served":
+        conditions.append(Hold.id.is_not(None))
+    elif search.status:
+        raise ValueError(f"status must be waiting or served, got {search.status!r}")
+    base = base.where(*conditions)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(base.order_by(Warrant.received_at.desc(), Warrant.id).offset(offset).limit(limit))
+    page = [
+        WarrantRow(
+            warrant=warrant.id,
+            form=warrant.form,
+            booking=booking.id,
+            facility=booking.facility_id,
+            agency=agency,
+            state=state,
+            tz=tz,
+            received_at=iso(warrant.received_at) or "",
+            received_local=local_iso(warrant.received_at, tz) or "",
+            status="waiting" if hold_id is None else "served",
+            hold=hold_id,
+            hold_status=hold_status,
+            person=_person(booking, search.personal),
+        )
+        for warrant, booking, tz, agency, state, hold_id, hold_status in rows.all()
+    ]
+    return Page(page, total, offset, limit)
+
+
+def booking_of(session: Session, ref: str, *, personal: bool = False) -> BookingRow | None:
+    """One booking by its number, or by the number of a warrant received for it; None if neither exists."""
+    booking = session.get(Booking, ref)
+    if booking is None:
+        warrant = session.get(Warrant, ref)
+        if warrant is None:
+            return None
+        booking = session.get(Booking, warrant.booking_id)
+        if booking is None:
+            return None
+    rows = session.execute(_BOOKINGS.where(Booking.id == booking.id)).all()
+    return _booking_rows(session, list(rows), personal)[0]
