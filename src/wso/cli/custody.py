@@ -93,6 +93,34 @@ def replay_command(
         typer.echo(f"alert {alert['at']} {alert['kind']} {alert['warrant']}")
 
 
+@app.command("commands")
+def commands_command(
+    role: Annotated[str | None, typer.Option("--role", help="Only the commands this role may run.")] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The command reference of docs/custody.md, as Markdown.")
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """The ledger's commands by task: plain label, ledger name, who may run them, their fields (the catalogue)."""
+    from wso.accounts import ROLES
+    from wso.custody import catalogue
+
+    if role is not None and role not in ROLES:
+        fail(f"--role: unknown role {role!r}; accepted: {', '.join(ROLES)}")
+    if markdown:
+        typer.echo(catalogue.markdown(), nl=False)
+        return
+    entries = catalogue.COMMANDS if role is None else catalogue.for_role(role)
+    if json_out:
+        emit_json(entries)
+        return
+    for group, listed in catalogue.grouped(entries):
+        typer.echo(group)
+        for e in listed:
+            fields = ", ".join(f.name if f.required else f"[{f.name}]" for f in e.fields)
+            typer.echo(f"  {e.label} ({e.name}; {', '.join(e.roles)}): {fields or 'no fields'}")
+
+
 @app.command("run")
 def run_command(
     command: Annotated[str, typer.Argument(help="A command, e.g. ice.notify (the replay vocabulary).")],

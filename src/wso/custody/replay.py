@@ -1,9 +1,9 @@
 """Replay a day in a jail written as JSONL: one command per line, the clock set from each line's `at`.
 
-A line is a JSON object with `at` (ISO 8601 with offset), `cmd` (see `FIELDS`) and the command's fields, either
-beside them or under `args`; optional `actor`, `key` (an idempotency key) and `occurred_at` (when the act
-happened, if before `at`, the time it is recorded). Blank lines and lines starting
-with `#` are skipped. The whole file is checked before anything runs; a bad line raises `ReplayError` naming
+A line is a JSON object with `at` (ISO 8601 with offset), `cmd` (a command of `wso.custody.catalogue`) and the
+command's fields, either beside them or under `args`; optional `actor`, `key` (an idempotency key) and
+`occurred_at` (when the act happened, if before `at`, the time it is recorded). Blank lines and lines starting with
+`#` are skipped. The whole file is checked before anything runs; a bad line raises `ReplayError` naming
 the file, line and field. Lines must not go back in time.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from wso.clock import FixedClock
-from wso.custody.commands import FIELDS, Custody
+from wso.custody.catalogue import CATALOGUE
+from wso.custody.commands import Custody
 from wso.custody.notify import Notifier
 from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading
 from wso.custody.queries import holds
@@ -64,8 +65,8 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if not isinstance(data, dict):
             raise ReplayError(f"{where}: a line must be a JSON object with 'at' and 'cmd'")
         cmd = data.get("cmd")
-        if cmd not in FIELDS:
-            raise ReplayError(f"{where}: field 'cmd' is {cmd!r}; known commands: {', '.join(FIELDS)}")
+        if cmd not in CATALOGUE:
+            raise ReplayError(f"{where}: field 'cmd' is {cmd!r}; known commands: {', '.join(CATALOGUE)}")
         at_text = data.get("at")
         try:
             at = datetime.fromisoformat(str(at_text))
@@ -81,7 +82,7 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if not isinstance(args, dict):
             raise ReplayError(f"{where}: field 'args' must be an object")
         args = {**{k: v for k, v in data.items() if k not in RESERVED}, **args}
-        missing = [f for f in FIELDS[cmd] if args.get(f) is None]
+        missing = [f for f in CATALOGUE[cmd].required if args.get(f) is None]
         if missing:
             raise ReplayError(f"{where}: {cmd} needs field(s) {', '.join(repr(f) for f in missing)}")
         key = data.get("key")
