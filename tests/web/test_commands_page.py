@@ -48,10 +48,11 @@ def test_commands_are_listed_by_task_in_plain_words_for_the_role(client: TestCli
 
 
 def test_one_form_prefilled_from_the_address_with_pickers(client: TestClient, jail: Database) -> None:
-    sign_in(client, "officer")
+    csrf = sign_in(client, "officer")
     page = client.get("/console/commands/warrant.serve?warrant=W-200&facility=polk-jail").text
     assert page.count('<form method="post" action="/console/commands/') == 1
     form = page[page.index('id="form-warrant-serve"') :]
+    assert f'<input type="hidden" name="csrf_token" value="{csrf}">' in form
     assert '<option value="W-200" selected>W-200: I-200 for booking B-1</option>' in form
     assert '<option value="polk-jail" selected>Polk County Jail (America/New_York)</option>' in form
     assert '<option value="wso-7">Deputy Example: authorized</option>' in form
@@ -154,6 +155,7 @@ def test_a_supervisor_sets_up_a_jail_step_by_step(public_client: TestClient, pub
     client = public_client
     csrf = sign_in(client, "supervisor")
     page = client.get("/console/setup").text
+    assert page.count(f'name="csrf_token" value="{csrf}"') == 7  # each step's form can be sent, and sign-out
     assert re.findall(r'data-done="(yes|no)"', page) == ["no"] * 7 and 'id="step-agency"' in page
     found = client.get("/console/setup?q=hardee").text
     agency = re.search(r'name="id" value="([^"]+)">\s*<button type="submit" class="pick-agency">Enter Hardee', found)

@@ -221,7 +221,9 @@ def setup_steps(session: Session) -> list[SetupStep]:
     agencies = [f"{n} ({s})" for n, s in session.execute(select(Agency.name, Agency.state).order_by(Agency.name))]
     agreements = [
         f"{a}: {m} signed {d}"
-        for a, m, d in session.execute(select(Agreement.agency_id, Agreement.model, Agreement.signed))
+        for a, m, d in session.execute(
+            select(Agency.name, Agreement.model, Agreement.signed).join(Agency, Agency.id == Agreement.agency_id)
+        )
     ]
     facilities = [
         f"{n} ({tz})" for n, tz in session.execute(select(Facility.name, Facility.tz).order_by(Facility.name))
