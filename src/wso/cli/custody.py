@@ -123,7 +123,7 @@ def commands_command(
 
 @app.command("run")
 def run_command(
-    command: Annotated[str, typer.Argument(help="A command, e.g. ice.notify (the replay vocabulary).")],
+    command: Annotated[str, typer.Argument(help="A command, e.g. ice.notify (see `wso custody commands`).")],
     args: Annotated[str, typer.Argument(help='Its fields as a JSON object, e.g. \'{"warrant": "W-1"}\'.')] = "{}",
     key: Annotated[str | None, typer.Option("--key", help="Idempotency key: a retry is applied once.")] = None,
     actor: Annotated[str, typer.Option("--actor", help="Who acts (recorded in the ledger).")] = "clerk",
@@ -136,6 +136,10 @@ def run_command(
     json_out: JsonFlag = False,
 ) -> None:
     """Apply one command now; exit 1 if it is refused (with the rule and what to do)."""
+    from wso.custody import CATALOGUE
+
+    if command not in CATALOGUE:
+        fail(f"unknown command {command!r}; known: {', '.join(CATALOGUE)} (see `wso custody commands`)")
     try:
         fields: Any = json.loads(args)
     except json.JSONDecodeError as error:

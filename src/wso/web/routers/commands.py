@@ -342,11 +342,8 @@ def _setup_page(
         steps = choices.setup_steps(session)
         pickers = {name: _pickers(session, name, clock) for name in SETUP}
         wanted = [w for w in q.lower().split() if w]
-        found = [
-            o
-            for o in choices.registry_agencies(session, clock.now().date())
-            if wanted and all(w in o.label.lower() for w in wanted)
-        ]
+        listed = choices.registry_agencies(session, clock.now().date()) if wanted else []
+        found = [o for o in listed if all(w in o.label.lower() for w in wanted)]
     current = next((s.command for s in steps if not s.done), None)
     context = {
         "steps": steps,
