@@ -73,5 +73,13 @@ def test_derived_ids_are_slugs_not_taken(name: str, taken: set[str]) -> None:
 def test_replay_checks_a_line_against_the_catalogue(tmp_path: Path) -> None:
     with pytest.raises(ReplayError, match=r"line 1: booking needs field\(s\) 'facility', 'scheduled_release'"):
         parse_lines(['{"at": "2026-03-06T09:00:00-05:00", "cmd": "booking", "id": "B"}'])
+    booking = '{"at": "2026-03-06T09:00:00-05:00", "cmd": "booking", "id": "B", "facility": "F", "scheduled_release": '
+    with pytest.raises(ReplayError, match=r"line 1: field 'scheduled_release' \(2026-03-06T09:00\) has no UTC offset"):
+        parse_lines([booking + '"2026-03-06T09:00"}'])
+    with pytest.raises(
+        ReplayError, match=r"line 2: field 'scheduled_release' must be ISO 8601 with offset, got 'soon'"
+    ):
+        parse_lines(["", booking + '"soon"}'])
+    assert parse_lines([booking + '"2026-03-06T09:00-05:00"}'])[0].args["facility"] == "F"
     with pytest.raises(ReplayError, match="known commands: agency, agreement"):
         parse_lines(['{"at": "2026-03-06T09:00:00-05:00", "cmd": "warrant.burn"}'])

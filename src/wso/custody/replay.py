@@ -85,6 +85,7 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         missing = [f for f in CATALOGUE[cmd].required if args.get(f) is None]
         if missing:
             raise ReplayError(f"{where}: {cmd} needs field(s) {', '.join(repr(f) for f in missing)}")
+        _check_times(where, cmd, args)
         key = data.get("key")
         occurred: datetime | None = None
         if data.get("occurred_at") is not None:
@@ -104,6 +105,21 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         actor = str(data.get("actor") or "replay")
         out.append(Line(number, at, cmd, args, actor, None if key is None else str(key), occurred))
     return out
+
+
+def _check_times(where: str, cmd: str, args: dict[str, Any]) -> None:
+    """Each time field the catalogue lists for `cmd` (a moment, such as a booking's scheduled release) is ISO 8601
+    with an offset."""
+    for field in CATALOGUE[cmd].fields:
+        value = args.get(field.name)
+        if field.kind != "datetime" or value is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ReplayError(f"{where}: field {field.name!r} must be ISO 8601 with offset, got {value!r}") from None
+        if moment.tzinfo is None:
+            raise ReplayError(f"{where}: field {field.name!r} ({value}) has no UTC offset; add one, e.g. -05:00")
 
 
 def replay(
