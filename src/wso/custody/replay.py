@@ -68,13 +68,7 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if cmd not in CATALOGUE:
             raise ReplayError(f"{where}: field 'cmd' is {cmd!r}; known commands: {', '.join(CATALOGUE)}")
         at_text = data.get("at")
-        try:
-            at = datetime.fromisoformat(str(at_text))
-        except ValueError:
-            raise ReplayError(f"{where}: field 'at' must be ISO 8601 with offset, got {at_text!r}") from None
-        if at.tzinfo is None:
-            raise ReplayError(f"{where}: field 'at' ({at_text}) has no UTC offset; add one, e.g. -05:00")
-        at = at.astimezone(UTC)
+        at = _aware(where, "at", at_text).astimezone(UTC)
         if previous is not None and at < previous:
             raise ReplayError(f"{where}: field 'at' ({at_text}) goes back in time; order the lines by time")
         previous = at
@@ -90,14 +84,7 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         occurred: datetime | None = None
         if data.get("occurred_at") is not None:
             occurred_text = data["occurred_at"]
-            try:
-                occurred = datetime.fromisoformat(str(occurred_text))
-            except ValueError:
-                raise ReplayError(
-                    f"{where}: field 'occurred_at' must be ISO 8601 with offset, got {occurred_text!r}"
-                ) from None
-            if occurred.tzinfo is None:
-                raise ReplayError(f"{where}: field 'occurred_at' ({occurred_text}) has no UTC offset; add one")
+            occurred = _aware(where, "occurred_at", occurred_text)
             if occurred > at:
                 raise ReplayError(
                     f"{where}: field 'occurred_at' ({occurred_text}) is after 'at'; an act is recorded after it happens"
@@ -111,15 +98,19 @@ def _check_times(where: str, cmd: str, args: dict[str, Any]) -> None:
     """Each time field the catalogue lists for `cmd` (a moment, such as a booking's scheduled release) is ISO 8601
     with an offset."""
     for field in CATALOGUE[cmd].fields:
-        value = args.get(field.name)
-        if field.kind != "datetime" or value is None:
-            continue
-        try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError:
-            raise ReplayError(f"{where}: field {field.name!r} must be ISO 8601 with offset, got {value!r}") from None
-        if moment.tzinfo is None:
-            raise ReplayError(f"{where}: field {field.name!r} ({value}) has no UTC offset; add one, e.g. -05:00")
+        if field.kind == "datetime" and args.get(field.name) is not None:
+            _aware(where, field.name, args[field.name])
+
+
+def _aware(where: str, name: str, value: Any) -> datetime:
+    """A line's field that is a moment: ISO 8601 with an offset, or ReplayError naming the line and field."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ReplayError(f"{where}: field {name!r} must be ISO 8601 with offset, got {value!r}") from None
+    if moment.tzinfo is None:
+        raise ReplayError(f"{where}: field {name!r} ({value}) has no UTC offset; add one, e.g. -05:00")
+    return moment
 
 
 def replay(
