@@ -20,13 +20,17 @@ def field(command: str, name: str) -> Field:
 
 def offered(custody: Custody, command: str, name: str) -> list[tuple[str, str]]:
     with custody.db.session() as session:
-        return [(o.value, o.label) for o in options(session, field(command, name), date(2026, 3, 6))]
+        return [(o.value, o.label) for o in options(session, field(command, name), date(2026, 3, 6), command)]
 
 
 def test_pickers_offer_what_the_ledger_holds(jail: Custody) -> None:
     assert offered(jail, "agreement", "agency") == [("AG", "Hardee County Sheriff's Office (FL)")]
     assert offered(jail, "booking", "facility") == [("JAIL", "County Jail (America/New_York)")]
-    assert offered(jail, "officer.exam", "id") == [("O1", "Deputy One: authorized")]
+    assert offered(jail, "interview", "officer") == [("O1", "Deputy One: authorized")]
+    accepted(jail, "officer.nominate", {"id": "O2", "agency": "AG", "name": "Deputy Two", "us_citizen": True})
+    # a designation step offers the officers it may follow: the ledger still decides
+    assert offered(jail, "officer.exam", "id") == [("O2", "Deputy Two: nominated")]
+    assert offered(jail, "officer.authorize", "id") == [] and len(offered(jail, "officer.withdraw", "id")) == 2
     assert offered(jail, "criminal.release", "booking") == [("B1", "B1 at JAIL")]  # never the person's name
     assert offered(jail, "warrant.serve", "warrant") == [("W1", "W1: I-200 for booking B1")]
     assert offered(jail, "ice.notify", "warrant") == []

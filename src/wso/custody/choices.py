@@ -38,13 +38,25 @@ class Option:
     label: str
 
 
-def options(session: Session, field: Field, on: date) -> list[Option]:
+def options(session: Session, field: Field, on: date, command: str | None = None) -> list[Option]:
     """What a reference field offers: the agency of `agency {id}` from ICE's latest list (agencies not yet
-    entered), every other reference from the ledger. `on`: the day whose list of ICE's counts."""
+    entered), every other reference from the ledger; a designation step offers the officers at the status it
+    follows (`command`). `on`: the day whose list of ICE's counts."""
     if field.refers_to == "agency" and field.name == "id":
         return registry_agencies(session, on)
+    if field.refers_to == "officer" and command in DESIGNATION:
+        return _officers(session, DESIGNATION[command])
     finder = _FINDERS.get(field.refers_to or "")
     return finder(session) if finder is not None else []
+
+
+# The statuses an officer is at when each designation step may follow (the ledger still decides).
+DESIGNATION: dict[str, tuple[str, ...]] = {
+    "officer.exam": ("nominated",),
+    "officer.certify": ("trained",),
+    "officer.authorize": ("certified", "withdrawn"),
+    "officer.withdraw": ("nominated", "trained", "certified", "authorized"),
+}
 
 
 def registry_agencies(session: Session, on: date) -> list[Option]:
@@ -78,8 +90,11 @@ def _facilities(session: Session) -> list[Option]:
     return [Option(i, f"{name} ({tz})") for i, name, tz in rows]
 
 
-def _officers(session: Session) -> list[Option]:
-    rows = session.execute(select(Officer.id, Officer.name, Officer.status).order_by(Officer.name, Officer.id)).all()
+def _officers(session: Session, statuses: tuple[str, ...] | None = None) -> list[Option]:
+    query = select(Officer.id, Officer.name, Officer.status).order_by(Officer.name, Officer.id)
+    if statuses is not None:
+        query = query.where(Officer.status.in_(statuses))
+    rows = session.execute(query).all()
     return [Option(i, f"{name}: {status}") for i, name, status in rows]
 
 

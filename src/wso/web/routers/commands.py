@@ -137,7 +137,7 @@ def api_run(
 def _pickers(session: Session, command: str, clock: ClockDep) -> dict[str, list[choices.Option]]:
     entry = catalogue.entry(command)
     today = clock.now().date()
-    return {f.name: choices.options(session, f, today) for f in entry.fields if f.kind == "reference"}
+    return {f.name: choices.options(session, f, today, command) for f in entry.fields if f.kind == "reference"}
 
 
 def _form_page(
