@@ -59,6 +59,10 @@ def test_one_form_prefilled_from_the_address_with_pickers(client: TestClient, ja
     assert 'for="f-warrant-serve-interpreter">Interpreter <small>(optional)</small>' in form
     booking = client.get("/console/commands/booking?facility=polk-jail").text
     assert 'type="datetime-local" name="scheduled_release"' in booking and "America/New_York time" in booking
+    onward = client.get("/console/commands/ice.notify?warrant=W-200&next=/console/holds/W-200").text
+    assert '<input type="hidden" name="next" value="/console/holds/W-200">' in onward
+    elsewhere = client.get("/console/commands/ice.notify?next=https://evil.example/").text
+    assert 'name="next"' not in elsewhere
     assert client.get("/console/commands/warrant.burn").status_code == 404
     assert client.get("/console/commands/officer.authorize").status_code == 403
 

@@ -221,9 +221,16 @@ def _confirmation(request: Request, user: Principal, command: str, fields: dict[
 
 
 def _input_refusal(
-    database: DatabaseDep, clock: ClockDep, user: Principal, command: str, error: Exception, remote: str | None
+    database: DatabaseDep,
+    clock: ClockDep,
+    user: Principal,
+    command: str,
+    error: Exception,
+    remote: str | None,
+    fields: dict[str, str],
 ) -> CommandOut:
-    """A form's field the console could not read: refused (INPUT) before the ledger, and journaled like a refusal."""
+    """A form's field the console could not read: refused (INPUT) before the ledger, and journaled like a refusal
+    (never with a personal field's value)."""
     message = str(error)
     with database.session() as session:
         record_action(
@@ -231,7 +238,7 @@ def _input_refusal(
             at=clock.now(),
             actor=user.username,
             kind="command",
-            detail=f"{command}: refused by INPUT: {journal_message(message, {})}",
+            detail=f"{command}: refused by INPUT: {journal_message(message, fields)}",
             ok=False,
             remote=remote,
         )
@@ -275,7 +282,7 @@ def command_form(
     try:
         args, when = _prepare(database, command, fields)
     except (FieldError, OutOfRange) as error:
-        out = _input_refusal(database, clock, user, command, error, remote)
+        out = _input_refusal(database, clock, user, command, error, remote, fields)
         return _after(request, user, command, database, clock, fields, out, status=422)
     try:
         out = execute(
