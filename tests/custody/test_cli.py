@@ -182,3 +182,22 @@ def test_replay_line_may_say_when_the_act_happened(tmp_path: Path) -> None:
     day.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["custody", "replay", str(day), "--json"])
     assert result.exit_code == 2 and f"line {n + 1}: field 'occurred_at'" in result.stderr
+
+
+def test_commands_prints_the_catalogue_by_task_for_a_role() -> None:
+    from wso.custody.catalogue import markdown
+
+    listed = runner.invoke(app, ["custody", "commands", "--role", "clerk"])
+    assert listed.exit_code == 0 and listed.stdout.splitlines()[0] == "Bookings"
+    assert "  Serve a warrant at release (warrant.serve; clerk, officer, supervisor, admin): " in listed.stdout
+    assert "interview" not in listed.stdout and "detainer.issue" not in listed.stdout
+    as_json = json.loads(runner.invoke(app, ["custody", "commands", "--json"]).stdout)
+    assert [c["name"] for c in as_json][:2] == ["agency", "agreement"] and as_json[0]["group"] == "Set up"
+    assert runner.invoke(app, ["custody", "commands", "--markdown"]).stdout == markdown()
+    unknown = runner.invoke(app, ["custody", "commands", "--role", "sheriff"])
+    assert unknown.exit_code == 2 and "unknown role 'sheriff'" in unknown.stderr
+
+
+def test_run_names_the_known_commands_for_an_unknown_one() -> None:
+    result = runner.invoke(app, ["custody", "run", "warrant.burn", "{}"])
+    assert result.exit_code == 2 and "unknown command 'warrant.burn'; known: agency, agreement" in result.stderr

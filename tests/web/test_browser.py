@@ -142,7 +142,7 @@ def test_a_console_session_serves_a_warrant_and_transfers_to_ice(page: Any) -> N
     run(
         page,
         "booking",
-        {"id": "bk-101", "facility": "hardee-jail", "scheduled_release": "2025-06-02T11:00:00-04:00", "name": PERSON},
+        {"id": "bk-101", "facility": "hardee-jail", "scheduled_release": "2025-06-02T11:00", "name": PERSON},
     )
     run(page, "warrant.receive", {"id": "I200-101", "booking": "bk-101", "form": "I-200"})
 

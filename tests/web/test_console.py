@@ -93,23 +93,43 @@ def test_a_command_form_is_accepted_recorded_with_its_actor_and_journaled(client
 
 
 @pytest.mark.parametrize(
-    ("command", "fields", "rule"),
+    ("command", "fields", "rule", "role", "status"),
     [
-        ("warrant.serve", {"warrant": "D-247", "officer": "wso-7", "facility": "polk-jail"}, "WSO-WARRANT-FORMS"),
-        ("warrant.serve", {"warrant": "W-200", "officer": "wso-7", "facility": "elsewhere"}, "WSO-JAIL-ONLY"),
-        ("interview", {"officer": "wso-7", "booking": "B-1", "topic": "citizenship"}, "WSO-NO-INTERROGATION"),
-        ("detainer.issue", {"officer": "wso-7", "booking": "B-1"}, "WSO-NO-DETAINER"),
-        ("ice.notify", {"warrant": "W-404"}, "INPUT"),
-        ("booking", {"id": "B-9", "facility": "polk-jail", "scheduled_release": "tomorrow"}, "INPUT"),
+        (
+            "warrant.serve",
+            {"warrant": "D-247", "officer": "wso-7", "facility": "polk-jail"},
+            "WSO-WARRANT-FORMS",
+            "clerk",
+            409,
+        ),
+        (
+            "warrant.serve",
+            {"warrant": "W-200", "officer": "wso-7", "facility": "elsewhere"},
+            "WSO-JAIL-ONLY",
+            "clerk",
+            409,
+        ),
+        # the acts a WSO may not do are a supervisor's to record, never a clerk's
+        (
+            "interview",
+            {"officer": "wso-7", "booking": "B-1", "topic": "citizenship"},
+            "WSO-NO-INTERROGATION",
+            "supervisor",
+            409,
+        ),
+        ("detainer.issue", {"officer": "wso-7", "booking": "B-1"}, "WSO-NO-DETAINER", "supervisor", 409),
+        ("ice.notify", {"warrant": "W-404"}, "INPUT", "clerk", 409),
+        # a time the console cannot read is refused before the ledger: 422, naming the field
+        ("booking", {"id": "B-9", "facility": "polk-jail", "scheduled_release": "tomorrow"}, "INPUT", "clerk", 422),
     ],
 )
 def test_every_refusal_shows_its_rule_and_message_and_writes_nothing(
-    client: TestClient, jail: Database, command: str, fields: dict[str, str], rule: str
+    client: TestClient, jail: Database, command: str, fields: dict[str, str], rule: str, role: str, status: int
 ) -> None:
-    csrf = sign_in(client, "clerk")
+    csrf = sign_in(client, role)
     before = counts(jail)
     response = client.post(f"/console/commands/{command}", data={"csrf_token": csrf, **fields})
-    assert response.status_code == 409
+    assert response.status_code == status
     found = re.search(r'<code id="refusal-rule">([^<]+)</code>', response.text)
     assert found and found.group(1) == rule
     assert re.search(r'<p id="refusal-message">\S.+</p>', response.text)
@@ -125,7 +145,8 @@ def test_a_program_rule_refusal_carries_its_title_and_citation(client: TestClien
     fields = {"warrant": "D-247", "officer": "wso-7", "facility": "polk-jail"}
     page = client.post("/console/commands/warrant.serve", data={"csrf_token": csrf, **fields}).text
     assert "<cite>" in page
-    assert 'name="warrant" value="D-247"' in page  # the form keeps what was typed, to correct and resend
+    # the form keeps what was picked, to correct and resend
+    assert re.search(r'<select name="warrant"[^>]*>.*<option value="D-247" selected>', page, re.S)
     api = client.post(
         "/api/console/commands/warrant.serve",
         json={"args": fields},
@@ -180,8 +201,10 @@ def test_roles_decide_which_commands_each_may_run(client: TestClient, jail: Data
             select(WebAction.actor, WebAction.detail, WebAction.ok).where(WebAction.kind == "command")
         ).one()
     assert tuple(row) == ("clerk", "officer.withdraw: refused (role clerk may not run it)", False)
-    assert 'id="form-officer-withdraw"' not in client.get("/console/commands").text
-    assert 'id="form-custody-transfer"' in client.get("/console/commands").text
+    listed = client.get("/console/commands").text  # the commands the role may run, by task, each a link to its form
+    assert 'id="cmd-officer-withdraw"' not in listed and 'id="cmd-custody-transfer"' in listed
+    assert 'id="form-custody-transfer"' in client.get("/console/commands/custody.transfer").text
+    assert client.get("/console/commands/officer.withdraw").status_code == 403
 
 
 def test_unknown_command_is_not_found(client: TestClient, jail: Database) -> None:

@@ -93,9 +93,37 @@ def replay_command(
         typer.echo(f"alert {alert['at']} {alert['kind']} {alert['warrant']}")
 
 
+@app.command("commands")
+def commands_command(
+    role: Annotated[str | None, typer.Option("--role", help="Only the commands this role may run.")] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The command reference of docs/custody.md, as Markdown.")
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """The ledger's commands by task: plain label, ledger name, who may run them, their fields (the catalogue)."""
+    from wso.accounts import ROLES
+    from wso.custody import catalogue
+
+    if role is not None and role not in ROLES:
+        fail(f"--role: unknown role {role!r}; accepted: {', '.join(ROLES)}")
+    if markdown:
+        typer.echo(catalogue.markdown(), nl=False)
+        return
+    entries = catalogue.COMMANDS if role is None else catalogue.for_role(role)
+    if json_out:
+        emit_json(entries)
+        return
+    for group, listed in catalogue.grouped(entries):
+        typer.echo(group)
+        for e in listed:
+            fields = ", ".join(f.name if f.required else f"[{f.name}]" for f in e.fields)
+            typer.echo(f"  {e.label} ({e.name}; {', '.join(e.roles)}): {fields or 'no fields'}")
+
+
 @app.command("run")
 def run_command(
-    command: Annotated[str, typer.Argument(help="A command, e.g. ice.notify (the replay vocabulary).")],
+    command: Annotated[str, typer.Argument(help="A command, e.g. ice.notify (see `wso custody commands`).")],
     args: Annotated[str, typer.Argument(help='Its fields as a JSON object, e.g. \'{"warrant": "W-1"}\'.')] = "{}",
     key: Annotated[str | None, typer.Option("--key", help="Idempotency key: a retry is applied once.")] = None,
     actor: Annotated[str, typer.Option("--actor", help="Who acts (recorded in the ledger).")] = "clerk",
@@ -108,6 +136,10 @@ def run_command(
     json_out: JsonFlag = False,
 ) -> None:
     """Apply one command now; exit 1 if it is refused (with the rule and what to do)."""
+    from wso.custody import CATALOGUE
+
+    if command not in CATALOGUE:
+        fail(f"unknown command {command!r}; known: {', '.join(CATALOGUE)} (see `wso custody commands`)")
     try:
         fields: Any = json.loads(args)
     except json.JSONDecodeError as error:

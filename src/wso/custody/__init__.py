@@ -6,13 +6,17 @@ commit),
 `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
 `replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v2, pseudonymised by default),
 `ledger_cost` (what the holds cost the county, per facility and month).
-`FIELDS`, `OPTIONAL` and `CHOICES`: each command's needed and optional fields, and the closed lists of some.
-The modules `export` and `replay` are public too (`__all__`).
+`CATALOGUE` (module `catalogue`): the one catalogue of commands (labels, task groups, roles, fields with their
+kinds), which replay, the CLI, the console and the docs read; `FIELDS`, `OPTIONAL` and `CHOICES` are derived from
+it. `choices` (module): what the console's pickers offer (agencies, facilities, officers, bookings, warrants...).
+The modules `catalogue`, `choices`, `export` and `replay` are public too (`__all__`).
 `due_for_release`, `bookings`, `warrants`, `booking_of`: the desk's read side (who is due for release with
 warrants waiting, and whether a WSO may serve now; bookings and warrants searched and paged).
 `ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
 """
 
+from wso.custody import catalogue, choices
+from wso.custody.catalogue import CATALOGUE
 from wso.custody.checks import FORMS, RELEASE_REASONS
 from wso.custody.commands import CHOICES, FIELDS, HANDLERS, OPTIONAL, Command, Custody, Result
 from wso.custody.cost import ledger_cost
@@ -37,6 +41,7 @@ from wso.custody.sweep import RaisedAlert, sweep
 
 __all__ = [
     "ALERT_TEXTS",
+    "CATALOGUE",
     "CHOICES",
     "FIELDS",
     "FORMS",
@@ -63,6 +68,8 @@ __all__ = [
     "WebhookNotifier",
     "booking_of",
     "bookings",
+    "catalogue",
+    "choices",
     "due_for_release",
     "due_within",
     "export",

@@ -11,9 +11,10 @@ Refusals cite `wso.program` rule ids; two ids are custody's own: `INPUT` (a fiel
 record it names does not exist) and `SEQUENCE` (the command does not fit the hold's or officer's state, such as
 acting on a hold that has ended).
 
-This module holds the command side (`Custody`, `Result`, `Command`) and the vocabulary (`FIELDS`, `OPTIONAL`,
-`CHOICES`, `HANDLERS`); the handlers live by subject in `jail`, `service`, `hold_events` and `acts`, and what they
-share (the refusal, the context, field parsing, ledger helpers) in `checks`.
+This module holds the command side (`Custody`, `Result`, `Command`), `HANDLERS`, and `FIELDS`, `OPTIONAL` and
+`CHOICES` derived from the one catalogue of commands (`wso.custody.catalogue`); the handlers live by subject in
+`jail`, `service`, `hold_events` and `acts`, and what they share (the refusal, the context, field parsing, ledger
+helpers) in `checks`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from sqlalchemy.orm import Session
 from wso.clock import Clock, as_utc
 from wso.custody import ledger
 from wso.custody.acts import _complaint_receive, _complaint_report, _interview, _issue_detainer
-from wso.custody.checks import FORMS, INPUT, RELEASE_REASONS, Context, Handler, Refused
+from wso.custody.catalogue import COMMANDS
+from wso.custody.checks import INPUT, Context, Handler, Refused
 from wso.custody.hold_events import _claim, _continue, _notify, _release, _report, _sweep, _transfer
 from wso.custody.jail import (
     _agency,
@@ -46,64 +48,21 @@ from wso.custody.jail import (
 )
 from wso.custody.models import IdempotencyKey
 from wso.custody.notify import AlertMessage, Notifier
-from wso.custody.policy import (
-    DEFAULT_DETAINER_READING,
-    DETENTION_KINDS,
-    INTERVIEW_TOPICS,
-    SERVICE_TOLERANCE,
-    DetainerReading,
-)
+from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading
 from wso.custody.service import _booking, _criminal_release, _detainer_hold, _receive, _serve
 from wso.custody.sweep import deliver
 from wso.store import Database
 
-# The fields each command needs (replay checks a whole file against these before running any of it).
-FIELDS: dict[str, tuple[str, ...]] = {
-    "agency": ("id",),
-    "agreement": ("agency", "model", "signed"),
-    "facility": ("id", "agency", "name", "tz"),
-    "officer.nominate": ("id", "agency", "name", "us_citizen"),
-    "officer.exam": ("id", "score"),
-    "officer.certify": ("id",),
-    "officer.authorize": ("id",),
-    "officer.withdraw": ("id",),
-    "detention.agreement": ("id", "agency", "facilities", "kind", "from"),
-    "booking": ("id", "facility", "scheduled_release"),
-    "criminal.release": ("booking",),
-    "warrant.receive": ("id", "booking", "form"),
-    "warrant.serve": ("warrant", "officer", "facility"),
-    "detainer.hold": ("warrant",),
-    "ice.notify": ("warrant",),
-    "citizenship.claim": ("warrant",),
-    "citizenship.report": ("warrant",),
-    "custody.transfer": ("warrant",),
-    "custody.release": ("warrant",),
-    "custody.continue": ("warrant",),
-    "interview": ("officer", "booking", "topic"),
-    "detainer.issue": ("officer", "booking"),
-    "complaint.receive": ("id", "officer", "facility"),
-    "complaint.report": ("id",),
-    "sweep": (),
-}
-# Fields a command takes beside those it needs (the console's forms offer them too).
-OPTIONAL: dict[str, tuple[str, ...]] = {
-    "agency": ("name", "state", "kind"),
-    "agreement": ("ended", "moa_template"),
-    "facility": ("detention_agreement",),
-    "detention.agreement": ("until", "signed"),
-    "booking": ("name", "dob", "a_number"),
-    "warrant.serve": ("interpreter",),
-    "custody.release": ("reason",),
-}
-# The closed lists some fields are chosen from.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "model": ("WSO", "JEM", "TFM"),
-    "form": FORMS,
-    "reason": RELEASE_REASONS,
-    "kind": DETENTION_KINDS,
-    "topic": INTERVIEW_TOPICS,
-    "moa_template": ("2019", "2025"),
-}
+# The vocabulary, derived from the one catalogue (`wso.custody.catalogue`): the fields each command needs (replay
+# checks a whole file against these before running any of it), those it takes beside them, and the closed lists
+# some fields are chosen from (by field name; where two commands' lists differ, the catalogue's per command).
+FIELDS: dict[str, tuple[str, ...]] = {e.name: e.required for e in COMMANDS}
+OPTIONAL: dict[str, tuple[str, ...]] = {e.name: e.optional for e in COMMANDS if e.optional}
+CHOICES: dict[str, tuple[str, ...]] = {}
+for _entry in COMMANDS:
+    for _field in _entry.fields:
+        if _field.kind == "choice":
+            CHOICES.setdefault(_field.name, _field.values)
 
 
 @dataclass(frozen=True)
@@ -375,4 +334,4 @@ HANDLERS: dict[str, Handler] = {
     "sweep": _sweep,
 }
 
-assert set(HANDLERS) == set(FIELDS) and set(OPTIONAL) <= set(FIELDS)
+assert set(HANDLERS) == set(FIELDS) and set(OPTIONAL) <= set(FIELDS), "the catalogue and HANDLERS differ"

@@ -1,9 +1,9 @@
 """Replay a day in a jail written as JSONL: one command per line, the clock set from each line's `at`.
 
-A line is a JSON object with `at` (ISO 8601 with offset), `cmd` (see `FIELDS`) and the command's fields, either
-beside them or under `args`; optional `actor`, `key` (an idempotency key) and `occurred_at` (when the act
-happened, if before `at`, the time it is recorded). Blank lines and lines starting
-with `#` are skipped. The whole file is checked before anything runs; a bad line raises `ReplayError` naming
+A line is a JSON object with `at` (ISO 8601 with offset), `cmd` (a command of `wso.custody.catalogue`) and the
+command's fields, either beside them or under `args`; optional `actor`, `key` (an idempotency key) and
+`occurred_at` (when the act happened, if before `at`, the time it is recorded). Blank lines and lines starting with
+`#` are skipped. The whole file is checked before anything runs; a bad line raises `ReplayError` naming
 the file, line and field. Lines must not go back in time.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from wso.clock import FixedClock
-from wso.custody.commands import FIELDS, Custody
+from wso.custody.catalogue import CATALOGUE
+from wso.custody.commands import Custody
 from wso.custody.notify import Notifier
 from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading
 from wso.custody.queries import holds
@@ -64,16 +65,10 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if not isinstance(data, dict):
             raise ReplayError(f"{where}: a line must be a JSON object with 'at' and 'cmd'")
         cmd = data.get("cmd")
-        if cmd not in FIELDS:
-            raise ReplayError(f"{where}: field 'cmd' is {cmd!r}; known commands: {', '.join(FIELDS)}")
+        if cmd not in CATALOGUE:
+            raise ReplayError(f"{where}: field 'cmd' is {cmd!r}; known commands: {', '.join(CATALOGUE)}")
         at_text = data.get("at")
-        try:
-            at = datetime.fromisoformat(str(at_text))
-        except ValueError:
-            raise ReplayError(f"{where}: field 'at' must be ISO 8601 with offset, got {at_text!r}") from None
-        if at.tzinfo is None:
-            raise ReplayError(f"{where}: field 'at' ({at_text}) has no UTC offset; add one, e.g. -05:00")
-        at = at.astimezone(UTC)
+        at = _aware(where, "at", at_text).astimezone(UTC)
         if previous is not None and at < previous:
             raise ReplayError(f"{where}: field 'at' ({at_text}) goes back in time; order the lines by time")
         previous = at
@@ -81,21 +76,15 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if not isinstance(args, dict):
             raise ReplayError(f"{where}: field 'args' must be an object")
         args = {**{k: v for k, v in data.items() if k not in RESERVED}, **args}
-        missing = [f for f in FIELDS[cmd] if args.get(f) is None]
+        missing = [f for f in CATALOGUE[cmd].required if args.get(f) is None]
         if missing:
             raise ReplayError(f"{where}: {cmd} needs field(s) {', '.join(repr(f) for f in missing)}")
+        _check_times(where, cmd, args)
         key = data.get("key")
         occurred: datetime | None = None
         if data.get("occurred_at") is not None:
             occurred_text = data["occurred_at"]
-            try:
-                occurred = datetime.fromisoformat(str(occurred_text))
-            except ValueError:
-                raise ReplayError(
-                    f"{where}: field 'occurred_at' must be ISO 8601 with offset, got {occurred_text!r}"
-                ) from None
-            if occurred.tzinfo is None:
-                raise ReplayError(f"{where}: field 'occurred_at' ({occurred_text}) has no UTC offset; add one")
+            occurred = _aware(where, "occurred_at", occurred_text)
             if occurred > at:
                 raise ReplayError(
                     f"{where}: field 'occurred_at' ({occurred_text}) is after 'at'; an act is recorded after it happens"
@@ -103,6 +92,25 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         actor = str(data.get("actor") or "replay")
         out.append(Line(number, at, cmd, args, actor, None if key is None else str(key), occurred))
     return out
+
+
+def _check_times(where: str, cmd: str, args: dict[str, Any]) -> None:
+    """Each time field the catalogue lists for `cmd` (a moment, such as a booking's scheduled release) is ISO 8601
+    with an offset."""
+    for field in CATALOGUE[cmd].fields:
+        if field.kind == "datetime" and args.get(field.name) is not None:
+            _aware(where, field.name, args[field.name])
+
+
+def _aware(where: str, name: str, value: Any) -> datetime:
+    """A line's field that is a moment: ISO 8601 with an offset, or ReplayError naming the line and field."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ReplayError(f"{where}: field {name!r} must be ISO 8601 with offset, got {value!r}") from None
+    if moment.tzinfo is None:
+        raise ReplayError(f"{where}: field {name!r} ({value}) has no UTC offset; add one, e.g. -05:00")
+    return moment
 
 
 def replay(

@@ -26,9 +26,7 @@ from sqlalchemy.orm import Session
 from wso.accounts import Principal, record_action
 from wso.custody import (
     ALERT_TEXTS,
-    FIELDS,
     HANDLERS,
-    OPTIONAL,
     Custody,
     HoldView,
     Result,
@@ -40,6 +38,12 @@ from wso.custody import (
 from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.program import rules
 from wso.store import Database
+from wso.web.commandforms import KINDS as KINDS
+from wso.web.commandforms import CommandSpec as CommandSpec
+from wso.web.commandforms import FieldSpec as FieldSpec
+from wso.web.commandforms import args_from_form as args_from_form
+from wso.web.commandforms import command_roles, may_run
+from wso.web.commandforms import command_specs as command_specs
 from wso.web.desk import BookingOut, FieldOut, booking_card, payload_fields
 from wso.web.ranges import aware_in_program_years
 
@@ -213,136 +217,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
 
 # ---- commands ----------------------------------------------------------------------------------------------------
 
-FieldKind = Literal["text", "bool", "number", "date", "datetime", "choice"]
-
-
-class FieldSpec(BaseModel):
-    name: str
-    required: bool
-    kind: FieldKind
-    choices: list[str] = []
-    hint: str = ""
-
-
-class CommandSpec(BaseModel):
-    """A ledger command: its fields, the roles that may run it, and whether the asking user may."""
-
-    name: str
-    group: str
-    fields: list[FieldSpec]
-    roles: list[str]
-    allowed: bool
-
-
-# Fields a command takes beside those it needs, and the closed lists some are chosen from: custody's OPTIONAL and
-# CHOICES (custody's FIELDS lists the needed ones).
-KINDS: dict[str, FieldKind] = {
-    "us_citizen": "bool",
-    "detention_agreement": "bool",
-    "score": "number",
-    "scheduled_release": "datetime",
-    "signed": "date",
-    "ended": "date",
-    "from": "date",
-    "until": "date",
-    "dob": "date",
-}
-KINDS.update(dict.fromkeys(CHOICES, "choice"))
-HINTS: dict[str, str] = {
-    "scheduled_release": "ISO 8601 with offset, e.g. 2026-03-06T09:00:00-05:00",
-    "facilities": "facility ids, separated by commas",
-    "from": "YYYY-MM-DD",
-    "until": "YYYY-MM-DD (last day in force)",
-    "signed": "YYYY-MM-DD",
-    "ended": "YYYY-MM-DD",
-    "dob": "YYYY-MM-DD",
-    "tz": "IANA zone, e.g. America/New_York",
-    "state": "USPS code, e.g. FL",
-    "score": "0-100",
-}
-
-# Setting up the jail (agency, agreement, facility) and officers' designation are a supervisor's; the desk
-# (clerks and WSO officers) records bookings, warrants, service, holds and sweeps. The auditor only reads.
-SETUP = ("agency", "agreement", "facility", "detention.agreement")
-DESIGNATION = ("officer.nominate", "officer.exam", "officer.certify", "officer.authorize", "officer.withdraw")
-DESK_ROLES = ("clerk", "officer", "supervisor", "admin")
-SUPERVISOR_ROLES = ("supervisor", "admin")
-
-
-def command_group(command: str) -> str:
-    if command in SETUP:
-        return "setup"
-    if command in DESIGNATION:
-        return "officers"
-    if command in ("booking", "criminal.release", "warrant.receive", "warrant.serve", "detainer.hold"):
-        return "warrants"
-    if command in ("interview", "detainer.issue", "complaint.receive", "complaint.report"):
-        return "acts"
-    return "holds"
-
-
-def command_roles(command: str) -> tuple[str, ...]:
-    return SUPERVISOR_ROLES if command in SETUP or command in DESIGNATION else DESK_ROLES
-
-
-def may_run(role: str, command: str) -> bool:
-    return role in command_roles(command)
-
-
-def _fields(command: str) -> list[FieldSpec]:
-    names = [(n, True) for n in FIELDS[command]] + [(n, False) for n in OPTIONAL.get(command, ())]
-    return [
-        FieldSpec(
-            name=name,
-            required=required,
-            kind=KINDS.get(name, "text"),
-            choices=list(CHOICES.get(name, ())),
-            hint=HINTS.get(name, ""),
-        )
-        for name, required in names
-    ]
-
-
-def command_specs(role: str) -> list[CommandSpec]:
-    """Every ledger command, in the ledger's order, with what `role` may run."""
-    return [
-        CommandSpec(
-            name=name,
-            group=command_group(name),
-            fields=_fields(name),
-            roles=list(command_roles(name)),
-            allowed=may_run(role, name),
-        )
-        for name in HANDLERS
-    ]
-
-
-TRUE = ("true", "yes", "on", "1", "y")
-FALSE = ("false", "no", "off", "0", "n")
-FORM_META = ("csrf_token", "extra", "idempotency_key", "occurred_at")
-
-
-def args_from_form(command: str, form: Mapping[str, str]) -> dict[str, Any]:
-    """A command's fields from a form's strings: empty fields left out, yes/no fields as booleans (anything else
-    is passed on for the ledger to refuse with its message), and any `name=value` lines of `extra`."""
-    args: dict[str, Any] = {}
-    known = [f.name for f in _fields(command)]
-    for line in str(form.get("extra", "")).splitlines():
-        name, sep, value = line.partition("=")
-        if sep and name.strip() and name.strip() not in FORM_META:
-            args[name.strip()] = value.strip()
-    for name in known:
-        value = str(form.get(name, "")).strip()
-        if value:
-            args[name] = value
-    for name, value in list(args.items()):
-        if KINDS.get(name) == "bool" and isinstance(value, str):
-            lowered = value.lower()
-            if lowered in TRUE:
-                args[name] = True
-            elif lowered in FALSE:
-                args[name] = False
-    return args
+# What the forms and the API offer is read from custody's one catalogue: see wso.web.commandforms.
 
 
 class EventRef(BaseModel):
