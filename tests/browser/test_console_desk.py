@@ -137,7 +137,14 @@ def test_a_clerk_serves_at_the_release_from_the_board_then_notifies_and_transfer
 
 
 @pytest.mark.parametrize(
-    "path", ["/console", "/console/bookings", "/console/warrants?status=waiting", "/console/bookings/B-1"]
+    "path",
+    [
+        "/console",
+        "/console/bookings",
+        "/console/warrants?status=waiting",
+        "/console/bookings/B-1",
+        "/console/holds/W-200",
+    ],
 )
 def test_the_desks_pages_have_no_serious_accessibility_violation(desk_browser: tuple[Any, str], path: str) -> None:
     context = _tab(desk_browser, bypass_csp=True)  # only so that axe-core, which the site did not serve, may run

@@ -261,8 +261,9 @@ def test_the_sweep_raises_alerts_once_and_the_console_shows_them(
     serve_and_hold(jail, clock)
     clock.advance(timedelta(hours=47, minutes=30))
     csrf = sign_in(client, "clerk")
-    page = client.post("/console/alerts/sweep", data={"csrf_token": csrf})
-    assert page.status_code == 200
+    sent = client.post("/console/alerts/sweep", data={"csrf_token": csrf})
+    assert sent.status_code == 303 and sent.headers["location"] == "/console?swept=3"  # a refresh never sweeps again
+    page = client.get(sent.headers["location"])
     assert "Sweep: 3 alert(s) raised" in page.text
     assert 'class="alert-due_1h"' in page.text and 'class="alert-ice_not_notified"' in page.text
     assert sorted((a.kind, a.warrant) for a in notifier.sent) == [

@@ -134,6 +134,7 @@ def test_the_hold_page_shows_the_booking_local_times_and_labelled_fields(
     sign_in(client, "officer")
     page = client.get("/console/holds/hold-W-200").text
     assert 'id="booking-card"' in page and f'<dd id="person-name">{PERSON}</dd>' in page
+    assert "No personal data is shown" not in page  # the public footer's promise is not the console's
     assert "Mon 2 Jun 2025, 11:00 EDT" in page and "UTC" not in re.sub(r"<[^>]+>", "", page).split("History")[1]
     events = page.split('id="events"')[1].split("</table>")[0]
     assert "<dt>Officer</dt><dd>wso-7</dd>" in events and "{" not in events  # labelled fields, not a raw dict

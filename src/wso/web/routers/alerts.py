@@ -4,23 +4,11 @@ its actor)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import RedirectResponse
 
 from wso.web.console import AlertsOut, CommandOut, NotAllowed, execute, raised_alerts
-from wso.web.deps import (
-    ApiUser,
-    ApiWriter,
-    ClockDep,
-    ConsoleWriter,
-    CustodyDep,
-    DatabaseDep,
-    DbSession,
-    RemoteDep,
-    SettingsDep,
-)
-from wso.web.rendering import render
-from wso.web.routers.console import home_context, tolerance_of
+from wso.web.deps import ApiUser, ApiWriter, ClockDep, ConsoleWriter, CustodyDep, DatabaseDep, DbSession, RemoteDep
 
 router = APIRouter(tags=["console"])
 
@@ -41,21 +29,12 @@ def api_sweep(user: ApiWriter, custody: CustodyDep, database: DatabaseDep, remot
         raise HTTPException(status_code=403, detail=str(error)) from None
 
 
-@router.post("/console/alerts/sweep", response_class=HTMLResponse, include_in_schema=False)
-def sweep_form(
-    request: Request,
-    user: ConsoleWriter,
-    custody: CustodyDep,
-    database: DatabaseDep,
-    remote: RemoteDep,
-    session: DbSession,
-    clock: ClockDep,
-    settings: SettingsDep,
-) -> HTMLResponse:
+@router.post("/console/alerts/sweep", include_in_schema=False)
+def sweep_form(user: ConsoleWriter, custody: CustodyDep, database: DatabaseDep, remote: RemoteDep) -> RedirectResponse:
+    """Run a sweep, then back to the board with how many alerts it raised (Post/Redirect/Get: a refresh of the
+    board never sweeps again)."""
     try:
         result = execute(custody, database, user, "sweep", {}, remote=remote)
     except NotAllowed as error:
         raise HTTPException(status_code=403, detail=str(error)) from None
-    context = home_context(session, clock.now(), user, tolerance=tolerance_of(settings))
-    context["sweep"] = result
-    return render(request, "console/home.html", context, user=user)
+    return RedirectResponse(f"/console?swept={len(result.alerts)}", status_code=303)

@@ -54,7 +54,6 @@ def home_context(
         "verification": ledger_verification(session),
         "actions": recent_actions(session, limit=20) if user.role in OVERSIGHT else [],
         "now": now,
-        "sweep": None,
     }
 
 
@@ -71,8 +70,10 @@ def console_home(
     clock: ClockDep,
     settings: SettingsDep,
     hours: Hours = BOARD_HOURS,
+    swept: Annotated[int | None, Query(ge=0, include_in_schema=False)] = None,
 ) -> HTMLResponse:
     context = home_context(session, clock.now(), user, tolerance=tolerance_of(settings), hours=hours)
+    context["swept"] = swept  # after "Run a sweep now": how many alerts it raised
     return render(request, "console/home.html", context, user=user)
 
 
