@@ -166,6 +166,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "agency.allowed_days": {"en": "State law on each day", "es": "La ley estatal cada día"},
     "agency.what_model_allows": {"en": "What this model lets officers do", "es": "Lo que este modelo permite"},
     "agency.pending_since": {"en": "pending since", "es": "pendiente desde"},
+    "signed.pending": {"en": "not signed: pending with ICE", "es": "sin firmar: pendiente ante ICE"},
+    "signed.unknown": {"en": "no date in ICE's list", "es": "sin fecha en la lista de ICE"},
     "agency.renewal_of": {"en": "renewal of", "es": "renovación de"},
     "rules.heading": {"en": "The rules of the program", "es": "Las reglas del programa"},
     "search.heading": {"en": "Search agencies", "es": "Buscar agencias"},
