@@ -287,6 +287,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "error.too_large": {"en": "Too large", "es": "Demasiado grande"},
     "error.bad_input": {"en": "Some of what was sent cannot be used", "es": "Parte de lo enviado no se puede usar"},
     "error.other": {"en": "Something went wrong", "es": "Algo salió mal"},
+    "error.server": {"en": "The server failed", "es": "El servidor falló"},
     "error.stale_form": {
         "en": "This form was open too long or came from another session, so it was not accepted. Nothing was "
         "changed. Go back, reload the page and send it again.",
