@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import sign_in
 from wso.audit import generate
 from wso.clock import FixedClock
-from wso.web.auditstore import PAGE_SIZE, AuditStore
+from wso.web.auditstore import PAGE_SIZE, AuditStore, kept_file
 from wso.web.auditupload import AuditDone, audit_upload, ignored_because
 
 AS_OF = "2026-01-01T00:00:00Z"
@@ -210,3 +210,7 @@ def test_the_store_is_bounded_in_bytes_and_replaces_a_sessions_last_result(folde
     kept = store.get("b", now + timedelta(seconds=3))
     assert kept is not None and kept.as_of_text == "again"
     assert AuditStore(max_result=size - 1).put("d", done, AS_OF, now) is None  # too large to keep
+    # a download is made once and kept with the result, its bytes counted
+    before = kept.nbytes
+    first = kept_file(kept, "findings.csv")
+    assert kept_file(kept, "findings.csv") is first and kept.nbytes == before + len(first)

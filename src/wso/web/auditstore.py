@@ -14,7 +14,7 @@ import hashlib
 import json
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ class Kept:
     as_of_text: str
     stored_at: datetime
     nbytes: int
+    files: dict[str, bytes] = field(default_factory=dict)  # downloads made once (the PDF takes seconds)
 
     @property
     def until(self) -> datetime:
@@ -173,6 +174,15 @@ def download(done: AuditDone, name: str) -> bytes:
 
         pdf: bytes = weasyprint.HTML(filename=str(out)).write_pdf()
         return pdf
+
+
+def kept_file(kept: Kept, name: str) -> bytes:
+    """`download` of a kept result, made on the first request and kept with it (counted in its bytes)."""
+    data = kept.files.get(name)
+    if data is None:
+        data = kept.files[name] = download(kept.done, name)
+        kept.nbytes += len(data)
+    return data
 
 
 def evidence_fields(evidence: dict[str, Any]) -> list[tuple[str, str]]:

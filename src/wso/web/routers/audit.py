@@ -21,8 +21,8 @@ from wso.web.auditstore import (
     AuditStore,
     Kept,
     PageError,
-    download,
     evidence_fields,
+    kept_file,
     report_page,
     store_key,
 )
@@ -127,7 +127,7 @@ def _download(request: Request, user: Principal, name: str) -> Response:
     stamp = kept.stored_at.strftime("%Y%m%dT%H%M%SZ")
     disposition = f'attachment; filename="audit-{stamp}-{name}"'
     headers = {"Content-Disposition": disposition}
-    return Response(download(kept.done, name), media_type=DOWNLOADS[name][1], headers=headers)
+    return Response(kept_file(kept, name), media_type=DOWNLOADS[name][1], headers=headers)
 
 
 @router.get("/api/console/audit/{name}", responses={404: {"description": "No such file, or no audit kept"}})
