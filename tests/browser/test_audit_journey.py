@@ -28,7 +28,7 @@ def test_an_auditor_uploads_a_folder_pages_to_the_end_and_downloads(
     page = console_tab()
     sign_in_as(page, "auditor")
     page.goto("/console/audit")
-    page.set_input_files("#audit-files", [str(p) for p in sorted(folder.iterdir())])
+    page.set_input_files("#audit-folder", str(folder))  # the folder picker: every file in it
     page.fill("#audit-as-of", "2026-01-01T00:00:00Z")
     shot(page, "30-audit-form")
     page.click("#audit-form button[type=submit]")
@@ -39,6 +39,8 @@ def test_an_auditor_uploads_a_folder_pages_to_the_end_and_downloads(
     for name in ("answer_key.csv", "README.md", "synth.json"):
         assert name in ignored
     assert "answer key" in ignored and "not a table" in ignored
+    # exactly those three: the files input left empty (the folder one was used) is no file ignored
+    assert page.locator("#audit-ignored li").count() == 3
     shot(page, "31-audit-result")
 
     total = int(page.locator("#by-rule-total").inner_text())

@@ -77,7 +77,8 @@ def _audit(
 ) -> Kept | AuditDone:
     """Audit the upload and keep its result for `user`'s session or token; the result itself if too large to keep."""
     clock, settings = request.app.state.clock, request.app.state.settings
-    uploads = [Upload(f.filename or "", f.file) for f in files]
+    # a file input left empty (the folder one, or the files one) sends a part without a name: nothing chosen
+    uploads = [Upload(f.filename, f.file) for f in files if f.filename]
     when = _as_of(as_of, clock.now())
     done = audit_upload(uploads, when, max_rows=settings.console_audit_max_rows, with_cost=cost)
     kept = _store(request).put(_key(request, user), done, (as_of or "").strip() or when.isoformat(), clock.now())
