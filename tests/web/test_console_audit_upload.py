@@ -15,9 +15,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import sign_in
+from tests.web.conftest import NOW, sign_in
 from wso.audit import generate
 from wso.clock import FixedClock
+from wso.store import Database
 from wso.web.auditstore import PAGE_SIZE, AuditStore, kept_file
 from wso.web.auditupload import AuditDone, audit_upload, ignored_because
 
@@ -214,3 +215,17 @@ def test_the_store_is_bounded_in_bytes_and_replaces_a_sessions_last_result(folde
     before = kept.nbytes
     first = kept_file(kept, "findings.csv")
     assert kept_file(kept, "findings.csv") is first and kept.nbytes == before + len(first)
+
+
+def test_an_api_token_keeps_its_own_result(client: TestClient, sqlite_db: Database, folder: Path) -> None:
+    from wso.accounts import create_token
+
+    with sqlite_db.session() as session:
+        bearer = create_token(session, "auditor", "audits", now=NOW)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    sent = client.post("/api/console/audit", files=_files(folder), headers=headers, data={"as_of": AS_OF})
+    assert sent.status_code == 200 and sent.json()["downloads"]
+    assert client.get("/api/console/audit", params={"page": 2}, headers=headers).json()["page"] == 2
+    assert client.get("/api/console/audit/findings.csv", headers=headers).status_code == 200
+    sign_in(client, "auditor")  # the same user in a browser: another session, no result of its own yet
+    assert client.get("/api/console/audit").status_code == 404
