@@ -229,3 +229,11 @@ def test_an_api_token_keeps_its_own_result(client: TestClient, sqlite_db: Databa
     assert client.get("/api/console/audit/findings.csv", headers=headers).status_code == 200
     sign_in(client, "auditor")  # the same user in a browser: another session, no result of its own yet
     assert client.get("/api/console/audit").status_code == 404
+
+
+def test_signing_out_drops_the_sessions_result(app: FastAPI, client: TestClient, folder: Path) -> None:
+    csrf = sign_in(client, "auditor")
+    _upload(client, csrf, _files(folder))
+    assert len(app.state.audits) == 1
+    assert client.post("/signout", data={"csrf_token": csrf}).status_code == 303
+    assert len(app.state.audits) == 0

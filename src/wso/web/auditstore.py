@@ -3,10 +3,10 @@ the findings and the report without uploading again.
 
 Bounds: a result is kept for KEEP (one hour) after its upload, in the server's memory only (never on disk,
 never under an address anyone else could open: it is found by the session, or by the API token's hash); a
-session keeps its latest result only; a result whose findings take more than MAX_RESULT_BYTES is not kept
-(its first page is shown, and `wso audit run` is the way for it), and all results together take at most
-MAX_TOTAL_BYTES (the oldest are dropped first). The findings hold no personal data: the hold-record schema
-names a person only by a pseudonym (`person_ref`), which no finding carries."""
+session keeps its latest result only, and signing out drops it; a result whose findings take more than
+MAX_RESULT_BYTES is not kept (its first page is shown, and `wso audit run` is the way for it), and all results
+together take at most MAX_TOTAL_BYTES (the oldest are dropped first). The findings hold no personal data: the
+hold-record schema names a person only by a pseudonym (`person_ref`), which no finding carries."""
 
 from __future__ import annotations
 
@@ -83,6 +83,10 @@ class AuditStore:
             self._expire(now)
             return self._kept.get(key)
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
     def drop(self, key: str) -> None:
         with self._lock:
             self._kept.pop(key, None)
@@ -90,6 +94,13 @@ class AuditStore:
     def _expire(self, now: datetime) -> None:
         for key in [k for k, v in self._kept.items() if now >= v.stored_at + self.keep]:
             del self._kept[key]
+
+
+def forget_session(state: Any, session_id: str) -> None:
+    """Drop the result kept for a session that ends (sign-out), if the app keeps any (`state.audits`)."""
+    store: AuditStore | None = getattr(state, "audits", None)
+    if store is not None:
+        store.drop("session:" + session_id)
 
 
 def store_key(via: str, session_id: object, bearer: str | None) -> str | None:
