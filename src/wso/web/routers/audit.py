@@ -8,6 +8,7 @@ page through every finding and download the findings (CSV, Parquet) and the repo
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Annotated
 
@@ -48,10 +49,14 @@ PageQuery = Annotated[int, Query(ge=1, description="The page of findings, from 1
 RuleQuery = Annotated[str | None, Query(description="Only the findings of this rule")]
 
 
+_MAKING = threading.Lock()  # two first uploads at once make one store
+
+
 def _store(request: Request) -> AuditStore:
-    store: AuditStore | None = getattr(request.app.state, "audits", None)
-    if store is None:
-        store = request.app.state.audits = AuditStore()
+    with _MAKING:
+        store: AuditStore | None = getattr(request.app.state, "audits", None)
+        if store is None:
+            store = request.app.state.audits = AuditStore()
     return store
 
 
