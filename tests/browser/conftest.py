@@ -24,6 +24,7 @@ from tests.browser.server import ARGS, CHROMIUM, need_chromium, serve
 from tests.web.conftest import NOW, PASSWORD, registry_template, seed_jail  # noqa: F401  (a session fixture, shared)
 from wso.clock import FixedClock
 from wso.custody import Custody
+from wso.records import state_facts, track_request
 from wso.settings import get_settings
 from wso.store import Database, open_database
 from wso.web.accounts import ROLES, create_user
@@ -151,11 +152,14 @@ SERVE = {"warrant": "W-200", "officer": "wso-7", "facility": "polk-jail"}
 def console_app(registry_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:  # noqa: F811
     """The app over the three snapshots with a jail (tests.web.conftest.seed_jail: an agency, its WSO agreement,
     a facility, an authorized officer, two bookings), the warrant W-200 served at the release (the hold
-    hold-W-200), a user of each role; its clock an hour after the service."""
+    hold-W-200), a public-records request (id 1), a user of each role; its clock an hour after the service."""
     database = _with_users(registry_template, tmp_path_factory.mktemp("console"), NOW)
     clock = FixedClock(NOW)
     seed_jail(database, clock)
     assert Custody(database, clock).run("warrant.serve", SERVE, actor="seed").accepted
+    with database.session() as session:  # a public-records request, for the tracker's pages
+        facts = state_facts(None)["TX"]
+        track_request(session, agency="Burnet County Sheriff's Office", facts=facts, clock=clock, sent=NOW.date())
     clock.advance(timedelta(hours=1))
     yield create_app(get_settings(), database, clock)
     database.dispose()
