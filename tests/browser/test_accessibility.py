@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, AXE, shot
+from tests.browser.conftest import AXE, serious_violations
 
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # 4.14.1, as vendor/README.md says
 PAGES = (
@@ -31,7 +31,6 @@ PAGES = (
     "/agencies/no-such-agency",
     "/watch/confirm/no-such-token",
 )
-SERIOUS = ("serious", "critical")
 
 
 def test_the_vendored_axe_is_the_recorded_release() -> None:
@@ -47,23 +46,6 @@ def test_no_serious_accessibility_violation(axe_page: Any, path: str, lang: str)
         path = path.format(burnet=found[0]["id"])
     url = path + ("&" if "?" in path else "?") + "lang=es" if lang == "es" else path
     page.goto(url)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations'], "
-        "runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    bad = [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:10],
-        }
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
     name = "axe" + "".join(c if c.isalnum() else "-" for c in url).rstrip("-")
-    (ARTIFACTS / f"{name}.json").write_text(json.dumps(result["violations"], indent=1), encoding="utf-8")
-    if bad:
-        shot(page, name)
+    bad = serious_violations(page, name)
     assert bad == [], json.dumps(bad, indent=1)

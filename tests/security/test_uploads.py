@@ -18,7 +18,7 @@ from wso.clock import FixedClock
 from wso.settings import Settings
 from wso.store import Database
 from wso.web.app import create_app
-from wso.web.console import Upload, UploadError, audit_upload, scrub_paths
+from wso.web.auditupload import Upload, UploadError, audit_upload, scrub_paths
 
 MAX_ROWS = 400
 
@@ -132,7 +132,7 @@ def test_scrub_paths_keeps_file_names() -> None:
 
 
 def test_rows_are_counted_whatever_ends_the_lines(tmp_path: Path) -> None:
-    from wso.web.console import count_rows
+    from wso.web.auditupload import count_rows
 
     for ending in (b"\n", b"\r\n", b"\r"):
         path = tmp_path / "holds.csv"

@@ -344,8 +344,9 @@ def test_audit_of_uploaded_records(client: TestClient, jail: Database, tmp_path:
     files = [("files", (name, (tmp_path / name).read_bytes(), "text/csv")) for name in names]
     csrf = sign_in(client, "auditor")
     as_of = "2026-01-01T00:00:00Z"
-    page = client.post("/console/audit", data={"csrf_token": csrf, "as_of": as_of}, files=files)
-    assert page.status_code == 200, page.text[-800:]
+    sent = client.post("/console/audit", data={"csrf_token": csrf, "as_of": as_of}, files=files)
+    assert sent.status_code == 303, sent.text[-800:]
+    page = client.get(sent.headers["location"])
     found = re.search(r'<h2 id="audit-summary">(\d+) holds, (\d+) findings', page.text)
     assert found and int(found.group(1)) == 300 and int(found.group(2)) > 0
     headers = token(jail, "auditor")
@@ -356,7 +357,8 @@ def test_audit_of_uploaded_records(client: TestClient, jail: Database, tmp_path:
     assert report["findings"][0]["rule_id"] and isinstance(report["findings"][0]["evidence"], dict)
     wrong = [("files", ("holdings.csv", b"a,b\n", "text/csv"))]
     refused = client.post("/api/console/audit", files=wrong, headers=headers)
-    assert refused.status_code == 400 and "holdings.csv" in refused.json()["detail"]
+    assert refused.status_code == 400 and "no holds file" in refused.json()["detail"]
+    assert "ignored holdings.csv: not one of the audit's tables" in refused.json()["detail"]
     bad = [("files", ("holds.csv", b"record_id\nx\n", "text/csv"))]
     shown = client.post("/console/audit", data={"csrf_token": csrf}, files=bad)
     assert shown.status_code == 400 and 'id="error"' in shown.text

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import sign_in
+from tests.web.test_route_guard import concrete
+from wso.clock import FixedClock
+from wso.settings import get_settings
+from wso.store import Database
+from wso.web.app import create_app, endpoints
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
@@ -75,3 +84,114 @@ def test_bad_form_input_is_a_page_naming_the_field(client: TestClient) -> None:
     assert "<li>state: Field required</li>" in text
     api = client.post("/api/records/letter", json={}, headers=HTML)
     assert api.status_code == 422 and isinstance(api.json()["detail"], list)
+
+
+# ---- every route, enumerated from the app: an error a browser meets is a page, the API's stays JSON ----------
+
+SMALL_LIMIT = 2048  # the body cap of the app below, so that a "large" upload is a few kilobytes
+# Left out of the signed-in sweep: signing out would end the session the sweep runs in.
+SWEPT_LAST = {("POST", "/signout")}
+
+
+def _is_html(response: Any, what: object) -> None:
+    assert response.headers["content-type"].startswith("text/html"), (what, response.status_code, response.text[:200])
+    assert '<link rel="stylesheet" href="/static/style.css">' in response.text, what
+    assert '{"detail"' not in response.text, what
+
+
+def _is_json(response: Any, what: object) -> None:
+    assert response.headers["content-type"].startswith("application/json"), (what, response.status_code)
+    assert "detail" in response.json(), what
+
+
+@pytest.fixture
+def small_app(sqlite_db: Database, clock: FixedClock, users: dict[str, str]) -> FastAPI:
+    return create_app(get_settings().model_copy(update={"max_request_bytes": SMALL_LIMIT}), sqlite_db, clock)
+
+
+def _browser_routes(app: FastAPI) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in endpoints(app) if not p.startswith("/api")]
+
+
+def test_a_method_a_route_does_not_take_is_a_page_on_every_path(client: TestClient, app: FastAPI) -> None:
+    methods: dict[str, set[str]] = {}
+    for method, path in endpoints(app):
+        methods.setdefault(path, set()).add(method)
+    assert any(p.startswith("/console") for p in methods) and any(not p.startswith("/api") for p in methods)
+    for path, allowed in methods.items():
+        wrong = next(m for m in ("DELETE", "PUT", "PATCH") if m not in allowed)
+        response = client.request(wrong, concrete(path), headers=HTML)
+        assert response.status_code == 405, (wrong, path, response.status_code)
+        if path.startswith("/api"):
+            _is_json(response, path)
+        else:
+            text = _is_page(response, 405)
+            assert "does not take that kind of request" in text
+
+
+def test_a_body_over_the_cap_is_a_page_for_a_browser_and_json_for_the_api(small_app: FastAPI) -> None:
+    body = b"x" * (SMALL_LIMIT * 2)
+    with TestClient(small_app, follow_redirects=False) as client:
+        token = sign_in(client, "admin")
+        posts = [(m, p) for m, p in endpoints(small_app) if m == "POST"]
+        assert any(p.startswith("/console") for _, p in posts) and any(p.startswith("/api") for _, p in posts)
+        for _, path in posts:
+            headers = {**HTML, "content-type": "application/x-www-form-urlencoded", "x-csrf-token": token}
+            response = client.post(concrete(path), content=body, headers=headers)
+            assert response.status_code == 413, (path, response.status_code)
+            if path.startswith("/api"):
+                _is_json(response, path)
+            else:
+                text = _is_page(response, 413)
+                assert f"({SMALL_LIMIT} bytes)" in text
+                assert "(admin)" in text, path  # the page knows who is signed in
+        # a body without a length, cut off while it streams, gets the same page
+        chunks = iter([b"a=" + b"x" * SMALL_LIMIT, b"x" * SMALL_LIMIT])
+        form = {**HTML, "content-type": "application/x-www-form-urlencoded"}
+        streamed = client.post("/console/records", content=chunks, headers=form)
+        assert streamed.status_code == 413
+        _is_page(streamed, 413)
+
+
+def _sweep(client: TestClient, app: FastAPI, token: str) -> list[tuple[str, str, int]]:
+    """Every browser route (`{...}` filled with "1"), a POST with an empty form but the session's token; each
+    error answered must be an HTML page. Returns the (method, path, status) of the errors met."""
+    met = []
+    for method, path in _browser_routes(app):
+        if (method, path) in SWEPT_LAST:
+            continue
+        data = {"csrf_token": token} if method == "POST" else None
+        response = client.request(method, concrete(path), data=data, headers=HTML)
+        if response.status_code >= 400:
+            _is_html(response, (method, path))
+            met.append((method, path, response.status_code))
+    return met
+
+
+def test_every_error_of_every_browser_route_is_a_page(client: TestClient, app: FastAPI) -> None:
+    met = {status for _, _, status in _sweep(client, app, "")}  # signed out: redirects, refusals, 404s
+    token = sign_in(client, "auditor")
+    met |= {status for _, _, status in _sweep(client, app, token)}  # a read-only role: 403 on writes
+    token = sign_in(client, "admin")
+    met |= {status for _, _, status in _sweep(client, app, token)}  # 400, 404, 422 on empty forms
+    met |= {status for _, _, status in _sweep(client, app, "stale")}  # a stale form token: 403
+    assert {403, 404, 422} <= met, met
+
+
+@pytest.mark.parametrize("path", ["/console/boom", "/boom"])
+def test_a_server_error_is_a_page_that_tells_nothing_of_its_cause(app: FastAPI, path: str) -> None:
+    def boom() -> None:
+        raise RuntimeError("secret detail of the failure")
+
+    app.add_api_route(path, boom, methods=["GET"])
+    app.add_api_route("/api" + path, boom, methods=["GET"])
+    with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as client:
+        if path.startswith("/console"):
+            sign_in(client, "clerk")
+        response = client.get(path, headers=HTML)
+        text = _is_page(response, 500)
+        assert "The server failed" in text and "secret detail" not in text
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        api = client.get("/api" + path, headers=HTML)
+        assert api.status_code == 500 and api.json() == {"detail": "Internal Server Error"}

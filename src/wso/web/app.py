@@ -72,8 +72,9 @@ def create_app(
     app.state.database = database
     app.state.clock = clock or SystemClock()
     app.state.signin_throttle = SignInThrottle()
+    # The body cap inside the session, so that its error page knows who is signed in.
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes, page=errors.refusal_page)
     app.add_middleware(SessionMiddleware, secret=secret_key(settings))
-    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     # Bodies over 1 KB gzip-compressed for browsers that accept it (the overview's 176 KB become 60); inside the
     # page cache, which keeps the compressed answer apart from the plain one, so a cached page costs no gzip.
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)

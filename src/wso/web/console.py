@@ -1,7 +1,7 @@
 """What the console shows and does, as typed models built from the rooms' public functions only: the open holds
 with their clocks, the alerts raised on them, a hold's history and chain status, the custody ledger's commands
-(which role may run which, how a form becomes a command's fields, the result with its rule), the audit of
-uploaded hold records, and the public-records tracker.
+(which role may run which, how a form becomes a command's fields, the result with its rule), and the
+public-records tracker (the audit of uploaded records is wso.web.auditupload).
 
 The same objects feed the console's pages and its JSON API, so everything a page shows is in the API. The time
 always comes from the caller (the app's injected clock), never from the system.
@@ -9,16 +9,11 @@ always comes from the caller (the app's injected clock), never from the system.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -342,127 +337,6 @@ def execute(
             remote=remote,
         )
     return out
-
-
-# ---- audit of uploaded records --------------------------------------------------------------------------------
-
-MAX_FINDINGS = 500
-TABLES = ("holds", "officers", "agreements")
-# A Parquet file's rows and its size once decompressed are in its footer, read before any row is: a small file
-# that unpacks to millions of rows (an 825 KB file of one row repeated 12 million times) is refused unread.
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
-CHUNK = 1024 * 1024
-
-
-class UploadError(ValueError):
-    """Uploaded records that cannot be audited; the message names the file and what is wrong (never a path of
-    the server's)."""
-
-
-class AuditReportOut(BaseModel):
-    summary: dict[str, Any]
-    findings: list[dict[str, Any]]
-    findings_total: int
-
-
-@dataclass(frozen=True)
-class Upload:
-    """An uploaded file: its name as sent and a binary stream of it (read in chunks, never whole)."""
-
-    filename: str
-    source: BinaryIO
-
-
-def count_rows(path: Path, max_rows: int) -> int:
-    """The data rows of a CSV (lines after the header: an upper bound when quoted fields span lines) or Parquet
-    file (from its footer), without loading it. UploadError when the Parquet footer says it unpacks too large."""
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            meta = pq.read_metadata(path)
-        except Exception:  # a file pyarrow cannot read: the audit's loader says what is wrong with it
-            return 0
-        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if unpacked > MAX_UNCOMPRESSED_BYTES:
-            raise UploadError(
-                f"{path.name}: unpacks to {unpacked:,} bytes; the console audits at most "
-                f"{MAX_UNCOMPRESSED_BYTES:,} (use `wso audit` for larger records)"
-            )
-        return int(meta.num_rows)
-    newlines = returns = 0
-    last = b"\n"
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            newlines += chunk.count(b"\n")
-            returns += chunk.count(b"\r")  # a file whose lines end in a bare carriage return counts too
-            last = chunk[-1:]
-            if max(newlines, returns) > max_rows + 1:
-                break
-    unended = last not in (b"\n", b"\r")  # the last line has no line end of its own
-    return max(max(newlines, returns) + unended - 1, 0)
-
-
-def _store(upload: Upload, folder: Path, seen: set[str], max_rows: int | None) -> None:
-    name = Path(upload.filename or "").name
-    path = Path(name.lower())  # HOLDS.CSV is holds.csv: a file's name is matched in any case
-    if path.stem not in TABLES or path.suffix not in (".csv", ".parquet"):
-        raise UploadError(
-            f"{name or '(no name)'}: upload files named holds, officers and agreements (.csv or .parquet)"
-        )
-    if path.stem in seen:
-        raise UploadError(f"{name}: the {path.stem} table was uploaded twice")
-    seen.add(path.stem)
-    target = folder / (path.stem + path.suffix)
-    with target.open("wb") as out:
-        shutil.copyfileobj(upload.source, out, CHUNK)
-    if max_rows is not None:
-        rows = count_rows(target, max_rows)
-        if rows > max_rows:
-            counted = f"{rows:,}" if target.suffix == ".parquet" else f"more than {max_rows:,}"
-            raise UploadError(
-                f"{name}: {counted} rows; the console audits at most {max_rows:,} a table "
-                "(WSO_CONSOLE_AUDIT_MAX_ROWS): audit larger records with `wso audit run`"
-            )
-
-
-def scrub_paths(message: str, folder: str) -> str:
-    """`message` without the server's paths: the upload folder dropped, any other absolute path cut to its
-    file name."""
-    message = message.replace(folder + "/", "").replace(folder, "the uploaded files")
-    return re.sub(r"(?<![\w.])/(?:[^\s'\"/:,;()]+/)+", "", message)
-
-
-def audit_upload(files: Iterable[Upload], as_of: datetime, *, max_rows: int | None = None) -> AuditReportOut:
-    """Audit uploaded hold records (holds, officers, agreements as .csv or .parquet) as of `as_of` on
-    DuckDB. The files are streamed into a private temporary folder for the audit only; with `max_rows`, a table
-    of more rows is refused before the audit reads it."""
-    from wso import audit  # here: the audit engine (Ibis, DuckDB, pyarrow) is a second's import no page needs
-
-    with tempfile.TemporaryDirectory(prefix="wso-web-audit-") as tmp:
-        try:
-            seen: set[str] = set()
-            for upload in files:
-                _store(upload, Path(tmp), seen, max_rows)
-            if "holds" not in seen:
-                raise UploadError("no holds file: upload holds.csv (or holds.parquet), with officers and agreements")
-            try:
-                records = audit.load_records(Path(tmp))
-            except audit.RecordsError as error:
-                raise UploadError(str(error)) from None
-            try:
-                result = audit.run_audit(records, as_of, "duckdb")
-                summary = audit.summarize(result, audit.hold_counts(records))
-            finally:
-                records.con.close()
-        except UploadError as error:
-            raise UploadError(scrub_paths(str(error), tmp)) from None
-    rows = result.findings.slice(0, MAX_FINDINGS).to_pylist()
-    for row in rows:
-        row["evidence"] = json.loads(row["evidence"])
-    return AuditReportOut(
-        summary=json.loads(json.dumps(summary, default=str)), findings=rows, findings_total=result.findings.num_rows
-    )
 
 
 def parse_occurred_at(text: str | None) -> datetime | None:

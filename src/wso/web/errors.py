@@ -1,6 +1,6 @@
 """Errors as a person meets them: a browser (Accept: text/html, outside /api) gets an HTML page in the site's
-style for every refusal (403, 404, 405, a stale CSRF token, 422 bad form input); /api/... and other clients keep
-FastAPI's JSON."""
+style for every refusal (403, 404, 405, 413 from the body cap, a stale CSRF token, 422 bad form input) and for a
+server error (500, which says nothing of its cause); /api/... and other clients keep FastAPI's JSON."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from wso.web.deps import get_language, optional_principal
 from wso.web.rendering import CONSOLE, render
+from wso.web.security import secure
 
 # The page's heading for each status a browser can meet (the detail below it says what exactly happened).
 TITLES = {
@@ -25,7 +27,9 @@ TITLES = {
     405: "error.method",
     413: "error.too_large",
     422: "error.bad_input",
+    500: "error.server",
 }
+SERVER_ERROR = "the server failed to answer this request; nothing more is shown here (the server's log has it)"
 STALE_FORM = "CSRF"  # FastAPI's detail of a stale or missing form token names it
 
 
@@ -77,8 +81,17 @@ def _page(request: Request, status: int, detail: str, lines: list[str], headers:
     return response
 
 
+def refusal_page(scope: Scope, status: int, detail: str) -> Response | None:
+    """The page for a refusal made before the app runs (the body cap, wso.web.security.BodyLimit): HTML to a
+    browser, None to anyone else (who gets JSON)."""
+    request = Request(scope)
+    if not wants_html(request):
+        return None
+    return _page(request, status, detail, [], None)
+
+
 def install(app: FastAPI) -> None:
-    """Put the two handlers on `app`."""
+    """Put the three handlers on `app`."""
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -92,3 +105,12 @@ def install(app: FastAPI) -> None:
             return await request_validation_exception_handler(request, exc)
         lines = readable_errors(exc.errors())
         return _page(request, 422, "the form or address has a value the server cannot use", lines, None)
+
+    @app.exception_handler(Exception)
+    async def _failed(request: Request, exc: Exception) -> Response:
+        # Starlette's outermost middleware calls this, then raises `exc` again for the server's log
+        if not wants_html(request):
+            return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+        response = _page(request, 500, SERVER_ERROR, [], None)
+        secure(response.headers, request.url.path, https=request.url.scheme == "https")
+        return response

@@ -166,6 +166,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "agency.allowed_days": {"en": "State law on each day", "es": "La ley estatal cada día"},
     "agency.what_model_allows": {"en": "What this model lets officers do", "es": "Lo que este modelo permite"},
     "agency.pending_since": {"en": "pending since", "es": "pendiente desde"},
+    "signed.pending": {"en": "not signed: pending with ICE", "es": "sin firmar: pendiente ante ICE"},
+    "signed.unknown": {"en": "no date in ICE's list", "es": "sin fecha en la lista de ICE"},
     "agency.renewal_of": {"en": "renewal of", "es": "renovación de"},
     "rules.heading": {"en": "The rules of the program", "es": "Las reglas del programa"},
     "search.heading": {"en": "Search agencies", "es": "Buscar agencias"},
@@ -285,6 +287,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "error.too_large": {"en": "Too large", "es": "Demasiado grande"},
     "error.bad_input": {"en": "Some of what was sent cannot be used", "es": "Parte de lo enviado no se puede usar"},
     "error.other": {"en": "Something went wrong", "es": "Algo salió mal"},
+    "error.server": {"en": "The server failed", "es": "El servidor falló"},
     "error.stale_form": {
         "en": "This form was open too long or came from another session, so it was not accepted. Nothing was "
         "changed. Go back, reload the page and send it again.",

@@ -175,6 +175,9 @@ class ChangeOut(BaseModel):
     corrects: str | None = Field(
         default=None, description="In `changed`: the agreement listed before, when ICE corrected its SIGNED date."
     )
+    status: str = Field(
+        default="active", description="Where the agreement stands now: active, pending (not in force) or removed."
+    )
 
 
 class ChangesOut(BaseModel):
@@ -348,6 +351,7 @@ def _change(
         signed=a.signed,
         fields=fields or {},
         corrects=corrects,
+        status=a.status,
     )
 
 

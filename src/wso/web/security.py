@@ -10,7 +10,7 @@ request came over https. Console pages, the console's API, sign-in and the passw
 (/api/docs, Swagger UI) needs its one inline script, allowed by its hash and on that page only.
 
 Body cap: a request whose Content-Length is over the limit is answered 413 before it is read; one without a
-length (chunked) is cut off with 413 when it passes the limit.
+length (chunked) is cut off with 413 when it passes the limit. A browser gets the site's error page, the API JSON.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 POLICY = (
@@ -29,6 +31,8 @@ POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+#: what a refusal made before the app runs answers a request (scope, status, detail), or None for JSON
+RefusalPage = Callable[[Scope, int, str], Response | None]
 PRIVATE_PREFIXES = ("/console", "/api/console", "/signin", "/signout")
 
 
@@ -47,6 +51,21 @@ def docs_policy(docs_html: str) -> str:
     )
 
 
+def secure(headers: MutableHeaders, path: str, *, https: bool, policy: str = POLICY) -> None:
+    """Set the headers above on one response's `headers` (also used by the server-error page, which Starlette
+    answers outside every middleware)."""
+    headers["Content-Security-Policy"] = policy
+    headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if https:
+        headers["Strict-Transport-Security"] = HSTS
+    if path.startswith(PRIVATE_PREFIXES):
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+
+
 class SecurityHeaders:
     """Adds the headers above to every HTTP response (errors, redirects and static files too)."""
 
@@ -63,17 +82,7 @@ class SecurityHeaders:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = self.special.get(path, POLICY)
-                headers["X-Frame-Options"] = "DENY"
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "same-origin"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if https:
-                    headers["Strict-Transport-Security"] = HSTS
-                if path.startswith(PRIVATE_PREFIXES):
-                    headers["Cache-Control"] = "no-store"
-                    headers["Pragma"] = "no-cache"
+                secure(MutableHeaders(scope=message), path, https=https, policy=self.special.get(path, POLICY))
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
@@ -88,14 +97,21 @@ class TooLarge(HTTPException):
 
 
 class BodyLimit:
-    """Refuses request bodies over `limit` bytes with 413 (by Content-Length, or while a chunked body streams)."""
+    """Refuses request bodies over `limit` bytes with 413 (by Content-Length, or while a chunked body streams):
+    JSON, or what `page` answers for the request (the error page a browser gets, wso.web.errors)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, page: RefusalPage | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.page = page
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"the request is larger than the server accepts ({self.limit} bytes)"}).encode()
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"the request is larger than the server accepts ({self.limit} bytes)"
+        answer = self.page(scope, 413, detail) if self.page is not None else None
+        if answer is not None:
+            await answer(scope, receive, send)
+            return
+        body = json.dumps({"detail": detail}).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -116,7 +132,7 @@ class BodyLimit:
                 except ValueError:
                     declared = -1
                 if declared > self.limit or declared < 0:
-                    await self._refuse(send)
+                    await self._refuse(scope, receive, send)
                     return
         received = 0
         started = False
@@ -140,4 +156,4 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wso.accounts import AccountError, Busy, SignInThrottle, change_password, end_session, record_action, sign_in
 from wso.web import drafts
+from wso.web.auditstore import forget_session
 from wso.web.deps import (
     PASSWORD_PAGE,
     ClockDep,
@@ -102,6 +103,7 @@ def signout(
     sid = data.get("sid")
     if isinstance(sid, str):
         end_session(session, sid, now=clock.now())
+        forget_session(request.app.state, sid)  # the session's audit result goes with it
     record_action(
         session, at=clock.now(), actor=user.username, kind="sign-out", detail="signed out", ok=True, remote=remote
     )

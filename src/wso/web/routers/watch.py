@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from wso.program import STATES
@@ -32,7 +32,11 @@ from wso.web.rendering import render
 
 router = APIRouter(tags=["public"])
 ATOM = "application/atom+xml; charset=utf-8"
-NOT_FOUND = Response("not found", status_code=404, media_type="text/plain")
+
+
+def not_found(what: str) -> HTTPException:
+    """A feed or calendar that does not exist: the site's 404 page to a browser, JSON to a feed reader."""
+    return HTTPException(status_code=404, detail=f"no such {what}")
 
 
 def _feed(
@@ -50,7 +54,7 @@ def feed_all(session: DbSession, settings: SettingsDep, clock: ClockDep) -> Resp
 @router.get("/feeds/states/{code}.atom", include_in_schema=False)
 def feed_state(code: str, session: DbSession, settings: SettingsDep, clock: ClockDep) -> Response:
     if code.upper() not in STATES:
-        return NOT_FOUND
+        raise not_found(f"state {code!r}")
     return _feed(session, FeedRef("states", code.upper()), settings, clock, STATES[code.upper()])
 
 
@@ -58,14 +62,14 @@ def feed_state(code: str, session: DbSession, settings: SettingsDep, clock: Cloc
 def feed_agency(agency_id: str, session: DbSession, settings: SettingsDep, clock: ClockDep) -> Response:
     agency = get_agency(session, agency_id)
     if agency is None:
-        return NOT_FOUND
+        raise not_found(f"agency {agency_id!r}")
     return _feed(session, FeedRef("agencies", agency_id), settings, clock, f"{agency.name} ({agency.state})")
 
 
 @router.get("/feeds/models/{model}.atom", include_in_schema=False)
 def feed_model(model: str, session: DbSession, settings: SettingsDep, clock: ClockDep) -> Response:
     if model.upper() not in MODELS:
-        return NOT_FOUND
+        raise not_found(f"model {model!r}; the models are {', '.join(MODELS)}")
     return _feed(session, FeedRef("models", model.upper()), settings, clock)
 
 
@@ -73,7 +77,7 @@ def feed_model(model: str, session: DbSession, settings: SettingsDep, clock: Clo
 def records_ics(token: str, session: DbSession, settings: SettingsDep, clock: ClockDep) -> Response:
     email = calendar_owner(session, token)
     if email is None:
-        return NOT_FOUND
+        raise not_found("calendar (its address may have been replaced)")
     data = records_calendar(
         session, email, site=Site(settings.public_url), now=clock.now(), reminder_days=settings.records_reminder_days
     )
