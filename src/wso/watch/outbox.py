@@ -41,6 +41,10 @@ from wso.watch.models import Delivery, Recipient, Subscription, WatchEvent
 from wso.watch.transports import TransportError, Transports
 
 BATCH = 500
+# messages a sending thread takes at a time: one task per message cost more in the pool's bookkeeping and in
+# handing the interpreter between threads than a webhook's whole POST; few enough that one slow receiver holds
+# up only a few others
+CHUNK = 8
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
 
@@ -248,15 +252,19 @@ def _record(session: Session, outcomes: list[Outcome], sender: Sender, now: date
         session.flush()
 
 
-def _run(delivery_id: int, call: Callable[[], None], results: queue.Queue[Outcome]) -> None:
+def _run(delivery_id: int, call: Callable[[], None]) -> Outcome:
     try:
         call()
     except TransportError as exc:
-        results.put(Outcome(delivery_id, exc))
+        return Outcome(delivery_id, exc)
     except Exception as exc:  # a bug or an unforeseen failure of one message must not stop the others
-        results.put(Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}")))
-    else:
-        results.put(Outcome(delivery_id, None))
+        return Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}"))
+    return Outcome(delivery_id, None)
+
+
+def _run_all(calls: list[tuple[int, Callable[[], None]]], results: queue.Queue[list[Outcome]]) -> None:
+    """Send a few messages in turn; their outcomes go back together (one wake-up of the recording thread)."""
+    results.put([_run(delivery_id, call) for delivery_id, call in calls])
 
 
 def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every: int = 50) -> DeliveryReport:
@@ -268,7 +276,7 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
     with ThreadPoolExecutor(max_workers=sender.concurrency, thread_name_prefix="wso-watch-send") as pool:
         while True:
             now = clock.now()
-            results: queue.Queue[Outcome] = queue.Queue()
+            results: queue.Queue[list[Outcome]] = queue.Queue()
             submitted = 0
             with database.session() as session:
                 rows = _due(session, now, after)
@@ -283,6 +291,7 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
                 events = {e.id: e for e in found} if found is not None else {}
                 failed_now: list[Outcome] = []
                 removed: list[int] = []
+                calls: list[tuple[int, Callable[[], None]]] = []
                 for d in rows:
                     sub = subs[d.subscription_id]
                     if sub.status == "removed":
@@ -293,8 +302,13 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
                     except TransportError as exc:
                         failed_now.append(Outcome(d.id, exc))
                         continue
-                    pool.submit(_run, d.id, call, results)  # sending starts while the next are built
+                    calls.append((d.id, call))
                     submitted += 1
+                    if len(calls) == CHUNK:  # sending starts while the next are built
+                        pool.submit(_run_all, calls, results)
+                        calls = []
+                if calls:
+                    pool.submit(_run_all, calls, results)
                 if removed:
                     session.execute(
                         update(Delivery)
@@ -303,11 +317,11 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
                     )
                 _record(session, failed_now, sender, now, report)
             while submitted:
-                done = [results.get()]
+                done = results.get()
                 deadline = time.monotonic() + 0.2
                 while len(done) < flush_every and time.monotonic() < deadline:
                     try:
-                        done.append(results.get(timeout=max(deadline - time.monotonic(), 0)))
+                        done += results.get(timeout=max(deadline - time.monotonic(), 0))
                     except queue.Empty:
                         break
                 submitted -= len(done)
