@@ -11,13 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wso.store import Base, UTCDateTime
 
 # The full-text search structures the migration keeps up and no model declares: SQLite's FTS5 table (and the
-# shadow tables FTS5 makes), PostgreSQL's GIN index. Listed so that comparing models with migrations skips them.
+# shadow tables FTS5 makes), PostgreSQL's stored tsvector column and its GIN index (the expression index before
+# moa_0002). Listed so that comparing models with migrations skips them.
 FTS5_TABLE = "moa_pages_fts"
 Base.metadata.info.setdefault("unmodelled", set()).update(
     {
         FTS5_TABLE,
         *(f"{FTS5_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
         "ix_moa_pages_tsv",
+        "text_tsv",
+        "ix_moa_pages_text_tsv",
     }
 )
 

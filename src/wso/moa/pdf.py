@@ -111,11 +111,12 @@ def read_pdf(data: bytes, name: str) -> PdfFile:
 
 
 def render_page(document: pdfium.PdfDocument, number: int, dpi: int) -> Image:
-    """Page `number` (from 1) as a greyscale image at `dpi` dots per inch."""
+    """Page `number` (from 1) as a greyscale image at `dpi` dots per inch (kept in its `info["dpi"]`)."""
     with PDFIUM_LOCK:
         page = document[number - 1]
         try:
             image: Image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+            image.info["dpi"] = (dpi, dpi)
             return image
         finally:
             page.close()

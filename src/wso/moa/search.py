@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from wso.moa.models import MoaDocument
 from wso.moa.views import SearchHit
 
 START, STOP = "[[", "]]"
+# what a hit shows of its document (the whole row carries the fields' JSON: several times the cost to load)
+DOCUMENT_COLUMNS = (
+    MoaDocument.sha256,
+    MoaDocument.id,
+    MoaDocument.name,
+    MoaDocument.agency,
+    MoaDocument.state,
+    MoaDocument.model,
+)
 
 
 class BadQuery(ValueError):
@@ -41,17 +50,23 @@ def parts(snippet: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+# The best pages first (bm25 alone is cheap), then snippets for those pages only: FTS5 builds a snippet by reading
+# and tokenising the whole page again, and asked for one in the ranked query it builds one for every matching page
+# before the LIMIT (hundreds for a common word).
 _SQLITE = text(
     "SELECT p.sha256, p.number, snippet(moa_pages_fts, 0, '[[', ']]', ' … ', 16) AS snippet "
     "FROM moa_pages_fts JOIN moa_pages p ON p.id = moa_pages_fts.rowid "
-    "WHERE moa_pages_fts MATCH :q ORDER BY bm25(moa_pages_fts), p.sha256, p.number LIMIT :n"
+    "WHERE moa_pages_fts MATCH :q AND moa_pages_fts.rowid IN ("
+    "  SELECT ranked.rowid FROM moa_pages_fts ranked JOIN moa_pages r ON r.id = ranked.rowid "
+    "  WHERE ranked.moa_pages_fts MATCH :q ORDER BY ranked.rank, r.sha256, r.number LIMIT :n) "
+    "ORDER BY bm25(moa_pages_fts), p.sha256, p.number"
 )
 _POSTGRES = text(
     "SELECT hit.sha256, hit.number, ts_headline('english', hit.text, hit.q, "
     "'StartSel=[[, StopSel=]], MaxWords=32, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "
-    "FROM (SELECT p.sha256, p.number, p.text, q, ts_rank(to_tsvector('english', p.text), q) AS rank "
+    "FROM (SELECT p.sha256, p.number, p.text, q, ts_rank(p.text_tsv, q) AS rank "
     "      FROM moa_pages p, websearch_to_tsquery('english', :q) q "
-    "      WHERE to_tsvector('english', p.text) @@ q ORDER BY rank DESC, p.sha256, p.number LIMIT :n) hit "
+    "      WHERE p.text_tsv @@ q ORDER BY rank DESC, p.sha256, p.number LIMIT :n) hit "
     "ORDER BY hit.rank DESC, hit.sha256, hit.number"
 )
 
@@ -65,7 +80,8 @@ def search(session: Session, query: str, limit: int = 20) -> list[SearchHit]:
         rows = session.execute(_POSTGRES, {"q": query, "n": limit}).all()
     else:
         rows = session.execute(_SQLITE, {"q": fts5_query(query), "n": limit}).all()
-    documents = {d.sha256: d for d in session.query(MoaDocument).filter(MoaDocument.sha256.in_({r[0] for r in rows}))}
+    wanted = select(*DOCUMENT_COLUMNS).where(MoaDocument.sha256.in_({r[0] for r in rows}))
+    documents = {d.sha256: d for d in session.execute(wanted)} if rows else {}
     hits = []
     for sha, number, snippet in rows:
         document = documents.get(sha)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from wso.program import UnknownValue, parse_state
 
 ChangeKind = Literal["signed", "removed", "redated", "pending_listed", "pending_signed"]
 CHANGES: tuple[ChangeKind, ...] = ("signed", "removed", "redated", "pending_listed", "pending_signed")
 MODELS = ("TFM", "JEM", "WSO")
+T = TypeVar("T")
 
 
 class BadFilter(ValueError):
@@ -27,6 +29,21 @@ def county_key(name: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """A change as a filter sees it, its county already keyed: read once when thousands of filters look at it."""
+
+    state: str
+    county: str | None  # county_key of the change's county
+    agency_id: str
+    model: str
+    change: str
+
+    @classmethod
+    def of(cls, *, state: str, county: str | None, agency_id: str, model: str, change: str) -> Facts:
+        return cls(state, county_key(county), agency_id, model, change)
+
+
+@dataclass(frozen=True)
 class Filter:
     """Every field set must match; an empty filter matches every change."""
 
@@ -37,13 +54,21 @@ class Filter:
     change: str | None = None
 
     def matches(self, *, state: str, county: str | None, agency_id: str, model: str, change: str) -> bool:
-        return (
-            (self.state is None or self.state == state)
-            and (self.county is None or county_key(self.county) == county_key(county))
-            and (self.agency_id is None or self.agency_id == agency_id)
-            and (self.model is None or self.model == model)
-            and (self.change is None or self.change == change)
-        )
+        facts = Facts.of(state=state, county=county, agency_id=agency_id, model=model, change=change)
+        return bool(self.select([(True, facts)]))
+
+    def select(self, changes: Iterable[tuple[T, Facts]]) -> list[T]:
+        """The items whose facts this filter matches, in their order."""
+        county = county_key(self.county)
+        return [
+            item
+            for item, f in changes
+            if (self.state is None or self.state == f.state)
+            and (self.county is None or county == f.county)
+            and (self.agency_id is None or self.agency_id == f.agency_id)
+            and (self.model is None or self.model == f.model)
+            and (self.change is None or self.change == f.change)
+        ]
 
     def describe(self) -> str:
         parts = [

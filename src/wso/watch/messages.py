@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.header import Header
@@ -164,14 +165,24 @@ def _with_unsubscribe(env: Envelope, subject: str, text: str) -> Message:
     return message
 
 
-def digest_email(env: Envelope, events: list[WatchEvent], describe: str) -> Message:
-    """The changes of one run that a subscription asked for, in one message."""
+def paragraph(e: WatchEvent, site: Site) -> str:
+    """A change as a digest tells it: what, from which lists, and the agency's page."""
+    return f"{headline(e)}\n  {explanation(e)}\n  {site.agency(e.agency_id)}\n"
+
+
+def digest_email(
+    env: Envelope,
+    events: list[WatchEvent],
+    describe: str,
+    paragraph: Callable[[WatchEvent, Site], str] = paragraph,
+) -> Message:
+    """The changes of one run that a subscription asked for, in one message (`paragraph` tells each)."""
     if len(events) == 1:
         subject = f"287(g): {headline(events[0])}"
     else:
         days = sorted({e.new_published for e in events})
         subject = f"287(g): {len(events)} changes in ICE's lists of {', '.join(d.isoformat() for d in days)}"
-    parts = [f"{headline(e)}\n  {explanation(e)}\n  {env.site.agency(e.agency_id)}\n" for e in events]
+    parts = [paragraph(e, env.site) for e in events]
     text = (
         "\n".join(parts)
         + f"\nYou asked to be told of changes to ICE's 287(g) lists ({describe}).\n"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from wso.clock import Clock
 from wso.store import Database
-from wso.watch.filters import Filter
+from wso.watch.filters import Facts, Filter
 from wso.watch.messages import (
     Envelope,
     Site,
@@ -33,6 +33,7 @@ from wso.watch.messages import (
     confirm_json,
     digest_email,
     event_json,
+    paragraph,
     reminder_email,
     webhook_headers,
 )
@@ -40,11 +41,34 @@ from wso.watch.models import Delivery, Recipient, Subscription, WatchEvent
 from wso.watch.transports import TransportError, Transports
 
 BATCH = 500
+# messages a sending thread takes at a time: one task per message cost more in the pool's bookkeeping and in
+# handing the interpreter between threads than a webhook's whole POST; few enough that one slow receiver holds
+# up only a few others
+CHUNK = 8
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
 
 
-def _filter(sub: Subscription) -> Filter:
+# what sending needs of a subscription, read as plain rows (ORM objects cost several times more to load)
+SUBSCRIPTION_COLUMNS = (
+    Subscription.id,
+    Subscription.channel,
+    Subscription.target,
+    Subscription.secret,
+    Subscription.token,
+    Subscription.status,
+    Subscription.state,
+    Subscription.county,
+    Subscription.agency_id,
+    Subscription.model,
+    Subscription.change,
+)
+DELIVERY_COLUMNS = (Delivery.id, Delivery.subscription_id, Delivery.kind, Delivery.key, Delivery.payload)
+SubscriptionRow = Any  # a Row of SUBSCRIPTION_COLUMNS (read by attribute: id, channel, target, ...)
+DeliveryRow = Any  # a Row of DELIVERY_COLUMNS
+
+
+def _filter(sub: Subscription | SubscriptionRow) -> Filter:
     return Filter(sub.state, sub.county, sub.agency_id, sub.model, sub.change)
 
 
@@ -66,17 +90,18 @@ def enqueue_events(session: Session, events: list[WatchEvent], *, clock: Clock) 
     batch = hashlib.sha256("|".join(sorted(e.id for e in events)).encode()).hexdigest()[:24]
     deliveries: list[dict[str, Any]] = []
     recipients: list[dict[str, Any]] = []
-    subs = session.scalars(
-        select(Subscription).where(Subscription.topic == "registry", Subscription.status == "active")
+    # each change's facts read once, in order, and the subscriptions as plain rows: a run matches every filter
+    # against every change (10,000 subscriptions by 50 changes is half a million comparisons)
+    facts = [
+        (e, Facts.of(state=e.state, county=e.county, agency_id=e.agency_id, model=e.model, change=e.change))
+        for e in sorted(fresh, key=lambda e: e.seq)
+    ]
+    corrections.sort(key=lambda e: e.seq)
+    subs = session.execute(
+        select(*SUBSCRIPTION_COLUMNS).where(Subscription.topic == "registry", Subscription.status == "active")
     )
     for sub in subs:
-        wanted = _filter(sub)
-        mine = [
-            e
-            for e in fresh
-            if wanted.matches(state=e.state, county=e.county, agency_id=e.agency_id, model=e.model, change=e.change)
-        ]
-        mine += [e for e in corrections if (str(e.corrects), sub.id) in told]
+        mine = _filter(sub).select(facts) + [e for e in corrections if (str(e.corrects), sub.id) in told]
         if not mine:
             continue
         mine.sort(key=lambda e: e.seq)
@@ -127,38 +152,60 @@ def backoff(attempts: int, rng: random.Random) -> timedelta:
     return delay * (1 + rng.random() / 4)
 
 
+@dataclass
+class Shared:
+    """What every message of a run says alike about one change, built once: its JSON (a webhook adds only its
+    subscription's id) and its paragraph in a digest."""
+
+    site: Site
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    paragraphs: dict[str, str] = field(default_factory=dict)
+
+    def event(self, e: WatchEvent) -> dict[str, Any]:
+        found = self.bodies.get(e.id)
+        if found is None:
+            found = self.bodies[e.id] = event_json(e, self.site)
+        return found
+
+    def paragraph(self, e: WatchEvent, site: Site) -> str:
+        found = self.paragraphs.get(e.id)
+        if found is None:
+            found = self.paragraphs[e.id] = paragraph(e, site)
+        return found
+
+
 def _job(
-    d: Delivery, sub: Subscription, events: dict[str, WatchEvent], sender: Sender, now: datetime
+    d: DeliveryRow, sub: SubscriptionRow, events: dict[str, WatchEvent], sender: Sender, now: datetime, shared: Shared
 ) -> Callable[[], None]:
     """The call that sends one message; built here, in one thread, from what the database holds."""
     transports, site = sender.transports, sender.site
-    describe = _filter(sub).describe()
     if sub.channel == "webhook":
         if d.kind == "confirm":
-            data = confirm_json(sub.id, sub.token, describe, site)
+            data = confirm_json(sub.id, sub.token, _filter(sub).describe(), site)
         else:
-            data = event_json(events[json.loads(d.payload)[0]], site) | {"subscription": sub.id}
+            data = shared.event(events[json.loads(d.payload)[0]]) | {"subscription": sub.id}
         payload = body(data)
         headers = webhook_headers(str(sub.secret), d.key, int(now.timestamp()), payload)
         return lambda: transports.webhooks.post(sub.target, payload, headers)
     env = Envelope(d.key, site, sender.mail_from, sub.target, sub.token, now)
     if d.kind == "confirm":
-        message = confirm_email(env, describe)
+        message = confirm_email(env, _filter(sub).describe())
     elif d.kind == "reminder":
         message = reminder_email(env, json.loads(d.payload))
     else:
-        message = digest_email(env, [events[i] for i in json.loads(d.payload)], describe)
+        events_told = [events[i] for i in json.loads(d.payload)]
+        message = digest_email(env, events_told, _filter(sub).describe(), shared.paragraph)
     return lambda: transports.mail.send(message)
 
 
-def _due(session: Session, now: datetime, after: int) -> list[Delivery]:
+def _due(session: Session, now: datetime, after: int) -> list[DeliveryRow]:
     stmt = (
-        select(Delivery)
+        select(*DELIVERY_COLUMNS)
         .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Delivery.id > after)
         .order_by(Delivery.id)
         .limit(BATCH)
     )
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def _record(session: Session, outcomes: list[Outcome], sender: Sender, now: datetime, report: DeliveryReport) -> None:
@@ -205,15 +252,19 @@ def _record(session: Session, outcomes: list[Outcome], sender: Sender, now: date
         session.flush()
 
 
-def _run(delivery_id: int, call: Callable[[], None], results: queue.Queue[Outcome]) -> None:
+def _run(delivery_id: int, call: Callable[[], None]) -> Outcome:
     try:
         call()
     except TransportError as exc:
-        results.put(Outcome(delivery_id, exc))
+        return Outcome(delivery_id, exc)
     except Exception as exc:  # a bug or an unforeseen failure of one message must not stop the others
-        results.put(Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}")))
-    else:
-        results.put(Outcome(delivery_id, None))
+        return Outcome(delivery_id, TransportError(f"{exc.__class__.__name__}: {exc}"))
+    return Outcome(delivery_id, None)
+
+
+def _run_all(calls: list[tuple[int, Callable[[], None]]], results: queue.Queue[list[Outcome]]) -> None:
+    """Send a few messages in turn; their outcomes go back together (one wake-up of the recording thread)."""
+    results.put([_run(delivery_id, call) for delivery_id, call in calls])
 
 
 def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every: int = 50) -> DeliveryReport:
@@ -221,10 +272,11 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
     it is known (in small transactions), so that a stop loses the record of as few sent messages as can be."""
     report = DeliveryReport()
     after = 0
+    shared = Shared(sender.site)
     with ThreadPoolExecutor(max_workers=sender.concurrency, thread_name_prefix="wso-watch-send") as pool:
         while True:
             now = clock.now()
-            results: queue.Queue[Outcome] = queue.Queue()
+            results: queue.Queue[list[Outcome]] = queue.Queue()
             submitted = 0
             with database.session() as session:
                 rows = _due(session, now, after)
@@ -232,30 +284,44 @@ def deliver_due(database: Database, *, clock: Clock, sender: Sender, flush_every
                     break
                 after = rows[-1].id
                 wanted = {r.subscription_id for r in rows}
-                subs = {s.id: s for s in session.scalars(select(Subscription).where(Subscription.id.in_(wanted)))}
+                chosen = select(*SUBSCRIPTION_COLUMNS).where(Subscription.id.in_(wanted))
+                subs = {s.id: s for s in session.execute(chosen)}
                 ids = {i for r in rows if r.kind in ("event", "digest") for i in json.loads(r.payload)}
                 found = session.scalars(select(WatchEvent).where(WatchEvent.id.in_(ids))) if ids else None
                 events = {e.id: e for e in found} if found is not None else {}
                 failed_now: list[Outcome] = []
+                removed: list[int] = []
+                calls: list[tuple[int, Callable[[], None]]] = []
                 for d in rows:
                     sub = subs[d.subscription_id]
                     if sub.status == "removed":
-                        d.status, d.last_error = "dropped", "the subscription was removed"
+                        removed.append(d.id)
                         continue
                     try:
-                        call = _job(d, sub, events, sender, now)
+                        call = _job(d, sub, events, sender, now, shared)
                     except TransportError as exc:
                         failed_now.append(Outcome(d.id, exc))
                         continue
-                    pool.submit(_run, d.id, call, results)  # sending starts while the next are built
+                    calls.append((d.id, call))
                     submitted += 1
+                    if len(calls) == CHUNK:  # sending starts while the next are built
+                        pool.submit(_run_all, calls, results)
+                        calls = []
+                if calls:
+                    pool.submit(_run_all, calls, results)
+                if removed:
+                    session.execute(
+                        update(Delivery)
+                        .where(Delivery.id.in_(removed))
+                        .values(status="dropped", last_error="the subscription was removed")
+                    )
                 _record(session, failed_now, sender, now, report)
             while submitted:
-                done = [results.get()]
+                done = results.get()
                 deadline = time.monotonic() + 0.2
                 while len(done) < flush_every and time.monotonic() < deadline:
                     try:
-                        done.append(results.get(timeout=max(deadline - time.monotonic(), 0)))
+                        done += results.get(timeout=max(deadline - time.monotonic(), 0))
                     except queue.Empty:
                         break
                 submitted -= len(done)
