@@ -28,6 +28,9 @@ from wso.registry.bulk import bulk_insert, sending
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
+from wso.registry.finding import MANIFEST_READ, SAME_CONTENT
+from wso.registry.finding import IngestError as IngestError  # re-exported: raised by `ingest`
+from wso.registry.finding import discover as discover  # re-exported: the files `ingest` reads
 from wso.registry.headers import HeaderError, find_header
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
 from wso.registry.queries import remember_answers
@@ -45,13 +48,6 @@ from wso.registry.sources import (
     read_corrections,
     read_manifest,
 )
-
-SUFFIXES = (".xlsx", ".csv")
-
-
-class IngestError(ValueError):
-    """Paths that cannot be ingested: one does not exist, or a file is not a readable spreadsheet (the message
-    names every such file and why; nothing is written)."""
 
 
 @dataclass(frozen=True)
@@ -94,31 +90,6 @@ class IngestReport:
     @property
     def issues(self) -> int:
         return sum(f.issues for f in self.files)
-
-
-def discover(paths: Iterable[Path], others: list[tuple[Path, str]] | None = None) -> list[Path]:
-    """The spreadsheets named by `paths`: files as given, folders searched recursively (sorted; folder names
-    may hold spaces). Every other file found in a folder is added to `others` with the reason it is not read."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if not p.is_file():
-                    continue
-                if p.name.startswith(("~$", ".")):
-                    reason = "a hidden or temporary file (its name starts with '.' or '~$')"
-                elif p.suffix.lower() not in SUFFIXES:
-                    reason = f"not a spreadsheet (only {' and '.join(SUFFIXES)} files are read)"
-                else:
-                    found.append(p)
-                    continue
-                if others is not None:
-                    others.append((p, reason))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise IngestError(f"{path}: no such file or folder")
-    return found
 
 
 @dataclass
@@ -464,9 +435,7 @@ def _read_manifests(
             if manifest is None:
                 manifest = empty_manifest()
             manifest.update(found)
-            report.files.append(
-                FileResult(str(path), "", "ignored", message="a manifest: read for the capture times of the files")
-            )
+            report.files.append(FileResult(str(path), "", "ignored", message=MANIFEST_READ))
         else:
             lists.append(path)
     return lists, manifest
@@ -503,7 +472,7 @@ def _ingest(
         if sha in known:
             seen.keep(path, sha)
             if sha in stored_before:
-                message = "same content already ingested"
+                message = SAME_CONTENT
             else:
                 message = f"same bytes as {first_path[sha]}, read once"
                 issues.append(

@@ -10,16 +10,8 @@ from pathlib import Path
 from sqlalchemy import Connection, delete, select
 
 from wso.registry.bulk import bulk_insert
+from wso.registry.finding import Stat, stat_of
 from wso.registry.models import SEEN_FILES
-
-Stat = tuple[int, int, int]  # size, mtime_ns, ctime_ns
-
-
-def stat_of(path: Path) -> Stat:
-    """A file's size and modification and change times (nanoseconds). Any write changes the change time, even one
-    that keeps the size and sets the modification time back."""
-    st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 @dataclass
