@@ -26,6 +26,9 @@ processes (median of N): `wso registry ingest DIR` into a fresh SQLite file agai
 (a plain loop of python-calamine over the same files), a repeated `wso registry ingest DIR` (everything known), and
 `wso registry stats --json` on the result.
 
+With --workers N (N > 1) each engine is also measured ingesting with N parsing processes (`ingest(workers=N)`);
+CPU figures then include the ended workers' (`os.times().children_*`).
+
 The whole public archive (issue 16's figures): --sheets ../shared/data/ice-287g-archive --whole-process
 
 Run: PYTHONPATH=src python benchmarks/registry_ingest.py [--sheets DIR] [--runs N] [--postgres URL] [--whole-process]
