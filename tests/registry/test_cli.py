@@ -81,3 +81,10 @@ def test_ingest_counts_one_issue_as_one_issue() -> None:
     assert result.exit_code == 0, result.output
     assert "pending 2025-06-06am: 79 rows, 1 issue  (" in result.stdout
     assert result.stdout.splitlines()[-1] == "1 added, 0 skipped, 79 rows, 1 issue"
+
+
+def test_ingest_refuses_fewer_than_one_worker_and_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["registry", "ingest", "--workers", "0", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--workers 0: give 1 or more" in result.output
+    assert not list(tmp_path.iterdir())

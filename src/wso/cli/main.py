@@ -7,8 +7,10 @@ module, and the one-line help `wso --help` lists (a test keeps that line equal t
 
 A room may keep some answers ready (`wso registry stats --json`: see `wso.registry.ready`): its entry then names
 a module of the room whose `ANSWERS` maps command lines to a function giving the answer kept ready, or None when
-the command must run as usual. `main` prints such an answer before loading Typer's commands (whose parameters
-alone cost a query of that kind more than the query), so the room, not this module, says which commands may.
+the command must run as usual, and may name in `COMMANDS` sub-commands whose answer depends on the rest of the
+command line (a function of it giving the answer or None). `main` prints such an answer before loading Typer's
+commands (whose parameters alone cost a query of that kind more than the query), so the room, not this module,
+says which commands may.
 """
 
 from __future__ import annotations
@@ -145,8 +147,12 @@ def ready_answer(argv: list[str]) -> str | None:
     entry = SUBCOMMANDS.get(argv[0]) if argv else None
     if entry is None or entry.ready is None:
         return None
-    answer: Callable[[], str | None] | None = importlib.import_module(entry.ready).ANSWERS.get(tuple(argv[1:]))
-    return answer() if answer is not None else None
+    module = importlib.import_module(entry.ready)
+    answer: Callable[[], str | None] | None = module.ANSWERS.get(tuple(argv[1:]))
+    if answer is not None:
+        return answer()
+    command: Callable[[list[str]], str | None] | None = getattr(module, "COMMANDS", {}).get(argv[1] if argv[1:] else "")
+    return command(argv[2:]) if command is not None else None
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ what a command needs beyond it (SQLAlchemy through the database, the settings, p
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,11 +80,18 @@ def ingest(
         Path | None,
         typer.Option("--corrections", help="CSV of publication dates set by hand: file, published, half, why."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Processes that parse the files (default: the CPU count; 1: no extra process)."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Ingest ICE's participating/pending spreadsheets; files already ingested (same bytes) are skipped, files that
     are not ICE lists are listed as ignored with the reason."""
     when = _parse_captured_at(captured_at)
+    if workers is not None and workers < 1:
+        fail(f"--workers {workers}: give 1 or more")
+    processes = workers if workers is not None else (os.cpu_count() or 1)
     for option, given in (("--manifest", manifest), ("--corrections", corrections)):
         if given is not None and not given.is_file():
             fail(f"{option} {given}: no such file")
@@ -107,10 +115,17 @@ def ingest(
                         progress=lambda _p: bar.advance(task),
                         manifest=manifest,
                         corrections=corrections,
+                        workers=processes,
                     )
             else:
                 report = registry.ingest(
-                    session, paths, clock=SystemClock(), captured_at=when, manifest=manifest, corrections=corrections
+                    session,
+                    paths,
+                    clock=SystemClock(),
+                    captured_at=when,
+                    manifest=manifest,
+                    corrections=corrections,
+                    workers=processes,
                 )
         except registry.IngestError as exc:
             fail(str(exc))

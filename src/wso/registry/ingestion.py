@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
@@ -27,11 +28,15 @@ from wso.registry.bulk import bulk_insert, sending
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
+from wso.registry.finding import MANIFEST_READ, SAME_CONTENT
+from wso.registry.finding import IngestError as IngestError  # re-exported: raised by `ingest`
+from wso.registry.finding import discover as discover  # re-exported: the files `ingest` reads
 from wso.registry.headers import HeaderError, find_header
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
 from wso.registry.queries import remember_answers
 from wso.registry.readings import IssueRecord, ReadRow
 from wso.registry.rows import RowCache, clear_caches, read_sheet
+from wso.registry.seen import Seen, read_seen, write_seen
 from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file
 from wso.registry.sources import (
     Corrections,
@@ -43,13 +48,6 @@ from wso.registry.sources import (
     read_corrections,
     read_manifest,
 )
-
-SUFFIXES = (".xlsx", ".csv")
-
-
-class IngestError(ValueError):
-    """Paths that cannot be ingested: one does not exist, or a file is not a readable spreadsheet (the message
-    names every such file and why; nothing is written)."""
 
 
 @dataclass(frozen=True)
@@ -92,31 +90,6 @@ class IngestReport:
     @property
     def issues(self) -> int:
         return sum(f.issues for f in self.files)
-
-
-def discover(paths: Iterable[Path], others: list[tuple[Path, str]] | None = None) -> list[Path]:
-    """The spreadsheets named by `paths`: files as given, folders searched recursively (sorted; folder names
-    may hold spaces). Every other file found in a folder is added to `others` with the reason it is not read."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if not p.is_file():
-                    continue
-                if p.name.startswith(("~$", ".")):
-                    reason = "a hidden or temporary file (its name starts with '.' or '~$')"
-                elif p.suffix.lower() not in SUFFIXES:
-                    reason = f"not a spreadsheet (only {' and '.join(SUFFIXES)} files are read)"
-                else:
-                    found.append(p)
-                    continue
-                if others is not None:
-                    others.append((p, reason))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise IngestError(f"{path}: no such file or folder")
-    return found
 
 
 @dataclass
@@ -327,12 +300,14 @@ def ingest(
     progress: Callable[[Path], None] | None = None,
     manifest: Path | None = None,
     corrections: Path | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped, files that are
     not ICE lists are listed as ignored with the reason. A file that cannot be read stops the whole ingest before
     anything is written (IngestError naming each such file). Publications are dated by `wso.registry.dating`,
     from the names, capture stamps, `manifest` (and any manifest found in a folder), the workbooks' metadata and
-    content, and `corrections` (dates set by hand, which win, applied to stored snapshots too)."""
+    content, and `corrections` (dates set by hand, which win, applied to stored snapshots too). With `workers` > 1
+    the files are parsed by that many processes (`wso.registry.pool`); what is stored is the same."""
     forget_folders()
     try:
         found_manifest = read_manifest(manifest) if manifest is not None else None
@@ -348,6 +323,7 @@ def ingest(
             progress=progress,
             manifest=found_manifest,
             corrections=hand,
+            workers=workers,
         )
 
 
@@ -370,11 +346,29 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def hashed(
+    files: Iterable[Path], known: set[str], seen: Seen | None = None
+) -> Iterator[tuple[Path, str, bytes | None]]:
+    """Each of `files` in order with the sha256 of its content and the content, or None for a content in `known`
+    (read as the caller goes). With `seen`, a file unchanged since an ingest saw it (same path, size and times)
+    whose content is stored is neither read nor hashed: it comes with the sha256 recorded then."""
+    for path in files:
+        recorded = seen.known_sha(path, known) if seen is not None else None
+        if recorded is not None:
+            yield path, recorded, None
+            continue
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        yield path, sha, None if sha in known else data
+
+
 # how many files the reading thread may have opened (or be opening) beyond the one the caller is interpreting
 READ_AHEAD = 4
 
 
-def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, str, Future[OpenedFile]]]:
+def read_ahead(
+    files: Iterable[Path], known: set[str], seen: Seen | None = None
+) -> Iterator[tuple[Path, str, Future[OpenedFile]]]:
     """Each of `files` in order, with its content hash and the file opened (`open_file`) by a second thread, up to
     READ_AHEAD files ahead of the caller. Opening an xlsx file is python-calamine parsing its sheet, in Rust
     without the GIL, so on a machine with two cores the next files are parsed while Python interprets and stores
@@ -387,14 +381,14 @@ def read_ahead(files: Iterable[Path], known: set[str]) -> Iterator[tuple[Path, s
     not opened; its entry's future is cancelled, and the caller skips it by its hash. The same content twice within
     the window, under names `open_file` reads alike, is opened once (the entries share one future); met again
     later and not stored, it is opened again, as a plain loop would. Only the window's futures are kept, so memory
-    does not grow with the number of files."""
+    does not grow with the number of files.
+
+    With `seen`, a file unchanged since an ingest saw it is neither read nor hashed (`hashed`)."""
     window: deque[tuple[Path, str, Future[OpenedFile]]] = deque()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wso-read")
     try:
-        for path in files:
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            if sha in known:
+        for path, sha, data in hashed(files, known, seen):
+            if data is None:
                 read = _KNOWN
             else:
                 same = [r for p, s, r in window if s == sha and is_csv_name(p.name) == is_csv_name(path.name)]
@@ -441,9 +435,7 @@ def _read_manifests(
             if manifest is None:
                 manifest = empty_manifest()
             manifest.update(found)
-            report.files.append(
-                FileResult(str(path), "", "ignored", message="a manifest: read for the capture times of the files")
-            )
+            report.files.append(FileResult(str(path), "", "ignored", message=MANIFEST_READ))
         else:
             lists.append(path)
     return lists, manifest
@@ -458,6 +450,7 @@ def _ingest(
     progress: Callable[[Path], None] | None,
     manifest: Manifest | None = None,
     corrections: Corrections | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     others: list[tuple[Path, str]] = []
     files = discover(paths, others)
@@ -474,11 +467,12 @@ def _ingest(
     now = clock.now()
     sources = Sources(today=local_day(now), captured_at=captured_at, manifest=manifest, corrections=corrections)
     first_path: dict[str, Path] = {}
-    cache: RowCache = {}
-    for path, sha, opened in read_ahead(lists, known):
+    seen = read_seen(session.connection())
+    for path, sha, parse in _parsing(lists, known, seen, workers=workers, ingested_at=now, sources=sources):
         if sha in known:
+            seen.keep(path, sha)
             if sha in stored_before:
-                message = "same content already ingested"
+                message = SAME_CONTENT
             else:
                 message = f"same bytes as {first_path[sha]}, read once"
                 issues.append(
@@ -491,15 +485,14 @@ def _ingest(
             report.files.append(FileResult(str(path), sha, "skipped", message=message))
         else:
             try:
-                parsed = parse_file(
-                    path, opened.result(), sha, captured_at=None, ingested_at=now, cache=cache, sources=sources
-                )
+                parsed = parse()
             except SheetError as exc:
                 report.files.append(FileResult(str(path), sha, "failed", message=f"{path}: {exc}"))
             except HeaderError as exc:
                 reason = _ignored_reason(path, path.read_bytes(), exc)
                 report.files.append(FileResult(str(path), sha, "ignored", message=reason))
             else:
+                seen.keep(path, sha)
                 known.add(sha)
                 first_path[sha] = path
                 snapshots.append(parsed.snapshot)
@@ -525,6 +518,7 @@ def _ingest(
         bad = "; ".join(f.message or f.path for f in report.failed)
         raise IngestError(f"{len(report.failed)} file(s) cannot be read, so nothing was ingested: {bad}")
     connection = session.connection()
+    write_seen(connection, seen)
     redated = _redate_stored(connection, corrections, stored_before) if corrections is not None else []
     issues.extend(redated)
     if snapshots or redated:
@@ -543,6 +537,30 @@ def _ingest(
     elif issues:
         bulk_insert(connection, ISSUES, issues)
     return report
+
+
+def _parsing(
+    files: Sequence[Path], known: set[str], seen: Seen, *, workers: int, ingested_at: datetime, sources: Sources
+) -> Iterator[tuple[Path, str, Callable[[], _Parsed]]]:
+    """Each file in order with its sha256 and how to get it parsed (`parse_file`), which raises what that raises;
+    not to be called for a content in `known` (read as the caller goes). With `workers` > 1 the files are parsed
+    by that many processes (`wso.registry.pool`), else here, opened by `read_ahead`'s thread."""
+    if workers > 1:
+        from wso.registry.pool import parse_in_pool  # multiprocessing is loaded only when used
+
+        yield from parse_in_pool(files, known, seen, workers=workers, ingested_at=ingested_at, sources=sources)
+        return
+    cache: RowCache = {}
+    for path, sha, opened in read_ahead(files, known, seen):
+        yield path, sha, partial(_parse_opened, path, opened, sha, ingested_at, cache, sources)
+
+
+def _parse_opened(
+    path: Path, opened: Future[OpenedFile], sha: str, ingested_at: datetime, cache: RowCache, sources: Sources
+) -> _Parsed:
+    return parse_file(
+        path, opened.result(), sha, captured_at=None, ingested_at=ingested_at, cache=cache, sources=sources
+    )
 
 
 def _redate_stored(connection: Connection, corrections: Corrections, stored: set[str]) -> list[dict[str, Any]]:

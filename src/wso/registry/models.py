@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wso.store import Base, UTCDateTime
@@ -142,6 +142,20 @@ class Answer(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class SeenFile(Base):
+    """A file ingest has read or skipped: where it was, its size and times then, and the sha256 of its bytes. A
+    repeated ingest skips a file whose path, size and times are unchanged and whose sha256 is a stored snapshot,
+    without reading it (`wso.registry.seen`)."""
+
+    __tablename__ = "registry_files"
+
+    path: Mapped[str] = mapped_column(Text, primary_key=True)  # absolute, as ingest found it
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    ctime_ns: Mapped[int] = mapped_column(BigInteger)  # changes with any write, even one that restores the mtime
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 SNAPSHOTS = cast(Table, Snapshot.__table__)
 ROWS = cast(Table, Row.__table__)
 READINGS = cast(Table, Reading.__table__)
@@ -150,3 +164,4 @@ AGENCIES = cast(Table, Agency.__table__)
 AGREEMENTS = cast(Table, Agreement.__table__)
 PENDING_LISTINGS = cast(Table, PendingListing.__table__)
 ANSWERS = cast(Table, Answer.__table__)
+SEEN_FILES = cast(Table, SeenFile.__table__)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from wso.registry.views import Stats
 
 STATS = "stats"  # the key of `wso registry stats --json`'s answer (latest list)
-HEAD = "registry_0005"  # the registry's migration that made `registry_answers`; a database behind it is migrated
+# the registry's newest migration (0005 made `registry_answers`); a database behind it is migrated first
+HEAD = "registry_0006"
 
 
 def stats_text(stats: Stats) -> str:
@@ -50,8 +51,8 @@ def default_database_url(environ: Mapping[str, str]) -> str:
     return f"sqlite:///{Path(folder) / 'wso.sqlite3'}"
 
 
-def ready_stats(environ: Mapping[str, str] | None = None) -> str | None:
-    """The stored answer of `wso registry stats --json`, or None when the command must run as usual."""
+def _connect(environ: Mapping[str, str] | None) -> sqlite3.Connection | None:
+    """The default database, read-only, if it is an SQLite file whose registry migrations are current."""
     url = default_database_url(os.environ if environ is None else environ)
     if not url.startswith("sqlite:///"):
         return None
@@ -60,12 +61,21 @@ def ready_stats(environ: Mapping[str, str] | None = None) -> str | None:
         return None
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        versions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
     except sqlite3.Error:
         return None
+    if HEAD not in versions:
+        connection.close()
+        return None
+    return connection
+
+
+def ready_stats(environ: Mapping[str, str] | None = None) -> str | None:
+    """The stored answer of `wso registry stats --json`, or None when the command must run as usual."""
+    connection = _connect(environ)
+    if connection is None:
+        return None
     try:
-        versions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
-        if HEAD not in versions:
-            return None
         row = connection.execute("SELECT value FROM registry_answers WHERE key = ?", (STATS,)).fetchone()
     except sqlite3.Error:
         return None
@@ -74,5 +84,84 @@ def ready_stats(environ: Mapping[str, str] | None = None) -> str | None:
     return str(row[0]) if row is not None else None
 
 
+def ready_ingest(args: Sequence[str], environ: Mapping[str, str] | None = None) -> str | None:
+    """What `wso registry ingest PATH... [--json]` prints when every spreadsheet under the paths is unchanged since
+    an ingest stored it (`registry_files`: same path, size and times; its content a stored snapshot), so that the
+    ingest would skip them all and write nothing; None when the command must run as usual (any other option, a
+    file new or changed, a path missing, a manifest that does not read: the command says what)."""
+    # here, not atop the module: `wso registry stats --json` loads this module alone
+    from wso.registry.finding import MANIFEST_READ, SAME_CONTENT, IngestError, discover, stat_of
+    from wso.registry.sheets import is_csv_name
+    from wso.registry.sources import SourceError, is_manifest, read_manifest
+
+    as_json = "--json" in args
+    paths = [Path(a) for a in args if a != "--json"]
+    if not paths or any(str(p).startswith("-") for p in paths):
+        return None
+    others: list[tuple[Path, str]] = []
+    try:
+        files = discover(paths, others)
+    except IngestError:
+        return None
+    connection = _connect(environ)
+    if connection is None:
+        return None
+    try:
+        seen = {
+            path: ((size, mtime, ctime), sha)
+            for path, size, mtime, ctime, sha in connection.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, sha256 FROM registry_files"
+            )
+        }
+        stored = {sha for (sha,) in connection.execute("SELECT id FROM registry_snapshots")}
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    report = [(str(p), "", "ignored", reason) for p, reason in others]
+    skipped: list[tuple[str, str, str, str]] = []
+    for path in files:
+        if is_csv_name(path.name) and is_manifest(path.read_bytes()[:4096]):
+            try:
+                read_manifest(path)
+            except SourceError:
+                return None
+            report.append((str(path), "", "ignored", MANIFEST_READ))
+            continue
+        entry = seen.get(os.path.abspath(path))
+        if entry is None or entry[0] != stat_of(path) or entry[1] not in stored:
+            return None
+        skipped.append((str(path), entry[1], "skipped", SAME_CONTENT))
+    return _report_text(report + skipped, as_json)
+
+
+def _report_text(files: list[tuple[str, str, str, str]], as_json: bool) -> str:
+    """A report of files skipped and ignored as `wso registry ingest` prints it."""
+    skipped = sum(1 for f in files if f[2] == "skipped")
+    if as_json:
+        entries = [
+            {
+                "path": path,
+                "sha256": sha,
+                "status": status,
+                "kind": None,
+                "label": None,
+                "rows": 0,
+                "blank_rows": 0,
+                "issues": 0,
+                "message": message,
+            }
+            for path, sha, status, message in files
+        ]
+        return json.dumps({"added": 0, "skipped": skipped, "rows": 0, "files": entries}, indent=2, ensure_ascii=False)
+    lines = [f"{status:7} {path}: {message}" for path, _sha, status, message in files]
+    ignored = len(files) - skipped
+    lines.append(f"0 added, {skipped} skipped, " + (f"{ignored} ignored, " if ignored else "") + "0 rows, 0 issues")
+    return "\n".join(lines)
+
+
 # command lines of `wso registry` (after `wso registry`, as typed) -> their answer kept ready, or None to run them
 ANSWERS: dict[tuple[str, ...], Callable[[], str | None]] = {("stats", "--json"): ready_stats}
+# commands of `wso registry` (the word after `wso registry`) -> a function of the rest of the command line giving
+# what the command prints, when it can be told without running it, or None to run it
+COMMANDS: dict[str, Callable[[Sequence[str]], str | None]] = {"ingest": ready_ingest}
