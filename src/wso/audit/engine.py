@@ -116,7 +116,8 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None) -> pa.Table
     A row's ``citation`` (when given) replaces the rule's: a state law's, an MOA template's words."""
     given = constant_evidence(SERVICE_TOLERANCE, DEFAULT_DETAINER_READING) if constants is None else constants
     con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
+    # a few hundred thousand rows at most: one thread keeps one set of hash and sort buffers, not one per core
+    con.execute("SET TimeZone = 'UTC'; SET threads = 1")
     con.register("raw", raw)
     con.register("rule_info", facts.rule_table())
     sql = f"""
@@ -248,7 +249,7 @@ def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings
     """The flagged rows as finding rows, by the same Ibis expressions on an in-process DuckDB (the detainer
     readings too: they need the calendar tables, and only the few candidate rows); then complaints, and what
     needs the program's functions (``_settle``)."""
-    local = ibis.duckdb.connect()
+    local = ibis.duckdb.connect(threads=1)  # the few flagged rows: one set of buffers, not one per core
     wide = _normalise(wide)
     w = ibis.memtable(wide)
     parts = [unpivot(w, as_of, settings.tolerance_s)]
