@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wso.audit import calendar, facts, rules
+from wso.audit.columns import literal
 from wso.audit.load import Records
 from wso.audit.rules import CalendarInputs, Inputs, detainers, flagged, unpivot
 from wso.program import (
@@ -115,7 +116,8 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None) -> pa.Table
     A row's ``citation`` (when given) replaces the rule's: a state law's, an MOA template's words."""
     given = constant_evidence(SERVICE_TOLERANCE, DEFAULT_DETAINER_READING) if constants is None else constants
     con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
+    # a few hundred thousand rows at most: one thread keeps one set of hash and sort buffers, not one per core
+    con.execute("SET TimeZone = 'UTC'; SET threads = 1")
     con.register("raw", raw)
     con.register("rule_info", facts.rule_table())
     sql = f"""
@@ -198,6 +200,10 @@ def _template_on(windows: tuple[tuple[int, int | None, str | None], ...], day: i
     return None
 
 
+#: up to this many people are named in the detainer lookup's filter (which the scan applies); more are joined
+LISTED_PEOPLE = 2_000
+
+
 def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings) -> set[str]:
     """The late WSO services (later than the release plus the tolerance) at which a detainer hold on the same person
     was open and not past its DETAINER-48H deadline (``wso.program.service_check``'s ``detainer_open``)."""
@@ -208,11 +214,24 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
     con = records.con
     con.register("__late", cand.select(["record_id", "person_ref", "served_s"]))
     try:
+        # a semi-join first, reading two columns: the people of a late service who have a detainer hold at all
+        # (usually few or none); only their detainer holds' times are read then, by a filter the scan applies
+        people = con.execute(
+            "SELECT DISTINCT d.person_ref FROM holds AS d WHERE d.instrument = 'I-247A' "
+            "AND d.person_ref IN (SELECT person_ref FROM __late)"
+        ).fetchall()
+        if not people:
+            return set()
+        only = (
+            f" AND d.person_ref IN ({', '.join(literal(str(p)) for (p,) in people)})"
+            if len(people) <= LISTED_PEOPLE
+            else ""
+        )
         rows = con.execute(
             "SELECT l.record_id, l.served_s, d.served_s, d.ended_s, coalesce(d.actual_s, d.release_s), "
             "d.facility_tz, d.state FROM __late AS l JOIN holds AS d ON d.person_ref = l.person_ref "
             "WHERE d.instrument = 'I-247A' AND d.served_s <= l.served_s "
-            "AND (d.ended_s IS NULL OR d.ended_s >= l.served_s)"
+            f"AND (d.ended_s IS NULL OR d.ended_s >= l.served_s){only}"
         ).fetchall()
     finally:
         con.unregister("__late")
@@ -230,7 +249,7 @@ def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings
     """The flagged rows as finding rows, by the same Ibis expressions on an in-process DuckDB (the detainer
     readings too: they need the calendar tables, and only the few candidate rows); then complaints, and what
     needs the program's functions (``_settle``)."""
-    local = ibis.duckdb.connect()
+    local = ibis.duckdb.connect(threads=1)  # the few flagged rows: one set of buffers, not one per core
     wide = _normalise(wide)
     w = ibis.memtable(wide)
     parts = [unpivot(w, as_of, settings.tolerance_s)]
@@ -413,5 +432,6 @@ def run_audit(
             "such as postgres://user@host/db"
         )
     raw = _unpivot_locally(wide, records, as_of, settings)
+    del wide  # the flagged rows are settled: let their memory go before the findings are named and ordered
     findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
     return AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)

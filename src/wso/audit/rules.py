@@ -190,15 +190,22 @@ FLAGS: tuple[str, ...] = (
 def _in_windows(
     key: ir.StringValue, day: ir.IntegerValue, windows: tuple[tuple[str, int, int | None], ...]
 ) -> ir.Value:
-    """Whether ``day`` lies in one of ``key``'s windows (first day, last day inclusive or None for open)."""
-    by_key: dict[str, list[ir.BooleanValue]] = {}
+    """Whether ``day`` lies in one of ``key``'s windows (first day, last day inclusive or None for open). Keys with
+    the same windows (most agencies' agreements began on the same day) share one test: one set membership and the
+    day's comparisons, instead of a comparison with every key."""
+    by_key: dict[str, set[tuple[int, int | None]]] = {}
     for k, first, last in windows:
-        inside = day >= first if last is None else (day >= first) & (day <= last)
-        by_key.setdefault(k, []).append(inside)
+        by_key.setdefault(k, set()).add((first, last))
     if not by_key:
         return ibis.literal(False)
-    branches = [(k, ibis.or_(*tests)) for k, tests in sorted(by_key.items())]
-    return key.cases(*branches, else_=ibis.literal(False))
+    by_windows: dict[tuple[tuple[int, int | None], ...], list[str]] = {}
+    for k, found in by_key.items():
+        by_windows.setdefault(tuple(sorted(found, key=lambda w: (w[0], -1 if w[1] is None else w[1]))), []).append(k)
+    tests = []
+    for spans, keys in sorted(by_windows.items(), key=lambda item: sorted(item[1])):
+        inside = ibis.or_(*[day >= first if last is None else (day >= first) & (day <= last) for first, last in spans])
+        tests.append((key == keys[0] if len(keys) == 1 else key.isin(sorted(keys))) & inside)
+    return ibis.or_(*tests).fill_null(False)
 
 
 def _law_ids(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue, laws: LawWindows) -> ir.StringValue:
@@ -220,7 +227,11 @@ def _law_ids(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue
         cases.append((test, ibis.literal(ids)))
     if not cases:
         return _null_str()
-    return ibis.cases(*cases, else_=_null_str())
+    # most holds are in states without such a law: they skip every window's comparisons
+    concerned = state.isin(sorted({key for key, *_ in laws.by_state}) or [""])
+    if laws.by_agency:
+        concerned = concerned | agency.isin(sorted({key for key, *_ in laws.by_agency}))
+    return ibis.cases((~concerned.fill_null(False), _null_str()), *cases, else_=_null_str())
 
 
 def flag_name(rule_id: str) -> str:
