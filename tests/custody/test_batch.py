@@ -55,7 +55,7 @@ def test_refused_commands_in_a_batch_write_nothing_and_the_others_proceed(jail: 
             Command("citizenship.report", {"warrant": "W1"}),  # no claim yet: refused
             Command("warrant.serve", {"warrant": "W2", "officer": "O8", "facility": "JAIL"}),  # not authorized
             Command("custody.release", {"warrant": "W1", "reason": "released"}),
-            Command("ice.notify", {"warrant": "W1"}),  # the hold has ended: refused
+            Command("custody.transfer", {"warrant": "W1"}),  # the hold has ended: refused
         ]
     )
     assert [(r.status, r.rule) for r in results] == [
