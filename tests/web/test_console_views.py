@@ -49,7 +49,8 @@ def test_every_alert_reads_as_custody_words_it(client: TestClient, sqlite_db: Da
     serve_and_hold(sqlite_db, clock)
     clock.advance(timedelta(hours=49))  # past W-200's 48 hours
     csrf = sign_in(client, "clerk")
-    assert client.post("/console/alerts/sweep", data={"csrf_token": csrf}).status_code == 200
+    swept = client.post("/console/alerts/sweep", data={"csrf_token": csrf})  # back to the board: a refresh never sweeps
+    assert swept.status_code == 303 and swept.headers["location"].startswith("/console")
     alerts = client.get("/api/console/alerts").json()["alerts"]
     assert "overdue" in {a["kind"] for a in alerts}
     for alert in alerts:

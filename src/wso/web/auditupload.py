@@ -155,9 +155,10 @@ def _keep(files: Iterable[Upload], folder: Path, max_rows: int | None) -> tuple[
 def audit_upload(
     files: Iterable[Upload], as_of: datetime, *, max_rows: int | None = None, with_cost: bool = False
 ) -> AuditDone:
-    """Audit uploaded hold records (schema v1 or v2: holds, officers, agreements, and complaints if given, as
-    .csv or .parquet) as of `as_of` on DuckDB; other files are ignored and listed. With `max_rows`, a table of
-    more rows is refused before the audit reads it; with `with_cost`, what the holds cost is tallied too."""
+    """Audit uploaded hold records (hold-record schema v2, or schema v1 files: holds, officers, agreements, and
+    complaints if given, as .csv or .parquet) as of `as_of` on DuckDB; other files are ignored and listed. With
+    `max_rows`, a table of more rows is refused before the audit reads it; with `with_cost`, what the holds cost is
+    tallied too."""
     from wso import audit  # here: the audit engine (Ibis, DuckDB, pyarrow) is a second's import no page needs
 
     with tempfile.TemporaryDirectory(prefix="wso-web-audit-") as tmp:
