@@ -1,13 +1,18 @@
-"""A supervisor sets up a new jail in a real browser (Debian's chromium, headless) through /console/setup: the
-agency found by name in ICE's list and entered with one button, its agreement, a facility with its time zone
-picked from a list, an officer nominated, examined, certified and authorized, each picked from a list, without
-typing an id or an ISO time; then a clerk books a person with the date-and-time picker in the facility's zone.
-Screenshots are kept in artifacts/browser/."""
+"""The issue's "Done when" journey of a jail's day, in a real browser (Debian's chromium, headless): a supervisor
+sets up a new jail through /console/setup (the agency found by name in ICE's list and entered with one button, its
+agreement, a facility with its time zone picked from a list, an officer nominated, examined, certified and
+authorized, each picked from a list); then a clerk books a person with the date-and-time picker in the facility's
+zone, receives an I-200 for the booking picked from a list, sees it on the release board, serves it at the release
+through "Serve now" (the form pre-filled), and from the hold page notifies ICE and transfers, each confirmed on the
+hold page: never typing an id or an ISO time. Screenshots are kept in artifacts/browser/."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
+
+from fastapi import FastAPI
 
 from tests.browser.conftest import shot
 from tests.web.conftest import PASSWORD
@@ -38,7 +43,9 @@ def submit(page: Any, form: Any) -> None:
     assert page.locator("#steps").count() == 1, page.locator("main").inner_text()[:2000]
 
 
-def test_a_supervisor_sets_up_a_jail_without_typing_an_id_or_a_time(page: Any) -> None:
+def test_a_jail_is_set_up_and_a_clerk_books_receives_serves_notifies_and_transfers(
+    page: Any, site_app: FastAPI
+) -> None:
     sign_in(page, "supervisor")
     page.goto("/console/commands")
     page.click("#setup-link")
@@ -98,8 +105,61 @@ def test_a_supervisor_sets_up_a_jail_without_typing_an_id_or_a_time(page: Any) -
     page.wait_for_url("**/console/commands/booking")
     form = page.locator("#form-booking")
     pick(form.locator("select[name=facility]"), r"Hardee County Jail")
-    form.locator("input[name=scheduled_release]").fill("2026-12-04T09:00")
+    # The site's clock reads 10:00 EST on 3 December 2026: the release is set twenty minutes later.
+    form.locator("input[name=scheduled_release]").fill("2026-12-03T10:20")
+    form.locator("input[name=name]").fill("Jane Roe")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("#result[data-status=accepted]")
-    assert "scheduled release 2026-12-04T09:00:00-05:00" in page.locator("#result").inner_text()
+    assert "scheduled release 2026-12-03T10:20:00-05:00" in page.locator("#result").inner_text()
     shot(page, "34-clerk-booked")
+
+    receive_and_serve(page, site_app)
+    notify_and_transfer(page)
+
+
+def receive_and_serve(page: Any, site_app: FastAPI) -> None:
+    """The clerk receives an I-200 for the booking (picked), sees it on the board, and serves it at the release."""
+    page.goto("/console/commands/warrant.receive")
+    form = page.locator("#form-warrant-receive")
+    pick(form.locator("select[name=booking]"), r"hardee")
+    form.locator("select[name=form]").select_option(label="I-200 administrative warrant of arrest")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#result[data-status=accepted]")
+    shot(page, "35-clerk-received")
+
+    page.goto("/console")
+    row = page.locator("#board tbody tr").filter(has_text="Hardee")
+    assert row.count() == 1 and "Not yet" in row.inner_text() and "Thu 3 Dec 2026, 10:20 EST" in row.inner_text()
+    assert "Jane Roe" in row.inner_text()  # a clerk sees whom the board is about
+    shot(page, "36-board-not-yet")
+    site_app.state.clock.advance(timedelta(minutes=21))  # a minute after the release: the moment to serve
+    page.reload()
+    row.locator(".serve-now").first.click()
+    page.wait_for_url("**/console/commands/warrant.serve?**")
+    form = page.locator("#form-warrant-serve")
+    assert form.locator("[name=warrant]").input_value() and form.locator("[name=facility]").input_value()
+    pick(form.locator("select[name=officer]"), r"^Deputy A")
+    shot(page, "37-serve-form")
+    page.click("#run-warrant-serve")
+    page.wait_for_url("**/console/board")
+    assert page.locator("#board tbody tr").filter(has_text="Hardee").count() == 0
+
+
+def notify_and_transfer(page: Any) -> None:
+    """From the board's open holds to the hold page: ICE notified, then the transfer (confirmed), each confirmed
+    by a message on the hold page in the facility's time."""
+    page.locator("#holds tbody tr").filter(has_text="Hardee").locator("a").first.click()
+    page.wait_for_url("**/console/holds/**")
+    hold = page.url
+    assert page.locator("#person-name").inner_text() == "Jane Roe"  # the hold page shows the booking
+    page.click("#do-ice-notify")
+    page.wait_for_url(hold)
+    assert page.locator("#flash").inner_text() == "ICE notified at 10:21 EST"
+    shot(page, "38-hold-notified")
+    page.click("#do-custody-transfer")
+    page.wait_for_selector("#confirm-question")
+    page.click("#confirm")
+    page.wait_for_url(hold)
+    assert page.locator("#flash").inner_text() == "Transferred to ICE at 10:21 EST"
+    assert page.locator("#hold-status").inner_text() == "transferred"
+    shot(page, "39-hold-transferred")

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from wso.accounts import Principal
 from wso.program import hold_records
-from wso.web import drafts
+from wso.web import drafts, flash
 from wso.web.freshness import freshness
 from wso.web.i18n import Lang, translator
 from wso.web.i18n_es import law_words, records_words
@@ -66,4 +66,5 @@ def render(
     }
     if not public and user is not None:  # a form's typed values given back after sign-in (wso.web.drafts)
         base["draft"] = drafts.take(session, request.url.path)
+        base["flash"] = flash.take(session, request.url.path)
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)

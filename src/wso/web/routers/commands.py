@@ -7,7 +7,9 @@ accepted or refused, is recorded with its actor. A form that names a local `next
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from wso.accounts import Principal, record_action
 from wso.custody import CATALOGUE, HANDLERS, catalogue, choices
+from wso.web import flash
 from wso.web.commandforms import (
     KINDS,
     CommandSpec,
@@ -299,8 +302,19 @@ def command_form(
         return _form_page(request, user, command, database, clock, error=str(error), status=403, values=fields)
     target = safe_next(fields.get("next"))
     if out.status == "accepted" and target is not None:
+        _confirm_later(request, database, command, fields, when or clock.now(), target)
         return RedirectResponse(target, status_code=303)
     return _after(request, user, command, database, clock, fields, out, status=200 if out.status == "accepted" else 409)
+
+
+def _confirm_later(
+    request: Request, database: DatabaseDep, command: str, fields: dict[str, str], at: datetime, target: str
+) -> None:
+    """Keep, for the page the browser is sent to, what the command did and when, in the facility's zone."""
+    with database.session() as session:
+        zone = choices.facility_zone(session, command, fields)
+    text = flash.done_text(command, CATALOGUE[command].label, at, zone)
+    flash.put(request.scope.setdefault("session", {}), unquote(target.split("?")[0]), text)
 
 
 def _page_not_found(request: Request, user: Principal, command: str) -> HTMLResponse:
