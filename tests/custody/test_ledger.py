@@ -90,10 +90,14 @@ def test_verify_names_the_first_broken_link(
     _without_guard(db, statement)
     with db.session() as session:
         result = verify(session)
+        one = verify(session, "hold-W1")  # a hold's page checks only its own chain, and finds the same link
+        other = verify(session, "hold-none")
     assert not result.ok
     (link,) = result.broken
     assert (link.hold_id, link.seq) == ("hold-W1", seq)
     assert words in link.problem
+    assert one.broken == result.broken and one.holds == 1
+    assert other.ok and (other.holds, other.events) == (0, 0)
 
 
 def test_hash_covers_times_to_the_microsecond() -> None:
