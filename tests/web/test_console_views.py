@@ -57,3 +57,5 @@ def test_every_alert_reads_as_custody_words_it(client: TestClient, sqlite_db: Da
         assert alert["text"] == ALERT_TEXTS[alert["kind"]]
     page = client.get("/console").text.replace("&#39;", "'")
     assert ALERT_TEXTS["overdue"] in page
+    # the holds' deadlines and the alerts' times read in the Florida facility's zone, never as a bare offset
+    assert "UTC-0" not in page and ("EST" in page or "EDT" in page)

@@ -92,6 +92,7 @@ class AlertOut(BaseModel):
     warrant: str
     raised_at: str | None
     due_at: str | None
+    tz: str = "UTC"  # the hold's facility's time zone: the console shows the alert's times in it
 
 
 class AlertsOut(BaseModel):
@@ -149,7 +150,7 @@ def open_holds(session: Session, now: datetime) -> list[HoldOut]:
     return [_hold_out(v) for v in holds(session, now, open_only=True)]
 
 
-def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
+def _alerts_of(session: Session, hold_id: str, tz: str = "UTC") -> list[AlertOut]:
     found = find_hold(session, hold_id)
     if found is None:
         return []
@@ -162,6 +163,7 @@ def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
             warrant=answer["warrant"],
             raised_at=a["raised_at"],
             due_at=a["due_at"],
+            tz=tz,
         )
         for a in answer["alerts"]
     ]
@@ -171,7 +173,7 @@ def raised_alerts(session: Session, now: datetime) -> list[AlertOut]:
     """The alerts raised on open holds, newest first."""
     found: list[AlertOut] = []
     for view in holds(session, now, open_only=True):
-        found.extend(_alerts_of(session, view.hold))
+        found.extend(_alerts_of(session, view.hold, view.tz))
     return sorted(found, key=lambda a: (a.raised_at or "", a.hold, a.kind), reverse=True)
 
 
@@ -193,7 +195,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
         return None
     view = next(v for v in holds(session, now) if v.hold == found.id)
     answer = history(session, found)
-    broken = next((b for b in verify(session).broken if b.hold_id == found.id), None)
+    broken = next(iter(verify(session, found.id).broken), None)
     booking = None if user is None else booking_card(session, found.booking_id, user)
     return HoldDetailOut(
         now=now,
@@ -202,7 +204,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
         events=[
             EventOut.model_validate({**e, "fields": payload_fields(e["payload"], view.tz)}) for e in answer["events"]
         ],
-        alerts=_alerts_of(session, found.id),
+        alerts=_alerts_of(session, found.id, view.tz),
         chain_ok=broken is None,
         first_broken=None
         if broken is None
