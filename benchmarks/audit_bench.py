@@ -21,9 +21,7 @@ The generated records are cached under $TMPDIR/wso-audit-bench/ (generation of 1
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,13 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import duckdb
 import pandas as pd
+import synth_records
 
 from wso.audit import audit_to_file
 from wso.audit.synth import AS_OF
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 T = TypeVar("T")
-GENERATOR = "g4"  # bump when the generator changes, so a cached data set is not reused
 
 
 def peak_mb() -> float:
@@ -167,24 +164,10 @@ def timed(fn: Callable[[], T]) -> tuple[T, float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--holds", type=int, default=10_000_000)
+    synth_records.add_options(ap)
     ap.add_argument("--sample", type=int, default=50_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--rate", type=float, default=0.02)
-    ap.add_argument("--dir", type=Path, default=None, help="where the generated records are cached")
     args = ap.parse_args()
-    root = args.dir or Path(tempfile.gettempdir()) / "wso-audit-bench" / (
-        f"holds-{args.holds}-seed-{args.seed}-rate-{args.rate}-{GENERATOR}"
-    )
-    print(f"holds: {args.holds:,}  seed: {args.seed}  violation rate: {args.rate}  records: {root}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    if not (root / "synth.json").exists():
-        # in a child process, so that its memory does not count in this process's peak
-        t = time.perf_counter()
-        cmd = [sys.executable, "-m", "wso", "audit", "synth", "--holds", str(args.holds), "--seed", str(args.seed),
-               "--violation-rate", str(args.rate), "--out", str(root)]  # fmt: skip
-        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
-        print(f"generate (cached for the next run): {time.perf_counter() - t:8.2f} s")
+    root = synth_records.records(args)
     size = (root / "holds.parquet").stat().st_size / 1e6
     print(f"holds.parquet:   {size:8.1f} MB")
 

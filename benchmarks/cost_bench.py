@@ -14,44 +14,26 @@ Usage: python benchmarks/cost_bench.py [--holds N] [--dir DIR] [--seed S]
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import duckdb
+import synth_records
 
 from wso.audit import load_records, records_cost
 from wso.audit.synth import AS_OF
 from wso.program.cost import parse_rates
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-GENERATOR = "g2"  # as benchmarks/audit_bench.py: the same cached data set
-
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--holds", type=int, default=10_000_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--rate", type=float, default=0.02)
-    ap.add_argument("--dir", type=Path, default=None, help="where the generated records are cached")
+    synth_records.add_options(ap)
     args = ap.parse_args()
-    root = args.dir or Path(tempfile.gettempdir()) / "wso-audit-bench" / (
-        f"holds-{args.holds}-seed-{args.seed}-rate-{args.rate}-{GENERATOR}"
-    )
-    print(f"holds: {args.holds:,}  seed: {args.seed}  records: {root}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    if not (root / "synth.json").exists():
-        t = time.perf_counter()
-        cmd = [sys.executable, "-m", "wso", "audit", "synth", "--holds", str(args.holds), "--seed", str(args.seed),
-               "--violation-rate", str(args.rate), "--out", str(root)]  # fmt: skip
-        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
-        print(f"generate (cached for the next run): {time.perf_counter() - t:8.2f} s")
+    root = synth_records.records(args)
 
     con = duckdb.connect()
     t, c = time.perf_counter(), time.process_time()
