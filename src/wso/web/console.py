@@ -27,6 +27,7 @@ from wso.custody import (
     Result,
     find_hold,
     history,
+    hold_view,
     holds,
     verify,
 )
@@ -74,6 +75,9 @@ class HoldOut(BaseModel):
     detention_agreement_from: str | None = None
     tz: str = "UTC"  # the facility's time zone: the console shows the hold's times in it
     booking: str = ""
+    agency_name: str = ""
+    facility_name: str = ""
+    officer_name: str | None = None
 
 
 NOT_SHOWN: frozenset[str] = frozenset()
@@ -144,9 +148,14 @@ def _hold_out(view: HoldView) -> HoldOut:
     return HoldOut.model_validate(view, from_attributes=True)
 
 
+def hold_list(session: Session, now: datetime, *, open_only: bool = True) -> list[HoldOut]:
+    """Every open hold (every hold with `open_only=False`), least time left first (holds without a clock last)."""
+    return [_hold_out(v) for v in holds(session, now, open_only=open_only)]
+
+
 def open_holds(session: Session, now: datetime) -> list[HoldOut]:
     """Every open hold, least time left first (holds without a clock last)."""
-    return [_hold_out(v) for v in holds(session, now, open_only=True)]
+    return hold_list(session, now)
 
 
 def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
@@ -191,7 +200,9 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
     found = find_hold(session, ref)
     if found is None:
         return None
-    view = next(v for v in holds(session, now) if v.hold == found.id)
+    view = hold_view(session, found.id, now)
+    if view is None:
+        return None
     answer = history(session, found)
     broken = next((b for b in verify(session).broken if b.hold_id == found.id), None)
     booking = None if user is None else booking_card(session, found.booking_id, user)
