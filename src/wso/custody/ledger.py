@@ -401,22 +401,24 @@ class Verification:
         return not self.broken
 
 
-def _all_events(session: Session) -> Iterator[HoldEvent]:
+def _all_events(session: Session, hold: str | None) -> Iterator[HoldEvent]:
+    query = select(HoldEvent) if hold is None else select(HoldEvent).where(HoldEvent.hold_id == hold)
     yield from session.execute(
-        select(HoldEvent).order_by(HoldEvent.hold_id, HoldEvent.seq).execution_options(yield_per=5000)
+        query.order_by(HoldEvent.hold_id, HoldEvent.seq).execution_options(yield_per=5000)
     ).scalars()
 
 
-def verify(session: Session) -> Verification:
-    """Recompute every chain; report, for each broken hold, its first broken link."""
+def verify(session: Session, hold: str | None = None) -> Verification:
+    """Recompute every chain (or only `hold`'s, a hold's id); report, for each broken hold, its first broken link."""
+    query = select(Hold.id, Hold.last_seq, Hold.last_hash)
     heads = {
         hold_id: (seq, digest)
-        for hold_id, seq, digest in session.execute(select(Hold.id, Hold.last_seq, Hold.last_hash))
+        for hold_id, seq, digest in session.execute(query if hold is None else query.where(Hold.id == hold))
     }
     broken: dict[str, BrokenLink] = {}
     seen: dict[str, tuple[int, str]] = {}
     count = 0
-    for row in _all_events(session):
+    for row in _all_events(session, hold):
         count += 1
         if row.hold_id in broken:
             continue

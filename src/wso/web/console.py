@@ -204,7 +204,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
     if view is None:
         return None
     answer = history(session, found)
-    broken = next((b for b in verify(session).broken if b.hold_id == found.id), None)
+    broken = next(iter(verify(session, found.id).broken), None)
     booking = None if user is None else booking_card(session, found.booking_id, user)
     return HoldDetailOut(
         now=now,
