@@ -158,11 +158,8 @@ def open_holds(session: Session, now: datetime) -> list[HoldOut]:
     return hold_list(session, now)
 
 
-def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
-    found = find_hold(session, hold_id)
-    if found is None:
-        return []
-    answer = history(session, found)
+def _alerts_in(answer: Mapping[str, Any]) -> list[AlertOut]:
+    """The alerts of a hold's `history` answer, each with custody's text."""
     return [
         AlertOut(
             kind=a["kind"],
@@ -174,6 +171,11 @@ def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
         )
         for a in answer["alerts"]
     ]
+
+
+def _alerts_of(session: Session, hold_id: str) -> list[AlertOut]:
+    found = find_hold(session, hold_id)
+    return [] if found is None else _alerts_in(history(session, found))
 
 
 def raised_alerts(session: Session, now: datetime) -> list[AlertOut]:
@@ -213,7 +215,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
         events=[
             EventOut.model_validate({**e, "fields": payload_fields(e["payload"], view.tz)}) for e in answer["events"]
         ],
-        alerts=_alerts_of(session, found.id),
+        alerts=_alerts_in(answer),
         chain_ok=broken is None,
         first_broken=None
         if broken is None
