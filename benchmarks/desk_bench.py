@@ -6,7 +6,9 @@ database given by --postgres); then times, median of R runs each, with the wall 
 - the release board: `due_for_release(now, 24 h)` (what `/console` and `/api/console/board` ask);
 - the bookings list, first page of 50, no search (counts all, sorts by scheduled release);
 - the bookings list searched by a booking number fragment (a LIKE over every booking);
-- the warrants waiting for service, first page of 50 (an anti-join on holds).
+- the warrants waiting for service, first page of 50 (an anti-join on holds);
+- one hold's view, by its warrant (`hold_view`: what the hold page reads), against every hold's view (`holds`:
+  what the hold page read before, to find one).
 Prints the load averages too: the machine is shared.
 
 Usage: nice .venv/bin/python benchmarks/desk_bench.py [--bookings 100000] [--runs 5] [--postgres URL]
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from wso.custody import Search, bookings, due_for_release, warrants
+from wso.custody import Search, bookings, due_for_release, hold_view, holds, warrants
 from wso.custody.models import Agency, Booking, Facility, Hold, Warrant
 from wso.store import Database, open_database
 
@@ -129,6 +131,8 @@ def main() -> None:
             ("bookings, page 1", lambda s: bookings(s, Search(), limit=50).total),
             ("bookings, q=B00123", lambda s: bookings(s, Search(q="B00123"), limit=50).total),
             ("warrants waiting, page 1", lambda s: warrants(s, Search(status="waiting"), limit=50).total),
+            ("one hold's view (hold_view)", lambda s: int(hold_view(s, f"W{args.bookings // 2:07d}", NOW) is not None)),
+            ("every hold's view (holds)", lambda s: len(holds(s, NOW))),
         ]
         for name, what in cases:
             wall, cpu, answer = timed(database, args.runs, what)

@@ -40,6 +40,11 @@ def test_holds_history_verify(loaded: str) -> None:
         ("I200-102", "transferred", "flat"),
         ("I247A-102", "transferred", "flat"),
     ]
+    names = {(h["agency_name"], h["facility_name"], h["officer_name"]) for h in holds}
+    assert names == {
+        ("Hardee County Sheriff's Office", "Hardee County Jail", "Deputy A"),
+        ("Hardee County Sheriff's Office", "Hardee County Jail", None),  # the detainer hold: no officer
+    }
     assert holds[0]["interpreter"] == "M. Ortiz"
     assert holds[0]["deadline_local"] == "2026-03-08T10:00:00-04:00"
     history = json.loads(runner.invoke(app, ["custody", "history", "I200-101", "--json"]).stdout)

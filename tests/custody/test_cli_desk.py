@@ -41,6 +41,7 @@ def test_the_board_says_when_to_serve(ledger: str) -> None:
     now = runner.invoke(app, ["custody", "board", "--at", RELEASE.isoformat(), "--json"])
     (row,) = json.loads(now.stdout)
     assert (row["moment"], row["may_serve"], row["person"]) == ("now", True, None)
+    assert (row["facility_name"], row["agency_name"]) == ("County Jail", "Hardee County Sheriff's Office")
     named = runner.invoke(app, ["custody", "board", "--at", RELEASE.isoformat(), "--identified", "--json"])
     assert json.loads(named.stdout)[0]["person"]["name"] == "Jane Roe"
     far = runner.invoke(app, ["custody", "board", "--at", (RELEASE + timedelta(days=3)).isoformat()])

@@ -87,17 +87,19 @@ def test_verify_names_the_first_broken_link(
     jail: Custody, db: Database, clock: FixedClock, statement: str, seq: int, words: str
 ) -> None:
     open_hold(jail, clock)
+    accepted(jail, "booking", {"id": "B2", "facility": "JAIL", "scheduled_release": clock.now().isoformat()})
+    accepted(jail, "warrant.receive", {"id": "D2", "booking": "B2", "form": "I-247A"})
+    accepted(jail, "detainer.hold", {"warrant": "D2"})  # a second chain, of one event: left whole
     _without_guard(db, statement)
     with db.session() as session:
         result = verify(session)
-        one = verify(session, "hold-W1")  # a hold's page checks only its own chain, and finds the same link
-        other = verify(session, "hold-none")
-    assert not result.ok
+        one, other = verify(session, "hold-W1"), verify(session, "hold-D2")
+    assert not result.ok and result.holds == 2
     (link,) = result.broken
     assert (link.hold_id, link.seq) == ("hold-W1", seq)
     assert words in link.problem
-    assert one.broken == result.broken and one.holds == 1
-    assert other.ok and (other.holds, other.events) == (0, 0)
+    assert (one.holds, one.broken, other.holds, other.events, other.ok) == (1, result.broken, 1, 1, True)
+    assert one.events + other.events == result.events
 
 
 def test_hash_covers_times_to_the_microsecond() -> None:

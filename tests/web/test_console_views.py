@@ -55,6 +55,9 @@ def test_every_alert_reads_as_custody_words_it(client: TestClient, sqlite_db: Da
     assert "overdue" in {a["kind"] for a in alerts}
     for alert in alerts:
         assert alert["text"] == ALERT_TEXTS[alert["kind"]]
+    on_page = client.get("/api/console/holds/W-200").json()["alerts"]  # the hold's own, read with its history
+    by_kind = sorted(on_page, key=lambda a: a["kind"])
+    assert by_kind == sorted((a for a in alerts if a["warrant"] == "W-200"), key=lambda a: a["kind"]) and on_page
     page = client.get("/console").text.replace("&#39;", "'")
     assert ALERT_TEXTS["overdue"] in page
     # the holds' deadlines and the alerts' times read in the Florida facility's zone, never as a bare offset

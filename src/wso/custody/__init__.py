@@ -2,8 +2,8 @@
 
 Public functions: `Custody` (commands, one by one with `run` or in a group commit with `apply_many`; each
 checked against `wso.program` rules before anything is written), `GroupWriter` (many clerks' commands, one
-commit),
-`sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `history` (read),
+commit), `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `hold_view`
+(one hold's, by its id or its warrant's) / `history` (read; a view names the hold's agency, facility and officer),
 `replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v2, pseudonymised by default),
 `ledger_cost` (what the holds cost the county, per facility and month).
 `CATALOGUE` (module `catalogue`): the one catalogue of commands (labels, task groups, roles, fields with their
@@ -35,7 +35,7 @@ from wso.custody.desk import (
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
-from wso.custody.queries import HoldView, due_within, find_hold, history, holds
+from wso.custody.queries import HoldView, due_within, find_hold, history, hold_view, holds
 from wso.custody.sweep import TEXT as ALERT_TEXTS
 from wso.custody.sweep import RaisedAlert, sweep
 
@@ -75,6 +75,7 @@ __all__ = [
     "export",
     "find_hold",
     "history",
+    "hold_view",
     "holds",
     "ledger_cost",
     "replay",

@@ -1,5 +1,6 @@
 """The desk's read side: who is due for release with warrants waiting for service (and whether a WSO may serve
-now, by the rule the ledger enforces), the bookings and the warrants, searched and paged."""
+now, by the rule the ledger enforces), the bookings and the warrants, searched and paged; each row names its
+facility and agency."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ class DueRelease:
     moment: ServeMoment
     may_serve: bool
     person: Person | None = None
+    facility_name: str = ""
+    agency_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class BookingRow:
     waiting: tuple[str, ...]
     holds: tuple[str, ...]
     person: Person | None = None
+    facility_name: str = ""
+    agency_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class WarrantRow:
     hold: str | None
     hold_status: str | None
     person: Person | None = None
+    facility_name: str = ""
+    agency_name: str = ""
 
 
 T = TypeVar("T")
@@ -168,17 +175,18 @@ def due_for_release(
     `warrant.serve` would judge it now (`wso.program.service_check`, the same tolerance)."""
     low, high = now - within, now + within
     query = (
-        select(Booking, Facility.tz, Facility.agency_id)
+        select(Booking, Facility.tz, Facility.agency_id, Facility.name, Agency.name)
         .join(Facility, Facility.id == Booking.facility_id)
+        .join(Agency, Agency.id == Facility.agency_id)
         # each side served by its own index; a booking released elsewhen than scheduled is judged below
         .where(or_(Booking.scheduled_release.between(low, high), Booking.released_at.between(low, high)))
     )
     rows = [
-        (booking, tz, agency)
-        for booking, tz, agency in session.execute(query)
+        (booking, tz, agency, names)
+        for booking, tz, agency, *names in session.execute(query)
         if low <= (booking.released_at or booking.scheduled_release) <= high
     ]
-    waiting = _waiting_warrants(session, [b.id for b, _, _ in rows])
+    waiting = _waiting_warrants(session, [b.id for b, _, _, _ in rows])
     active = _booking_holds(session, list(waiting))
     wso_held = {h.booking_id for h in active if h.kind == "wso"}
     detained = {
@@ -187,7 +195,7 @@ def due_for_release(
         if h.kind == "detainer" and h.status == "open" and h.deadline is not None and now <= h.deadline
     }
     found: list[DueRelease] = []
-    for booking, tz, agency in rows:
+    for booking, tz, agency, (facility_name, agency_name) in rows:
         if booking.id not in waiting or booking.id in wso_held:
             continue
         moment, release, kind = _moment(now, booking, tolerance, booking.id in detained)
@@ -209,6 +217,8 @@ def due_for_release(
                 moment=moment,
                 may_serve=moment in ("now", "detainer"),
                 person=_person(booking, personal),
+                facility_name=facility_name,
+                agency_name=agency_name,
             )
         )
     return sorted(found, key=lambda d: (d.release_at, d.booking))
@@ -251,7 +261,7 @@ def _bounds(offset: int, limit: int) -> tuple[int, int]:
 
 
 _BOOKINGS = (
-    select(Booking, Facility.tz, Facility.agency_id, Agency.state)
+    select(Booking, Facility.tz, Facility.agency_id, Agency.state, Facility.name, Agency.name)
     .join(Facility, Facility.id == Booking.facility_id)
     .join(Agency, Agency.id == Facility.agency_id)
 )
@@ -259,7 +269,7 @@ _BOOKINGS = (
 
 def _booking_rows(session: Session, found: list[Any], personal: bool) -> list[BookingRow]:
     """Rows of `_BOOKINGS` as the desk lists them, each with its warrants, those waiting and its holds."""
-    ids = [b.id for b, _, _, _ in found]
+    ids = [row[0].id for row in found]
     warrants: dict[str, list[str]] = defaultdict(list)
     holds: dict[str, list[str]] = defaultdict(list)
     if ids:
@@ -287,8 +297,10 @@ def _booking_rows(session: Session, found: list[Any], personal: bool) -> list[Bo
             waiting=tuple(waiting[booking.id]),
             holds=tuple(holds[booking.id]),
             person=_person(booking, personal),
+            facility_name=facility_name,
+            agency_name=agency_name,
         )
-        for booking, tz, agency, state in found
+        for booking, tz, agency, state, facility_name, agency_name in found
     ]
 
 
@@ -307,6 +319,7 @@ def warrants(session: Session, search: Search, *, offset: int = 0, limit: int = 
     offset, limit = _bounds(offset, limit)
     base = (
         select(Warrant, Booking, Facility.tz, Facility.agency_id, Agency.state, Hold.id, Hold.status)
+        .add_columns(Facility.name, Agency.name)
         .join(Booking, Booking.id == Warrant.booking_id)
         .join(Facility, Facility.id == Booking.facility_id)
         .join(Agency, Agency.id == Facility.agency_id)
@@ -337,8 +350,10 @@ def warrants(session: Session, search: Search, *, offset: int = 0, limit: int = 
             hold=hold_id,
             hold_status=hold_status,
             person=_person(booking, search.personal),
+            facility_name=facility_name,
+            agency_name=agency_name,
         )
-        for warrant, booking, tz, agency, state, hold_id, hold_status in rows.all()
+        for warrant, booking, tz, agency, state, hold_id, hold_status, facility_name, agency_name in rows.all()
     ]
     return Page(page, total, offset, limit)
 

@@ -401,20 +401,20 @@ class Verification:
         return not self.broken
 
 
-def _all_events(session: Session, hold: str | None = None) -> Iterator[HoldEvent]:
-    query = select(HoldEvent).order_by(HoldEvent.hold_id, HoldEvent.seq)
-    if hold is not None:
-        query = query.where(HoldEvent.hold_id == hold)
-    yield from session.execute(query.execution_options(yield_per=5000)).scalars()
+def _all_events(session: Session, hold: str | None) -> Iterator[HoldEvent]:
+    query = select(HoldEvent) if hold is None else select(HoldEvent).where(HoldEvent.hold_id == hold)
+    yield from session.execute(
+        query.order_by(HoldEvent.hold_id, HoldEvent.seq).execution_options(yield_per=5000)
+    ).scalars()
 
 
 def verify(session: Session, hold: str | None = None) -> Verification:
-    """Recompute every chain (or only `hold`'s: a hold's page need not read the whole ledger); report, for each
-    broken hold, its first broken link."""
-    heads_query = select(Hold.id, Hold.last_seq, Hold.last_hash)
-    if hold is not None:
-        heads_query = heads_query.where(Hold.id == hold)
-    heads = {hold_id: (seq, digest) for hold_id, seq, digest in session.execute(heads_query)}
+    """Recompute every chain (or only `hold`'s, a hold's id); report, for each broken hold, its first broken link."""
+    query = select(Hold.id, Hold.last_seq, Hold.last_hash)
+    heads = {
+        hold_id: (seq, digest)
+        for hold_id, seq, digest in session.execute(query if hold is None else query.where(Hold.id == hold))
+    }
     broken: dict[str, BrokenLink] = {}
     seen: dict[str, tuple[int, str]] = {}
     count = 0

@@ -1,4 +1,5 @@
-"""Read side: holds with their deadlines and time left (UTC and the facility's local time), a hold's history."""
+"""Read side: holds with their deadlines and time left (UTC and the facility's local time) and the names of their
+agency, facility and officer; one hold's view; a hold's history."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from wso.custody import ledger
-from wso.custody.models import Alert, Facility, Hold
+from wso.custody.models import Agency, Alert, Facility, Hold, Officer
 
 
 def iso(value: datetime | None) -> str | None:
@@ -43,13 +44,27 @@ class HoldView:
     detention_agreement_from: str | None = None
     tz: str = "UTC"  # the facility's time zone, in which the console shows the hold's times
     booking: str = ""
+    agency_name: str = ""  # the names a desk reads (the ids above are what commands take)
+    facility_name: str = ""
+    officer_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a hold's ids are called: its facility's zone, and its agency's, facility's and officer's names."""
+
+    tz: str
+    agency: str
+    facility: str
+    officer: str | None
 
 
 # A hold that still keeps the person: on the 48-hour clock, or held on under a detention agreement.
 ACTIVE = ("open", "detention_agreement")
 
 
-def view(hold: Hold, tz: str, now: datetime) -> HoldView:
+def view(hold: Hold, names: Names, now: datetime) -> HoldView:
+    tz = names.tz
     local = hold.deadline.astimezone(zoneinfo.ZoneInfo(tz)).isoformat() if hold.deadline else None
     left = int((hold.deadline - now).total_seconds()) if hold.deadline and hold.status == "open" else None
     return HoldView(
@@ -75,17 +90,36 @@ def view(hold: Hold, tz: str, now: datetime) -> HoldView:
         detention_agreement_from=iso(hold.detention_agreement_from),
         tz=tz,
         booking=hold.booking_id,
+        agency_name=names.agency,
+        facility_name=names.facility,
+        officer_name=names.officer,
     )
+
+
+_VIEWS = (
+    select(Hold, Facility.tz, Agency.name, Facility.name, Officer.name)
+    .join(Facility, Facility.id == Hold.facility_id)
+    .join(Agency, Agency.id == Hold.agency_id)
+    .outerjoin(Officer, Officer.id == Hold.officer_id)
+)
 
 
 def holds(session: Session, now: datetime, *, open_only: bool = False) -> list[HoldView]:
     """Every hold (or every one that still keeps the person: open, or under a detention agreement), soonest
     deadline first."""
-    query = select(Hold, Facility.tz).join(Facility, Facility.id == Hold.facility_id)
-    if open_only:
-        query = query.where(Hold.status.in_(ACTIVE))
+    query = _VIEWS.where(Hold.status.in_(ACTIVE)) if open_only else _VIEWS
     rows = session.execute(query.order_by(Hold.deadline.is_(None), Hold.deadline, Hold.id)).all()
-    return [view(hold, tz, now) for hold, tz in rows]
+    return [view(hold, Names(tz, agency, facility, officer), now) for hold, tz, agency, facility, officer in rows]
+
+
+def hold_view(session: Session, ref: str, now: datetime) -> HoldView | None:
+    """One hold's view, by the hold's id or its warrant's (as `holds` lists it), or None: one row read, whatever
+    the number of holds."""
+    row = session.execute(_VIEWS.where(or_(Hold.id == ref, Hold.warrant_id == ref)).order_by(Hold.id != ref)).first()
+    if row is None:
+        return None
+    hold, tz, agency, facility, officer = row
+    return view(hold, Names(tz, agency, facility, officer), now)
 
 
 _DUE = (

@@ -27,6 +27,7 @@ from wso.custody import (
     Result,
     find_hold,
     history,
+    hold_view,
     holds,
     verify,
 )
@@ -74,6 +75,9 @@ class HoldOut(BaseModel):
     detention_agreement_from: str | None = None
     tz: str = "UTC"  # the facility's time zone: the console shows the hold's times in it
     booking: str = ""
+    agency_name: str = ""
+    facility_name: str = ""
+    officer_name: str | None = None
 
 
 NOT_SHOWN: frozenset[str] = frozenset()
@@ -145,16 +149,18 @@ def _hold_out(view: HoldView) -> HoldOut:
     return HoldOut.model_validate(view, from_attributes=True)
 
 
+def hold_list(session: Session, now: datetime, *, open_only: bool = True) -> list[HoldOut]:
+    """Every open hold (every hold with `open_only=False`), least time left first (holds without a clock last)."""
+    return [_hold_out(v) for v in holds(session, now, open_only=open_only)]
+
+
 def open_holds(session: Session, now: datetime) -> list[HoldOut]:
     """Every open hold, least time left first (holds without a clock last)."""
-    return [_hold_out(v) for v in holds(session, now, open_only=True)]
+    return hold_list(session, now)
 
 
-def _alerts_of(session: Session, hold_id: str, tz: str = "UTC") -> list[AlertOut]:
-    found = find_hold(session, hold_id)
-    if found is None:
-        return []
-    answer = history(session, found)
+def _alerts_in(answer: Mapping[str, Any], tz: str = "UTC") -> list[AlertOut]:
+    """The alerts of a hold's `history` answer, each with custody's text and the hold's facility's zone."""
     return [
         AlertOut(
             kind=a["kind"],
@@ -167,6 +173,11 @@ def _alerts_of(session: Session, hold_id: str, tz: str = "UTC") -> list[AlertOut
         )
         for a in answer["alerts"]
     ]
+
+
+def _alerts_of(session: Session, hold_id: str, tz: str = "UTC") -> list[AlertOut]:
+    found = find_hold(session, hold_id)
+    return [] if found is None else _alerts_in(history(session, found), tz)
 
 
 def raised_alerts(session: Session, now: datetime) -> list[AlertOut]:
@@ -193,7 +204,9 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
     found = find_hold(session, ref)
     if found is None:
         return None
-    view = next(v for v in holds(session, now) if v.hold == found.id)
+    view = hold_view(session, found.id, now)
+    if view is None:
+        return None
     answer = history(session, found)
     broken = next(iter(verify(session, found.id).broken), None)
     booking = None if user is None else booking_card(session, found.booking_id, user)
@@ -204,7 +217,7 @@ def hold_detail(session: Session, ref: str, now: datetime, user: Principal | Non
         events=[
             EventOut.model_validate({**e, "fields": payload_fields(e["payload"], view.tz)}) for e in answer["events"]
         ],
-        alerts=_alerts_of(session, found.id, view.tz),
+        alerts=_alerts_in(answer, view.tz),
         chain_ok=broken is None,
         first_broken=None
         if broken is None

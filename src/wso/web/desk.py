@@ -63,6 +63,8 @@ class DueOut(BaseModel):
     explain: str
     serve_urls: dict[str, str]
     person: PersonOut | None = None
+    facility_name: str = ""
+    agency_name: str = ""
 
 
 class BoardOut(BaseModel):
@@ -124,6 +126,8 @@ class BookingOut(BaseModel):
     waiting: list[str]
     holds: list[str]
     person: PersonOut | None = None
+    facility_name: str = ""
+    agency_name: str = ""
 
 
 class WarrantOut(BaseModel):
@@ -140,6 +144,8 @@ class WarrantOut(BaseModel):
     hold: str | None
     hold_status: str | None
     person: PersonOut | None = None
+    facility_name: str = ""
+    agency_name: str = ""
 
 
 class BookingsOut(BaseModel):

@@ -7,8 +7,15 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from wso.custody import holds
-from wso.web.console import CHOICES, HoldDetailOut, HoldOut, HoldsOut, VerificationOut, hold_detail, ledger_verification
+from wso.web.console import (
+    CHOICES,
+    HoldDetailOut,
+    HoldsOut,
+    VerificationOut,
+    hold_detail,
+    hold_list,
+    ledger_verification,
+)
 from wso.web.deps import NOT_FOUND, ApiUser, ClockDep, ConsoleUser, DbSession
 from wso.web.rendering import render
 from wso.web.routers.desk import booking_page_or_none
@@ -24,8 +31,7 @@ ASKS_FIRST = ("custody.release", "custody.transfer", "custody.continue")
 def api_holds(user: ApiUser, session: DbSession, clock: ClockDep, all: bool = False) -> HoldsOut:
     """Open holds (every hold with `all=true`), least time left first, with the server's time."""
     now = clock.now()
-    views = holds(session, now, open_only=not all)
-    return HoldsOut(now=now, holds=[HoldOut.model_validate(v, from_attributes=True) for v in views])
+    return HoldsOut(now=now, holds=hold_list(session, now, open_only=not all))
 
 
 @router.get("/api/console/holds/{ref:path}", response_model=HoldDetailOut, responses=NOT_FOUND)
