@@ -4,7 +4,6 @@ one-hold view."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 
@@ -56,7 +55,7 @@ def test_the_api_hold_is_custodys_one_hold_view(client: TestClient, jail: Databa
     shown = client.get("/api/console/holds/W-200").json()["hold"]
     with jail.session() as session:
         view = hold_view(session, "W-200", clock.now())
-    assert view is not None and shown == dataclasses.asdict(view)
+    assert view is not None and shown == view.model_dump()
     assert (shown["agency_name"], shown["facility_name"], shown["officer_name"]) == (AGENCY, FACILITY, OFFICER)
     listed = client.get("/api/console/holds").json()["holds"]
     assert shown in listed

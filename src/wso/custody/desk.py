@@ -8,8 +8,9 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -17,6 +18,7 @@ from wso.custody.checks import ACTIVE, WSO_FORMS
 from wso.custody.models import Agency, Booking, Facility, Hold, Warrant
 from wso.custody.policy import SERVICE_TOLERANCE, service_check
 from wso.custody.queries import iso
+from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, StateCode, Zone
 
 ServeMoment = Literal["early", "now", "detainer", "late"]
 WarrantStatus = Literal["waiting", "served"]
@@ -28,17 +30,22 @@ def local_iso(value: datetime | None, tz: str) -> str | None:
     return None if value is None else value.astimezone(zoneinfo.ZoneInfo(tz)).isoformat()
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(BaseModel):
     """A booked person's data: shown only to roles that may see it."""
 
-    name: str | None
-    date_of_birth: date | None
-    a_number: str | None
+    model_config = ROW
+
+    name: str | None = Field(description="The person's name as booked.")
+    date_of_birth: date | None = Field(description="The person's date of birth.")
+    a_number: str | None = Field(description="The person's alien registration number (A-number), if known.")
 
 
-@dataclass(frozen=True)
-class DueRelease:
+Shown = Annotated[
+    Person | None, Field(description="The booked person's data: only for roles that may see it, else null.")
+]
+
+
+class DueRelease(BaseModel):
     """A booking whose release from criminal custody falls near now, with the WSO warrants waiting for service.
 
     `moment`: "early" (before the release: serving is refused), "now" (from the release to `serve_until`, the
@@ -46,64 +53,70 @@ class DueRelease:
     keeps the person: a WSO may serve), "late" (the window closed and nobody lawfully holds the person: do not
     serve). Times in UTC and in the facility's zone (`tz`)."""
 
-    booking: str
-    facility: str
-    agency: str
-    tz: str
-    release_at: str
-    release_local: str
-    release_kind: Literal["actual", "scheduled"]
-    serve_until: str
-    serve_until_local: str
-    seconds_to_release: int
-    warrants: tuple[str, ...]
-    moment: ServeMoment
-    may_serve: bool
-    person: Person | None = None
-    facility_name: str = ""
-    agency_name: str = ""
+    model_config = ROW
+
+    booking: BookingId
+    facility: FacilityId
+    agency: AgencyId
+    tz: Zone
+    release_at: str = Field(description="The release from criminal custody (recorded, else scheduled), UTC.")
+    release_local: str = Field(description="The release in the facility's zone, ISO 8601 with its offset.")
+    release_kind: Literal["actual", "scheduled"] = Field(
+        description="actual (the release is recorded) or scheduled (not yet: the scheduled time)."
+    )
+    serve_until: str = Field(description="The end of the window in which a WSO may serve (the tolerance), UTC.")
+    serve_until_local: str = Field(description="The end of that window in the facility's zone, with its offset.")
+    seconds_to_release: int = Field(description="Seconds from now to the release (negative: it is past).")
+    warrants: tuple[str, ...] = Field(description="The WSO warrants (I-200, I-205) waiting for service.")
+    moment: ServeMoment = Field(description="early, now, detainer or late: see `may_serve`.")
+    may_serve: bool = Field(description="Whether a WSO may serve now (moment now or detainer).")
+    person: Shown = None
+    facility_name: FacilityName = ""
+    agency_name: AgencyName = ""
 
 
-@dataclass(frozen=True)
-class BookingRow:
+class BookingRow(BaseModel):
     """A booking as the desk lists it; `person` only for roles that may see it."""
 
-    booking: str
-    facility: str
-    agency: str
-    state: str
-    tz: str
-    scheduled_release: str
-    scheduled_release_local: str
-    released_at: str | None
-    booked_at: str | None
-    warrants: tuple[str, ...]
-    waiting: tuple[str, ...]
-    holds: tuple[str, ...]
-    person: Person | None = None
-    facility_name: str = ""
-    agency_name: str = ""
+    model_config = ROW
+
+    booking: BookingId
+    facility: FacilityId
+    agency: AgencyId
+    state: StateCode
+    tz: Zone
+    scheduled_release: str = Field(description="The scheduled release from criminal custody, UTC.")
+    scheduled_release_local: str = Field(description="The scheduled release in the facility's zone, with its offset.")
+    released_at: str | None = Field(description="The recorded release from criminal custody, UTC; none yet.")
+    booked_at: str | None = Field(description="When the person was booked, UTC, if recorded.")
+    warrants: tuple[str, ...] = Field(description="Every warrant received for the booking.")
+    waiting: tuple[str, ...] = Field(description="Its WSO warrants (I-200, I-205) that no hold was opened on yet.")
+    holds: tuple[str, ...] = Field(description="The holds opened on its warrants, open or ended.")
+    person: Shown = None
+    facility_name: FacilityName = ""
+    agency_name: AgencyName = ""
 
 
-@dataclass(frozen=True)
-class WarrantRow:
+class WarrantRow(BaseModel):
     """A warrant received: `status` "waiting" (no hold yet) or "served" (its hold, open or ended)."""
 
-    warrant: str
-    form: str
-    booking: str
-    facility: str
-    agency: str
-    state: str
-    tz: str
-    received_at: str
-    received_local: str
-    status: WarrantStatus
-    hold: str | None
-    hold_status: str | None
-    person: Person | None = None
-    facility_name: str = ""
-    agency_name: str = ""
+    model_config = ROW
+
+    warrant: str = Field(description="The warrant's id.")
+    form: str = Field(description="Its form: I-200, I-205, I-247A or judicial.")
+    booking: BookingId
+    facility: FacilityId
+    agency: AgencyId
+    state: StateCode
+    tz: Zone
+    received_at: str = Field(description="When the jail received the warrant, UTC.")
+    received_local: str = Field(description="When it was received, in the facility's zone with its offset.")
+    status: WarrantStatus = Field(description="waiting (no hold yet) or served (a hold was opened on it).")
+    hold: str | None = Field(description="The hold opened on it, if served.")
+    hold_status: str | None = Field(description="That hold's status: open, detention_agreement, released, ...")
+    person: Shown = None
+    facility_name: FacilityName = ""
+    agency_name: AgencyName = ""
 
 
 T = TypeVar("T")
@@ -122,7 +135,7 @@ class Page(Generic[T]):
 def _person(booking: Booking, personal: bool) -> Person | None:
     if not personal:
         return None
-    return Person(booking.person_name, booking.date_of_birth, booking.a_number)
+    return Person(name=booking.person_name, date_of_birth=booking.date_of_birth, a_number=booking.a_number)
 
 
 def _moment(

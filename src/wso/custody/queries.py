@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from wso.custody import ledger
 from wso.custody.models import Agency, Alert, Facility, Hold, Officer
+from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, Zone
 
 
 def iso(value: datetime | None) -> str | None:
@@ -20,33 +22,40 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-@dataclass(frozen=True)
-class HoldView:
-    hold: str
-    warrant: str
-    kind: str
-    status: str
-    facility: str
-    agency: str
-    officer: str | None
-    opened_at: str
-    deadline: str | None
-    deadline_local: str | None
-    deadline_rule: str
-    reading: str
-    seconds_left: int | None
-    ended_at: str | None
-    end_reason: str | None
-    ice_notified_at: str | None
-    citizenship_claim_at: str | None
-    citizenship_reported_at: str | None
-    interpreter: str | None = None
-    detention_agreement_from: str | None = None
-    tz: str = "UTC"  # the facility's time zone, in which the console shows the hold's times
-    booking: str = ""
-    agency_name: str = ""  # the names a desk reads (the ids above are what commands take)
-    facility_name: str = ""
-    officer_name: str | None = None
+class HoldView(BaseModel):
+    """A hold as the read side shows it, and the console's API as it is: ids, clock and status, times in UTC (ISO
+    8601 with `Z`) and the deadline in the facility's zone too; never the person's name or A-number (a booking's
+    personal data is the desk's, shown only to roles that may see it)."""
+
+    model_config = ROW
+
+    hold: str = Field(description="The hold's id.")
+    warrant: str = Field(description="The id of the warrant (or detainer) the hold is on.")
+    kind: str = Field(description="wso (a WSO served an I-200 or I-205) or detainer (an I-247A hold).")
+    status: str = Field(description="open, detention_agreement (held on under one), released or transferred.")
+    facility: FacilityId
+    agency: AgencyId
+    officer: str | None = Field(description="The id of the officer who served the warrant, if any.")
+    opened_at: str = Field(description="When the hold began, UTC.")
+    deadline: str | None = Field(description="When the person must be released or transferred, UTC; none if no clock.")
+    deadline_local: str | None = Field(description="The deadline in the facility's zone, ISO 8601 with its offset.")
+    deadline_rule: str = Field(description="The rule that sets the deadline, e.g. WSO-48H or DETAINER-48H.")
+    reading: str = Field(description="How the 48 hours are counted: flat, or excluding weekends and holidays.")
+    seconds_left: int | None = Field(description="Seconds until the deadline of an open hold (negative: overdue).")
+    ended_at: str | None = Field(description="When the hold ended, UTC.")
+    end_reason: str | None = Field(description="Why it ended: transferred, or the release's reason.")
+    ice_notified_at: str | None = Field(description="When ICE was told of the service, UTC.")
+    citizenship_claim_at: str | None = Field(description="When the person claimed U.S. citizenship, UTC.")
+    citizenship_reported_at: str | None = Field(description="When that claim was reported to ICE, UTC.")
+    interpreter: str | None = Field(default=None, description="The interpreter at service, if one was used.")
+    detention_agreement_from: str | None = Field(
+        default=None, description="From when a detention agreement keeps the person past the 48 hours, UTC."
+    )
+    tz: Zone = "UTC"
+    booking: BookingId = ""
+    agency_name: AgencyName = ""
+    facility_name: FacilityName = ""
+    officer_name: str | None = Field(default=None, description="The officer's name, as a desk reads it.")
 
 
 @dataclass(frozen=True)

@@ -46,42 +46,9 @@ from wso.web.ranges import aware_in_program_years
 # ---- holds, alerts, chains --------------------------------------------------------------------------------------
 
 
-class HoldOut(BaseModel):
-    """A hold as the console lists it: ids, clock and status; never the person's name or A-number.
-
-    The API's contract, written out on purpose rather than derived from custody's `HoldView`, so that a field added
-    to the ledger's view (a person's name, say) cannot reach the API by accident: a test fails until each field of
-    `HoldView` is here, with the same type, or in `NOT_SHOWN`."""
-
-    hold: str
-    warrant: str
-    kind: str
-    status: str
-    facility: str
-    agency: str
-    officer: str | None
-    opened_at: str
-    deadline: str | None
-    deadline_local: str | None
-    deadline_rule: str
-    reading: str
-    seconds_left: int | None
-    ended_at: str | None
-    end_reason: str | None
-    ice_notified_at: str | None
-    citizenship_claim_at: str | None
-    citizenship_reported_at: str | None
-    interpreter: str | None = None
-    detention_agreement_from: str | None = None
-    tz: str = "UTC"  # the facility's time zone: the console shows the hold's times in it
-    booking: str = ""
-    agency_name: str = ""
-    facility_name: str = ""
-    officer_name: str | None = None
-
-
-NOT_SHOWN: frozenset[str] = frozenset()
-"""Fields of custody's `HoldView` the console deliberately does not show (none today)."""
+class HoldOut(HoldView):
+    """A hold as the console lists it: custody's `HoldView`, field for field (ids, clock and status; never the
+    person's name or A-number: a test fails if a field of a person's data reaches it)."""
 
 
 class HoldsOut(BaseModel):

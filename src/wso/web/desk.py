@@ -4,18 +4,17 @@ with what is waiting on it, and a hold's events as labelled fields. A person's d
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from wso.accounts import Principal
 from wso.custody import (
     BookingRow,
     DueRelease,
-    Person,
     Search,
     WarrantRow,
     booking_of,
@@ -30,41 +29,12 @@ BOARD_HOURS = 24
 PAGE_SIZE = 50
 
 
-class PersonOut(BaseModel):
-    """A booked person's data (only to roles that may see it: clerk, officer, supervisor, admin)."""
+class DueOut(DueRelease):
+    """A row of the release board: custody's `DueRelease` (the booking, its release in the facility's zone, the
+    warrants waiting, whether a WSO may serve now), with `explain` saying why and `serve_urls` the serve forms."""
 
-    name: str | None
-    date_of_birth: date | None
-    a_number: str | None
-
-
-def _person(person: Person | None) -> PersonOut | None:
-    return None if person is None else PersonOut.model_validate(person, from_attributes=True)
-
-
-class DueOut(BaseModel):
-    """A row of the release board: the booking, its release in the facility's zone, the warrants waiting, and
-    whether a WSO may serve now (`moment`: early, now, detainer, late; `explain` says why, `serve_url` pre-fills
-    the serve form)."""
-
-    booking: str
-    facility: str
-    agency: str
-    tz: str
-    release_at: str
-    release_local: str
-    release_kind: Literal["actual", "scheduled"]
-    serve_until: str
-    serve_until_local: str
-    seconds_to_release: int
-    warrants: list[str]
-    moment: Literal["early", "now", "detainer", "late"]
-    may_serve: bool
-    explain: str
-    serve_urls: dict[str, str]
-    person: PersonOut | None = None
-    facility_name: str = ""
-    agency_name: str = ""
+    explain: str = Field(description="Whether a WSO may serve now, and why, in words (times in the facility's zone).")
+    serve_urls: dict[str, str] = Field(description="For each warrant waiting, the serve form, its fields pre-filled.")
 
 
 class BoardOut(BaseModel):
@@ -98,10 +68,8 @@ def explain(row: DueRelease) -> str:
 
 
 def _due_out(row: DueRelease) -> DueOut:
-    data = {k: v for k, v in vars(row).items() if k != "person"}
-    data["warrants"] = list(row.warrants)
-    data["serve_urls"] = {w: serve_url(w, row.facility) for w in row.warrants}
-    return DueOut(**data, explain=explain(row), person=_person(row.person))
+    urls = {w: serve_url(w, row.facility) for w in row.warrants}
+    return DueOut(**dict(row), explain=explain(row), serve_urls=urls)
 
 
 def release_board(
@@ -112,40 +80,12 @@ def release_board(
     return BoardOut(now=now, hours=hours, due=[_due_out(r) for r in rows])
 
 
-class BookingOut(BaseModel):
-    booking: str
-    facility: str
-    agency: str
-    state: str
-    tz: str
-    scheduled_release: str
-    scheduled_release_local: str
-    released_at: str | None
-    booked_at: str | None
-    warrants: list[str]
-    waiting: list[str]
-    holds: list[str]
-    person: PersonOut | None = None
-    facility_name: str = ""
-    agency_name: str = ""
+class BookingOut(BookingRow):
+    """A booking as the desk lists it: custody's `BookingRow`, field for field."""
 
 
-class WarrantOut(BaseModel):
-    warrant: str
-    form: str
-    booking: str
-    facility: str
-    agency: str
-    state: str
-    tz: str
-    received_at: str
-    received_local: str
-    status: Literal["waiting", "served"]
-    hold: str | None
-    hold_status: str | None
-    person: PersonOut | None = None
-    facility_name: str = ""
-    agency_name: str = ""
+class WarrantOut(WarrantRow):
+    """A warrant received as the desk lists it: custody's `WarrantRow`, field for field."""
 
 
 class BookingsOut(BaseModel):
@@ -163,15 +103,11 @@ class WarrantsOut(BaseModel):
 
 
 def _booking_out(row: BookingRow) -> BookingOut:
-    data: dict[str, Any] = {k: v for k, v in vars(row).items() if k != "person"}
-    for name in ("warrants", "waiting", "holds"):
-        data[name] = list(data[name])
-    return BookingOut(**data, person=_person(row.person))
+    return BookingOut(**dict(row))
 
 
 def _warrant_out(row: WarrantRow) -> WarrantOut:
-    data = {k: v for k, v in vars(row).items() if k != "person"}
-    return WarrantOut(**data, person=_person(row.person))
+    return WarrantOut(**dict(row))
 
 
 def search_of(user: Principal, q: str = "", facility: str = "", state: str = "", status: str = "") -> Search:
