@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from wso.custody.checks import ACTIVE, WSO_FORMS
@@ -317,38 +318,52 @@ def _booking_rows(session: Session, found: list[Any], personal: bool) -> list[Bo
     ]
 
 
+def _page(
+    session: Session,
+    base: Select[*tuple[Any, ...]],
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...],
+    bounds: tuple[int, int],
+    rows_of: Callable[[list[Any]], list[T]],
+) -> Page[T]:
+    """One page of `base` in `order` from `bounds` (offset, limit; kept within 0 and MAX_PAGE), its rows made by
+    `rows_of`, with how many rows match in all."""
+    offset, limit = _bounds(*bounds)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    found = session.execute(base.order_by(*order).offset(offset).limit(limit)).all()
+    return Page(rows_of(list(found)), total, offset, limit)
+
+
 def bookings(session: Session, search: Search, *, offset: int = 0, limit: int = 50) -> Page[BookingRow]:
     """Bookings, latest scheduled release first, searched by `search` (a name only where `search.personal`)."""
-    offset, limit = _bounds(offset, limit)
     base = _BOOKINGS.where(*_conditions(search, [Booking.id]))
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.execute(base.order_by(Booking.scheduled_release.desc(), Booking.id).offset(offset).limit(limit))
-    return Page(_booking_rows(session, list(rows.all()), search.personal), total, offset, limit)
+    order = (Booking.scheduled_release.desc(), Booking.id)
+    return _page(session, base, order, (offset, limit), lambda found: _booking_rows(session, found, search.personal))
 
 
-def warrants(session: Session, search: Search, *, offset: int = 0, limit: int = 50) -> Page[WarrantRow]:
-    """Warrants received, latest first, searched by `search`; `search.status` "waiting" keeps those no hold was
-    opened on, "served" those that have one."""
-    offset, limit = _bounds(offset, limit)
-    base = (
-        select(Warrant, Booking, Facility.tz, Facility.agency_id, Agency.state, Hold.id, Hold.status)
-        .add_columns(Facility.name, Agency.name)
-        .join(Booking, Booking.id == Warrant.booking_id)
-        .join(Facility, Facility.id == Booking.facility_id)
-        .join(Agency, Agency.id == Facility.agency_id)
-        .outerjoin(Hold, Hold.warrant_id == Warrant.id)
-    )
-    conditions = _conditions(search, [Booking.id, Warrant.id])
-    if search.status == "waiting":
-        conditions.append(Hold.id.is_(None))
-    elif search.status == "served":
-        conditions.append(Hold.id.is_not(None))
-    elif search.status:
-        raise ValueError(f"status must be waiting or served, got {search.status!r}")
-    base = base.where(*conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.execute(base.order_by(Warrant.received_at.desc(), Warrant.id).offset(offset).limit(limit))
-    page = [
+_WARRANTS = (
+    select(Warrant, Booking, Facility.tz, Facility.agency_id, Agency.state, Hold.id, Hold.status)
+    .add_columns(Facility.name, Agency.name)
+    .join(Booking, Booking.id == Warrant.booking_id)
+    .join(Facility, Facility.id == Booking.facility_id)
+    .join(Agency, Agency.id == Facility.agency_id)
+    .outerjoin(Hold, Hold.warrant_id == Warrant.id)
+)
+
+
+def _served(status: str) -> list[ColumnElement[bool]]:
+    """The condition of a warrants' search by status: "waiting" (no hold yet), "served" (a hold), or none."""
+    if status == "waiting":
+        return [Hold.id.is_(None)]
+    if status == "served":
+        return [Hold.id.is_not(None)]
+    if status:
+        raise ValueError(f"status must be waiting or served, got {status!r}")
+    return []
+
+
+def _warrant_rows(found: list[Any], personal: bool) -> list[WarrantRow]:
+    """Rows of `_WARRANTS` as the desk lists them."""
+    return [
         WarrantRow(
             warrant=warrant.id,
             form=warrant.form,
@@ -362,13 +377,20 @@ def warrants(session: Session, search: Search, *, offset: int = 0, limit: int = 
             status="waiting" if hold_id is None else "served",
             hold=hold_id,
             hold_status=hold_status,
-            person=_person(booking, search.personal),
+            person=_person(booking, personal),
             facility_name=facility_name,
             agency_name=agency_name,
         )
-        for warrant, booking, tz, agency, state, hold_id, hold_status, facility_name, agency_name in rows.all()
+        for warrant, booking, tz, agency, state, hold_id, hold_status, facility_name, agency_name in found
     ]
-    return Page(page, total, offset, limit)
+
+
+def warrants(session: Session, search: Search, *, offset: int = 0, limit: int = 50) -> Page[WarrantRow]:
+    """Warrants received, latest first, searched by `search`; `search.status` "waiting" keeps those no hold was
+    opened on, "served" those that have one."""
+    base = _WARRANTS.where(*_conditions(search, [Booking.id, Warrant.id]), *_served(search.status))
+    order = (Warrant.received_at.desc(), Warrant.id)
+    return _page(session, base, order, (offset, limit), lambda found: _warrant_rows(found, search.personal))
 
 
 def booking_of(session: Session, ref: str, *, personal: bool = False) -> BookingRow | None:
