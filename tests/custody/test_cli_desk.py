@@ -62,3 +62,14 @@ def test_bookings_and_warrants_list_and_search(ledger: str) -> None:
     assert served["total"] == 0
     bad = runner.invoke(app, ["custody", "warrants", "--status", "lost"])
     assert bad.exit_code != 0 and "status must be waiting or served" in bad.output
+
+
+def test_the_lists_print_their_count_page_and_rows(ledger: str) -> None:
+    listed = runner.invoke(app, ["custody", "bookings"])
+    assert listed.exit_code == 0
+    assert listed.stdout.splitlines() == [
+        "1 booking; page 1",
+        "B1 (JAIL): release 2026-03-06T09:00:00-05:00, waiting: W1",
+    ]
+    second = runner.invoke(app, ["custody", "warrants", "--page", "2"])
+    assert second.exit_code == 0 and second.stdout.splitlines() == ["1 warrant; page 2"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -29,6 +30,9 @@ from wso.custody.replay import ReplayError, parse, replay
 from wso.program import DetainerReading, UnknownValue, parse_reading
 from wso.settings import get_settings
 from wso.store import open_database
+
+if TYPE_CHECKING:
+    from wso.custody import BookingRow, DueRelease, Page, WarrantRow
 
 app = typer.Typer(help="The custody ledger: WSO holds with the 48-hour clock.", no_args_is_help=True)
 
@@ -312,6 +316,39 @@ def _at(value: str | None) -> datetime:
     return moment
 
 
+T = TypeVar("T")
+
+
+def _show(answer: object, lines: Iterable[str], *, json_out: bool) -> None:
+    """What a desk command found: `answer` as JSON, else its `lines` as text."""
+    if json_out:
+        emit_json(answer)
+        return
+    for line in lines:
+        typer.echo(line)
+
+
+def _page_lines(found: Page[T], noun: str, page: int, line: Callable[[T], str]) -> Iterator[str]:
+    """A page of a list as text: how many match in all and which page this is, then one `line` a row."""
+    yield f"{counted(found.total, noun)}; page {page}"
+    yield from map(line, found.rows)
+
+
+def _due_line(r: DueRelease) -> str:
+    serve = "serve now" if r.may_serve else {"early": "not yet", "late": "do not serve"}.get(r.moment, r.moment)
+    return f"{r.booking}: release {r.release_local} ({r.release_kind}), {', '.join(r.warrants)}: {serve}"
+
+
+def _booking_line(b: BookingRow) -> str:
+    waiting = f", waiting: {', '.join(b.waiting)}" if b.waiting else ""
+    return f"{b.booking} ({b.facility}): release {b.scheduled_release_local}{waiting}"
+
+
+def _warrant_line(w: WarrantRow) -> str:
+    where = f"hold {w.hold} {w.hold_status}" if w.hold else "waiting for service"
+    return f"{w.warrant} ({w.form}) on {w.booking}: {where}"
+
+
 @app.command("board")
 def board_command(
     hours: Annotated[int, typer.Option("--hours", min=1, max=168, help="How far ahead and back to look.")] = 24,
@@ -325,14 +362,8 @@ def board_command(
 
     with database().session() as session:
         rows = due_for_release(session, _at(at), timedelta(hours=hours), tolerance=_tolerance(), personal=identified)
-    if json_out:
-        emit_json(rows)
-        return
-    if not rows:
-        typer.echo(f"nobody is due for release within {hours} hours with a warrant waiting")
-    for r in rows:
-        serve = "serve now" if r.may_serve else {"early": "not yet", "late": "do not serve"}.get(r.moment, r.moment)
-        typer.echo(f"{r.booking}: release {r.release_local} ({r.release_kind}), {', '.join(r.warrants)}: {serve}")
+    nobody = [] if rows else [f"nobody is due for release within {hours} hours with a warrant waiting"]
+    _show(rows, [*nobody, *map(_due_line, rows)], json_out=json_out)
 
 
 @app.command("bookings")
@@ -351,13 +382,7 @@ def bookings_command(
     search = Search(q=q, facility=facility, state=state, personal=identified)
     with database().session() as session:
         found = bookings(session, search, offset=(page - 1) * per_page, limit=per_page)
-    if json_out:
-        emit_json(found)
-        return
-    typer.echo(f"{counted(found.total, 'booking')}; page {page}")
-    for b in found.rows:
-        waiting = f", waiting: {', '.join(b.waiting)}" if b.waiting else ""
-        typer.echo(f"{b.booking} ({b.facility}): release {b.scheduled_release_local}{waiting}")
+    _show(found, _page_lines(found, "booking", page, _booking_line), json_out=json_out)
 
 
 @app.command("warrants")
@@ -380,10 +405,4 @@ def warrants_command(
             found = warrants(session, search, offset=(page - 1) * per_page, limit=per_page)
         except ValueError as error:
             fail(f"--status: {error}")
-    if json_out:
-        emit_json(found)
-        return
-    typer.echo(f"{counted(found.total, 'warrant')}; page {page}")
-    for w in found.rows:
-        where = f"hold {w.hold} {w.hold_status}" if w.hold else "waiting for service"
-        typer.echo(f"{w.warrant} ({w.form}) on {w.booking}: {where}")
+    _show(found, _page_lines(found, "warrant", page, _warrant_line), json_out=json_out)
