@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from wso.store import Database, open_database
@@ -24,6 +26,23 @@ DATA = Path(__file__).resolve().parent / "data"
 SHEETS = DATA / "ice-287g-sheets"
 MOA_DIR = DATA / "moa"
 REFERENCE = DATA / "reference"
+
+
+@contextmanager
+def statements(database: Database) -> Iterator[list[str]]:
+    """The SQL statements `database` runs inside the block (SQLAlchemy's `before_cursor_execute`), to show that a
+    read takes as many statements whatever the number of rows."""
+    seen: list[str] = []
+
+    def note(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine, "before_cursor_execute", note)
+
 
 _postgres_ok: bool | None = None
 

@@ -1,6 +1,6 @@
 """The console shows custody's views and texts, not copies of its own: an alert reads as the sweep words it
 (the console once said "release the person now" where the sweep cites the rule), and the hold the API shows is
-custody's `HoldView`, field for field, which names no person's data."""
+custody's `HoldView`, field for field, which names no person's data; the alerts are read in one statement."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import statements
 from wso.clock import FixedClock
-from wso.custody import ALERT_TEXTS, HoldView, Person, find_hold, history
+from wso.custody import ALERT_TEXTS, HoldView, Person, find_hold, history, sweep
 from wso.custody.sweep import KINDS
 from wso.store import Database
-from wso.web.console import EVENT_DERIVED, PERSONAL_FIELDS, EventOut, HoldOut
+from wso.web.console import EVENT_DERIVED, PERSONAL_FIELDS, EventOut, HoldOut, raised_alerts
 
 from .conftest import seed_jail, sign_in
 from .test_console import serve_and_hold
@@ -68,3 +69,18 @@ def test_every_alert_reads_as_custody_words_it(client: TestClient, sqlite_db: Da
     assert ALERT_TEXTS["overdue"] in page
     # the holds' deadlines and the alerts' times read in the Florida facility's zone, never as a bare offset
     assert "UTC-0" not in page and ("EST" in page or "EDT" in page)
+
+
+def test_the_consoles_alerts_are_read_in_one_statement(
+    client: TestClient, sqlite_db: Database, clock: FixedClock
+) -> None:
+    """One statement for every open hold's alerts (it was a hold read and its history, hold by hold)."""
+    seed_jail(sqlite_db, clock)
+    serve_and_hold(sqlite_db, clock)
+    clock.advance(timedelta(hours=80))  # past both holds' deadlines
+    with sqlite_db.session() as session:
+        sweep(session, clock)
+    with sqlite_db.session() as session, statements(sqlite_db) as seen:
+        alerts = raised_alerts(session)
+    assert {a.warrant for a in alerts} == {"W-200", "D-247"} and len(seen) == 1
+    assert all(a.text == ALERT_TEXTS[a.kind] and a.tz == "America/New_York" for a in alerts)

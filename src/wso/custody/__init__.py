@@ -5,7 +5,8 @@ checked against `wso.program` rules before anything is written), `GroupWriter` (
 commit), `sweep` (alerts, each raised once), `verify` (recompute every hold's hash chain), `holds` / `hold_view`
 (one hold's, by its id or its warrant's) / `history` (read; a view names the hold's agency, facility and officer),
 `replay` (a JSONL day in a jail), `export_hold_records` (hold-record schema v2, pseudonymised by default),
-`ledger_cost` (what the holds cost the county, per facility and month).
+`open_alerts` (the alerts raised on holds that still keep the person, in one statement), `ledger_cost` (what
+the holds cost the county, per facility and month).
 `CATALOGUE` (module `catalogue`): the one catalogue of commands (labels, task groups, roles, fields with their
 kinds), which replay, the CLI, the console and the docs read; `FIELDS`, `OPTIONAL` and `CHOICES` are derived from
 it. `choices` (module): what the console's pickers offer (agencies, facilities, officers, bookings, warrants...).
@@ -35,7 +36,7 @@ from wso.custody.desk import (
 from wso.custody.group import GroupWriter
 from wso.custody.ledger import Verification, verify
 from wso.custody.notify import AlertMessage, LogNotifier, MemoryNotifier, Notifier, WebhookNotifier
-from wso.custody.queries import HoldView, due_within, find_hold, history, hold_view, holds
+from wso.custody.queries import AlertView, HoldView, due_within, find_hold, history, hold_view, holds, open_alerts
 from wso.custody.sweep import TEXT as ALERT_TEXTS
 from wso.custody.sweep import RaisedAlert, sweep
 
@@ -49,6 +50,7 @@ __all__ = [
     "OPTIONAL",
     "RELEASE_REASONS",
     "AlertMessage",
+    "AlertView",
     "BookingRow",
     "Command",
     "Custody",
@@ -78,6 +80,7 @@ __all__ = [
     "hold_view",
     "holds",
     "ledger_cost",
+    "open_alerts",
     "replay",
     "sweep",
     "verify",

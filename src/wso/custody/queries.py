@@ -148,6 +148,37 @@ def due_within(session: Session, now: datetime, within: timedelta) -> list[tuple
     return [(hold_id, deadline) for hold_id, deadline in rows if deadline is not None]
 
 
+class AlertView(BaseModel):
+    """An alert the sweep raised on a hold, as the read side lists it (times UTC)."""
+
+    model_config = ROW
+
+    kind: str = Field(description="What is due: due_12h, due_4h, due_1h, overdue, ice_not_notified, ...")
+    hold: str = Field(description="The hold's id.")
+    warrant: str = Field(description="The id of the warrant (or detainer) the hold is on.")
+    raised_at: str | None = Field(description="When the sweep raised it, UTC.")
+    due_at: str | None = Field(description="When what it asks for is (or was) due, UTC.")
+    tz: Zone = "UTC"
+
+
+_OPEN_ALERTS = (
+    select(Alert.kind, Hold.id, Hold.warrant_id, Alert.raised_at, Alert.due_at, Facility.tz)
+    .join(Hold, Hold.id == Alert.hold_id)
+    .join(Facility, Facility.id == Hold.facility_id)
+    .where(Hold.status.in_(ACTIVE))
+)
+
+
+def open_alerts(session: Session) -> list[AlertView]:
+    """The alerts raised on holds that still keep the person (open, or under a detention agreement), newest first:
+    one statement, whatever the number of holds."""
+    found = [
+        AlertView(kind=kind, hold=hold, warrant=warrant, raised_at=iso(raised), due_at=iso(due), tz=tz)
+        for kind, hold, warrant, raised, due, tz in session.execute(_OPEN_ALERTS)
+    ]
+    return sorted(found, key=lambda a: (a.raised_at or "", a.hold, a.kind), reverse=True)
+
+
 def find_hold(session: Session, ref: str) -> Hold | None:
     """A hold by its id or by its warrant's id."""
     hold = session.get(Hold, ref)

@@ -15,13 +15,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from wso.accounts import Principal, record_action
 from wso.custody import (
     ALERT_TEXTS,
     HANDLERS,
+    AlertView,
     Custody,
     HoldView,
     Result,
@@ -29,6 +30,7 @@ from wso.custody import (
     history,
     hold_view,
     holds,
+    open_alerts,
     verify,
 )
 from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
@@ -56,14 +58,10 @@ class HoldsOut(BaseModel):
     holds: list[HoldOut]
 
 
-class AlertOut(BaseModel):
-    kind: str
-    text: str  # custody's ALERT_TEXTS: what the alert asks of the jail, as the sweep says it
-    hold: str
-    warrant: str
-    raised_at: str | None
-    due_at: str | None
-    tz: str = "UTC"  # the hold's facility's time zone: the console shows the alert's times in it
+class AlertOut(AlertView):
+    """An alert raised on a hold: custody's `AlertView`, with what it asks of the jail in words."""
+
+    text: str = Field(description="What the alert asks of the jail, as the sweep says it (custody's ALERT_TEXTS).")
 
 
 class AlertsOut(BaseModel):
@@ -142,17 +140,9 @@ def _alerts_in(answer: Mapping[str, Any], tz: str = "UTC") -> list[AlertOut]:
     ]
 
 
-def _alerts_of(session: Session, hold_id: str, tz: str = "UTC") -> list[AlertOut]:
-    found = find_hold(session, hold_id)
-    return [] if found is None else _alerts_in(history(session, found), tz)
-
-
-def raised_alerts(session: Session, now: datetime) -> list[AlertOut]:
-    """The alerts raised on open holds, newest first."""
-    found: list[AlertOut] = []
-    for view in holds(session, now, open_only=True):
-        found.extend(_alerts_of(session, view.hold, view.tz))
-    return sorted(found, key=lambda a: (a.raised_at or "", a.hold, a.kind), reverse=True)
+def raised_alerts(session: Session) -> list[AlertOut]:
+    """The alerts raised on open holds (and those under a detention agreement), newest first: one statement."""
+    return [AlertOut(**dict(a), text=ALERT_TEXTS.get(a.kind, a.kind)) for a in open_alerts(session)]
 
 
 def ledger_verification(session: Session) -> VerificationOut:

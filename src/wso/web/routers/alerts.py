@@ -17,7 +17,7 @@ router = APIRouter(tags=["console"])
 def api_alerts(user: ApiUser, session: DbSession, clock: ClockDep) -> AlertsOut:
     """The alerts raised on open holds, newest first."""
     now = clock.now()
-    return AlertsOut(now=now, alerts=raised_alerts(session, now))
+    return AlertsOut(now=now, alerts=raised_alerts(session))
 
 
 @router.post("/api/console/alerts/sweep", response_model=CommandOut)

@@ -50,7 +50,7 @@ def home_context(
     return {
         "board": release_board(session, now, user, hours=hours, tolerance=tolerance),
         "holds": open_holds(session, now),
-        "alerts": raised_alerts(session, now),
+        "alerts": raised_alerts(session),
         "verification": ledger_verification(session),
         "actions": recent_actions(session, limit=20) if user.role in OVERSIGHT else [],
         "now": now,
