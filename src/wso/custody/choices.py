@@ -169,11 +169,15 @@ def facility_zone(session: Session, command: str, args: Mapping[str, Any]) -> st
     facility = _named_facility(session, command, args)
     if facility is not None:
         return facility.tz
-    agency = _named_agency(session, command, args)
+    return shared_zone(session, _named_agency(session, command, args))
+
+
+def shared_zone(session: Session, agency: str | None = None) -> str | None:
+    """The time zone every facility (of `agency`, if given) shares; None when they have none, or more than one."""
     query = select(Facility.tz).distinct()
     if agency is not None:
         query = query.where(Facility.agency_id == agency)
-    zones = list(session.scalars(query))
+    zones = list(session.scalars(query.limit(2)))
     return zones[0] if len(zones) == 1 else None
 
 

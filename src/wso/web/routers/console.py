@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from wso.accounts import ActionView, Principal, recent_actions
+from wso.custody import choices
 from wso.web.console import ledger_verification, open_holds, raised_alerts
 from wso.web.deps import ApiUser, ClockDep, ConsoleUser, DbSession, SettingsDep
 from wso.web.desk import BOARD_HOURS, release_board
@@ -53,6 +54,7 @@ def home_context(
         "alerts": raised_alerts(session),
         "verification": ledger_verification(session),
         "actions": recent_actions(session, limit=20) if user.role in OVERSIGHT else [],
+        "zone": choices.shared_zone(session),  # the journal's times read in it (UTC where facilities differ)
         "now": now,
     }
 
@@ -79,7 +81,10 @@ def console_home(
 
 @router.get("/console/journal", response_class=HTMLResponse, include_in_schema=False)
 def console_journal(request: Request, user: ConsoleUser, session: DbSession) -> HTMLResponse:
-    return render(request, "console/journal.html", {"actions": recent_actions(session, limit=500)}, user=user)
+    """The journal, its times in the zone the facilities share (as every other time on the console is in the
+    facility's), else in UTC; the API's stay ISO 8601 UTC."""
+    context = {"actions": recent_actions(session, limit=500), "zone": choices.shared_zone(session)}
+    return render(request, "console/journal.html", context, user=user)
 
 
 @router.get("/api/console/me", response_model=Me)
