@@ -8,7 +8,9 @@ database given by --postgres); then times, median of R runs each, with the wall 
 - the bookings list searched by a booking number fragment (a LIKE over every booking);
 - the warrants waiting for service, first page of 50 (an anti-join on holds);
 - one hold's view, by its warrant (`hold_view`: what the hold page reads), against every hold's view (`holds`:
-  what the hold page read before, to find one).
+  what the hold page read before, to find one);
+- the alerts raised on the open holds (`wso.web.console.raised_alerts`: what `/console` and `/api/console/alerts`
+  read), with an alert on every hold and one hold in ten still open.
 Prints the load averages too: the machine is shared.
 
 Usage: nice .venv/bin/python benchmarks/desk_bench.py [--bookings 100000] [--runs 5] [--postgres URL]
@@ -28,8 +30,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from wso.custody import Search, bookings, due_for_release, hold_view, holds, warrants
-from wso.custody.models import Agency, Booking, Facility, Hold, Warrant
+from wso.custody.models import Agency, Alert, Booking, Facility, Hold, Warrant
 from wso.store import Database, open_database
+from wso.web.console import raised_alerts
 
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 CHUNK = 10_000
@@ -37,7 +40,8 @@ DAY = timedelta(days=1)
 
 
 def load(database: Database, count: int) -> None:
-    """`count` bookings over a year around NOW, a warrant each, a hold on every other warrant."""
+    """`count` bookings over a year around NOW, a warrant each, a hold on every other warrant (one in ten of those
+    still open), an alert on every hold."""
     span = timedelta(days=365) / count
     with database.session() as session:
         session.execute(insert(Agency), [{"id": "AG", "name": "Bench County Sheriff", "state": "TX"}])
@@ -76,6 +80,14 @@ def load(database: Database, count: int) -> None:
                 ],
             )
             session.execute(insert(Hold), [_hold(i, r) for i, r in zip(rows, release, strict=True) if i % 2 == 0])
+            session.execute(
+                insert(Alert),
+                [
+                    {"hold_id": f"hold-W{i:07d}", "kind": "overdue", "due_at": r + 2 * DAY, "raised_at": r + 2 * DAY}
+                    for i, r in zip(rows, release, strict=True)
+                    if i % 2 == 0
+                ],
+            )
 
 
 def _hold(i: int, release: datetime) -> dict[str, object]:
@@ -92,7 +104,7 @@ def _hold(i: int, release: datetime) -> dict[str, object]:
         "deadline": release + timedelta(hours=48),
         "deadline_rule": "WSO-48H",
         "deadline_reading": "flat",
-        "status": "transferred",
+        "status": "open" if i % 20 == 0 else "transferred",
         "last_seq": 1,
         "last_hash": "0" * 64,
     }
@@ -133,6 +145,7 @@ def main() -> None:
             ("warrants waiting, page 1", lambda s: warrants(s, Search(status="waiting"), limit=50).total),
             ("one hold's view (hold_view)", lambda s: int(hold_view(s, f"W{args.bookings // 2:07d}", NOW) is not None)),
             ("every hold's view (holds)", lambda s: len(holds(s, NOW))),
+            ("alerts of the open holds", lambda s: len(raised_alerts(s))),
         ]
         for name, what in cases:
             wall, cpu, answer = timed(database, args.runs, what)
