@@ -49,6 +49,20 @@ RecordsFactsDep = Annotated[Mapping[str, StateFacts], Depends(get_records_facts)
 TodayDep = Annotated[date, Depends(get_today)]
 
 
+def found_agency(agency_id: str, session: DbSession, laws: LawsDep, today: TodayDep) -> public.AgencyOut | None:
+    """The agency the route's `agency_id` names (its registry id), or None."""
+    return public.agency(session, agency_id, laws, today)
+
+
+def found_state(code: str, session: DbSession, laws: LawsDep, today: TodayDep) -> public.StateOut | None:
+    """The state the route's `code` names (USPS code or full name), or None."""
+    return public.state(session, code, laws, today)
+
+
+AgencyFound = Annotated[public.AgencyOut | None, Depends(found_agency)]
+StateFound = Annotated[public.StateOut | None, Depends(found_state)]
+
+
 def cached_overview(request: Request, session: Session, laws: tuple[StateLaw, ...], today: date) -> public.OverviewOut:
     key = (registry.latest_snapshot_date(session), today)
     cache = getattr(request.app.state, "overview_cache", None)

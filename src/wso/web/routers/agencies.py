@@ -6,19 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from wso.web import public, svg
-from wso.web.deps import NOT_FOUND, DbSession, LangDep, OptionalPrincipal
+from wso.web import svg
+from wso.web.deps import NOT_FOUND, LangDep, OptionalPrincipal
 from wso.web.public import AgencyOut
-from wso.web.publicdeps import LawsDep, TodayDep
+from wso.web.publicdeps import AgencyFound
 from wso.web.rendering import render
 
 router = APIRouter(tags=["public"])
 
 
 @router.get("/api/agencies/{agency_id}", response_model=AgencyOut, responses=NOT_FOUND)
-def api_agency(agency_id: str, session: DbSession, laws: LawsDep, today: TodayDep) -> AgencyOut:
+def api_agency(agency_id: str, found: AgencyFound) -> AgencyOut:
     """One agency by its registry id."""
-    found = public.agency(session, agency_id, laws, today)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no agency {agency_id!r}; find ids with /api/search?q=...")
     return found
@@ -26,15 +25,8 @@ def api_agency(agency_id: str, session: DbSession, laws: LawsDep, today: TodayDe
 
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse, include_in_schema=False)
 def agency_page(
-    request: Request,
-    agency_id: str,
-    session: DbSession,
-    laws: LawsDep,
-    today: TodayDep,
-    lang: LangDep,
-    user: OptionalPrincipal,
+    request: Request, agency_id: str, found: AgencyFound, lang: LangDep, user: OptionalPrincipal
 ) -> HTMLResponse:
-    found = public.agency(session, agency_id, laws, today)
     if found is None:
         return render(request, "not_found.html", {"what": agency_id}, lang=lang, user=user, status_code=404)
     # its agreements on one time axis, over the registry's whole history (first to last listing)

@@ -7,11 +7,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from wso import registry
-from wso.web import public, svg
+from wso.web import svg
 from wso.web.deps import NOT_FOUND, DbSession, LangDep, OptionalPrincipal
 from wso.web.i18n import translator
 from wso.web.public import StateOut, StateSummary
-from wso.web.publicdeps import LawsDep, OverviewDep, TodayDep
+from wso.web.publicdeps import OverviewDep, StateFound
 from wso.web.rendering import render
 
 router = APIRouter(tags=["public"])
@@ -24,9 +24,8 @@ def api_states(data: OverviewDep) -> list[StateSummary]:
 
 
 @router.get("/api/states/{code}", response_model=StateOut, responses=NOT_FOUND)
-def api_state(code: str, session: DbSession, laws: LawsDep, today: TodayDep) -> StateOut:
+def api_state(code: str, found: StateFound) -> StateOut:
     """One state (USPS code or full name)."""
-    found = public.state(session, code, laws, today)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no state {code!r}: give a USPS code such as TX")
     return found
@@ -34,15 +33,8 @@ def api_state(code: str, session: DbSession, laws: LawsDep, today: TodayDep) -> 
 
 @router.get("/states/{code}", response_class=HTMLResponse, include_in_schema=False)
 def state_page(
-    request: Request,
-    code: str,
-    session: DbSession,
-    laws: LawsDep,
-    today: TodayDep,
-    lang: LangDep,
-    user: OptionalPrincipal,
+    request: Request, code: str, session: DbSession, found: StateFound, lang: LangDep, user: OptionalPrincipal
 ) -> HTMLResponse:
-    found = public.state(session, code, laws, today)
     if found is None:
         return render(request, "not_found.html", {"what": code}, lang=lang, user=user, status_code=404)
     # the state's agreements over the registry's whole history, by model (distinct agreements each publication)
