@@ -217,7 +217,8 @@ def compare(
             diffs.append(ClauseDiff(wanted.id, wanted.title, "missing", 0.0, 0.0, None, None))
             continue
         doc_tokens[wanted.id] = placeheld(found.text, names)
-        raw, substantive, changes = compare_tokens(placeheld(wanted.text, ()), doc_tokens[wanted.id])
+        # names on both sides: a template writes "LEA", but another MOA compared against names its own agency
+        raw, substantive, changes = compare_tokens(placeheld(wanted.text, names), doc_tokens[wanted.id])
         numbers = any(_has_number(c.template.split()) or _has_number(c.document.split()) for c in changes)
         status: Status = (
             "changed" if substantive < SAME or numbers else "same" if raw >= SAME and not changes else "ocr-noise"
