@@ -240,3 +240,22 @@ def test_every_refusal_says_what_to_do(
     if command == "custody.continue":
         assert serve(jail).accepted
     assert hint in refuse(jail, db, command, args, rule)
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "unknown"),
+    [
+        # the release's time belongs in --occurred-at (the replay line's occurred_at), not among its fields
+        ("criminal.release", {"booking": "B1", "occurred_at": "2026-03-01T09:00:00-05:00"}, "occurred_at"),
+        (
+            "warrant.serve",
+            {"warrant": "W1", "officer": "O1", "facility": "JAIL", "interpeter": "Ana Ruiz"},
+            "interpeter",
+        ),
+    ],
+)
+def test_a_field_the_command_does_not_have_is_refused_not_ignored(
+    jail: Custody, db: Database, command: str, args: dict[str, Any], unknown: str
+) -> None:
+    message = refuse(jail, db, command, args, "INPUT")
+    assert repr(unknown) in message and command in message

@@ -63,6 +63,17 @@ def test_a_changed_48_hour_limit_is_flagged_against_wso_48h() -> None:
     assert "WSO-COMPLAINT-48H" not in flagged
 
 
+def test_a_rewritten_detention_agreement_exception_is_flagged_and_dropped_letters_are_not() -> None:
+    """Words OCR noise explains count as the rule's words ("d tain" for "detain"); other words do not."""
+    rewritten = edited(hardee(), "App. A", "continue to detain, for a reimbursable fee,", "house, at no cost to ICE,")
+    result = compare("t", as_template(hardee()), rewritten, NAMES, "WSO")
+    assert "WSO-DETENTION-AGREEMENT" in {r.rule for r in result.flagged_rules}
+    dropped = edited(hardee(), "App. A", "continue to detain, for", "continue to d tain. for")
+    dropped = edited(dropped, "App. A", "immigration purposes.", "immigration purpo es.")
+    result = compare("t", as_template(hardee()), dropped, NAMES, "WSO")
+    assert not result.flagged_rules
+
+
 def test_a_missing_complaint_appendix_is_missing_and_flags_the_complaint_rule() -> None:
     clauses = [c for c in hardee() if c.id != "App. B"]
     result = compare("t", as_template(hardee()), clauses, NAMES, "WSO")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import MOA_DIR
 from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER, need_tesseract
 from wso.clock import FixedClock
 from wso.moa import (
@@ -160,3 +161,16 @@ def test_odd_ids_and_queries_are_answered_not_crashed_on(db: Database, folder: P
                 find_document(session, ident)
         for query in ("a\x00b", "NEAR(a b)", "a AND", "o'neil", "a:b", "-a"):
             assert isinstance(search(session, query), list)
+
+
+def test_a_diff_against_another_moa_reads_both_agencies_names_as_the_lea(sqlite_db: Database) -> None:
+    """Hardee's WSO MOA against Carroll's (both 2025 WSO): each names its own agency where ICE's text says "the
+    LEA", so the PARTIES clause shows neither name as a change (what differs is Carroll's scan noise)."""
+    carroll = MOA_DIR / "CarrollCo_WSO_MOA_03.03.25.pdf"
+    ingest(sqlite_db, [BORN_DIGITAL, carroll], CLOCK, recognizer=FakeRecognizer())
+    with sqlite_db.session() as session:
+        result = diff(session, BORN_DIGITAL.name, against=carroll.name)
+    assert result.against_kind == "document"
+    parties = next(c for c in result.clauses if c.clause == "I")
+    changes = " ".join(f"{x.template} {x.document}" for x in parties.changes)
+    assert "hardee" not in changes and "carroll" not in changes, changes

@@ -4,6 +4,7 @@ an addendum. (Tesseract is required under CI=true.)"""
 
 from __future__ import annotations
 
+from tests.conftest import MOA_DIR
 from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, ENCRYPTED, GARBLED_LAYER, GOOD_LAYER, IMAGE_ONLY, read
 from wso.moa.analysis import understand
 
@@ -81,3 +82,14 @@ def test_the_addendum_after_a_jem_agreement_is_found() -> None:
     assert understood.addendum.page == 12
     assert understood.addendum.value is not None and "ADDENDUM" in understood.addendum.value
     assert understood.model.value == "JEM"
+
+
+def test_letters_dropped_by_a_scans_layer_flag_no_rule() -> None:
+    """Carroll County's WSO MOA (2025) is a scan whose layer drops letters ("continue to d tain. for a reimbursable
+    fee, aliens for immigration purpo es"): Appendix A is ICE's text, so no rule it carries is flagged."""
+    understood = understand(read(MOA_DIR / "CarrollCo_WSO_MOA_03.03.25.pdf"))
+    assert understood.template.value == "WSO 2025-02-15"
+    comparison = understood.comparison
+    assert comparison is not None
+    assert {r.rule for r in comparison.rules} >= WSO_RULES
+    assert not comparison.flagged_rules, [(r.rule, r.found) for r in comparison.flagged_rules]

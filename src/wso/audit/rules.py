@@ -358,7 +358,7 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
         "STATE-LAW": h.law_ids.notnull(),
         "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
         # greatest() skips nulls on every engine: one comparison instead of eight
-        "DATA-FUTURE-TIME": ibis.greatest(*[h[c] for c in TIME_SLOTS]) > as_of_s,
+        "DATA-FUTURE-TIME": ibis.greatest(*_event_times(h)) > as_of_s,
         # a candidate only: held past 48 hours from the release minus a margin for a daylight-saving hour on a
         # business day; the exact readings (``detainers``) need the calendar, so run on these few rows
         "DETAINER-48H": (h.instrument == "I-247A")
@@ -366,6 +366,13 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
         & (h.end_s - h.rel_s > int(DETAINER_HOLD.total_seconds()) - DETAINER_MARGIN),
     }
     return wso_tests, other_tests
+
+
+def _event_times(t: ir.Table) -> list[ir.IntegerValue]:
+    """The record's times (TIME_SLOTS) that say something happened: a scheduled release counts only while no actual
+    release replaced it (after an early release it is a plan, and may lie after the audit time)."""
+    planned = ibis.ifelse(t.actual_s.isnull(), t.release_s, ibis.null().cast(t.release_s.type()))
+    return [planned if c == "release_s" else t[c] for c in TIME_SLOTS]
 
 
 TIME_SLOTS = ("served_s", "release_s", "actual_s", "notified_s", "claim_s", "reported_s", "daf_s", "ended_s")
@@ -443,9 +450,10 @@ def unpivot(w: ir.Table, as_of: datetime, tolerance_s: int) -> ir.Table:
     out.append(_finding(t, "DATA-ENDED-BEFORE-SERVED", "data", t1=t.served_s, t2=t.ended_s, s1=t.served_s - t.ended_s))
     t = rows("DATA-FUTURE-TIME")
     listed = ibis.literal("")
-    for c, name in zip(TIME_SLOTS, TIME_NAMES, strict=True):
-        listed = listed + ibis.ifelse(t[c] > as_of_s, name + " ", "")
-    latest = ibis.greatest(*[t[c].fill_null(0) for c in TIME_SLOTS])
+    times = _event_times(t)
+    for time, name in zip(times, TIME_NAMES, strict=True):
+        listed = listed + ibis.ifelse(time > as_of_s, name + " ", "")
+    latest = ibis.greatest(*[time.fill_null(0) for time in times])
     out.append(_finding(t, "DATA-FUTURE-TIME", "data", t1=latest, t2=ibis.literal(as_of_s), txt=listed.strip()))
     return ibis.union(*out, distinct=False)
 

@@ -241,6 +241,13 @@ class Custody:
         if when > now:
             message = f"occurred_at {when.isoformat()} is in the future; record acts once they happen"
             return Result(item.command, "refused", message, INPUT), None
+        unknown = [name for name in item.args if name not in FIELDS[item.command] + OPTIONAL.get(item.command, ())]
+        if unknown:
+            message = (
+                f"field(s) {', '.join(map(repr, unknown))} are not fields of {item.command} "
+                f"(its fields: {', '.join(FIELDS[item.command] + OPTIONAL.get(item.command, ()))}); nothing written"
+            )
+            return Result(item.command, "refused", message, INPUT), None
         ctx = Context(session, unit, now, when, item.actor, self.detainer_reading, self.service_tolerance)
         ledger_only = item.command in LEDGER_ONLY
         savepoint = None

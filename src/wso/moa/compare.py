@@ -167,8 +167,20 @@ def compare_tokens(template: list[str], document: list[str]) -> tuple[float, flo
     return round(2 * matched / total, 4), round(min(1.0, 2 * (matched + forgiven) / kept), 4), tuple(changes)
 
 
+def _found_words(wanted: list[str], window: list[str]) -> int:
+    """How many of `wanted`'s words `window` holds in order, as written or as OCR noise of them."""
+    found = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, wanted, window, autojunk=False).get_opcodes():
+        if op == "equal":
+            found += i2 - i1
+        elif op == "replace" and _noise(wanted[i1:i2], window[j1:j2]):
+            found += min(i2 - i1, j2 - j1)
+    return found
+
+
 def phrase_share(phrase: str, haystack: list[str], names: Sequence[str] = ()) -> float:
-    """The share of `phrase`'s words found, in order and close together, in `haystack`."""
+    """The share of `phrase`'s words found, in order and close together, in `haystack` (words that OCR noise
+    explains, as in a clause's comparison, count as found: "d tain" for "detain")."""
     wanted = placeheld(phrase, names)
     if not wanted:
         return 0.0
@@ -179,8 +191,7 @@ def phrase_share(phrase: str, haystack: list[str], names: Sequence[str] = ()) ->
         if block.size == 0:
             continue
         window = haystack[max(0, block.b - block.a - 5) : block.b - block.a + len(wanted) + 5]
-        inner = SequenceMatcher(None, wanted, window, autojunk=False)
-        share = sum(b.size for b in inner.get_matching_blocks()) / len(wanted)
+        share = _found_words(wanted, window) / len(wanted)
         if any(n not in window for n in numbers):
             share = min(share, PHRASE_FOUND - 0.01)  # the rule's figure is not there: never enough
         best = max(best, share)
@@ -206,7 +217,8 @@ def compare(
             diffs.append(ClauseDiff(wanted.id, wanted.title, "missing", 0.0, 0.0, None, None))
             continue
         doc_tokens[wanted.id] = placeheld(found.text, names)
-        raw, substantive, changes = compare_tokens(placeheld(wanted.text, ()), doc_tokens[wanted.id])
+        # names on both sides: a template writes "LEA", but another MOA compared against names its own agency
+        raw, substantive, changes = compare_tokens(placeheld(wanted.text, names), doc_tokens[wanted.id])
         numbers = any(_has_number(c.template.split()) or _has_number(c.document.split()) for c in changes)
         status: Status = (
             "changed" if substantive < SAME or numbers else "same" if raw >= SAME and not changes else "ocr-noise"

@@ -32,7 +32,7 @@ from wso.moa.reading import Layers, ReadDocument, ReadPage, combine, layers, ocr
 from wso.store import Database
 
 READER_VERSION = "1"  # bump when page reading (quality thresholds, OCR resolution) changes
-ANALYSIS_VERSION = "1"  # bump when fields, clauses or comparison change
+ANALYSIS_VERSION = "2"  # bump when fields, clauses or comparison change
 BATCH = 24  # files read, OCR'd and stored together
 
 
