@@ -34,6 +34,9 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row number, 0-based column) -> target
     file_format: str = "xlsx"
+    # `wso.registry.headers.find_header`'s answer, kept by it: ingest asks three times a file (the header row and
+    # its cells are never changed after reading)
+    header: tuple[int, list[str], dict[str, int]] | None = field(default=None, compare=False, repr=False)
 
 
 def _column_index(letters: str) -> int:
