@@ -232,7 +232,8 @@ def whole_process(sheets: Path, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         env = {**os.environ, "WSO_DATABASE_URL": f"sqlite:///{db}"}
-        fresh = f"sh -c 'rm -f {db} && {wso} registry ingest --json {shlex.quote(str(sheets))} > /dev/null'"
+        files = f"{db} {db}-wal {db}-shm"  # the file and its write-ahead log: each run's database is new
+        fresh = f"sh -c 'rm -f {files} && {wso} registry ingest --json {shlex.quote(str(sheets))} > /dev/null'"
         print(f"whole process, full ingest into a fresh SQLite file (A) against parsing only (B), {runs} runs:")
         print(farm(fresh, parse, runs, env))
         # the last run of A left the database filled: what follows runs on the whole result

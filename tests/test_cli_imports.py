@@ -178,3 +178,13 @@ def test_the_web_app_starts_without_pdfium_or_httpx() -> None:
     (0.1 s) for a fetch, neither for serving a page."""
     _, watched = loaded_after("import wso.web.app", watch=("pypdfium2", "httpx", "tesserocr"))
     assert watched == []
+
+
+def test_ingesting_into_a_new_database_loads_no_alembic(tmp_path: Path) -> None:
+    """A new SQLite file gets the migrations' schema in one step (`wso.store.fresh`): neither Alembic nor a
+    migration script is loaded (a database behind its heads is still migrated through Alembic: tests/store)."""
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    argv = ["registry", "ingest", "--json", "--workers", "1", str(SHEETS / "20250519T024922Z")]
+    ours, watched = loaded_after(main_with(argv), watch=("alembic",), env={"WSO_DATABASE_URL": url})
+    assert "wso.registry.ingestion" in ours
+    assert watched == []

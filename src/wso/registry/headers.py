@@ -55,7 +55,14 @@ def is_blank(cells: Iterable[Cell]) -> bool:
 
 
 def find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
-    """The header row: the first of the first twenty non-blank rows naming a state, an agency and a model."""
+    """The header row: the first of the first twenty non-blank rows naming a state, an agency and a model (found
+    once a table, then kept in it; the caller must not change what it is given)."""
+    if table.header is None:
+        table.header = _find_header(table)
+    return table.header
+
+
+def _find_header(table: Table) -> tuple[int, list[str], dict[str, int]]:
     seen = 0
     for index, (_number, cells) in enumerate(table.rows):
         if is_blank(cells):

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
-from wso.registry.bulk import bulk_insert, sending
+from wso.registry.bulk import bulk_insert, large_cache, sending
 from wso.registry.dates import read_capture_folder, read_file_name
 from wso.registry.dating import Evidence, date_publication, local_day
 from wso.registry.derive import derive, read_stored, write_derived
@@ -518,6 +518,24 @@ def _ingest(
         bad = "; ".join(f.message or f.path for f in report.failed)
         raise IngestError(f"{len(report.failed)} file(s) cannot be read, so nothing was ingested: {bad}")
     connection = session.connection()
+    with large_cache(connection):
+        _write(session, connection, seen, corrections, stored_before, snapshots, rows, readings, issues)
+    return report
+
+
+def _write(
+    session: Session,
+    connection: Connection,
+    seen: Seen,
+    corrections: Corrections | None,
+    stored_before: set[str],
+    snapshots: list[dict[str, Any]],
+    rows: dict[str, tuple[list[int], list[str]]],
+    readings: dict[str, ReadRow],
+    issues: list[dict[str, Any]],
+) -> None:
+    """What an ingest stores, in the caller's transaction: files seen, dates corrected, snapshots, rows and
+    readings, issues, and the agencies and agreements derived from every list."""
     write_seen(connection, seen)
     redated = _redate_stored(connection, corrections, stored_before) if corrections is not None else []
     issues.extend(redated)
@@ -536,7 +554,6 @@ def _ingest(
         remember_answers(session)
     elif issues:
         bulk_insert(connection, ISSUES, issues)
-    return report
 
 
 def _parsing(

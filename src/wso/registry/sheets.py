@@ -34,6 +34,9 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row number, 0-based column) -> target
     file_format: str = "xlsx"
+    # `wso.registry.headers.find_header`'s answer, kept by it: ingest asks three times a file (the header row and
+    # its cells are never changed after reading)
+    header: tuple[int, list[str], dict[str, int]] | None = field(default=None, compare=False, repr=False)
 
 
 def _column_index(letters: str) -> int:
@@ -65,17 +68,40 @@ def _cells_of(ref: str) -> list[tuple[int, int]]:
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
+_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\s([^>]*?)/?>")
+_ID_RE = re.compile(rb'\s(?:\w+:)id="([^"]*)"')
+
+
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    """The zip path of the workbook's first sheet. Excel's forms are read with regular expressions over the bytes
+    (about five times cheaper than parsing the two small parts); anything else is parsed as XML."""
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    sheet = _SHEET_RE.search(workbook) if NS_MAIN.encode() in workbook else None  # not Strict OOXML's names
+    rid = _ID_RE.search(b" " + sheet.group(1)) if sheet is not None else None
+    if rid is not None:
+        for match in _RELATIONSHIP_RE.finditer(rels):
+            attrs = dict(_ATTR_RE.findall(match.group(1)))
+            if attrs.get(b"Id") == rid.group(1) and b"&" not in attrs.get(b"Target", b"&"):
+                return _sheet_target(attrs[b"Target"].decode())
+    return _first_sheet_path_parsed(workbook, rels)
+
+
+def _first_sheet_path_parsed(workbook_xml: bytes, rels_xml: bytes) -> str:
+    """`_first_sheet_path` by parsing the workbook and its relationships as XML."""
+    workbook = ElementTree.fromstring(workbook_xml)
     sheet = workbook.find(f"{{{NS_MAIN}}}sheets/{{{NS_MAIN}}}sheet")
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rels = ElementTree.fromstring(rels_xml)
     if sheet is not None:
         rid = sheet.get(f"{{{NS_REL}}}id")
         for rel in rels:
             if rel.get("Id") == rid:
-                target = rel.get("Target", "")
-                return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                return _sheet_target(rel.get("Target", ""))
     return "xl/worksheets/sheet1.xml"
+
+
+def _sheet_target(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
 
 
 _HYPERLINK_RE = re.compile(rb"<(?:\w+:)?hyperlink\s([^>]*?)/?>")
@@ -100,10 +126,13 @@ def _zip_of(data: bytes) -> zipfile.ZipFile:
 
 
 def hyperlinks_in(archive: zipfile.ZipFile) -> dict[tuple[int, int], str]:
-    """Every hyperlink of the first sheet: (row number, 0-based column) -> URL (or #location for internal ones).
+    """Every hyperlink of the first sheet: (row number, 0-based column) -> URL (or #location for internal ones)."""
+    return links_of(*hyperlink_parts(archive))
 
-    Only the sheet's <hyperlinks> elements are scanned (regular expressions over the bytes, so the large
-    <sheetData> is never parsed twice), and the relationships that hold the targets likewise."""
+
+def hyperlink_parts(archive: zipfile.ZipFile) -> tuple[bytes, bytes]:
+    """What `links_of` reads: the first sheet's XML from its <hyperlinks> on (b"" when it has none) and the sheet's
+    relationships. The sheet is inflated whole to get there (zlib, which lets other threads run meanwhile)."""
     try:
         sheet_path = _first_sheet_path(archive)
         sheet = archive.read(sheet_path)
@@ -113,16 +142,26 @@ def hyperlinks_in(archive: zipfile.ZipFile) -> dict[tuple[int, int], str]:
     if start < 0:
         start = sheet.find(b":hyperlinks")
     if start < 0:
-        return {}
+        return b"", b""
     rels_path = posixpath.join(posixpath.dirname(sheet_path), "_rels", posixpath.basename(sheet_path) + ".rels")
     try:
         rels = archive.read(rels_path)
     except KeyError:
         rels = b""
-    fast = _HYPERLINK_FAST_RE.findall(sheet, start)
+    return sheet[start:], rels
+
+
+def links_of(sheet: bytes, rels: bytes) -> dict[tuple[int, int], str]:
+    """The hyperlinks of a sheet's XML from its <hyperlinks> on, their targets in `rels` (`hyperlink_parts`).
+
+    Only the <hyperlinks> elements are scanned (regular expressions over the bytes, so the large <sheetData> is
+    never parsed twice), and the relationships that hold the targets likewise."""
+    if not sheet:
+        return {}
+    fast = _HYPERLINK_FAST_RE.findall(sheet)
     fast_targets = _RELATIONSHIP_FAST_RE.findall(rels)
-    if len(fast) != sheet.count(b"hyperlink ", start) or len(fast_targets) != rels.count(b"Relationship "):
-        return _hyperlinks_in_general(sheet, start, _relationship_targets(rels))
+    if len(fast) != sheet.count(b"hyperlink ") or len(fast_targets) != rels.count(b"Relationship "):
+        return _hyperlinks_in_general(sheet, 0, _relationship_targets(rels))
     # Excel's own forms: targets by their id as bytes, each decoded once; the first link of a cell wins
     targets = {rid: target_text(target) for rid, target in fast_targets}
     columns = {letters: _column_index(letters.decode()) for letters in {letters for letters, _row, _rid in fast}}
@@ -173,11 +212,21 @@ def target_text(raw: bytes) -> str:
 class OpenedFile:
     """A spreadsheet file whose costly reading is done and whose Python values are not made yet: for an xlsx
     workbook, its first sheet parsed by python-calamine (in Rust, without holding Python's GIL, so another thread
-    can run Python meanwhile). `table()` makes the cells and hyperlinks, in the thread that will use them."""
+    can run Python meanwhile) and the part of its XML that holds the hyperlinks inflated (zlib, likewise).
+    `table()` makes the cells and hyperlinks, in the thread that will use them."""
 
     data: bytes
     sheet: CalamineSheet | None = None  # None for a CSV file
     _archive: zipfile.ZipFile | None = field(default=None, init=False, repr=False)  # the xlsx zip, opened once
+    # `hyperlink_parts` of the workbook (or why they cannot be read, raised by `table()` as it was raised)
+    _link_parts: tuple[bytes, bytes] | SheetError | None = field(default=None, init=False, repr=False)
+
+    def read_link_parts(self) -> None:
+        """Inflate what the hyperlinks are read from now (`open_file` does, in the thread that opens the file)."""
+        try:
+            self._link_parts = hyperlink_parts(self.archive())
+        except SheetError as exc:
+            self._link_parts = exc
 
     def archive(self) -> zipfile.ZipFile:
         """The xlsx file's zip, its directory read once for the hyperlinks and the metadata."""
@@ -194,7 +243,13 @@ class OpenedFile:
             raise SheetError(f"not a readable xlsx file ({exc})") from exc
         # calamine's rows are lists already (of a subset of Cell's types): numbered, not copied
         rows = list(enumerate(cast(list[list[Cell]], values), start=1))
-        return Table(rows=rows, links=hyperlinks_in(self.archive()), file_format="xlsx")
+        if self._link_parts is None:
+            self.read_link_parts()
+        parts = self._link_parts
+        if isinstance(parts, SheetError):
+            raise parts
+        assert parts is not None
+        return Table(rows=rows, links=links_of(*parts), file_format="xlsx")
 
     def saved_at(self) -> datetime | None:
         """`read_saved_at` of the file."""
@@ -252,7 +307,9 @@ def open_file(name: str, data: bytes) -> OpenedFile:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types for broken files
         raise SheetError(f"not a readable xlsx file ({exc})") from exc
-    return OpenedFile(data, sheet)
+    opened = OpenedFile(data, sheet)
+    opened.read_link_parts()
+    return opened
 
 
 def read_csv(data: bytes) -> Table:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -52,15 +53,31 @@ def _resolved_folder(folder: Path) -> Path:
     return folder.resolve()
 
 
+@lru_cache(maxsize=256)
+def _links_in(folder: Path) -> frozenset[str] | None:
+    """The names of a folder's symbolic links, from one listing of it (not a system call per file); None when it
+    cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(entry.name for entry in entries if entry.is_symlink())
+    except OSError:
+        return None
+
+
 def forget_folders() -> None:
-    """Forget the folders `resolved` has resolved (an ingest starts with none, so a link changed since counts)."""
+    """Forget the folders `resolved` has resolved and listed (an ingest starts with none, so a link changed since
+    counts)."""
     _resolved_folder.cache_clear()
+    _links_in.cache_clear()
 
 
 def resolved(path: Path) -> Path:
     """`path.resolve()`, its folder resolved once for all the files in it (a thousand files, a few folders); a
     file that is itself a symbolic link, or a name that is not one, is resolved whole."""
-    if path.name in ("", ".", "..") or path.is_symlink():
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    links = _links_in(path.parent)
+    if links is None or path.name in links:
         return path.resolve()
     return _resolved_folder(path.parent) / path.name
 

@@ -53,9 +53,21 @@ def database_heads(engine: Engine) -> set[str]:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring every branch to its head; does nothing (and costs a query or two) when already there."""
-    if database_heads(engine) == HEADS:
+    """Bring every branch to its head; does nothing (and costs a query or two) when already there. A new, empty
+    SQLite database is made in one step from the schema the migrations make (`wso.store.fresh`), without Alembic."""
+    heads = database_heads(engine)
+    if heads == HEADS:
         return
+    if not heads:
+        from wso.store.fresh import create_fresh
+
+        if create_fresh(engine, HEADS):
+            return
+    run_migrations(engine)
+
+
+def run_migrations(engine: Engine) -> None:
+    """Every room's migrations through Alembic, from wherever the database is to the heads."""
     from alembic import command
 
     command.upgrade(alembic_config(engine), "heads")
