@@ -24,11 +24,11 @@ def add_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--dir", type=Path, default=None, help="where the generated records are cached")
 
 
-def records(args: argparse.Namespace) -> Path:
-    """The folder of the data set `args` names, generated first if it is not cached; prints what it is and the
-    machine's load."""
+def records(args: argparse.Namespace, generator: str = GENERATOR, src: Path = SRC) -> Path:
+    """The folder of the data set `args` names, generated first (by the code in `src`, whose generator is
+    `generator`) if it is not cached; prints what it is and the machine's load."""
     root: Path = args.dir or Path(tempfile.gettempdir()) / "wso-audit-bench" / (
-        f"holds-{args.holds}-seed-{args.seed}-rate-{args.rate}-{GENERATOR}"
+        f"holds-{args.holds}-seed-{args.seed}-rate-{args.rate}-{generator}"
     )
     print(f"holds: {args.holds:,}  seed: {args.seed}  violation rate: {args.rate}  records: {root}")
     print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -36,6 +36,6 @@ def records(args: argparse.Namespace) -> Path:
         t = time.perf_counter()
         cmd = [sys.executable, "-m", "wso", "audit", "synth", "--holds", str(args.holds), "--seed", str(args.seed),
                "--violation-rate", str(args.rate), "--out", str(root)]  # fmt: skip
-        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
+        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONPATH": str(src)})
         print(f"generate (cached for the next run): {time.perf_counter() - t:8.2f} s")
     return root

@@ -342,6 +342,7 @@ def _inputs(records: Records, as_of: datetime, tables: dict[str, Any], settings:
         detainer_laws=facts.detainer_law_windows(states, agreements, lo.date(), hi.date()),
         tolerance_s=settings.tolerance_s,
         v1_detention="detention_agreement_from" in records.absent.get("holds", ()),
+        future_slots=records.maybe_future(as_of),
     )
 
 

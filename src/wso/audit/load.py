@@ -12,7 +12,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -51,6 +51,22 @@ class Records:
     rejects: list[Rejects] = field(default_factory=list)
     #: per table, the columns of a later schema version the file lacks (read as empty)
     absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the latest value (naive UTC) of each holds time column whose maximum the file's statistics give cheaply
+    latest: dict[str, datetime | None] = field(default_factory=dict)
+
+    def maybe_future(self, as_of: datetime) -> tuple[str, ...]:
+        """The epoch-second slots (``TIME_SLOTS``) of the time columns that may hold a time after ``as_of``: all
+        but those whose latest value, to the whole second, is not after it."""
+        as_of_s = int(as_of.timestamp())
+        epoch = datetime(1970, 1, 1)
+        out = []
+        for name, slot in zip(TIME_NAMES, TIME_SLOTS, strict=True):
+            if name in self.latest:
+                latest = self.latest[name]
+                if latest is None or (latest - epoch) // timedelta(seconds=1) <= as_of_s:
+                    continue
+            out.append(slot)
+        return tuple(out)
 
     @property
     def rejected(self) -> int:
@@ -192,6 +208,9 @@ def _load_table(
             f", greatest({extreme('max', 'served_at')}, {extreme('max', 'scheduled_release_at')}) AS last_time"
             f", list(DISTINCT {by_name['state'].typed}) AS states"
         )
+        # the latest of each time column the file's statistics answer (the future-time test skips the others)
+        extremes = {name: by_name[name].extreme for name in TIME_NAMES}
+        stats += "".join(f", {ext.format('max')} AS {quote('latest_' + name)}" for name, ext in extremes.items() if ext)
 
     def scan() -> dict[str, object]:
         flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {quote('bad_' + c.name)}" for c in cols)
@@ -216,7 +235,8 @@ def _load_table(
     bad_counts = {c.name: got[f"bad_{c.name}"] for c in cols}
     if table.name == "holds":
         extra = {"first_time": got["first_time"], "last_time": got["last_time"],
-                 "zones": got["values_facility_tz"], "states": got["states"]}  # fmt: skip
+                 "zones": got["values_facility_tz"], "states": got["states"],
+                 "latest": {k[len("latest_"):]: v for k, v in got.items() if k.startswith("latest_")}}  # fmt: skip
     select = ", ".join(f"{c.typed} AS {quote(c.name)}" for c in cols)
     if table.name == "holds":
         # the times once more as UTC epoch seconds, the form the rules compute with (any backend reads them)
@@ -301,6 +321,8 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
     states_found = extra.get("states") or []
     assert isinstance(zones_found, Iterable) and isinstance(states_found, Iterable)
     first, last = extra.get("first_time"), extra.get("last_time")
+    latest = extra.get("latest") or {}
+    assert isinstance(latest, dict)
     return Records(
         con=con,
         files=files,
@@ -310,4 +332,5 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
         last_time=last if isinstance(last, datetime) else None,
         rejects=rejects,
         absent=absent,
+        latest={str(k): v if isinstance(v, datetime) else None for k, v in latest.items()},
     )

@@ -111,6 +111,9 @@ class Inputs:
     tolerance_s: int
     #: the file has no detention_agreement_from (a hold-record schema v1 file): detention_agreement lifts the limit
     v1_detention: bool
+    #: the time slots that may hold a time after the audit time (the others are proven not to: the future-time
+    #: test skips them); ``TIME_SLOTS`` when nothing is known
+    future_slots: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,18 @@ def local_offset(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[
     return tz.cases(*branches, else_=ibis.literal(0, "int64"))
 
 
+def local_day(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tuple[int, int], ...]]) -> ir.Value:
+    """The local day number of UTC second ``t`` in zone ``tz`` (one of ``zones``: the loader checks every row's
+    zone). Where the least and the greatest offset of all the zones give the same day, that is the day, whatever the
+    zone: most rows skip the per-zone comparisons of ``local_offset``."""
+    offsets = {offset for segments in zones.values() for _, offset in segments}
+    exact = ((t + local_offset(tz, t, zones)) // DAY).cast("int64")
+    if len(offsets) < 2:
+        return exact
+    early, late = ((t + min(offsets)) // DAY).cast("int64"), ((t + max(offsets)) // DAY).cast("int64")
+    return ibis.cases((early == late, early), else_=exact)
+
+
 FLAGS: tuple[str, ...] = (
     "WSO-48H",
     "WSO-JAIL-ONLY",
@@ -208,7 +223,7 @@ def _in_windows(
     return ibis.or_(*tests).fill_null(False)
 
 
-def _law_ids(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue, laws: LawWindows) -> ir.StringValue:
+def _law_cases(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue, laws: LawWindows) -> ir.StringValue:
     """The law ids of the window covering the hold's agency on ``day`` (for an agency without windows of its own,
     its state's), else null."""
     cases = []
@@ -227,11 +242,28 @@ def _law_ids(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue
         cases.append((test, ibis.literal(ids)))
     if not cases:
         return _null_str()
-    # most holds are in states without such a law: they skip every window's comparisons
-    concerned = state.isin(sorted({key for key, *_ in laws.by_state}) or [""])
-    if laws.by_agency:
-        concerned = concerned | agency.isin(sorted({key for key, *_ in laws.by_agency}))
-    return ibis.cases((~concerned.fill_null(False), _null_str()), *cases, else_=_null_str())
+    return ibis.cases(*cases, else_=_null_str())
+
+
+def _law_ids(h: ir.Table, wso_laws: LawWindows, detainer_laws: LawWindows) -> ir.StringValue:
+    """The ids of the state laws that bar the hold on its local date of service: a WSO agreement's for a WSO service
+    (``wso_laws``), holds on detainers for a detainer hold (``detainer_laws``); else null. Most holds are in states
+    without such a law: one test of the state (and of the agencies with windows of their own) lets them skip the
+    rest."""
+    laws = (wso_laws, detainer_laws)
+    states = sorted({key for w in laws for key, *_ in w.by_state})
+    agencies = sorted({key for w in laws for key, *_ in w.by_agency})
+    if not states and not agencies:
+        return _null_str()
+    concerned = ibis.or_(
+        *([h.state.isin(states)] if states else []), *([h.agency_id.isin(agencies)] if agencies else [])
+    ).fill_null(False)
+    return ibis.cases(
+        (~concerned, _null_str()),
+        (h.wso, _law_cases(h.agency_id, h.state, h.served_day, wso_laws)),
+        (h.instrument == "I-247A", _law_cases(h.agency_id, h.state, h.served_day, detainer_laws)),
+        else_=_null_str(),
+    )
 
 
 def flag_name(rule_id: str) -> str:
@@ -257,9 +289,8 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         rel_s=ibis.coalesce(h.actual_s, h.release_s),
         # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
         end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
-        open=h.ended_s.isnull(),
         # the local date of service (facility time zone)
-        served_day=((h.served_s + local_offset(h.facility_tz, h.served_s, inputs.zone_offsets)) // DAY).cast("int64"),
+        served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets),
     )
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
@@ -295,16 +326,7 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         h = _fresh(h)
     # a state law prohibiting it on that date (the program's own windows: few, so inlined): a WSO agreement for a
     # WSO service, holds on detainers for a detainer hold
-    h = h.mutate(
-        law_ids=ibis.cases(
-            (h.wso, _law_ids(h.agency_id, h.state, h.served_day, inputs.wso_laws)),
-            (
-                h.instrument == "I-247A",
-                _law_ids(h.agency_id, h.state, h.served_day, inputs.detainer_laws),
-            ),
-            else_=_null_str(),
-        )
-    )
+    h = h.mutate(law_ids=_law_ids(h, inputs.wso_laws, inputs.detainer_laws))
 
     # filter first, on the bare tests (a null test is false in a filter), then name the flags of the few rows kept
     wso_tests, other_tests = _tests(h, as_of_s, inputs)
@@ -312,7 +334,7 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     wso_tests, other_tests = _tests(h, as_of_s, inputs)
     flag_values = {flag_name(k): (h.wso & v).fill_null(False) for k, v in wso_tests.items()}
     flag_values.update({flag_name(k): v.fill_null(False) for k, v in other_tests.items()})
-    h = h.mutate(**{flag_name(k): flag_values[flag_name(k)] for k in FLAGS})
+    h = h.mutate(open=h.ended_s.isnull(), **{flag_name(k): flag_values[flag_name(k)] for k in FLAGS})
     keep = [
         "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "person_ref",
         "open", "end_s", "rel_s", "served_day", "law_ids", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
@@ -327,9 +349,9 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
     climit = int(CITIZENSHIP_REPORT.total_seconds())
     served_by_now = h.served_s <= as_of_s
     deadline = h.rel_s + limit
-    # the 48 hours stop counting when the hold moved onto a detention agreement
-    counted_end = ibis.ifelse(h.daf_s.notnull() & (h.daf_s < h.end_s), h.daf_s, h.end_s)
-    over_48 = served_by_now & (counted_end > deadline)
+    # the 48 hours stop counting when the hold moved onto a detention agreement: the hours counted end at the
+    # earlier of the end and that move, so both must be past the deadline (the end first: it rejects most holds)
+    over_48 = (h.end_s > deadline) & (h.daf_s.isnull() | (h.daf_s > deadline)) & served_by_now
     if inputs.v1_detention:
         over_48 = over_48 & ~h.detention_agreement
     wso_tests: dict[str, ir.BooleanValue] = {
@@ -358,7 +380,7 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
         "STATE-LAW": h.law_ids.notnull(),
         "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
         # greatest() skips nulls on every engine: one comparison instead of eight
-        "DATA-FUTURE-TIME": ibis.greatest(*_event_times(h)) > as_of_s,
+        "DATA-FUTURE-TIME": _future(h, inputs.future_slots, as_of_s),
         # a candidate only: held past 48 hours from the release minus a margin for a daylight-saving hour on a
         # business day; the exact readings (``detainers``) need the calendar, so run on these few rows
         "DETAINER-48H": (h.instrument == "I-247A")
@@ -368,11 +390,21 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
     return wso_tests, other_tests
 
 
-def _event_times(t: ir.Table) -> list[ir.IntegerValue]:
-    """The record's times (TIME_SLOTS) that say something happened: a scheduled release counts only while no actual
-    release replaced it (after an early release it is a plan, and may lie after the audit time)."""
+def _event_times(t: ir.Table, slots: tuple[str, ...] | None = None) -> list[ir.IntegerValue]:
+    """The record's times (of ``slots``) that say something happened: a scheduled release counts only while no
+    actual release replaced it (after an early release it is a plan, and may lie after the audit time)."""
     planned = ibis.ifelse(t.actual_s.isnull(), t.release_s, ibis.null().cast(t.release_s.type()))
-    return [planned if c == "release_s" else t[c] for c in TIME_SLOTS]
+    return [planned if c == "release_s" else t[c] for c in (TIME_SLOTS if slots is None else slots)]
+
+
+def _future(h: ir.Table, slots: tuple[str, ...], as_of_s: int) -> ir.BooleanValue:
+    """A time after the audit time, in one of ``slots`` (the columns that may hold one)."""
+    if not slots:
+        return ibis.literal(False)
+    times = _event_times(h, slots)
+    if len(times) == 1:
+        return times[0] > as_of_s
+    return ibis.greatest(*times) > as_of_s
 
 
 TIME_SLOTS = ("served_s", "release_s", "actual_s", "notified_s", "claim_s", "reported_s", "daf_s", "ended_s")

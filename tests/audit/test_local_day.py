@@ -1,0 +1,53 @@
+"""The rules' local date of service (``rules.local_day``) is the date zoneinfo gives in the facility's zone."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import ibis
+import pyarrow as pa
+
+from wso.audit import calendar
+from wso.audit.rules import local_day
+
+ZONES = ("America/Anchorage", "America/New_York", "America/Phoenix", "Pacific/Honolulu", "Asia/Kolkata")
+
+
+def _days_by_rules(zones: tuple[str, ...], times: list[tuple[str, int]]) -> list[int]:
+    lo, hi = datetime(2024, 12, 1), datetime(2027, 3, 1)
+    offsets = calendar.segments(calendar.build(zones, lo, hi).offsets)
+    table = ibis.memtable(pa.table({"tz": [z for z, _ in times], "t": [t for _, t in times]}))
+    con = ibis.duckdb.connect()
+    got = con.to_pyarrow(table.select(day=local_day(table.tz, table.t, offsets)))["day"].to_pylist()
+    con.disconnect()
+    return [int(d) for d in got]
+
+
+def _day_by_zoneinfo(zone: str, t: int) -> int:
+    local = datetime.fromtimestamp(t, UTC).astimezone(ZoneInfo(zone)).date()
+    return (local - datetime(1970, 1, 1).date()).days
+
+
+def test_the_local_day_is_the_zones_date_at_every_hour_and_around_the_changes() -> None:
+    start = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(2026, 12, 31, tzinfo=UTC).timestamp())
+    rng = random.Random(7)
+    times = [(z, t) for z in ZONES for t in range(start, end, 3_600 * 7 + 13)]
+    # each side of midnight and of the daylight-saving changes, to the second
+    for zone in ZONES:
+        for day in range(0, 730, 3):
+            midnight = datetime(2025, 1, 1, tzinfo=ZoneInfo(zone)) + timedelta(days=day)
+            m = int(midnight.timestamp())
+            times += [(zone, m - 1), (zone, m), (zone, m + 1)]
+        times += [(zone, rng.randrange(start, end)) for _ in range(500)]
+    for zone, t in zip(("America/New_York", "America/Anchorage"), (1741503600, 1762063200), strict=True):
+        times += [(zone, t + d) for d in (-3601, -3600, -1, 0, 1, 3599, 3600)]
+    got = _days_by_rules(ZONES, times)
+    assert got == [_day_by_zoneinfo(z, t) for z, t in times]
+
+
+def test_one_zone_or_one_offset_uses_the_exact_day() -> None:
+    times = [("America/Phoenix", t) for t in range(1_735_689_600, 1_735_689_600 + 3 * 86_400, 1_800)]
+    assert _days_by_rules(("America/Phoenix",), times) == [_day_by_zoneinfo(z, t) for z, t in times]
