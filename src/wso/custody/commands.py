@@ -58,6 +58,8 @@ from wso.store import Database
 # some fields are chosen from (by field name; where two commands' lists differ, the catalogue's per command).
 FIELDS: dict[str, tuple[str, ...]] = {e.name: e.required for e in COMMANDS}
 OPTIONAL: dict[str, tuple[str, ...]] = {e.name: e.optional for e in COMMANDS if e.optional}
+#: every field a command takes, required and optional (any other is refused)
+_TAKES: dict[str, tuple[str, ...]] = {e.name: e.required + e.optional for e in COMMANDS}
 CHOICES: dict[str, tuple[str, ...]] = {}
 for _entry in COMMANDS:
     for _field in _entry.fields:
@@ -241,11 +243,12 @@ class Custody:
         if when > now:
             message = f"occurred_at {when.isoformat()} is in the future; record acts once they happen"
             return Result(item.command, "refused", message, INPUT), None
-        unknown = [name for name in item.args if name not in FIELDS[item.command] + OPTIONAL.get(item.command, ())]
+        takes = _TAKES[item.command]
+        unknown = [name for name in item.args if name not in takes]
         if unknown:
             message = (
                 f"field(s) {', '.join(map(repr, unknown))} are not fields of {item.command} "
-                f"(its fields: {', '.join(FIELDS[item.command] + OPTIONAL.get(item.command, ()))}); nothing written"
+                f"(its fields: {', '.join(takes)}); nothing written"
             )
             return Result(item.command, "refused", message, INPUT), None
         ctx = Context(session, unit, now, when, item.actor, self.detainer_reading, self.service_tolerance)

@@ -114,8 +114,9 @@ _RELATIONSHIP_FAST_RE = re.compile(rb'<Relationship Id="([^"]*)" Type="[^"]*" Ta
 
 
 def read_hyperlinks(data: bytes) -> dict[tuple[int, int], str]:
-    """Every hyperlink of the first sheet of the xlsx file `data` (`hyperlinks_in`)."""
-    return hyperlinks_in(_zip_of(data))
+    """Every hyperlink of the first sheet of the xlsx file `data`: (row number, 0-based column) -> URL (or
+    #location for internal ones)."""
+    return links_of(*hyperlink_parts(_zip_of(data)))
 
 
 def _zip_of(data: bytes) -> zipfile.ZipFile:
@@ -123,11 +124,6 @@ def _zip_of(data: bytes) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise SheetError(f"not a readable xlsx file ({exc})") from exc
-
-
-def hyperlinks_in(archive: zipfile.ZipFile) -> dict[tuple[int, int], str]:
-    """Every hyperlink of the first sheet: (row number, 0-based column) -> URL (or #location for internal ones)."""
-    return links_of(*hyperlink_parts(archive))
 
 
 def hyperlink_parts(archive: zipfile.ZipFile) -> tuple[bytes, bytes]:
