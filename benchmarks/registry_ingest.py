@@ -21,10 +21,10 @@ Two statistics: the best of N of each measurement (ratios of bests), and, becaus
 from minute to minute, the median and range of the N ratios of each round (an ingest against the bare parsing
 measured just before it).
 
-With --whole-process (needs farm-bench, which times whole processes from outside) it also prints, as whole
-processes (median of N): `wso registry ingest DIR` into a fresh SQLite file against `registry_parse_only.py DIR`
-(a plain loop of python-calamine over the same files), a repeated `wso registry ingest DIR` (everything known), and
-`wso registry stats --json` on the result.
+With --whole-process it also prints, as whole processes timed from outside by benchmarks/whole_process.py
+(median of N; the ratio pair by pair): `wso registry ingest DIR` into a fresh SQLite file against
+`registry_parse_only.py DIR` (a plain loop of python-calamine over the same files), a repeated `wso registry ingest
+DIR` (everything known), and `wso registry stats --json` on the result.
 
 With --workers N (N > 1) each engine is also measured ingesting with N parsing processes (`ingest(workers=N)`);
 CPU figures then include the ended workers' (`os.times().children_*`).
@@ -40,9 +40,7 @@ import argparse
 import gc
 import os
 import shlex
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +52,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from whole_process import compare
 
 from wso.clock import FixedClock
 from wso.registry import ingest
@@ -155,7 +154,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-ahead-floor", action="store_true", help="skip bare parsing with ingest's read-ahead")
-    parser.add_argument("--whole-process", action="store_true", help="also time whole processes with farm-bench")
+    parser.add_argument("--whole-process", action="store_true", help="also time whole processes (whole_process.py)")
     parser.add_argument(
         "--workers", type=int, default=0, help="also ingest with this many parsing processes (0: not; 1: plain only)"
     )
@@ -212,35 +211,22 @@ def main() -> None:
         whole_process(args.sheets.resolve(), args.runs)
 
 
-def farm(command: str, vs: str | None, runs: int, env: dict[str, str]) -> str:
-    """farm-bench's report of `command` (against `vs`), as printed."""
-    argv = ["farm-bench", "-n", str(runs), "--timeout", "900"]
-    if vs is not None:
-        argv += ["--vs", vs]
-    argv += ["--", *shlex.split(command)]
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
-    return done.stdout + done.stderr
-
-
 def whole_process(sheets: Path, runs: int) -> None:
-    """`wso registry ingest` and `wso registry stats --json` as whole processes, timed by farm-bench."""
-    if shutil.which("farm-bench") is None:
-        print("whole process: farm-bench is not installed; skipped")
-        return
+    """`wso registry ingest` and `wso registry stats --json` as whole processes, paired (whole_process.py)."""
     wso = ROOT / ".venv" / "bin" / "wso"
-    parse = f"{sys.executable} {ROOT / 'benchmarks' / 'registry_parse_only.py'} {shlex.quote(str(sheets))}"
+    parse = [sys.executable, str(ROOT / "benchmarks" / "registry_parse_only.py"), str(sheets)]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         env = {**os.environ, "WSO_DATABASE_URL": f"sqlite:///{db}"}
         files = f"{db} {db}-wal {db}-shm"  # the file and its write-ahead log: each run's database is new
-        fresh = f"sh -c 'rm -f {files} && {wso} registry ingest --json {shlex.quote(str(sheets))} > /dev/null'"
-        print(f"whole process, full ingest into a fresh SQLite file (A) against parsing only (B), {runs} runs:")
-        print(farm(fresh, parse, runs, env))
+        fresh = ["sh", "-c", f"rm -f {files} && exec {wso} registry ingest --json {shlex.quote(str(sheets))}"]
+        print(f"whole process, full ingest into a fresh SQLite file (A) against parsing only (B), {runs} pairs:")
+        print(compare(fresh, parse, runs, env=env))
         # the last run of A left the database filled: what follows runs on the whole result
         print(f"whole process, repeated ingest (every file known), {runs} runs:")
-        print(farm(f"{wso} registry ingest --json {shlex.quote(str(sheets))}", None, runs, env))
+        print(compare([str(wso), "registry", "ingest", "--json", str(sheets)], None, runs, env=env))
         print("whole process, wso registry stats --json on the result:")
-        print(farm(f"{wso} registry stats --json", None, max(runs, 5), env))
+        print(compare([str(wso), "registry", "stats", "--json"], None, max(runs, 5), env=env))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 Every .xlsx file under the folders (as `wso registry ingest` finds them), each first sheet read by python-calamine
 into Python values, in a plain loop; prints the number of rows. `benchmarks/registry_ingest.py --whole-process`
-times it against `wso registry ingest` with farm-bench.
+times it against `wso registry ingest` as whole processes, paired (benchmarks/whole_process.py).
 """
 
 from __future__ import annotations
