@@ -36,6 +36,7 @@ Every decision is ``wso.program``'s (the ledger makes the same one per command; 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -185,6 +186,20 @@ def local_day(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tup
     return ibis.cases((early == late, early), else_=exact)
 
 
+def local_day_at_least(
+    tz: ir.StringValue, t: ir.IntegerValue, day: int, zones: dict[str, tuple[tuple[int, int], ...]]
+) -> ir.BooleanValue:
+    """Whether the local day of UTC second ``t`` in zone ``tz`` is ``day`` or later (``local_day(tz, t) >= day``)
+    without computing the day: ``t`` is compared with two constants (the day's start less the greatest and the least
+    offset of all the zones); only a time between them looks its zone's offset up."""
+    start = day * DAY
+    offsets = {offset for segments in zones.values() for _, offset in segments}
+    if len(offsets) < 2:
+        return t >= start - (next(iter(offsets)) if offsets else 0)
+    exact = t + local_offset(tz, t, zones) >= start
+    return ibis.cases((t >= start - min(offsets), True), (t < start - max(offsets), False), else_=exact)
+
+
 FLAGS: tuple[str, ...] = (
     "WSO-48H",
     "WSO-JAIL-ONLY",
@@ -203,11 +218,11 @@ FLAGS: tuple[str, ...] = (
 
 
 def _in_windows(
-    key: ir.StringValue, day: ir.IntegerValue, windows: tuple[tuple[str, int, int | None], ...]
+    key: ir.StringValue, at_least: Callable[[int], ir.BooleanValue], windows: tuple[tuple[str, int, int | None], ...]
 ) -> ir.Value:
-    """Whether ``day`` lies in one of ``key``'s windows (first day, last day inclusive or None for open). Keys with
-    the same windows (most agencies' agreements began on the same day) share one test: one set membership and the
-    day's comparisons, instead of a comparison with every key."""
+    """Whether the day (``at_least(d)``: it is ``d`` or later) lies in one of ``key``'s windows (first day, last day
+    inclusive or None for open). Keys with the same windows (most agencies' agreements began on the same day) share
+    one test: one set membership and the day's comparisons, instead of a comparison with every key."""
     by_key: dict[str, set[tuple[int, int | None]]] = {}
     for k, first, last in windows:
         by_key.setdefault(k, set()).add((first, last))
@@ -218,24 +233,28 @@ def _in_windows(
         by_windows.setdefault(tuple(sorted(found, key=lambda w: (w[0], -1 if w[1] is None else w[1]))), []).append(k)
     tests = []
     for spans, keys in sorted(by_windows.items(), key=lambda item: sorted(item[1])):
-        inside = ibis.or_(*[day >= first if last is None else (day >= first) & (day <= last) for first, last in spans])
+        inside = ibis.or_(
+            *[at_least(first) if last is None else at_least(first) & ~at_least(last + 1) for first, last in spans]
+        )
         tests.append((key == keys[0] if len(keys) == 1 else key.isin(sorted(keys))) & inside)
     return ibis.or_(*tests).fill_null(False)
 
 
-def _law_cases(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue, laws: LawWindows) -> ir.StringValue:
-    """The law ids of the window covering the hold's agency on ``day`` (for an agency without windows of its own,
-    its state's), else null."""
+def _law_cases(
+    agency: ir.StringValue, state: ir.StringValue, at_least: Callable[[int], ir.BooleanValue], laws: LawWindows
+) -> ir.StringValue:
+    """The law ids of the window covering the hold's agency on its day (``at_least(d)``: it is ``d`` or later; for
+    an agency without windows of its own, its state's), else null."""
     cases = []
     for key, first, until, ids in laws.by_agency:
-        test = (agency == key) & (day >= first)
+        test = (agency == key) & at_least(first)
         if until is not None:
-            test = test & (day < until)
+            test = test & ~at_least(until)
         cases.append((test, ibis.literal(ids)))
     for key, first, until, ids in laws.by_state:
-        test = (state == key) & (day >= first)
+        test = (state == key) & at_least(first)
         if until is not None:
-            test = test & (day < until)
+            test = test & ~at_least(until)
         own = laws.own.get(key, ())
         if own:
             test = test & ~agency.isin(own)
@@ -245,7 +264,9 @@ def _law_cases(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerVal
     return ibis.cases(*cases, else_=_null_str())
 
 
-def _law_ids(h: ir.Table, wso_laws: LawWindows, detainer_laws: LawWindows) -> ir.StringValue:
+def _law_ids(
+    h: ir.Table, at_least: Callable[[int], ir.BooleanValue], wso_laws: LawWindows, detainer_laws: LawWindows
+) -> ir.StringValue:
     """The ids of the state laws that bar the hold on its local date of service: a WSO agreement's for a WSO service
     (``wso_laws``), holds on detainers for a detainer hold (``detainer_laws``); else null. Most holds are in states
     without such a law: one test of the state (and of the agencies with windows of their own) lets them skip the
@@ -260,8 +281,8 @@ def _law_ids(h: ir.Table, wso_laws: LawWindows, detainer_laws: LawWindows) -> ir
     ).fill_null(False)
     return ibis.cases(
         (~concerned, _null_str()),
-        (h.wso, _law_cases(h.agency_id, h.state, h.served_day, wso_laws)),
-        (h.instrument == "I-247A", _law_cases(h.agency_id, h.state, h.served_day, detainer_laws)),
+        (h.wso, _law_cases(h.agency_id, h.state, at_least, wso_laws)),
+        (h.instrument == "I-247A", _law_cases(h.agency_id, h.state, at_least, detainer_laws)),
         else_=_null_str(),
     )
 
@@ -289,8 +310,6 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         rel_s=ibis.coalesce(h.actual_s, h.release_s),
         # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
         end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
-        # the local date of service (facility time zone)
-        served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets),
     )
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
@@ -310,10 +329,17 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         ],
     ).select(h, authorized=cov.cov_officer.notnull())
     h = _fresh(h)
+
+    # the local date of service (facility time zone), for the windows: compared with each window's days, so that
+    # most rows need no offset of their zone; the date itself is computed on the rows kept
+    def at_least(day: int) -> ir.BooleanValue:
+        return local_day_at_least(h.facility_tz, h.served_s, day, inputs.zone_offsets)
+
     # a WSO agreement of the agency in force on the local date of service
     if inputs.agreement_windows is not None:
-        h = h.mutate(in_force=_in_windows(h.agency_id, h.served_day, inputs.agreement_windows))
+        h = h.mutate(in_force=_in_windows(h.agency_id, at_least, inputs.agreement_windows))
     else:
+        h = h.mutate(served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets))
         a = inputs.agreements
         agr = a.filter(a.model == "WSO").select(
             agr_agency=a.agency_id,
@@ -326,7 +352,7 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         h = _fresh(h)
     # a state law prohibiting it on that date (the program's own windows: few, so inlined): a WSO agreement for a
     # WSO service, holds on detainers for a detainer hold
-    h = h.mutate(law_ids=_law_ids(h, inputs.wso_laws, inputs.detainer_laws))
+    h = h.mutate(law_ids=_law_ids(h, at_least, inputs.wso_laws, inputs.detainer_laws))
 
     # filter first, on the bare tests (a null test is false in a filter), then name the flags of the few rows kept
     wso_tests, other_tests = _tests(h, as_of_s, inputs)
@@ -335,6 +361,8 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     flag_values = {flag_name(k): (h.wso & v).fill_null(False) for k, v in wso_tests.items()}
     flag_values.update({flag_name(k): v.fill_null(False) for k, v in other_tests.items()})
     h = h.mutate(open=h.ended_s.isnull(), **{flag_name(k): flag_values[flag_name(k)] for k in FLAGS})
+    if "served_day" not in h.columns:
+        h = h.mutate(served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets))
     keep = [
         "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "person_ref",
         "open", "end_s", "rel_s", "served_day", "law_ids", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
