@@ -8,11 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from tests.audit.builders import AS_OF, SERVED, hold, write_records
+from tests.audit.builders import AS_OF, SERVED, hold, holds_as_parquet, write_records
 from wso.audit import load_records, run_audit
-from wso.audit.columns import literal
 from wso.audit.rules import TIME_NAMES
 
 H = timedelta(hours=1)
@@ -20,18 +17,7 @@ H = timedelta(hours=1)
 
 def _as_parquet(root: Path, holds: list[dict[str, Any]]) -> Path:
     """The records of ``holds`` with holds.parquet (times as TIMESTAMPTZ, as an export writes them) for holds.csv."""
-    write_records(root, holds)
-    csv = root / "holds.csv"
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    times = ", ".join(f"CAST(NULLIF({name}, '') AS TIMESTAMPTZ) AS {name}" for name in TIME_NAMES)
-    con.execute(
-        f"COPY (SELECT * REPLACE ({times}) FROM read_csv({literal(str(csv))}, all_varchar = true, header = true)) "
-        f"TO {literal(str(root / 'holds.parquet'))} (FORMAT parquet)"
-    )
-    con.close()
-    csv.unlink()
-    return root
+    return holds_as_parquet(write_records(root, holds))
 
 
 def _future(rows: list[dict[str, Any]]) -> dict[str, str]:

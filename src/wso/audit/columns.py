@@ -45,7 +45,7 @@ class Col:
     bad: str  # SQL predicate: this row's value is bad
     problem: str  # what "bad" means, for the message
     source: str  # SQL expression for the source value as text
-    seconds: str | None = None  # times: SQL expression for UTC epoch seconds (whole, floored)
+    micros: str | None = None  # times: SQL for UTC epoch microseconds as the file gives them (else of `typed`)
     extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
 
 
@@ -156,17 +156,29 @@ def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> C
     src, value = got.src, got.value
     zone = "facility_tz_src" if tz == "facility" else (literal(tz) if tz else None)
     if got.src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
-        # naive UTC to the whole second, without a per-row time-zone lookup
-        typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
-        seconds = f"(epoch_us({src}) // 1000000)"
+        # naive UTC floored to the second, without a per-row time-zone lookup; the microseconds as they are
+        micros = f"epoch_us({src})"
         extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
         return Col(
-            col.name, typed, f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text, seconds, extreme
+            col.name,
+            _seconds(f"make_timestamp({micros})"),
+            f"FALSE{got.required}",
+            f"expected a time{got.empty_msg}",
+            got.text,
+            micros,
+            extreme,
         )
     if got.src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
-        return Col(col.name, _seconds(typed), f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text)
+        return Col(
+            col.name,
+            _seconds(typed),
+            f"FALSE{got.required}",
+            f"expected a time{got.empty_msg}",
+            got.text,
+            f"epoch_us({typed})",
+        )
     if not got.is_text:
         raise WrongType(f"{got.where} has type {got.src_type}, not a time", got.src_name)
     if fmt:
@@ -183,7 +195,7 @@ def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> C
             + got.empty_msg
         )
     bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
-    return Col(col.name, _seconds(typed), bad, problem, got.text)
+    return Col(col.name, _seconds(typed), bad, problem, got.text, f"epoch_us({typed})")
 
 
 def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
@@ -197,8 +209,9 @@ def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
 
 
 def _seconds(typed: str) -> str:
-    """Times are audited to the whole second (truncated), so that every backend's arithmetic agrees: engines
-    differ in whether a fractional epoch rounds or truncates."""
+    """Times are audited to the whole second, floored (before 1970 too), so that every backend's arithmetic agrees:
+    engines differ in whether a fractional epoch rounds or truncates. The rules read the microseconds
+    (``Col.micros``) and floor them only where it can matter (``rules._candidates``)."""
     return f"date_trunc('second', {typed})"
 
 
