@@ -55,3 +55,14 @@ def test_csv_files_test_every_column(tmp_path: Path) -> None:
     records = load_records(tmp_path)
     assert len(records.maybe_future(AS_OF)) == len(TIME_NAMES)
     assert "FUTURE" in _future(run_audit(records, AS_OF).findings.to_pylist())
+
+
+def test_the_extremes_come_from_the_files_statistics_to_the_microsecond(tmp_path: Path) -> None:
+    late = AS_OF + timedelta(microseconds=1_500_001)
+    records = load_records(_as_parquet(tmp_path, [hold("A"), hold("B", ended_at=late)]))
+    records.con.close()
+    assert records.latest["ended_at"] == late.replace(tzinfo=None)
+    assert records.latest["citizenship_claim_at"] is None  # no value at all: nothing can be after the audit time
+    assert records.first_time == SERVED.replace(tzinfo=None)
+    assert set(records.latest) == set(TIME_NAMES)
+    assert records.maybe_future(AS_OF) == ("ended_s",)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -46,7 +47,7 @@ class Col:
     problem: str  # what "bad" means, for the message
     source: str  # SQL expression for the source value as text
     micros: str | None = None  # times: SQL for UTC epoch microseconds as the file gives them (else of `typed`)
-    extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
+    from_statistics: bool = False  # times: a Parquet TIMESTAMPTZ column, whose extremes the footer may give
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,6 @@ def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> C
     if got.src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
         # naive UTC floored to the second, without a per-row time-zone lookup; the microseconds as they are
         micros = f"epoch_us({src})"
-        extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
         return Col(
             col.name,
             _seconds(f"make_timestamp({micros})"),
@@ -166,7 +166,7 @@ def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> C
             f"expected a time{got.empty_msg}",
             got.text,
             micros,
-            extreme,
+            from_statistics=True,
         )
     if got.src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
@@ -231,6 +231,29 @@ def proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[se
         return set(), set()
     present = {str(name) for name, no_nulls, non_empty in rows if no_nulls and non_empty}
     return present, {str(name) for name, _no_nulls, non_empty in rows if non_empty}
+
+
+def statistics_extremes(
+    con: duckdb.DuckDBPyConnection, path: Path, columns: dict[str, str]
+) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """The least and the greatest value (naive UTC) of time columns of Parquet file ``path`` (schema name -> the
+    file's TIMESTAMPTZ column), from the row groups' statistics in a query of its own: the footer only, no value is
+    read. A column whose statistics are missing or inexact in some row group is left out (the caller reads it)."""
+    if not columns or path.suffix.lower() != ".parquet":
+        return {}
+    names = ", ".join(literal(src) for src in columns.values())
+    try:
+        rows = con.execute(
+            "SELECT path_in_schema, min(CAST(stats_min_value AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), "
+            "max(CAST(stats_max_value AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), "
+            "bool_and(coalesce(stats_null_count = row_group_num_rows OR (stats_min_value IS NOT NULL "
+            "AND stats_max_value IS NOT NULL AND coalesce(min_is_exact AND max_is_exact, TRUE)), FALSE)) "
+            f"FROM parquet_metadata({literal(str(path))}) WHERE path_in_schema IN ({names}) GROUP BY ALL"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    found = {str(src): (low, high) for src, low, high, known in rows if known}
+    return {name: found[src] for name, src in columns.items() if src in found}
 
 
 def source(path: Path, rejects: str | None = None) -> str:

@@ -27,6 +27,7 @@ from wso.audit.columns import (
     proven_by_statistics,
     quote,
     source,
+    statistics_extremes,
     unknown_codes,
 )
 from wso.audit.facts import AgreementRow
@@ -199,18 +200,23 @@ def _load_table(
     if table.name == "holds":
         by_name = {c.name: c for c in cols}
 
+        # the extremes the file's statistics give, in a query of their own (the scan need not read those columns)
+        known = statistics_extremes(
+            con, path, {c.name: spec.columns.get(c.name, c.name) for c in cols if c.from_statistics}
+        )
+        latest = {name: high for name, (_low, high) in known.items() if name in TIME_NAMES}
+
         def extreme(fn: str, name: str) -> str:
-            c = by_name[name]
-            return c.extreme.format(fn) if c.extreme else f"{fn}({c.typed})"
+            if name not in known:
+                return f"{fn}({by_name[name].typed})"
+            value = known[name][0 if fn == "min" else 1]
+            return "NULL::TIMESTAMP" if value is None else f"TIMESTAMP {literal(value.isoformat(sep=' '))}"
 
         stats += (
             f", least({extreme('min', 'served_at')}, {extreme('min', 'scheduled_release_at')}) AS first_time"
             f", greatest({extreme('max', 'served_at')}, {extreme('max', 'scheduled_release_at')}) AS last_time"
             f", list(DISTINCT {by_name['state'].typed}) AS states"
         )
-        # the latest of each time column the file's statistics answer (the future-time test skips the others)
-        extremes = {name: by_name[name].extreme for name in TIME_NAMES}
-        stats += "".join(f", {ext.format('max')} AS {quote('latest_' + name)}" for name, ext in extremes.items() if ext)
 
     def scan() -> dict[str, object]:
         flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {quote('bad_' + c.name)}" for c in cols)
@@ -236,7 +242,7 @@ def _load_table(
     if table.name == "holds":
         extra = {"first_time": got["first_time"], "last_time": got["last_time"],
                  "zones": got["values_facility_tz"], "states": got["states"],
-                 "latest": {k[len("latest_"):]: v for k, v in got.items() if k.startswith("latest_")}}  # fmt: skip
+                 "latest": latest}  # fmt: skip
     # the holds' times once more as UTC epoch microseconds, the form the rules read (any backend reads them)
     select = ", ".join(f"{c.typed} AS {quote(c.name)}" for c in cols) + _micros_items(table.name, cols)
     any_bad = " OR ".join(f"({c.bad})" for c in cols)
