@@ -7,6 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from wso.audit.columns import literal
+from wso.audit.rules import TIME_NAMES
 from wso.program import hold_records as hr
 
 SERVED = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)  # a Tuesday, 10:00 in New York
@@ -99,4 +103,20 @@ def write_records(
         write_table(root / "complaints.csv", hr.COMPLAINTS, complaints)
     write_table(root / "officers.csv", hr.OFFICERS, officers if officers is not None else [officer()])
     write_table(root / "agreements.csv", hr.AGREEMENTS, agreements if agreements is not None else [agreement()])
+    return root
+
+
+def holds_as_parquet(root: Path) -> Path:
+    """``root``'s holds.csv replaced by holds.parquet, times as TIMESTAMPTZ (as an export writes them, microseconds
+    kept)."""
+    csv = root / "holds.csv"
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    times = ", ".join(f"CAST(NULLIF({name}, '') AS TIMESTAMPTZ) AS {name}" for name in TIME_NAMES)
+    con.execute(
+        f"COPY (SELECT * REPLACE ({times}) FROM read_csv({literal(str(csv))}, all_varchar = true, header = true)) "
+        f"TO {literal(str(root / 'holds.parquet'))} (FORMAT parquet)"
+    )
+    con.close()
+    csv.unlink()
     return root

@@ -8,11 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from tests.audit.builders import AS_OF, SERVED, hold, write_records
+from tests.audit.builders import AS_OF, SERVED, hold, holds_as_parquet, write_records
 from wso.audit import load_records, run_audit
-from wso.audit.columns import literal
 from wso.audit.rules import TIME_NAMES
 
 H = timedelta(hours=1)
@@ -20,18 +17,7 @@ H = timedelta(hours=1)
 
 def _as_parquet(root: Path, holds: list[dict[str, Any]]) -> Path:
     """The records of ``holds`` with holds.parquet (times as TIMESTAMPTZ, as an export writes them) for holds.csv."""
-    write_records(root, holds)
-    csv = root / "holds.csv"
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    times = ", ".join(f"CAST(NULLIF({name}, '') AS TIMESTAMPTZ) AS {name}" for name in TIME_NAMES)
-    con.execute(
-        f"COPY (SELECT * REPLACE ({times}) FROM read_csv({literal(str(csv))}, all_varchar = true, header = true)) "
-        f"TO {literal(str(root / 'holds.parquet'))} (FORMAT parquet)"
-    )
-    con.close()
-    csv.unlink()
-    return root
+    return holds_as_parquet(write_records(root, holds))
 
 
 def _future(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -69,3 +55,14 @@ def test_csv_files_test_every_column(tmp_path: Path) -> None:
     records = load_records(tmp_path)
     assert len(records.maybe_future(AS_OF)) == len(TIME_NAMES)
     assert "FUTURE" in _future(run_audit(records, AS_OF).findings.to_pylist())
+
+
+def test_the_extremes_come_from_the_files_statistics_to_the_microsecond(tmp_path: Path) -> None:
+    late = AS_OF + timedelta(microseconds=1_500_001)
+    records = load_records(_as_parquet(tmp_path, [hold("A"), hold("B", ended_at=late)]))
+    records.con.close()
+    assert records.latest["ended_at"] == late.replace(tzinfo=None)
+    assert records.latest["citizenship_claim_at"] is None  # no value at all: nothing can be after the audit time
+    assert records.first_time == SERVED.replace(tzinfo=None)
+    assert set(records.latest) == set(TIME_NAMES)
+    assert records.maybe_future(AS_OF) == ("ended_s",)

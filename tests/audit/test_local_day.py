@@ -10,7 +10,7 @@ import ibis
 import pyarrow as pa
 
 from wso.audit import calendar
-from wso.audit.rules import local_day
+from wso.audit.rules import local_day, local_day_at_least
 
 ZONES = ("America/Anchorage", "America/New_York", "America/Phoenix", "Pacific/Honolulu", "Asia/Kolkata")
 
@@ -51,3 +51,22 @@ def test_the_local_day_is_the_zones_date_at_every_hour_and_around_the_changes() 
 def test_one_zone_or_one_offset_uses_the_exact_day() -> None:
     times = [("America/Phoenix", t) for t in range(1_735_689_600, 1_735_689_600 + 3 * 86_400, 1_800)]
     assert _days_by_rules(("America/Phoenix",), times) == [_day_by_zoneinfo(z, t) for z, t in times]
+
+
+def test_at_least_a_day_is_the_zones_date_compared_with_it() -> None:
+    lo, hi = datetime(2024, 12, 1), datetime(2027, 3, 1)
+    offsets = calendar.segments(calendar.build(ZONES, lo, hi).offsets)
+    rng = random.Random(11)
+    times: list[tuple[str, int]] = []
+    for zone in ZONES:
+        for day in range(0, 730, 5):
+            m = int((datetime(2025, 1, 1, tzinfo=ZoneInfo(zone)) + timedelta(days=day)).timestamp())
+            times += [(zone, m + d) for d in (-86_401, -3_601, -1, 0, 1, 3_600, 86_399)]
+        times += [(zone, rng.randrange(1_735_689_600, 1_798_761_600)) for _ in range(300)]
+    days = sorted({_day_by_zoneinfo(z, t) for z, t in times})[::7]
+    table = ibis.memtable(pa.table({"tz": [z for z, _ in times], "t": [t for _, t in times]}))
+    con = ibis.duckdb.connect()
+    got = con.to_pyarrow(table.select(**{f"d{d}": local_day_at_least(table.tz, table.t, d, offsets) for d in days}))
+    con.disconnect()
+    for d in days:
+        assert got[f"d{d}"].to_pylist() == [_day_by_zoneinfo(z, t) >= d for z, t in times], d

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -45,8 +46,8 @@ class Col:
     bad: str  # SQL predicate: this row's value is bad
     problem: str  # what "bad" means, for the message
     source: str  # SQL expression for the source value as text
-    seconds: str | None = None  # times: SQL expression for UTC epoch seconds (whole, floored)
-    extreme: str | None = None  # times: SQL template ({} = min or max) for the column's extreme, naive UTC
+    micros: str | None = None  # times: SQL for UTC epoch microseconds as the file gives them (else of `typed`)
+    from_statistics: bool = False  # times: a Parquet TIMESTAMPTZ column, whose extremes the footer may give
 
 
 @dataclass(frozen=True)
@@ -156,17 +157,28 @@ def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> C
     src, value = got.src, got.value
     zone = "facility_tz_src" if tz == "facility" else (literal(tz) if tz else None)
     if got.src_type in {"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"}:
-        # naive UTC to the whole second, without a per-row time-zone lookup
-        typed = f"make_timestamp((epoch_us({src}) // 1000000) * 1000000)"
-        seconds = f"(epoch_us({src}) // 1000000)"
-        extreme = f"make_timestamp(epoch_us({{}}({src})))"  # the column's own min/max: Parquet statistics answer
+        # naive UTC floored to the second, without a per-row time-zone lookup; the microseconds as they are
+        micros = f"epoch_us({src})"
         return Col(
-            col.name, typed, f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text, seconds, extreme
+            col.name,
+            _seconds(f"make_timestamp({micros})"),
+            f"FALSE{got.required}",
+            f"expected a time{got.empty_msg}",
+            got.text,
+            micros,
+            from_statistics=True,
         )
     if got.src_type.startswith("TIMESTAMP"):
         ts = f"CAST({src} AS TIMESTAMP)"
         typed = f"(timezone({zone}, {ts}) AT TIME ZONE 'UTC')" if zone else ts
-        return Col(col.name, _seconds(typed), f"FALSE{got.required}", f"expected a time{got.empty_msg}", got.text)
+        return Col(
+            col.name,
+            _seconds(typed),
+            f"FALSE{got.required}",
+            f"expected a time{got.empty_msg}",
+            got.text,
+            f"epoch_us({typed})",
+        )
     if not got.is_text:
         raise WrongType(f"{got.where} has type {got.src_type}, not a time", got.src_name)
     if fmt:
@@ -183,7 +195,7 @@ def _time_col(col: hr.Column, got: _Input, fmt: str | None, tz: str | None) -> C
             + got.empty_msg
         )
     bad = f"({value} IS NOT NULL AND ({typed}) IS NULL){got.required}"
-    return Col(col.name, _seconds(typed), bad, problem, got.text)
+    return Col(col.name, _seconds(typed), bad, problem, got.text, f"epoch_us({typed})")
 
 
 def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
@@ -197,8 +209,9 @@ def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
 
 
 def _seconds(typed: str) -> str:
-    """Times are audited to the whole second (truncated), so that every backend's arithmetic agrees: engines
-    differ in whether a fractional epoch rounds or truncates."""
+    """Times are audited to the whole second, floored (before 1970 too), so that every backend's arithmetic agrees:
+    engines differ in whether a fractional epoch rounds or truncates. The rules read the microseconds
+    (``Col.micros``) and floor them only where it can matter (``rules._candidates``)."""
     return f"date_trunc('second', {typed})"
 
 
@@ -218,6 +231,29 @@ def proven_by_statistics(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[se
         return set(), set()
     present = {str(name) for name, no_nulls, non_empty in rows if no_nulls and non_empty}
     return present, {str(name) for name, _no_nulls, non_empty in rows if non_empty}
+
+
+def statistics_extremes(
+    con: duckdb.DuckDBPyConnection, path: Path, columns: dict[str, str]
+) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """The least and the greatest value (naive UTC) of time columns of Parquet file ``path`` (schema name -> the
+    file's TIMESTAMPTZ column), from the row groups' statistics in a query of its own: the footer only, no value is
+    read. A column whose statistics are missing or inexact in some row group is left out (the caller reads it)."""
+    if not columns or path.suffix.lower() != ".parquet":
+        return {}
+    names = ", ".join(literal(src) for src in columns.values())
+    try:
+        rows = con.execute(
+            "SELECT path_in_schema, min(CAST(stats_min_value AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), "
+            "max(CAST(stats_max_value AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), "
+            "bool_and(coalesce(stats_null_count = row_group_num_rows OR (stats_min_value IS NOT NULL "
+            "AND stats_max_value IS NOT NULL AND coalesce(min_is_exact AND max_is_exact, TRUE)), FALSE)) "
+            f"FROM parquet_metadata({literal(str(path))}) WHERE path_in_schema IN ({names}) GROUP BY ALL"
+        ).fetchall()
+    except duckdb.Error:
+        return {}
+    found = {str(src): (low, high) for src, low, high, known in rows if known}
+    return {name: found[src] for name, src in columns.items() if src in found}
 
 
 def source(path: Path, rejects: str | None = None) -> str:

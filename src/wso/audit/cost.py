@@ -75,8 +75,9 @@ def records_cost(
     derive = not says_when_moved(records, mapping)
     where = "" if facility is None else "WHERE facility_id = $facility"
     cursor = con.execute(
-        "SELECT record_id, facility_id, facility_tz, instrument, served_s, release_s, "
-        f"{_seconds_sql('criminal_release_at', present)}, ended_s, detention_agreement, "
+        "SELECT record_id, facility_id, facility_tz, instrument, "
+        f"{_seconds_sql('served_at', present)}, {_seconds_sql('scheduled_release_at', present)}, "
+        f"{_seconds_sql('criminal_release_at', present)}, {_seconds_sql('ended_at', present)}, detention_agreement, "
         f"{_seconds_sql(AGREEMENT_FROM, present)} FROM holds {where}",
         {} if facility is None else {"facility": facility},
     )

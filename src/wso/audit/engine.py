@@ -228,15 +228,16 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
             else ""
         )
         rows = con.execute(
-            "SELECT l.record_id, l.served_s, d.served_s, d.ended_s, coalesce(d.actual_s, d.release_s), "
+            # the holds' times are epoch microseconds; compared with whole seconds as though floored to them
+            "SELECT l.record_id, l.served_s, CAST(floor(coalesce(d.actual_us, d.release_us) / 1000000) AS BIGINT), "
             "d.facility_tz, d.state FROM __late AS l JOIN holds AS d ON d.person_ref = l.person_ref "
-            "WHERE d.instrument = 'I-247A' AND d.served_s <= l.served_s "
-            f"AND (d.ended_s IS NULL OR d.ended_s >= l.served_s){only}"
+            "WHERE d.instrument = 'I-247A' AND d.served_us < (l.served_s + 1) * 1000000 "
+            f"AND (d.ended_us IS NULL OR d.ended_us >= l.served_s * 1000000){only}"
         ).fetchall()
     finally:
         con.unregister("__late")
     out: set[str] = set()
-    for record_id, served, _det_served, _det_ended, release, tz, state in rows:
+    for record_id, served, release, tz, state in rows:
         start = datetime.fromtimestamp(release, UTC)
         calendar = business_calendar(state) if state in STATES else business_calendar(None)
         deadline = detainer_deadline(start, tz, settings.reading, calendar)

@@ -27,12 +27,13 @@ from wso.audit.columns import (
     proven_by_statistics,
     quote,
     source,
+    statistics_extremes,
     unknown_codes,
 )
 from wso.audit.facts import AgreementRow
 from wso.audit.mapping import Mapping, TableMapping
 from wso.audit.rejects import KEYS, Check, Rejects, broken_lines, duplicates, refuse_broken, with_broken_lines
-from wso.audit.rules import TIME_NAMES, TIME_SLOTS
+from wso.audit.rules import TIME_NAMES, TIME_SLOTS, TIME_US
 from wso.program import hold_records as hr
 
 __all__ = ["Records", "RecordsError", "Rejects", "load_records"]
@@ -199,18 +200,23 @@ def _load_table(
     if table.name == "holds":
         by_name = {c.name: c for c in cols}
 
+        # the extremes the file's statistics give, in a query of their own (the scan need not read those columns)
+        known = statistics_extremes(
+            con, path, {c.name: spec.columns.get(c.name, c.name) for c in cols if c.from_statistics}
+        )
+        latest = {name: high for name, (_low, high) in known.items() if name in TIME_NAMES}
+
         def extreme(fn: str, name: str) -> str:
-            c = by_name[name]
-            return c.extreme.format(fn) if c.extreme else f"{fn}({c.typed})"
+            if name not in known:
+                return f"{fn}({by_name[name].typed})"
+            value = known[name][0 if fn == "min" else 1]
+            return "NULL::TIMESTAMP" if value is None else f"TIMESTAMP {literal(value.isoformat(sep=' '))}"
 
         stats += (
             f", least({extreme('min', 'served_at')}, {extreme('min', 'scheduled_release_at')}) AS first_time"
             f", greatest({extreme('max', 'served_at')}, {extreme('max', 'scheduled_release_at')}) AS last_time"
             f", list(DISTINCT {by_name['state'].typed}) AS states"
         )
-        # the latest of each time column the file's statistics answer (the future-time test skips the others)
-        extremes = {name: by_name[name].extreme for name in TIME_NAMES}
-        stats += "".join(f", {ext.format('max')} AS {quote('latest_' + name)}" for name, ext in extremes.items() if ext)
 
     def scan() -> dict[str, object]:
         flags = ", ".join(f"count(*) FILTER (WHERE {c.bad}) AS {quote('bad_' + c.name)}" for c in cols)
@@ -236,15 +242,9 @@ def _load_table(
     if table.name == "holds":
         extra = {"first_time": got["first_time"], "last_time": got["last_time"],
                  "zones": got["values_facility_tz"], "states": got["states"],
-                 "latest": {k[len("latest_"):]: v for k, v in got.items() if k.startswith("latest_")}}  # fmt: skip
-    select = ", ".join(f"{c.typed} AS {quote(c.name)}" for c in cols)
-    if table.name == "holds":
-        # the times once more as UTC epoch seconds, the form the rules compute with (any backend reads them)
-        by_name = {c.name: c for c in cols}
-        select += "".join(
-            f", CAST({by_name[name].seconds or f'(epoch_us({by_name[name].typed}) // 1000000)'} AS BIGINT) AS {slot}"
-            for name, slot in zip(TIME_NAMES, TIME_SLOTS, strict=True)
-        )
+                 "latest": latest}  # fmt: skip
+    # the holds' times once more as UTC epoch microseconds, the form the rules read (any backend reads them)
+    select = ", ".join(f"{c.typed} AS {quote(c.name)}" for c in cols) + _micros_items(table.name, cols)
     any_bad = " OR ".join(f"({c.bad})" for c in cols)
     line_offset = 1 if path.suffix.lower() == ".csv" else 0
     # rows are numbered as in the file: a row after k skipped broken lines is k rows further down
@@ -295,7 +295,19 @@ def _load_table(
     return rejects, extra
 
 
-#: the column that names one row of a table: an id that appears twice names no one row
+#: per table, the time columns the rules read as UTC epoch microseconds, and the names those take
+MICROS: dict[str, tuple[tuple[str, str], ...]] = {"holds": tuple(zip(TIME_NAMES, TIME_US, strict=True))}
+
+
+def _micros_items(table: str, cols: list[Col]) -> str:
+    """The select items of ``table``'s times as epoch microseconds (``MICROS``), as the file gives them."""
+    by_name = {c.name: c for c in cols}
+    return "".join(
+        f", CAST({by_name[name].micros or f'epoch_us({by_name[name].typed})'} AS BIGINT) AS {slot}"
+        for name, slot in MICROS.get(table, ())
+    )
+
+
 def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = False) -> Records:
     """Check and type the records in directory ``root`` (holds, officers, agreements as .parquet or .csv)."""
     mapping = mapping or Mapping()

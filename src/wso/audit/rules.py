@@ -36,6 +36,7 @@ Every decision is ``wso.program``'s (the ledger makes the same one per command; 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -53,6 +54,7 @@ from wso.program import (
 WSO_INSTRUMENTS = ("I-200", "I-205")
 DAY = 86_400
 HOUR = 3_600
+US = 1_000_000  #: microseconds in a second: the holds' times are read as UTC epoch microseconds (``TIME_US``)
 FOREVER = 2**62  # stands for an open end of a window, so every window join is a plain range
 #: the excluding reading's deadline is never more than this before the flat one (a daylight-saving hour)
 DETAINER_MARGIN = 6 * HOUR
@@ -130,6 +132,11 @@ def _epoch(col: ir.TimestampValue) -> ir.IntegerValue:
     return col.epoch_seconds().cast("int64")
 
 
+def seconds(us: ir.IntegerValue) -> ir.IntegerValue:
+    """Epoch microseconds as whole seconds, floored (before 1970 too: a fractional negative epoch floors)."""
+    return (us // US).cast("int64")
+
+
 def _null_int() -> ir.IntegerValue:
     return ibis.null().cast("int64")
 
@@ -157,13 +164,16 @@ def _finding(t: ir.Table, rule_id: str, severity: str | ir.StringValue = "", **s
     return t.select(**values)
 
 
-def local_offset(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tuple[int, int], ...]]) -> ir.Value:
-    """The UTC offset (seconds) of zone ``tz`` at UTC second ``t``: plain comparisons with the zone's changes,
-    so no join; before or after the covered range, the offset at its edge."""
+def local_offset(
+    tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tuple[int, int], ...]], unit: int = 1
+) -> ir.Value:
+    """The UTC offset of zone ``tz`` at UTC time ``t``, both in ``unit``s of a second (1: seconds, ``US``:
+    microseconds): plain comparisons with the zone's changes, so no join; before or after the covered range, the
+    offset at its edge."""
     branches = []
     for zone, segments in sorted(zones.items()):
-        later = [(ibis.literal(start, "int64"), ibis.literal(offset, "int64")) for start, offset in segments[1:]]
-        value: ir.Value = ibis.literal(segments[0][1], "int64")
+        later = [(ibis.literal(at * unit, "int64"), ibis.literal(off * unit, "int64")) for at, off in segments[1:]]
+        value: ir.Value = ibis.literal(segments[0][1] * unit, "int64")
         if later:
             # the last change at or before t wins: test from the latest
             value = ibis.cases(*[(t >= start, offset) for start, offset in reversed(later)], else_=value)
@@ -173,16 +183,34 @@ def local_offset(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[
     return tz.cases(*branches, else_=ibis.literal(0, "int64"))
 
 
-def local_day(tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tuple[int, int], ...]]) -> ir.Value:
-    """The local day number of UTC second ``t`` in zone ``tz`` (one of ``zones``: the loader checks every row's
-    zone). Where the least and the greatest offset of all the zones give the same day, that is the day, whatever the
-    zone: most rows skip the per-zone comparisons of ``local_offset``."""
-    offsets = {offset for segments in zones.values() for _, offset in segments}
-    exact = ((t + local_offset(tz, t, zones)) // DAY).cast("int64")
+def local_day(
+    tz: ir.StringValue, t: ir.IntegerValue, zones: dict[str, tuple[tuple[int, int], ...]], unit: int = 1
+) -> ir.Value:
+    """The local day number of UTC time ``t`` (in ``unit``s of a second) in zone ``tz`` (one of ``zones``: the
+    loader checks every row's zone). Where the least and the greatest offset of all the zones give the same day,
+    that is the day, whatever the zone: most rows skip the per-zone comparisons of ``local_offset``."""
+    offsets = {offset * unit for segments in zones.values() for _, offset in segments}
+    day = DAY * unit
+    exact = ((t + local_offset(tz, t, zones, unit)) // day).cast("int64")
     if len(offsets) < 2:
         return exact
-    early, late = ((t + min(offsets)) // DAY).cast("int64"), ((t + max(offsets)) // DAY).cast("int64")
+    early, late = ((t + min(offsets)) // day).cast("int64"), ((t + max(offsets)) // day).cast("int64")
     return ibis.cases((early == late, early), else_=exact)
+
+
+def local_day_at_least(
+    tz: ir.StringValue, t: ir.IntegerValue, day: int, zones: dict[str, tuple[tuple[int, int], ...]], unit: int = 1
+) -> ir.BooleanValue:
+    """Whether the local day of UTC time ``t`` (in ``unit``s of a second) in zone ``tz`` is ``day`` or later
+    (``local_day(tz, t) >= day``) without computing the day: ``t`` is compared with two constants (the day's start
+    less the greatest and the least offset of all the zones); only a time between them looks its zone's offset up.
+    In microseconds, the same as on the time floored to the second (offsets and days are whole seconds)."""
+    start = day * DAY * unit
+    offsets = {offset * unit for segments in zones.values() for _, offset in segments}
+    if len(offsets) < 2:
+        return t >= start - (next(iter(offsets)) if offsets else 0)
+    exact = t + local_offset(tz, t, zones, unit) >= start
+    return ibis.cases((t >= start - min(offsets), True), (t < start - max(offsets), False), else_=exact)
 
 
 FLAGS: tuple[str, ...] = (
@@ -203,11 +231,11 @@ FLAGS: tuple[str, ...] = (
 
 
 def _in_windows(
-    key: ir.StringValue, day: ir.IntegerValue, windows: tuple[tuple[str, int, int | None], ...]
+    key: ir.StringValue, at_least: Callable[[int], ir.BooleanValue], windows: tuple[tuple[str, int, int | None], ...]
 ) -> ir.Value:
-    """Whether ``day`` lies in one of ``key``'s windows (first day, last day inclusive or None for open). Keys with
-    the same windows (most agencies' agreements began on the same day) share one test: one set membership and the
-    day's comparisons, instead of a comparison with every key."""
+    """Whether the day (``at_least(d)``: it is ``d`` or later) lies in one of ``key``'s windows (first day, last day
+    inclusive or None for open). Keys with the same windows (most agencies' agreements began on the same day) share
+    one test: one set membership and the day's comparisons, instead of a comparison with every key."""
     by_key: dict[str, set[tuple[int, int | None]]] = {}
     for k, first, last in windows:
         by_key.setdefault(k, set()).add((first, last))
@@ -218,24 +246,28 @@ def _in_windows(
         by_windows.setdefault(tuple(sorted(found, key=lambda w: (w[0], -1 if w[1] is None else w[1]))), []).append(k)
     tests = []
     for spans, keys in sorted(by_windows.items(), key=lambda item: sorted(item[1])):
-        inside = ibis.or_(*[day >= first if last is None else (day >= first) & (day <= last) for first, last in spans])
+        inside = ibis.or_(
+            *[at_least(first) if last is None else at_least(first) & ~at_least(last + 1) for first, last in spans]
+        )
         tests.append((key == keys[0] if len(keys) == 1 else key.isin(sorted(keys))) & inside)
     return ibis.or_(*tests).fill_null(False)
 
 
-def _law_cases(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerValue, laws: LawWindows) -> ir.StringValue:
-    """The law ids of the window covering the hold's agency on ``day`` (for an agency without windows of its own,
-    its state's), else null."""
+def _law_cases(
+    agency: ir.StringValue, state: ir.StringValue, at_least: Callable[[int], ir.BooleanValue], laws: LawWindows
+) -> ir.StringValue:
+    """The law ids of the window covering the hold's agency on its day (``at_least(d)``: it is ``d`` or later; for
+    an agency without windows of its own, its state's), else null."""
     cases = []
     for key, first, until, ids in laws.by_agency:
-        test = (agency == key) & (day >= first)
+        test = (agency == key) & at_least(first)
         if until is not None:
-            test = test & (day < until)
+            test = test & ~at_least(until)
         cases.append((test, ibis.literal(ids)))
     for key, first, until, ids in laws.by_state:
-        test = (state == key) & (day >= first)
+        test = (state == key) & at_least(first)
         if until is not None:
-            test = test & (day < until)
+            test = test & ~at_least(until)
         own = laws.own.get(key, ())
         if own:
             test = test & ~agency.isin(own)
@@ -245,7 +277,9 @@ def _law_cases(agency: ir.StringValue, state: ir.StringValue, day: ir.IntegerVal
     return ibis.cases(*cases, else_=_null_str())
 
 
-def _law_ids(h: ir.Table, wso_laws: LawWindows, detainer_laws: LawWindows) -> ir.StringValue:
+def _law_ids(
+    h: ir.Table, at_least: Callable[[int], ir.BooleanValue], wso_laws: LawWindows, detainer_laws: LawWindows
+) -> ir.StringValue:
     """The ids of the state laws that bar the hold on its local date of service: a WSO agreement's for a WSO service
     (``wso_laws``), holds on detainers for a detainer hold (``detainer_laws``); else null. Most holds are in states
     without such a law: one test of the state (and of the agencies with windows of their own) lets them skip the
@@ -260,8 +294,8 @@ def _law_ids(h: ir.Table, wso_laws: LawWindows, detainer_laws: LawWindows) -> ir
     ).fill_null(False)
     return ibis.cases(
         (~concerned, _null_str()),
-        (h.wso, _law_cases(h.agency_id, h.state, h.served_day, wso_laws)),
-        (h.instrument == "I-247A", _law_cases(h.agency_id, h.state, h.served_day, detainer_laws)),
+        (h.wso, _law_cases(h.agency_id, h.state, at_least, wso_laws)),
+        (h.instrument == "I-247A", _law_cases(h.agency_id, h.state, at_least, detainer_laws)),
         else_=_null_str(),
     )
 
@@ -282,38 +316,45 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
     """
     as_of_s = int(as_of.astimezone(UTC).timestamp())
-    h = inputs.holds  # times also as epoch seconds (served_s, ...): the loader adds them, see TIME_SLOTS
+    after_us = (as_of_s + 1) * US  # a time floored to the second is at most the audit time when before this
+    h = inputs.holds  # times also as epoch microseconds (served_us, ...): the loader adds them, see TIME_US
     h = h.mutate(
         wso=h.instrument.isin(WSO_INSTRUMENTS),
         # the release from criminal custody: the actual one when recorded, else the scheduled one
-        rel_s=ibis.coalesce(h.actual_s, h.release_s),
+        rel_us=ibis.coalesce(h.actual_us, h.release_us),
         # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
-        end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
-        # the local date of service (facility time zone)
-        served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets),
+        end_us=ibis.cases((h.ended_us.isnull(), as_of_s * US), (h.ended_us < after_us, h.ended_us), else_=_null_int()),
     )
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
     cov = o.select(
         cov_officer=o.officer_id,
         cov_agency=o.agency_id,
-        cov_from=_epoch(o.authorized_from),
-        cov_until=_epoch(o.authorized_until).fill_null(FOREVER),
+        # whole seconds (the loader floors them): compared with the microseconds, the same as with the seconds
+        cov_from=_epoch(o.authorized_from) * US,
+        cov_until=(_epoch(o.authorized_until) * US).fill_null(FOREVER),
     )
     h = h.left_join(
         cov,
         [
             h.officer_id == cov.cov_officer,
             h.agency_id == cov.cov_agency,
-            cov.cov_from <= h.served_s,
-            h.served_s < cov.cov_until,
+            cov.cov_from <= h.served_us,
+            h.served_us < cov.cov_until,
         ],
     ).select(h, authorized=cov.cov_officer.notnull())
     h = _fresh(h)
+
+    # the local date of service (facility time zone), for the windows: compared with each window's days, so that
+    # most rows need no offset of their zone; the date itself is computed on the rows kept
+    def at_least(day: int) -> ir.BooleanValue:
+        return local_day_at_least(h.facility_tz, h.served_us, day, inputs.zone_offsets, US)
+
     # a WSO agreement of the agency in force on the local date of service
     if inputs.agreement_windows is not None:
-        h = h.mutate(in_force=_in_windows(h.agency_id, h.served_day, inputs.agreement_windows))
+        h = h.mutate(in_force=_in_windows(h.agency_id, at_least, inputs.agreement_windows))
     else:
+        h = h.mutate(served_day=local_day(h.facility_tz, h.served_us, inputs.zone_offsets, US))
         a = inputs.agreements
         agr = a.filter(a.model == "WSO").select(
             agr_agency=a.agency_id,
@@ -326,20 +367,74 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         h = _fresh(h)
     # a state law prohibiting it on that date (the program's own windows: few, so inlined): a WSO agreement for a
     # WSO service, holds on detainers for a detainer hold
-    h = h.mutate(law_ids=_law_ids(h, inputs.wso_laws, inputs.detainer_laws))
+    h = h.mutate(law_ids=_law_ids(h, at_least, inputs.wso_laws, inputs.detainer_laws))
 
-    # filter first, on the bare tests (a null test is false in a filter), then name the flags of the few rows kept
-    wso_tests, other_tests = _tests(h, as_of_s, inputs)
-    h = h.filter((h.wso & ibis.or_(*wso_tests.values())) | ibis.or_(*other_tests.values()))
+    # filter first, on the candidates' tests in microseconds (a null test is false in a filter); then, on the rows
+    # kept, the times in whole seconds and each rule's own test on them, which names the flags
+    wso_cands, other_cands = _candidates(h, as_of_s, inputs)
+    h = h.filter((h.wso & ibis.or_(*wso_cands.values())) | ibis.or_(*other_cands.values()))
+    h = h.mutate(**{slot: seconds(h[us]) for slot, us in zip(TIME_SLOTS, TIME_US, strict=True)})
+    h = h.mutate(
+        rel_s=ibis.coalesce(h.actual_s, h.release_s),
+        end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
+    )
     wso_tests, other_tests = _tests(h, as_of_s, inputs)
     flag_values = {flag_name(k): (h.wso & v).fill_null(False) for k, v in wso_tests.items()}
     flag_values.update({flag_name(k): v.fill_null(False) for k, v in other_tests.items()})
     h = h.mutate(open=h.ended_s.isnull(), **{flag_name(k): flag_values[flag_name(k)] for k in FLAGS})
+    h = h.filter(ibis.or_(*[h[flag_name(k)] for k in FLAGS]))  # a candidate within a second of a limit may pass
+    if "served_day" not in h.columns:
+        h = h.mutate(served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets))
     keep = [
         "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "person_ref",
         "open", "end_s", "rel_s", "served_day", "law_ids", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
     ]  # fmt: skip
     return h.select(*keep)
+
+
+def _candidates(
+    h: ir.Table, as_of_s: int, inputs: Inputs
+) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
+    """``_tests`` on the times in microseconds as read, with no division per row: true wherever ``_tests`` is
+    (on the times floored to the second), and at most a second of difference beyond. A test against a whole second
+    is exact (``floor(x) <= s`` is ``x < (s + 1) s``); a difference of two floored times over ``k`` seconds implies
+    the microseconds' difference over ``k`` seconds; ``floor(a) < floor(b)`` implies ``a < b``."""
+    limit = int(WSO_HOLD.total_seconds()) * US
+    window = int(ICE_NOTIFY_WINDOW.total_seconds())
+    climit = int(CITIZENSHIP_REPORT.total_seconds())
+    served_by_now = h.served_us < (as_of_s + 1) * US
+    over_48 = (h.end_us - h.rel_us > limit) & (h.daf_us.isnull() | (h.daf_us - h.rel_us > limit)) & served_by_now
+    if inputs.v1_detention:
+        over_48 = over_48 & ~h.detention_agreement
+    wso_tests: dict[str, ir.BooleanValue] = {
+        "WSO-48H": over_48,
+        "WSO-JAIL-ONLY": ~h.served_inside_facility,
+        "WSO-SCHEDULED-RELEASE": (h.served_us < h.rel_us) | (h.served_us - h.rel_us > inputs.tolerance_s * US),
+        "WSO-NOTIFY-ICE": served_by_now
+        & (
+            (h.notified_us.isnull() & (h.served_us < (as_of_s - window) * US))
+            | (h.notified_us - h.served_us > window * US)
+        ),
+        "WSO-AUTHORIZED-OFFICER": h.officer_id.notnull() & ~h.authorized,
+        "DATA-NO-OFFICER": h.officer_id.isnull(),
+        "WSO-AGREEMENT-IN-FORCE": ~h.in_force,
+        "WSO-CITIZENSHIP-1H": h.claim_us.notnull()
+        & (h.claim_us < (as_of_s + 1) * US)
+        & (
+            (h.reported_us.isnull() & (h.claim_us < (as_of_s - climit) * US))
+            | (h.reported_us - h.claim_us > climit * US)
+        ),
+    }
+    other_tests: dict[str, ir.BooleanValue] = {
+        "WSO-WARRANT-FORMS": (h.instrument == "I-247A") & h.officer_id.notnull(),
+        "STATE-LAW": h.law_ids.notnull(),
+        "DATA-ENDED-BEFORE-SERVED": h.ended_us < h.served_us,
+        "DATA-FUTURE-TIME": _future(h, tuple(TIME_US[TIME_SLOTS.index(s)] for s in inputs.future_slots), as_of_s, US),
+        "DETAINER-48H": (h.instrument == "I-247A")
+        & (h.rel_us < (as_of_s + 1) * US)
+        & (h.end_us - h.rel_us > (int(DETAINER_HOLD.total_seconds()) - DETAINER_MARGIN) * US),
+    }
+    return wso_tests, other_tests
 
 
 def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
@@ -380,7 +475,7 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
         "STATE-LAW": h.law_ids.notnull(),
         "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
         # greatest() skips nulls on every engine: one comparison instead of eight
-        "DATA-FUTURE-TIME": _future(h, inputs.future_slots, as_of_s),
+        "DATA-FUTURE-TIME": _future(h, inputs.future_slots, as_of_s, 1),
         # a candidate only: held past 48 hours from the release minus a margin for a daylight-saving hour on a
         # business day; the exact readings (``detainers``) need the calendar, so run on these few rows
         "DETAINER-48H": (h.instrument == "I-247A")
@@ -391,23 +486,28 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
 
 
 def _event_times(t: ir.Table, slots: tuple[str, ...] | None = None) -> list[ir.IntegerValue]:
-    """The record's times (of ``slots``) that say something happened: a scheduled release counts only while no
-    actual release replaced it (after an early release it is a plan, and may lie after the audit time)."""
-    planned = ibis.ifelse(t.actual_s.isnull(), t.release_s, ibis.null().cast(t.release_s.type()))
-    return [planned if c == "release_s" else t[c] for c in (TIME_SLOTS if slots is None else slots)]
+    """The record's times (of ``slots``: ``TIME_SLOTS`` or ``TIME_US``) that say something happened: a scheduled
+    release counts only while no actual release replaced it (after an early release it is a plan, and may lie after
+    the audit time)."""
+    slots = TIME_SLOTS if slots is None else slots
+    actual, release = ("actual_us", "release_us") if set(slots) <= set(TIME_US) else ("actual_s", "release_s")
+    planned = ibis.ifelse(t[actual].isnull(), t[release], ibis.null().cast(t[release].type()))
+    return [planned if c == release else t[c] for c in slots]
 
 
-def _future(h: ir.Table, slots: tuple[str, ...], as_of_s: int) -> ir.BooleanValue:
-    """A time after the audit time, in one of ``slots`` (the columns that may hold one)."""
+def _future(h: ir.Table, slots: tuple[str, ...], as_of_s: int, unit: int) -> ir.BooleanValue:
+    """A time after the audit time (to the second), in one of ``slots`` (the columns that may hold one), in
+    ``unit``s of a second."""
     if not slots:
         return ibis.literal(False)
     times = _event_times(h, slots)
-    if len(times) == 1:
-        return times[0] > as_of_s
-    return ibis.greatest(*times) > as_of_s
+    latest = times[0] if len(times) == 1 else ibis.greatest(*times)
+    return latest >= (as_of_s + 1) * unit
 
 
 TIME_SLOTS = ("served_s", "release_s", "actual_s", "notified_s", "claim_s", "reported_s", "daf_s", "ended_s")
+#: the same times as the loader gives them: UTC epoch microseconds (TIMESTAMPTZ columns as read, not yet floored)
+TIME_US = ("served_us", "release_us", "actual_us", "notified_us", "claim_us", "reported_us", "daf_us", "ended_us")
 TIME_NAMES = (
     "served_at",
     "scheduled_release_at",

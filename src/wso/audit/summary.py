@@ -22,6 +22,8 @@ def hold_counts(records: Records) -> pa.Table:
 
 def summarize(result: AuditResult, counts: pa.Table) -> dict[str, Any]:
     con = duckdb.connect()
+    # a few hundred thousand findings at most: one thread costs less than starting and joining one per core
+    con.execute("SET threads = 1")
     con.register("f", result.findings)
     con.register("counts", counts)
     con.register("rule_info", facts.rule_table())
