@@ -13,7 +13,8 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from wso.registry.ingestion import Sources, _Parsed, hashed, parse_file
+from wso.registry.ingestion import hashed
+from wso.registry.parsing import Parsed, Sources, parse_file
 from wso.registry.readings import ReadRow
 from wso.registry.rows import RowCache, clear_caches
 from wso.registry.seen import Seen
@@ -38,7 +39,7 @@ def _start(ingested_at: datetime, sources: Sources) -> None:
     _Worker.ingested_at, _Worker.sources, _Worker.cache, _Worker.sent = ingested_at, sources, {}, set()
 
 
-def _parse(path: Path, data: bytes, sha: str) -> _Parsed:
+def _parse(path: Path, data: bytes, sha: str) -> Parsed:
     """`parse_file` in a worker, its readings cut to those this worker has not sent before."""
     parsed = parse_file(
         path, data, sha, captured_at=None, ingested_at=_Worker.ingested_at, cache=_Worker.cache, sources=_Worker.sources
@@ -56,9 +57,9 @@ class _Gathered:
 
     def __init__(self) -> None:
         self.readings: dict[str, ReadRow] = {}
-        self.given: deque[Future[_Parsed]] = deque()
+        self.given: deque[Future[Parsed]] = deque()
 
-    def take(self, future: Future[_Parsed]) -> _Parsed:
+    def take(self, future: Future[Parsed]) -> Parsed:
         """A worker's result with every reading of its rows."""
         while self.given:
             done = self.given.popleft()
@@ -71,13 +72,13 @@ class _Gathered:
         return parsed
 
 
-def _known(sha: str) -> _Parsed:
+def _known(sha: str) -> Parsed:
     raise AssertionError(f"content {sha} is known: it is skipped, not parsed")
 
 
 def parse_in_pool(
     files: Sequence[Path], known: set[str], seen: Seen, *, workers: int, ingested_at: datetime, sources: Sources
-) -> Iterator[tuple[Path, str, Callable[[], _Parsed]]]:
+) -> Iterator[tuple[Path, str, Callable[[], Parsed]]]:
     """`wso.registry.ingestion._parsing` by `workers` processes (started only when a file must be parsed; forked
     where the system can, so they start without importing anything). The results are taken in the files' order;
     at most AHEAD_PER_WORKER files per worker are given out beyond the one taken, so memory does not grow with
@@ -86,7 +87,7 @@ def parse_in_pool(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool: ProcessPoolExecutor | None = None
     gathered = _Gathered()
-    window: deque[tuple[Path, str, Callable[[], _Parsed]]] = deque()
+    window: deque[tuple[Path, str, Callable[[], Parsed]]] = deque()
     try:
         for path, sha, data in hashed(files, known, seen):
             if data is None:
