@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import partial
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
@@ -44,6 +44,9 @@ from wso.registry.sources import (
     read_corrections,
     read_manifest,
 )
+
+if TYPE_CHECKING:
+    from wso.registry.pool import HeadStart
 
 
 @dataclass(frozen=True)
@@ -102,30 +105,41 @@ def ingest(
     manifest: Path | None = None,
     corrections: Path | None = None,
     workers: int = 1,
+    started: HeadStart | None = None,
 ) -> IngestReport:
     """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped, files that are
     not ICE lists are listed as ignored with the reason. A file that cannot be read stops the whole ingest before
     anything is written (IngestError naming each such file). Publications are dated by `wso.registry.dating`,
     from the names, capture stamps, `manifest` (and any manifest found in a folder), the workbooks' metadata and
     content, and `corrections` (dates set by hand, which win, applied to stored snapshots too). With `workers` > 1
-    the files are parsed by that many processes (`wso.registry.pool`); what is stored is the same."""
-    forget_folders()
+    the files are parsed by that many processes (`wso.registry.pool`); what is stored is the same. `started`: this
+    ingest of `paths` begun by `wso.registry.pool.head_start` (its files, manifests, time and workers are used;
+    not with `manifest` or `corrections`); its workers are ended whatever happens."""
     try:
-        found_manifest = read_manifest(manifest) if manifest is not None else None
-        hand = read_corrections(corrections) if corrections is not None else None
-    except SourceError as exc:
-        raise IngestError(str(exc)) from exc
-    with _collector_paused():
-        return _ingest(
-            session,
-            paths,
-            clock=clock,
-            captured_at=captured_at,
-            progress=progress,
-            manifest=found_manifest,
-            corrections=hand,
-            workers=workers,
-        )
+        if started is not None and (manifest is not None or corrections is not None):
+            raise ValueError("an ingest begun by head_start takes no manifest or corrections file")
+        if started is None:
+            forget_folders()
+        try:
+            found_manifest = read_manifest(manifest) if manifest is not None else None
+            hand = read_corrections(corrections) if corrections is not None else None
+        except SourceError as exc:
+            raise IngestError(str(exc)) from exc
+        with _collector_paused():
+            return _ingest(
+                session,
+                paths,
+                clock=clock,
+                captured_at=captured_at,
+                progress=progress,
+                manifest=found_manifest,
+                corrections=hand,
+                workers=workers,
+                started=started,
+            )
+    finally:
+        if started is not None:
+            started.close()
 
 
 @contextmanager
@@ -221,16 +235,6 @@ def _ignored_reason(path: Path, data: bytes, exc: HeaderError) -> str:
     return f"not one of ICE's lists: {exc}"
 
 
-def _read_manifests(
-    files: Sequence[Path], manifest: Manifest | None, report: IngestReport
-) -> tuple[list[Path], Manifest | None]:
-    """The files that are not manifests, and the manifest grown by those that are (`split_manifests`; each
-    reported as ignored)."""
-    lists, manifests, manifest = split_manifests(files, manifest)
-    report.files.extend(FileResult(str(path), "", "ignored", message=MANIFEST_READ) for path in manifests)
-    return lists, manifest
-
-
 def _ingest(
     session: Session,
     paths: Sequence[Path],
@@ -241,12 +245,19 @@ def _ingest(
     manifest: Manifest | None = None,
     corrections: Corrections | None = None,
     workers: int = 1,
+    started: HeadStart | None = None,
 ) -> IngestReport:
-    others: list[tuple[Path, str]] = []
-    files = discover(paths, others)
+    lists: list[Path] = []
+    if started is None:
+        others: list[tuple[Path, str]] = []
+        lists, manifests, manifest = split_manifests(discover(paths, others), manifest)
+        now = clock.now()
+        sources = Sources(today=local_day(now), captured_at=captured_at, manifest=manifest, corrections=corrections)
+    else:
+        others, manifests, now, sources = started.others, started.manifests, started.ingested_at, started.sources
     report = IngestReport()
     report.files.extend(FileResult(str(p), "", "ignored", message=reason) for p, reason in others)
-    lists, manifest = _read_manifests(files, manifest, report)
+    report.files.extend(FileResult(str(p), "", "ignored", message=MANIFEST_READ) for p in manifests)
     clear_caches()
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
     stored_before = set(known)
@@ -254,11 +265,11 @@ def _ingest(
     rows: dict[str, tuple[list[int], list[str]]] = {}  # snapshot id -> row numbers, reading ids
     readings: dict[str, ReadRow] = {}
     issues: list[dict[str, Any]] = []
-    now = clock.now()
-    sources = Sources(today=local_day(now), captured_at=captured_at, manifest=manifest, corrections=corrections)
     first_path: dict[str, Path] = {}
     seen = read_seen(session.connection())
-    for path, sha, parse in _parsing(lists, known, seen, workers=workers, ingested_at=now, sources=sources):
+    for path, sha, parse in _parsing(
+        lists, known, seen, workers=workers, ingested_at=now, sources=sources, started=started
+    ):
         if sha in known:
             seen.keep(path, sha)
             if sha in stored_before:
@@ -347,15 +358,27 @@ def _write(
 
 
 def _parsing(
-    files: Sequence[Path], known: set[str], seen: Seen, *, workers: int, ingested_at: datetime, sources: Sources
+    files: Sequence[Path],
+    known: set[str],
+    seen: Seen,
+    *,
+    workers: int,
+    ingested_at: datetime,
+    sources: Sources,
+    started: HeadStart | None,
 ) -> Iterator[tuple[Path, str, Callable[[], Parsed]]]:
     """Each file in order with its sha256 and how to get it parsed (`parse_file`), which raises what that raises;
-    not to be called for a content in `known` (read as the caller goes). With `workers` > 1 the files are parsed
-    by that many processes (`wso.registry.pool`), else here, opened by `read_ahead`'s thread."""
+    not to be called for a content in `known` (read as the caller goes). With `workers` > 1 the files are read and
+    parsed by that many processes (`wso.registry.pool`; those of `started`, begun before), else here, opened by
+    `read_ahead`'s thread."""
+    if started is not None:
+        yield from started.pool.results(seen)
+        return
     if workers > 1:
-        from wso.registry.pool import parse_in_pool  # multiprocessing is loaded only when used
+        from wso.registry.pool import Pool  # multiprocessing is loaded only when used
 
-        yield from parse_in_pool(files, known, seen, workers=workers, ingested_at=ingested_at, sources=sources)
+        pool = Pool(files, workers=workers, ingested_at=ingested_at, sources=sources, before=seen.before, stored=known)
+        yield from pool.results(seen)
         return
     cache: RowCache = {}
     for path, sha, opened in read_ahead(files, known, seen):
