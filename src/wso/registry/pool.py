@@ -140,7 +140,7 @@ class Pool:
             workers, mp_context=context, initializer=_start, initargs=(ingested_at, sources, frozenset(stored))
         )
         self._gathered = _Gathered()
-        self._entries: list[tuple[Path, Future[Read] | tuple[Stat, str]]] = []
+        self._entries: deque[tuple[Path, Future[Read] | tuple[Stat, str]]] = deque()
         for path in files:
             stat = stat_of(path)
             entry = before.get(os.path.abspath(path))
@@ -155,7 +155,8 @@ class Pool:
         """Each file in order with its sha256 and how to get it parsed, which raises what `parse_file` raises; not to
         be called for a content the ingest knows. Each file's stat before it was read is given to `seen`."""
         try:
-            for path, given in self._entries:
+            while self._entries:
+                path, given = self._entries.popleft()  # not kept once taken: what it holds is the caller's
                 if isinstance(given, tuple):
                     stat, sha = given
                     seen.read_at(path, stat)
