@@ -161,6 +161,24 @@ def test_an_answer_kept_ready_is_printed_without_loading_a_command(tmp_path: Pat
     assert "wso.cli.registry" in ours
 
 
+def test_ingest_starts_its_workers_before_loading_sqlalchemy(tmp_path: Path) -> None:
+    """`wso registry ingest` with workers, on an SQLite file: the workers are started (`head_start`) before
+    SQLAlchemy is imported, and the ingest then runs as usual."""
+    spy = (
+        "import wso.registry.pool as pool\n"
+        "started = pool.head_start\n"
+        "def head_start(*args, **kwargs):\n"
+        "    print('sqlalchemy loaded at the head start:', 'sqlalchemy' in sys.modules)\n"
+        "    return started(*args, **kwargs)\n"
+        "pool.head_start = head_start\n"
+    )
+    code = f"import sys\n{spy}{main_with(['registry', 'ingest', str(SHEETS / '20250519T024922Z'), '--workers', '2'])}"
+    environ = {**os.environ, "WSO_DATABASE_URL": f"sqlite:///{tmp_path / 'wso.sqlite3'}"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environ).stdout
+    assert out.splitlines()[0] == "sqlalchemy loaded at the head start: False"
+    assert out.splitlines()[-1] == "2 added, 0 skipped, 663 rows, 4 issues"
+
+
 def test_a_mistyped_sub_command_gets_a_suggestion() -> None:
     result = CliRunner().invoke(app, ["regsitry"])
     assert result.exit_code == 2

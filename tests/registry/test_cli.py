@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.registry.conftest import sheet
+from tests.registry.test_archive import ARCHIVE
 from wso.cli.main import app
+from wso.settings import get_settings
 
 runner = CliRunner()
 
@@ -88,3 +91,20 @@ def test_ingest_refuses_fewer_than_one_worker_and_writes_nothing(tmp_path: Path)
     assert result.exit_code == 2
     assert "--workers 0: give 1 or more" in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_ingest_with_its_workers_started_early_reports_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`wso registry ingest` with 2 workers starts them before it opens the database (an SQLite file): its report
+    is the one `--workers 1` gives, byte for byte, and so is a repeated ingest's."""
+    outputs: dict[str, list[str]] = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("WSO_DATABASE_URL", f"sqlite:///{tmp_path / f'workers{workers}.sqlite3'}")
+        get_settings.cache_clear()
+        runs = [runner.invoke(app, ["registry", "ingest", str(ARCHIVE), "--json", "--workers", workers]) for _ in "12"]
+        assert all(run.exit_code == 0 for run in runs), [run.output for run in runs]
+        outputs[workers] = [run.stdout for run in runs]
+    assert outputs["2"] == outputs["1"]
+    first, again = (json.loads(out) for out in outputs["2"])
+    assert first["added"] == 13 and again["added"] == 0 and again["skipped"] == 13

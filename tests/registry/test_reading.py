@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from tests.conftest import SHEETS
 from tests.registry.conftest import INGESTED_AT
 from wso.registry.headers import HeaderError, field_of_header
-from wso.registry.ingestion import parse_file
 from wso.registry.kinds import read_kind, read_model
 from wso.registry.links import unwrap_url
+from wso.registry.parsing import parse_file
 from wso.registry.rows import read_sheet
 from wso.registry.sheets import Table, _hyperlinks_in_general, _relationship_targets, read_hyperlinks, read_table
 from wso.registry.states import read_state

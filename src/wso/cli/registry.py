@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +21,7 @@ from wso.cli.common import JsonFlag, counted, database, emit_json, fail, parse_d
 from wso.clock import SystemClock
 
 if TYPE_CHECKING:
+    from wso.registry import HeadStart
     from wso.registry.ingestion import IngestReport
 
 app = typer.Typer(help="ICE's 287(g) spreadsheets over time: agencies, agreements, snapshots.", no_args_is_help=True)
@@ -64,6 +66,37 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
+def _ingest(
+    paths: list[Path],
+    files: list[Path],
+    when: datetime | None,
+    manifest: Path | None,
+    corrections: Path | None,
+    processes: int,
+    started: HeadStart | None,
+    as_json: bool,
+) -> IngestReport:
+    """`wso registry ingest` once its options are checked (and its workers perhaps started), with a progress bar
+    on a terminal."""
+    run = partial(
+        registry.ingest,
+        clock=SystemClock(),
+        captured_at=when,
+        manifest=manifest,
+        corrections=corrections,
+        workers=processes,
+        started=started,
+    )
+    with database().session() as session:
+        if sys.stdout.isatty() and not as_json:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("ingesting", total=len(files))
+                return run(session, paths, progress=lambda _p: bar.advance(task))
+        return run(session, paths)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .xlsx or .csv.")],
@@ -95,40 +128,18 @@ def ingest(
     for option, given in (("--manifest", manifest), ("--corrections", corrections)):
         if given is not None and not given.is_file():
             fail(f"{option} {given}: no such file")
+    started = None
     try:
-        files = registry.ingestion.discover(paths)
+        if processes > 1 and manifest is None and corrections is None:
+            # the workers parse while this process loads SQLAlchemy and opens the database (an SQLite file)
+            started = registry.head_start(paths, workers=processes, clock=SystemClock(), captured_at=when)
+        files = started.files if started is not None else registry.ingestion.discover(paths)
+        report = _ingest(paths, files, when, manifest, corrections, processes, started, as_json)
     except registry.IngestError as exc:
         fail(str(exc))
-    db = database()
-    with db.session() as session:
-        try:
-            if sys.stdout.isatty() and not as_json:
-                from rich.progress import Progress
-
-                with Progress(transient=True) as bar:
-                    task = bar.add_task("ingesting", total=len(files))
-                    report = registry.ingest(
-                        session,
-                        paths,
-                        clock=SystemClock(),
-                        captured_at=when,
-                        progress=lambda _p: bar.advance(task),
-                        manifest=manifest,
-                        corrections=corrections,
-                        workers=processes,
-                    )
-            else:
-                report = registry.ingest(
-                    session,
-                    paths,
-                    clock=SystemClock(),
-                    captured_at=when,
-                    manifest=manifest,
-                    corrections=corrections,
-                    workers=processes,
-                )
-        except registry.IngestError as exc:
-            fail(str(exc))
+    finally:
+        if started is not None:
+            started.close()
     _print_report(report, as_json)
 
 

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
         runs_a_jail,
     )
     from wso.registry.diffing import correction_pairs, diff
-    from wso.registry.ingestion import IngestError, IngestReport, ingest
+    from wso.registry.finding import IngestError
+    from wso.registry.ingestion import IngestReport, ingest
+    from wso.registry.pool import HeadStart, head_start
     from wso.registry.queries import (
         UnknownSnapshot,
         active_agreements,
@@ -45,7 +47,10 @@ if TYPE_CHECKING:
 # where each exported name lives (a module of its own for the module names)
 _HOMES: dict[str, str] = {
     **dict.fromkeys(("correction_pairs", "diff"), "wso.registry.diffing"),
-    **dict.fromkeys(("IngestError", "IngestReport", "ingest"), "wso.registry.ingestion"),
+    **dict.fromkeys(("IngestReport", "ingest"), "wso.registry.ingestion"),
+    # without SQLAlchemy: `wso registry ingest` starts its workers, and may fail, before loading it
+    "IngestError": "wso.registry.finding",
+    **dict.fromkeys(("HeadStart", "head_start"), "wso.registry.pool"),
     **dict.fromkeys(
         (
             "UnknownSnapshot",
@@ -80,6 +85,7 @@ __all__ = [
     "CountyCoverage",
     "Coverage",
     "Diff",
+    "HeadStart",
     "IngestError",
     "IngestReport",
     "IssueView",
@@ -99,6 +105,7 @@ __all__ = [
     "fetch",
     "find_agencies",
     "get_agency",
+    "head_start",
     "ingest",
     "ingestion",
     "issues",

@@ -6,48 +6,47 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from functools import partial
 from itertools import chain, repeat
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
 from wso.registry.bulk import bulk_insert, large_cache, sending
-from wso.registry.dates import read_capture_folder, read_file_name
-from wso.registry.dating import Evidence, date_publication, local_day
+from wso.registry.dating import local_day
 from wso.registry.derive import derive, read_stored, write_derived
 from wso.registry.finding import MANIFEST_READ, SAME_CONTENT
 from wso.registry.finding import IngestError as IngestError  # re-exported: raised by `ingest`
 from wso.registry.finding import discover as discover  # re-exported: the files `ingest` reads
-from wso.registry.headers import HeaderError, find_header
+from wso.registry.headers import HeaderError
 from wso.registry.models import ISSUES, ROWS, SNAPSHOTS
+from wso.registry.parsing import Parsed, Sources, file_issue, issue_record, parse_file, split_manifests
 from wso.registry.queries import remember_answers
 from wso.registry.readings import IssueRecord, ReadRow
-from wso.registry.rows import RowCache, clear_caches, read_sheet
+from wso.registry.rows import RowCache, clear_caches
 from wso.registry.seen import Seen, read_seen, write_seen
-from wso.registry.sheets import OpenedFile, SheetError, Table, is_csv_name, open_file
+from wso.registry.sheets import OpenedFile, SheetError, is_csv_name, open_file
 from wso.registry.sources import (
     Corrections,
     Manifest,
     SourceError,
-    empty_manifest,
     forget_folders,
     is_manifest,
     read_corrections,
     read_manifest,
 )
+
+if TYPE_CHECKING:
+    from wso.registry.pool import HeadStart
 
 
 @dataclass(frozen=True)
@@ -92,201 +91,6 @@ class IngestReport:
         return sum(f.issues for f in self.files)
 
 
-@dataclass
-class _Parsed:
-    snapshot: dict[str, Any]
-    numbers: list[int]  # the row number of each data row
-    reading_ids: list[str]  # the reading of each data row
-    readings: dict[str, ReadRow]  # reading id -> the row as read
-    issues: list[dict[str, Any]]
-
-    @property
-    def rows(self) -> list[tuple[str, int, str]]:
-        """(snapshot id, row number, reading id) of every data row."""
-        return list(zip(repeat(self.snapshot["id"]), self.numbers, self.reading_ids))
-
-
-def _file_issue(code: str, message: str, field: str | None = None, value: str | None = None) -> IssueRecord:
-    return IssueRecord(None, code, field, value, message)
-
-
-# the Internet Archive's address of a link: web.archive.org/web/<stamp, perhaps with a flag>/<the address>
-_WAYBACK_RE = re.compile(r"^https?://web\.archive\.org/web/\d{4,14}[a-z_]*/(?=https?://)", re.I)
-
-
-def _unwrap_archived_links(table: Table, column: int) -> int:
-    """Cells of `column` that hold the Internet Archive's address of a link, replaced by the link itself (the
-    web-page era's tables write ICE's MOA links so, each with its own capture's stamp); how many were."""
-    count = 0
-    for _number, cells in table.rows:
-        if column < len(cells):
-            cell = cells[column]
-            if type(cell) is str and cell.startswith(("https://web.", "http://web.")):
-                found = _WAYBACK_RE.match(cell)
-                if found is not None:
-                    cells[column] = cell[found.end() :]
-                    count += 1
-    return count
-
-
-def content_kind(table: Table) -> str:
-    """participating or pending by the content: a participating list has a SIGNED column with a value in it."""
-    index, _header, columns = find_header(table)
-    column = columns.get("signed")
-    if column is None:
-        return "pending"
-    for _number, cells in table.rows[index + 1 :]:
-        if column < len(cells) and cells[column] not in (None, ""):
-            return "participating"
-    return "pending"
-
-
-def latest_signed(sheet_readings: Iterable[ReadRow], upper: date) -> date | None:
-    """The latest SIGNED date of a list, among those not after `upper`."""
-    latest: date | None = None
-    for signed in {r.signed for r in sheet_readings}:
-        if signed is not None and signed <= upper and (latest is None or signed > latest):
-            latest = signed
-    return latest
-
-
-@dataclass(frozen=True)
-class Sources:
-    """What dates the files of one ingest besides their names: capture time given, manifest, corrections."""
-
-    today: date
-    captured_at: datetime | None = None
-    manifest: Manifest | None = None
-    corrections: Corrections | None = None
-
-
-def parse_file(
-    path: Path,
-    content: bytes | OpenedFile,
-    sha: str,
-    *,
-    captured_at: datetime | None,
-    ingested_at: datetime,
-    cache: RowCache | None = None,
-    sources: Sources | None = None,
-) -> _Parsed:
-    """Read one file (its bytes, or the file as `open_file` opened them) into snapshot, row and issue records
-    (nothing written yet), dated by `wso.registry.dating`. Raises SheetError/HeaderError."""
-    opened = open_file(path.name, content) if isinstance(content, bytes) else content
-    table = opened.table()
-    info = read_file_name(path.name)
-    if sources is None:
-        sources = Sources(today=local_day(ingested_at), captured_at=captured_at)
-    file_issues: list[IssueRecord] = []
-    kind = content_kind(table)
-    if info.kind is None:
-        file_issues.append(
-            _file_issue("kind_from_header", f"file name does not say participating or pending; read as {kind}")
-        )
-    elif info.kind != kind:
-        held = "SIGNED dates" if kind == "participating" else "no SIGNED dates"
-        file_issues.append(
-            _file_issue(
-                "kind_from_content",
-                f"file name says {info.kind} but the list holds {held}: read as a {kind} list",
-                "kind",
-                info.kind,
-            )
-        )
-    _index, _header, columns = find_header(table)
-    if "moa" in columns and (unwrapped := _unwrap_archived_links(table, columns["moa"])):
-        file_issues.append(
-            _file_issue(
-                "moa_from_archive",
-                f"{unwrapped} MOA cell(s) hold the Internet Archive's address of ICE's link "
-                "(web.archive.org/web/<stamp>/...): read as ICE's address",
-                "moa",
-            )
-        )
-    sheet = read_sheet(table, kind, cache)
-
-    # the capture: given, a stamp in the name, a stamp in the folder, a manifest, else the file's mtime
-    manifest_entry = sources.manifest.get(path) if sources.manifest is not None else None
-    if manifest_entry is not None and manifest_entry.sha256 and manifest_entry.sha256.lower() != sha:
-        file_issues.append(
-            _file_issue(
-                "manifest_mismatch",
-                f"{manifest_entry.source} lists other bytes (sha256 {manifest_entry.sha256[:12]}...) under this "
-                "name: its time is not used",
-            )
-        )
-        manifest_entry = None
-    captured_by: str
-    if captured_at is None:
-        captured_at = sources.captured_at
-    if captured_at is not None:
-        captured_by = "--captured-at"
-    elif info.stamp is not None:
-        captured_at, captured_by = info.stamp, "stamp in the file name"
-    elif (folder_time := read_capture_folder(path.parent.name)) is not None:
-        captured_at, captured_by = folder_time, f"folder {path.parent.name!r}"
-    elif manifest_entry is not None:
-        captured_at, captured_by = manifest_entry.at, manifest_entry.source
-    else:
-        captured_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        captured_by = "the file's modification time"
-        file_issues.append(
-            _file_issue(
-                "captured_from_mtime",
-                f"neither the name nor folder {path.parent.name!r} carries a capture time, no manifest lists it and "
-                f"no --captured-at was given; using the file's modification time {captured_at.isoformat()}",
-            )
-        )
-    upper = local_day(captured_at)
-    evidence = Evidence(
-        name=info,
-        today=sources.today,
-        captured_at=captured_at,
-        captured_by=captured_by,
-        saved_at=opened.saved_at(),
-        latest_signed=latest_signed(sheet.readings, upper),
-        hand=sources.corrections.get(path, sha) if sources.corrections is not None else None,
-    )
-    dated = date_publication(evidence)
-    file_issues.extend(dated.issues)
-    all_issues = file_issues + sheet.issues
-    snapshot: dict[str, Any] = {
-        "id": sha,
-        "kind": kind,
-        "file_name": path.name,
-        "source_path": str(path),
-        "published": dated.published,
-        "half": dated.half,
-        "dated_by": dated.dated_by,
-        "captured_at": captured_at,
-        "ingested_at": ingested_at,
-        "file_format": table.file_format,
-        "header": json.dumps(sheet.header, ensure_ascii=False),
-        "row_count": len(sheet.numbers),
-        "blank_rows": sheet.blank_rows,
-    }
-    if sheet.blank_rows:
-        all_issues.append(
-            _file_issue("blank_rows", f"{sheet.blank_rows} blank row(s) between the header and the last row skipped")
-        )
-    reading_ids = list(map(attrgetter("reading_id"), sheet.readings))
-    readings = dict(zip(reading_ids, sheet.readings, strict=True))
-    issues = [issue_record(sha, path.name, i) for i in all_issues]
-    return _Parsed(snapshot, sheet.numbers, reading_ids, readings, issues)
-
-
-def issue_record(sha: str, file_name: str, i: IssueRecord) -> dict[str, Any]:
-    return {
-        "snapshot_id": sha,
-        "file_name": file_name,
-        "row_number": i.row_number,
-        "code": i.code,
-        "field": i.field,
-        "value": i.value,
-        "message": i.message,
-    }
-
-
 def label_of(published: object, half: str | None) -> str:
     return f"{published}{half or ''}"
 
@@ -301,30 +105,41 @@ def ingest(
     manifest: Path | None = None,
     corrections: Path | None = None,
     workers: int = 1,
+    started: HeadStart | None = None,
 ) -> IngestReport:
     """Ingest the spreadsheets under `paths` into the registry; already-known contents are skipped, files that are
     not ICE lists are listed as ignored with the reason. A file that cannot be read stops the whole ingest before
     anything is written (IngestError naming each such file). Publications are dated by `wso.registry.dating`,
     from the names, capture stamps, `manifest` (and any manifest found in a folder), the workbooks' metadata and
     content, and `corrections` (dates set by hand, which win, applied to stored snapshots too). With `workers` > 1
-    the files are parsed by that many processes (`wso.registry.pool`); what is stored is the same."""
-    forget_folders()
+    the files are parsed by that many processes (`wso.registry.pool`); what is stored is the same. `started`: this
+    ingest of `paths` begun by `wso.registry.pool.head_start` (its files, manifests, time and workers are used;
+    not with `manifest` or `corrections`); its workers are ended whatever happens."""
     try:
-        found_manifest = read_manifest(manifest) if manifest is not None else None
-        hand = read_corrections(corrections) if corrections is not None else None
-    except SourceError as exc:
-        raise IngestError(str(exc)) from exc
-    with _collector_paused():
-        return _ingest(
-            session,
-            paths,
-            clock=clock,
-            captured_at=captured_at,
-            progress=progress,
-            manifest=found_manifest,
-            corrections=hand,
-            workers=workers,
-        )
+        if started is not None and (manifest is not None or corrections is not None):
+            raise ValueError("an ingest begun by head_start takes no manifest or corrections file")
+        if started is None:
+            forget_folders()
+        try:
+            found_manifest = read_manifest(manifest) if manifest is not None else None
+            hand = read_corrections(corrections) if corrections is not None else None
+        except SourceError as exc:
+            raise IngestError(str(exc)) from exc
+        with _collector_paused():
+            return _ingest(
+                session,
+                paths,
+                clock=clock,
+                captured_at=captured_at,
+                progress=progress,
+                manifest=found_manifest,
+                corrections=hand,
+                workers=workers,
+                started=started,
+            )
+    finally:
+        if started is not None:
+            started.close()
 
 
 @contextmanager
@@ -420,27 +235,6 @@ def _ignored_reason(path: Path, data: bytes, exc: HeaderError) -> str:
     return f"not one of ICE's lists: {exc}"
 
 
-def _read_manifests(
-    files: Sequence[Path], manifest: Manifest | None, report: IngestReport
-) -> tuple[list[Path], Manifest | None]:
-    """The files that are not manifests, and the manifest grown by those that are (read first, as they date the
-    lists; each reported as ignored)."""
-    lists: list[Path] = []
-    for path in files:
-        if is_csv_name(path.name) and is_manifest(path.read_bytes()[:4096]):
-            try:
-                found = read_manifest(path)
-            except SourceError as exc:
-                raise IngestError(str(exc)) from exc
-            if manifest is None:
-                manifest = empty_manifest()
-            manifest.update(found)
-            report.files.append(FileResult(str(path), "", "ignored", message=MANIFEST_READ))
-        else:
-            lists.append(path)
-    return lists, manifest
-
-
 def _ingest(
     session: Session,
     paths: Sequence[Path],
@@ -451,12 +245,19 @@ def _ingest(
     manifest: Manifest | None = None,
     corrections: Corrections | None = None,
     workers: int = 1,
+    started: HeadStart | None = None,
 ) -> IngestReport:
-    others: list[tuple[Path, str]] = []
-    files = discover(paths, others)
+    lists: list[Path] = []
+    if started is None:
+        others: list[tuple[Path, str]] = []
+        lists, manifests, manifest = split_manifests(discover(paths, others), manifest)
+        now = clock.now()
+        sources = Sources(today=local_day(now), captured_at=captured_at, manifest=manifest, corrections=corrections)
+    else:
+        others, manifests, now, sources = started.others, started.manifests, started.ingested_at, started.sources
     report = IngestReport()
     report.files.extend(FileResult(str(p), "", "ignored", message=reason) for p, reason in others)
-    lists, manifest = _read_manifests(files, manifest, report)
+    report.files.extend(FileResult(str(p), "", "ignored", message=MANIFEST_READ) for p in manifests)
     clear_caches()
     known = set(session.scalars(select(SNAPSHOTS.c.id)))
     stored_before = set(known)
@@ -464,11 +265,11 @@ def _ingest(
     rows: dict[str, tuple[list[int], list[str]]] = {}  # snapshot id -> row numbers, reading ids
     readings: dict[str, ReadRow] = {}
     issues: list[dict[str, Any]] = []
-    now = clock.now()
-    sources = Sources(today=local_day(now), captured_at=captured_at, manifest=manifest, corrections=corrections)
     first_path: dict[str, Path] = {}
     seen = read_seen(session.connection())
-    for path, sha, parse in _parsing(lists, known, seen, workers=workers, ingested_at=now, sources=sources):
+    for path, sha, parse in _parsing(
+        lists, known, seen, workers=workers, ingested_at=now, sources=sources, started=started
+    ):
         if sha in known:
             seen.keep(path, sha)
             if sha in stored_before:
@@ -479,7 +280,7 @@ def _ingest(
                     issue_record(
                         sha,
                         first_path[sha].name,
-                        _file_issue("same_bytes", f"the same bytes are also at {path}", "file_name", path.name),
+                        file_issue("same_bytes", f"the same bytes are also at {path}", "file_name", path.name),
                     )
                 )
             report.files.append(FileResult(str(path), sha, "skipped", message=message))
@@ -557,15 +358,27 @@ def _write(
 
 
 def _parsing(
-    files: Sequence[Path], known: set[str], seen: Seen, *, workers: int, ingested_at: datetime, sources: Sources
-) -> Iterator[tuple[Path, str, Callable[[], _Parsed]]]:
+    files: Sequence[Path],
+    known: set[str],
+    seen: Seen,
+    *,
+    workers: int,
+    ingested_at: datetime,
+    sources: Sources,
+    started: HeadStart | None,
+) -> Iterator[tuple[Path, str, Callable[[], Parsed]]]:
     """Each file in order with its sha256 and how to get it parsed (`parse_file`), which raises what that raises;
-    not to be called for a content in `known` (read as the caller goes). With `workers` > 1 the files are parsed
-    by that many processes (`wso.registry.pool`), else here, opened by `read_ahead`'s thread."""
+    not to be called for a content in `known` (read as the caller goes). With `workers` > 1 the files are read and
+    parsed by that many processes (`wso.registry.pool`; those of `started`, begun before), else here, opened by
+    `read_ahead`'s thread."""
+    if started is not None:
+        yield from started.pool.results(seen)
+        return
     if workers > 1:
-        from wso.registry.pool import parse_in_pool  # multiprocessing is loaded only when used
+        from wso.registry.pool import Pool  # multiprocessing is loaded only when used
 
-        yield from parse_in_pool(files, known, seen, workers=workers, ingested_at=ingested_at, sources=sources)
+        pool = Pool(files, workers=workers, ingested_at=ingested_at, sources=sources, before=seen.before, stored=known)
+        yield from pool.results(seen)
         return
     cache: RowCache = {}
     for path, sha, opened in read_ahead(files, known, seen):
@@ -574,7 +387,7 @@ def _parsing(
 
 def _parse_opened(
     path: Path, opened: Future[OpenedFile], sha: str, ingested_at: datetime, cache: RowCache, sources: Sources
-) -> _Parsed:
+) -> Parsed:
     return parse_file(
         path, opened.result(), sha, captured_at=None, ingested_at=ingested_at, cache=cache, sources=sources
     )

@@ -84,6 +84,30 @@ def ready_stats(environ: Mapping[str, str] | None = None) -> str | None:
     return str(row[0]) if row is not None else None
 
 
+def stored_files(
+    environ: Mapping[str, str] | None = None,
+) -> tuple[dict[str, tuple[tuple[int, int, int], str]], set[str]] | None:
+    """The files the default database has seen (`registry_files`: absolute path -> (size, mtime_ns, ctime_ns),
+    sha256) and the contents it stores (snapshot ids), or None when it is not an SQLite file whose migrations are
+    current."""
+    connection = _connect(environ)
+    if connection is None:
+        return None
+    try:
+        seen = {
+            path: ((size, mtime, ctime), sha)
+            for path, size, mtime, ctime, sha in connection.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, sha256 FROM registry_files"
+            )
+        }
+        stored = {sha for (sha,) in connection.execute("SELECT id FROM registry_snapshots")}
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return seen, stored
+
+
 def ready_ingest(args: Sequence[str], environ: Mapping[str, str] | None = None) -> str | None:
     """What `wso registry ingest PATH... [--json]` prints when every spreadsheet under the paths is unchanged since
     an ingest stored it (`registry_files`: same path, size and times; its content a stored snapshot), so that the
@@ -103,21 +127,10 @@ def ready_ingest(args: Sequence[str], environ: Mapping[str, str] | None = None) 
         files = discover(paths, others)
     except IngestError:
         return None
-    connection = _connect(environ)
-    if connection is None:
+    files_seen = stored_files(environ)
+    if files_seen is None:
         return None
-    try:
-        seen = {
-            path: ((size, mtime, ctime), sha)
-            for path, size, mtime, ctime, sha in connection.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, sha256 FROM registry_files"
-            )
-        }
-        stored = {sha for (sha,) in connection.execute("SELECT id FROM registry_snapshots")}
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
+    seen, stored = files_seen
     report = [(str(p), "", "ignored", reason) for p, reason in others]
     skipped: list[tuple[str, str, str, str]] = []
     for path in files:

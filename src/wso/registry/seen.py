@@ -32,8 +32,13 @@ class Seen:
             return entry[1]
         return None
 
+    def read_at(self, path: Path, stat: Stat) -> None:
+        """Remember `path`'s stat as taken before it was read elsewhere (by a parsing worker), for `keep`."""
+        self._stats[path] = stat
+
     def keep(self, path: Path, sha: str) -> None:
-        """Remember that `path` (as stat'ed by `known_sha` before it was read) holds the content `sha`."""
+        """Remember that `path` (as stat'ed by `known_sha`, or given to `read_at`, before it was read) holds the
+        content `sha`."""
         stat = self._stats.pop(path, None)
         if stat is not None:
             self.now[os.path.abspath(path)] = (stat, sha)
