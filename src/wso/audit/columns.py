@@ -211,7 +211,7 @@ def _formatted_time(got: _Input, fmt: str, zone: str | None) -> str:
 def _seconds(typed: str) -> str:
     """Times are audited to the whole second, floored (before 1970 too), so that every backend's arithmetic agrees:
     engines differ in whether a fractional epoch rounds or truncates. The rules read the microseconds
-    (``Col.micros``) and floor them only where it can matter (``rules._candidates``)."""
+    (``Col.micros``) and floor them only where it can matter (``rules._tests`` in microseconds)."""
     return f"date_trunc('second', {typed})"
 
 

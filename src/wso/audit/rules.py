@@ -371,7 +371,7 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
 
     # filter first, on the candidates' tests in microseconds (a null test is false in a filter); then, on the rows
     # kept, the times in whole seconds and each rule's own test on them, which names the flags
-    wso_cands, other_cands = _candidates(h, as_of_s, inputs)
+    wso_cands, other_cands = _tests(h, as_of_s, inputs, US)
     h = h.filter((h.wso & ibis.or_(*wso_cands.values())) | ibis.or_(*other_cands.values()))
     h = h.mutate(**{slot: seconds(h[us]) for slot, us in zip(TIME_SLOTS, TIME_US, strict=True)})
     h = h.mutate(
@@ -392,61 +392,33 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     return h.select(*keep)
 
 
-def _candidates(
-    h: ir.Table, as_of_s: int, inputs: Inputs
+def _tests(
+    h: ir.Table, as_of_s: int, inputs: Inputs, unit: int = 1
 ) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
-    """``_tests`` on the times in microseconds as read, with no division per row: true wherever ``_tests`` is
-    (on the times floored to the second), and at most a second of difference beyond. A test against a whole second
-    is exact (``floor(x) <= s`` is ``x < (s + 1) s``); a difference of two floored times over ``k`` seconds implies
-    the microseconds' difference over ``k`` seconds; ``floor(a) < floor(b)`` implies ``a < b``."""
-    limit = int(WSO_HOLD.total_seconds()) * US
+    """Each row-level rule's test: those that apply to WSO holds only (without the WSO test), and the others.
+
+    On the times in whole seconds (``unit`` 1: ``served_s``, ...) each test is the rule's own. On the times in
+    microseconds as read (``unit`` ``US``: ``served_us``, ...), with no division per row, the same expression is a
+    candidate: true wherever the test on the floored times is, and at most a second of difference beyond, because
+    each comparison is written so that it holds for both: a test against a whole second is exact (``floor(x) <= s``
+    is ``x < (s + 1) s``); a difference of two floored times over ``k`` seconds implies the microseconds' difference
+    over ``k`` seconds; ``floor(a) < floor(b)`` implies ``a < b``."""
+    suffix = "_s" if unit == 1 else "_us"
+
+    def t(name: str) -> ir.IntegerValue:
+        return h[name + suffix]
+
+    def by(seconds: int) -> int:  # a time at most ``seconds`` (floored): before this
+        return (seconds + 1) * unit
+
+    limit = int(WSO_HOLD.total_seconds()) * unit
     window = int(ICE_NOTIFY_WINDOW.total_seconds())
     climit = int(CITIZENSHIP_REPORT.total_seconds())
-    served_by_now = h.served_us < (as_of_s + 1) * US
-    over_48 = (h.end_us - h.rel_us > limit) & (h.daf_us.isnull() | (h.daf_us - h.rel_us > limit)) & served_by_now
-    if inputs.v1_detention:
-        over_48 = over_48 & ~h.detention_agreement
-    wso_tests: dict[str, ir.BooleanValue] = {
-        "WSO-48H": over_48,
-        "WSO-JAIL-ONLY": ~h.served_inside_facility,
-        "WSO-SCHEDULED-RELEASE": (h.served_us < h.rel_us) | (h.served_us - h.rel_us > inputs.tolerance_s * US),
-        "WSO-NOTIFY-ICE": served_by_now
-        & (
-            (h.notified_us.isnull() & (h.served_us < (as_of_s - window) * US))
-            | (h.notified_us - h.served_us > window * US)
-        ),
-        "WSO-AUTHORIZED-OFFICER": h.officer_id.notnull() & ~h.authorized,
-        "DATA-NO-OFFICER": h.officer_id.isnull(),
-        "WSO-AGREEMENT-IN-FORCE": ~h.in_force,
-        "WSO-CITIZENSHIP-1H": h.claim_us.notnull()
-        & (h.claim_us < (as_of_s + 1) * US)
-        & (
-            (h.reported_us.isnull() & (h.claim_us < (as_of_s - climit) * US))
-            | (h.reported_us - h.claim_us > climit * US)
-        ),
-    }
-    other_tests: dict[str, ir.BooleanValue] = {
-        "WSO-WARRANT-FORMS": (h.instrument == "I-247A") & h.officer_id.notnull(),
-        "STATE-LAW": h.law_ids.notnull(),
-        "DATA-ENDED-BEFORE-SERVED": h.ended_us < h.served_us,
-        "DATA-FUTURE-TIME": _future(h, tuple(TIME_US[TIME_SLOTS.index(s)] for s in inputs.future_slots), as_of_s, US),
-        "DETAINER-48H": (h.instrument == "I-247A")
-        & (h.rel_us < (as_of_s + 1) * US)
-        & (h.end_us - h.rel_us > (int(DETAINER_HOLD.total_seconds()) - DETAINER_MARGIN) * US),
-    }
-    return wso_tests, other_tests
-
-
-def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.BooleanValue], dict[str, ir.BooleanValue]]:
-    """Each row-level rule's test: those that apply to WSO holds only (without the WSO test), and the others."""
-    limit = int(WSO_HOLD.total_seconds())
-    window = int(ICE_NOTIFY_WINDOW.total_seconds())
-    climit = int(CITIZENSHIP_REPORT.total_seconds())
-    served_by_now = h.served_s <= as_of_s
-    deadline = h.rel_s + limit
+    served, rel, end = t("served"), t("rel"), t("end")
+    served_by_now = served < by(as_of_s)
     # the 48 hours stop counting when the hold moved onto a detention agreement: the hours counted end at the
     # earlier of the end and that move, so both must be past the deadline (the end first: it rejects most holds)
-    over_48 = (h.end_s > deadline) & (h.daf_s.isnull() | (h.daf_s > deadline)) & served_by_now
+    over_48 = (end - rel > limit) & (t("daf").isnull() | (t("daf") - rel > limit)) & served_by_now
     if inputs.v1_detention:
         over_48 = over_48 & ~h.detention_agreement
     wso_tests: dict[str, ir.BooleanValue] = {
@@ -454,33 +426,35 @@ def _tests(h: ir.Table, as_of_s: int, inputs: Inputs) -> tuple[dict[str, ir.Bool
         "WSO-JAIL-ONLY": ~h.served_inside_facility,
         # before the release, or after it beyond the tolerance (a candidate: a detainer hold open at that moment
         # makes it lawful, which the engine settles on these few rows)
-        "WSO-SCHEDULED-RELEASE": (h.served_s < h.rel_s) | (h.served_s > h.rel_s + inputs.tolerance_s),
+        "WSO-SCHEDULED-RELEASE": (served < rel) | (served - rel > inputs.tolerance_s * unit),
         "WSO-NOTIFY-ICE": served_by_now
-        & ((h.notified_s.isnull() & (as_of_s - h.served_s > window)) | (h.notified_s - h.served_s > window)),
+        & ((t("notified").isnull() & (served < (as_of_s - window) * unit)) | (t("notified") - served > window * unit)),
         "WSO-AUTHORIZED-OFFICER": h.officer_id.notnull() & ~h.authorized,
         "DATA-NO-OFFICER": h.officer_id.isnull(),
         "WSO-AGREEMENT-IN-FORCE": ~h.in_force,
     }
     if set(CITIZENSHIP_INSTRUMENTS) == set(WSO_INSTRUMENTS):  # the citizenship report: WSO holds only
+        claim, reported = t("claim"), t("reported")
         wso_tests["WSO-CITIZENSHIP-1H"] = (
-            h.claim_s.notnull()
-            & (h.claim_s <= as_of_s)
-            & ((h.reported_s.isnull() & (as_of_s - h.claim_s > climit)) | (h.reported_s - h.claim_s > climit))
+            claim.notnull()
+            & (claim < by(as_of_s))
+            & ((reported.isnull() & (claim < (as_of_s - climit) * unit)) | (reported - claim > climit * unit))
         )
     else:  # pragma: no cover - guards against a change of scope in wso.program
         raise RuntimeError("WSO-CITIZENSHIP-1H: the program's scope is no longer the WSO instruments")
+    slots = inputs.future_slots if unit == 1 else tuple(TIME_US[TIME_SLOTS.index(s)] for s in inputs.future_slots)
     other_tests: dict[str, ir.BooleanValue] = {
         # a detainer served by an officer as though it were a warrant
         "WSO-WARRANT-FORMS": (h.instrument == "I-247A") & h.officer_id.notnull(),
         "STATE-LAW": h.law_ids.notnull(),
-        "DATA-ENDED-BEFORE-SERVED": h.ended_s < h.served_s,
+        "DATA-ENDED-BEFORE-SERVED": t("ended") < served,
         # greatest() skips nulls on every engine: one comparison instead of eight
-        "DATA-FUTURE-TIME": _future(h, inputs.future_slots, as_of_s, 1),
+        "DATA-FUTURE-TIME": _future(h, slots, as_of_s, unit),
         # a candidate only: held past 48 hours from the release minus a margin for a daylight-saving hour on a
         # business day; the exact readings (``detainers``) need the calendar, so run on these few rows
         "DETAINER-48H": (h.instrument == "I-247A")
-        & (h.rel_s <= as_of_s)
-        & (h.end_s - h.rel_s > int(DETAINER_HOLD.total_seconds()) - DETAINER_MARGIN),
+        & (rel < by(as_of_s))
+        & (end - rel > (int(DETAINER_HOLD.total_seconds()) - DETAINER_MARGIN) * unit),
     }
     return wso_tests, other_tests
 
