@@ -70,3 +70,37 @@ def test_at_least_a_day_is_the_zones_date_compared_with_it() -> None:
     con.disconnect()
     for d in days:
         assert got[f"d{d}"].to_pylist() == [_day_by_zoneinfo(z, t) >= d for z, t in times], d
+
+
+def _offset_by_zoneinfo(zone: str, t: int) -> int:
+    delta = datetime.fromtimestamp(t, ZoneInfo(zone)).utcoffset()
+    assert delta is not None
+    return int(delta.total_seconds())
+
+
+def test_zone_segments_give_zoneinfos_offset_at_every_hour() -> None:
+    """The offsets the rules inline are the ledger's (zoneinfo's), hour by hour: across the daylight-saving
+    changes, for half-hour zones, and after 2037, where the tz database's 32-bit data ends and only its rule
+    gives the changes (Arrow's time zones had no daylight saving time there)."""
+    zones = (*ZONES, "Australia/Lord_Howe", "America/St_Johns", "Europe/Dublin")
+    for lo, hi in ((datetime(2024, 11, 20), datetime(2027, 2, 1)), (datetime(2037, 6, 1), datetime(2040, 12, 1))):
+        segments = calendar.zone_segments(zones, lo, hi)
+        assert sorted(segments) == sorted(zones)
+        first = int(lo.replace(tzinfo=UTC).timestamp())
+        for zone, changes in segments.items():
+            assert changes[0][0] == first
+            for t in range(first, int(hi.replace(tzinfo=UTC).timestamp()), 3_600):
+                offset = next(off for at, off in reversed(changes) if at <= t)
+                assert offset == _offset_by_zoneinfo(zone, t), (zone, t)
+            if zone == "America/New_York":
+                summers = [at for at, off in changes if off == -4 * 3_600]
+                assert any(at > 2**31 for at in summers) or hi.year < 2038
+
+
+def test_the_hourly_table_is_the_segments_hour_by_hour() -> None:
+    for lo, hi in ((datetime(2025, 1, 1), datetime(2026, 6, 1)), (datetime(2039, 1, 1), datetime(2040, 1, 1))):
+        tables = calendar.build(ZONES, lo, hi)
+        assert calendar.segments(tables.offsets) == calendar.zone_segments(ZONES, lo, hi)
+    july = int(datetime(2039, 7, 1, 12, tzinfo=UTC).timestamp()) // 3_600
+    offsets = tables.offsets.to_pylist()
+    assert {"tz": "America/New_York", "utc_hour": july, "offset_s": -4 * 3_600} in offsets

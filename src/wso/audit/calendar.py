@@ -1,7 +1,10 @@
 """Small lookup tables that let plain SQL handle time zones and business days, on any engine.
 
 Engines disagree on time-zone functions, and no engine knows holidays, so the audit joins its hold records
-against tables computed here in Python from ``zoneinfo`` and ``wso.program.business_calendar`` (the ledger's):
+against tables computed here in Python from ``zoneinfo`` and ``wso.program.business_calendar`` (the ledger's zones
+and calendar):
+
+- ``zone_segments``: per zone, its UTC offset at the start of each UTC hour, as the changes (what the rules inline);
 
 - ``offsets``: (tz, utc_hour) -> offset_s, the zone's UTC offset in seconds during that UTC hour;
 - ``local_offsets``: (tz, local_hour) -> offset_s, the inverse (a repeated local hour takes the earlier offset);
@@ -18,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from wso.program import STATES, business_calendar
 
@@ -54,12 +57,48 @@ def _epoch(dt: datetime) -> int:
     return int(dt.replace(tzinfo=UTC).timestamp()) if dt.tzinfo is None else int(dt.timestamp())
 
 
+def _hours(lo: datetime, hi: datetime) -> tuple[int, int]:
+    return _epoch(lo) // HOUR, _epoch(hi) // HOUR
+
+
+def _changes(tz: str, first_hour: int, last_hour: int) -> tuple[tuple[int, int], ...]:
+    """Zone ``tz``'s UTC offset at the start of each UTC hour from ``first_hour`` to ``last_hour``, as its changes:
+    (first UTC second, offset seconds), the first at ``first_hour``. Sampled a day apart and read hour by hour only
+    in a day whose ends differ (no zone changes twice within a day and back)."""
+    zone = ZoneInfo(tz)
+
+    def offset(hour: int) -> int:
+        delta = datetime.fromtimestamp(hour * HOUR, zone).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    current = offset(first_hour)
+    out = [(first_hour * HOUR, current)]
+    hour = first_hour
+    while hour < last_hour:
+        step = min(hour + 24, last_hour)
+        if offset(step) != current:
+            for h in range(hour + 1, step + 1):
+                value = offset(h)
+                if value != current:
+                    out.append((h * HOUR, value))
+                    current = value
+        hour = step
+    return tuple(out)
+
+
+def zone_segments(zones: Iterable[str], lo: datetime, hi: datetime) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Per zone, its UTC offsets over UTC times ``lo``..``hi`` (naive UTC or aware) as changes: (first UTC second,
+    offset seconds), in order; the first covers all before (``segments`` of ``build``'s ``offsets``, computed
+    without the hourly table)."""
+    first_hour, last_hour = _hours(lo, hi)
+    return {tz: _changes(tz, first_hour, last_hour) for tz in sorted(set(zones))}
+
+
 def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tuple[str, str]] = ()) -> CalendarTables:
     """Tables for ``zones`` covering UTC times ``lo``..``hi`` (naive UTC or aware); the day tables for each
     (zone, state) of ``pairs``, on that state's business calendar (``wso.program.business_calendar``: federal and
     the state's holidays, the packaged closures: the ledger's calendar)."""
-    first_hour = _epoch(lo) // HOUR
-    last_hour = _epoch(hi) // HOUR
+    first_hour, last_hour = _hours(lo, hi)
     hours = np.arange(first_hour, last_hour + 1, dtype=np.int64)
     off_tz: list[str] = []
     off_hour: list[np.ndarray] = []
@@ -72,10 +111,11 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
     wanted = sorted(set(pairs))
     local_range: dict[str, tuple[int, int]] = {}
     for tz in sorted(set(zones) | {z for z, _ in wanted}):
-        # the zone's UTC offset at the start of each UTC hour (vectorised: local wall time minus UTC)
-        utc = pa.array(hours * HOUR, pa.timestamp("s", tz=tz))
-        local_s = pc.local_timestamp(utc).cast(pa.int64()).to_numpy()
-        values = np.asarray(local_s - hours * HOUR, dtype=np.int64)
+        # the zone's UTC offset at the start of each UTC hour, from its changes
+        changes = _changes(tz, first_hour, last_hour)
+        starts = np.array([at for at, _ in changes], dtype=np.int64)
+        changed_to = np.array([off for _, off in changes], dtype=np.int64)
+        values = changed_to[np.searchsorted(starts, hours * HOUR, side="right") - 1]
         off_tz.extend([tz] * len(hours))
         off_hour.append(hours)
         off_val.append(values)
@@ -137,7 +177,7 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
             "day": pa.array(bday_cols["day"], pa.int64()),
         }
     )
-    return CalendarTables(int(hours[0]), int(hours[-1]), offsets, local_offsets, days, business_days)
+    return CalendarTables(first_hour, last_hour, offsets, local_offsets, days, business_days)
 
 
 def segments(offsets: pa.Table) -> dict[str, tuple[tuple[int, int], ...]]:

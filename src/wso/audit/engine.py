@@ -265,7 +265,7 @@ def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings
             local_offsets=ibis.memtable(cal.local_offsets),
             days=ibis.memtable(cal.days),
             business_days=ibis.memtable(cal.business_days),
-            zone_offsets=calendar.segments(cal.offsets),
+            zone_offsets=calendar.zone_segments([z for z, _ in pairs], lo, hi),
         )
         parts.append(detainers(w, inputs, as_of, settings.reading))
     raw = _normalise(local.to_pyarrow(ibis.union(*parts, distinct=False)))
@@ -330,14 +330,13 @@ class Settings:
 
 def _inputs(records: Records, as_of: datetime, tables: dict[str, Any], settings: Settings) -> Inputs:
     lo, hi = calendar.span(records.first_time, records.last_time, as_of)
-    cal = calendar.build(records.time_zones, lo, hi)
     agreements = records.agreement_rows()
     states = set(records.states)
     return Inputs(
         holds=tables["holds"],
         officers=tables["officers"],
         agreements=tables["agreements"],
-        zone_offsets=calendar.segments(cal.offsets),
+        zone_offsets=calendar.zone_segments(records.time_zones, lo, hi),
         agreement_windows=_agreement_windows(records),
         wso_laws=facts.wso_law_windows(states, agreements, lo.date(), hi.date()),
         detainer_laws=facts.detainer_law_windows(states, agreements, lo.date(), hi.date()),

@@ -318,13 +318,6 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     as_of_s = int(as_of.astimezone(UTC).timestamp())
     after_us = (as_of_s + 1) * US  # a time floored to the second is at most the audit time when before this
     h = inputs.holds  # times also as epoch microseconds (served_us, ...): the loader adds them, see TIME_US
-    h = h.mutate(
-        wso=h.instrument.isin(WSO_INSTRUMENTS),
-        # the release from criminal custody: the actual one when recorded, else the scheduled one
-        rel_us=ibis.coalesce(h.actual_us, h.release_us),
-        # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
-        end_us=ibis.cases((h.ended_us.isnull(), as_of_s * US), (h.ended_us < after_us, h.ended_us), else_=_null_int()),
-    )
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
     cov = o.select(
@@ -334,6 +327,9 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         cov_from=_epoch(o.authorized_from) * US,
         cov_until=(_epoch(o.authorized_until) * US).fill_null(FOREVER),
     )
+    # each step below is one SELECT over the one before: every column a step computes from the step's input (not
+    # from a column computed in the same step), so that the query stays a few layers deep (compiling costs Python
+    # time per layer) while every test is written once
     h = h.left_join(
         cov,
         [
@@ -342,8 +338,15 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
             cov.cov_from <= h.served_us,
             h.served_us < cov.cov_until,
         ],
-    ).select(h, authorized=cov.cov_officer.notnull())
-    h = _fresh(h)
+    ).select(
+        h,
+        authorized=cov.cov_officer.notnull(),
+        wso=h.instrument.isin(WSO_INSTRUMENTS),
+        # the release from criminal custody: the actual one when recorded, else the scheduled one
+        rel_us=ibis.coalesce(h.actual_us, h.release_us),
+        # the hold's end as known at the audit time: open holds run to the audit time; an end after it is unknown
+        end_us=ibis.cases((h.ended_us.isnull(), as_of_s * US), (h.ended_us < after_us, h.ended_us), else_=_null_int()),
+    )
 
     # the local date of service (facility time zone), for the windows: compared with each window's days, so that
     # most rows need no offset of their zone; the date itself is computed on the rows kept
@@ -352,8 +355,9 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
 
     # a WSO agreement of the agency in force on the local date of service
     if inputs.agreement_windows is not None:
-        h = h.mutate(in_force=_in_windows(h.agency_id, at_least, inputs.agreement_windows))
+        in_force: ir.BooleanValue = _in_windows(h.agency_id, at_least, inputs.agreement_windows)
     else:
+        h = _fresh(h)  # the join below uses the columns computed above
         h = h.mutate(served_day=local_day(h.facility_tz, h.served_us, inputs.zone_offsets, US))
         a = inputs.agreements
         agr = a.filter(a.model == "WSO").select(
@@ -365,9 +369,10 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
             agr, [h.agency_id == agr.agr_agency, agr.agr_from <= h.served_day, h.served_day <= agr.agr_until]
         ).select(h, in_force=agr.agr_agency.notnull())
         h = _fresh(h)
+        in_force = h.in_force
     # a state law prohibiting it on that date (the program's own windows: few, so inlined): a WSO agreement for a
     # WSO service, holds on detainers for a detainer hold
-    h = h.mutate(law_ids=_law_ids(h, at_least, inputs.wso_laws, inputs.detainer_laws))
+    h = h.mutate(in_force=in_force, law_ids=_law_ids(h, at_least, inputs.wso_laws, inputs.detainer_laws))
 
     # filter first, on the candidates' tests in microseconds (a null test is false in a filter); then, on the rows
     # kept, the times in whole seconds and each rule's own test on them, which names the flags
