@@ -17,6 +17,7 @@ from wso.program import (
     business_calendar,
     citizenship_standard,
     detainer_deadline,
+    detainer_hold_bar,
     eligibility,
     rule,
     wso_hold_deadline,
@@ -128,6 +129,29 @@ def test_a_citizenship_claim_on_a_wso_hold_must_be_reported_in_the_words_of_its_
     assert old["severity"] == "violation" and old["evidence"]["standard"] == "in no case more than one hour"
     assert old["evidence"]["moa_template"] == "2019"
     assert rules_of(rows, "DETAINER") == set()  # the citizenship report is a WSO duty: not for detainer holds
+
+
+def test_settled_findings_each_keep_their_own_words_and_citation(tmp_path: Path) -> None:
+    """The engine settles a state law's citation and the citizenship report's MOA words on the same finding rows:
+    settling one never overwrites the other."""
+    claim = SERVED + 2 * H
+    rows = audit_rows(
+        tmp_path,
+        [
+            hold("OLD-MOA", agency_id="FL-B", citizenship_claim_at=claim, citizenship_reported_at=claim + 2 * H),
+            hold("NEW-MOA", citizenship_claim_at=claim, citizenship_reported_at=None),
+            hold("CA", instrument="I-247A", officer_id=None, state="CA", agency_id="CA-A",
+                 facility_tz="America/Los_Angeles"),
+        ],
+        officers=[officer("OF-1"), officer("OF-1", agency_id="FL-B")],
+        agreements=[agreement(), agreement(agency_id="FL-B", moa_template="2019"),
+                    agreement(agency_id="CA-A", state="CA", model="JEM")],
+    )  # fmt: skip
+    assert finding(rows, "OLD-MOA", "WSO-CITIZENSHIP-1H")["citation"] == citizenship_standard("2019").citation
+    assert finding(rows, "NEW-MOA", "WSO-CITIZENSHIP-1H")["citation"] == citizenship_standard("2025").citation
+    law = finding(rows, "CA", "STATE-LAW")
+    bar = detainer_hold_bar("CA", SERVED.date())
+    assert bar is not None and law["evidence"]["law_ids"] == bar.id and bar.citation in law["citation"]
 
 
 def test_served_before_scheduled_release_and_outside_the_jail(tmp_path: Path) -> None:

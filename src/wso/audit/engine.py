@@ -156,8 +156,9 @@ SETTLED = ("WSO-SCHEDULED-RELEASE", "WSO-CITIZENSHIP-1H", "STATE-LAW")
 
 def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings) -> pa.Table:
     """What needs the program's own functions, on the few finding rows: a late service during a lawful detainer
-    hold is no finding; the citizenship report's severity and words by MOA template; a state law's citation. The
-    other rows pass through untouched (vectorised: the 48-hour findings of ten million holds are many)."""
+    hold is no finding; the citizenship report's severity and words by MOA template; a state law's citation. All
+    vectorised, the program's functions called once per distinct input (the findings of ten million holds are
+    many)."""
     citation = pa.field("citation", pa.string())
     settle = pc.is_in(raw["rule_id"], pa.array(SETTLED))
     rest = raw.filter(pc.invert(settle))
@@ -165,27 +166,58 @@ def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings)
     few = raw.filter(settle)
     if few.num_rows == 0:
         return rest
-    cols = few.to_pydict()
-    cols["citation"] = [None] * few.num_rows
     lawful = _served_during_detainer(wide, records, settings)
-    templates = records.templates()
-    keep = []
-    for i, rule_id in enumerate(cols["rule_id"]):
-        if rule_id == "WSO-SCHEDULED-RELEASE" and cols["txt2"][i] == "late" and cols["record_id"][i] in lawful:
-            continue
-        if rule_id == "WSO-CITIZENSHIP-1H":
-            day = cols["day"][i]
-            standard = _standard(_template_on(templates.get(cols["agency_id"][i], ()), day))
-            cols["severity"][i] = standard.severity
-            cols["txt"][i] = standard.template
-            cols["txt2"][i] = standard.words
-            cols["citation"][i] = standard.citation
-            cols["day"][i] = None
-        elif rule_id == "STATE-LAW" and cols["txt"][i]:
-            cols["citation"][i] = facts.law_citations(cols["txt"][i])
-        keep.append(i)
-    settled = pa.table(cols, schema=rest.schema).take(pa.array(keep, pa.int64()))
+    if lawful:
+        excused = pc.and_(
+            pc.and_(pc.equal(few["rule_id"], "WSO-SCHEDULED-RELEASE"), pc.equal(few["txt2"], "late")),
+            pc.is_in(few["record_id"], pa.array(sorted(lawful), pa.string())),
+        )
+        few = few.filter(pc.invert(pc.fill_null(excused, False)))
+    few = few.append_column(citation, pa.nulls(few.num_rows, pa.string()))
+    is_citizenship = pc.equal(few["rule_id"], "WSO-CITIZENSHIP-1H")
+    parts = [few.filter(pc.invert(is_citizenship)), _citizenship_words(few.filter(is_citizenship), records)]
+    settled = pa.concat_tables(parts)
+    is_law = pc.fill_null(pc.and_(pc.equal(settled["rule_id"], "STATE-LAW"), pc.not_equal(settled["txt"], "")), False)
+    if pc.any(is_law).as_py():
+        ids = pc.if_else(is_law, settled["txt"], pa.scalar(None, pa.string()))
+        distinct = pc.unique(ids).drop_null()
+        cited = pa.array([facts.law_citations(str(v)) for v in distinct.to_pylist()], pa.string())
+        found = pc.coalesce(pc.take(cited, pc.index_in(ids, distinct)), settled["citation"])
+        settled = settled.set_column(settled.schema.get_field_index("citation"), citation, found)
     return pa.concat_tables([rest, settled])
+
+
+def _citizenship_words(rows: pa.Table, records: Records) -> pa.Table:
+    """The citizenship report's findings with the severity, template, words and citation of the MOA template the
+    agency's agreement followed on the day of service (``day``, then cleared)."""
+    if rows.num_rows == 0:
+        return rows
+    templates = records.templates()
+    standards: list[CitizenshipStandard] = []
+    seen: dict[tuple[str | None, int | None], int] = {}
+    index = []
+    for agency, day in zip(rows["agency_id"].to_pylist(), rows["day"].to_pylist(), strict=True):
+        at = seen.get((agency, day))
+        if at is None:
+            at = seen[(agency, day)] = len(standards)
+            standards.append(_standard(_template_on(templates.get(agency, ()), day)))
+        index.append(at)
+    picks = pa.array(index, pa.int64())
+
+    def column(values: list[str]) -> pa.Array:
+        return pc.take(pa.array(values, pa.string()), picks)
+
+    replaced = {
+        "severity": column([s.severity for s in standards]),
+        "txt": column([s.template for s in standards]),
+        "txt2": column([s.words for s in standards]),
+        "citation": column([s.citation for s in standards]),
+        "day": pa.nulls(rows.num_rows, pa.int64()),
+    }
+    for name, values in replaced.items():
+        i = rows.schema.get_field_index(name)
+        rows = rows.set_column(i, rows.schema.field(i), values.cast(rows.schema.field(i).type))
+    return rows
 
 
 @cache
