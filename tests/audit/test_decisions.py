@@ -210,6 +210,7 @@ def test_duplicate_record_ids_are_refused_or_set_aside_by_name(tmp_path: Path) -
     assert "nothing was written" in message
     run = audit_to_file(tmp_path, tmp_path / "out" / "findings.json", as_of=AS_OF, lenient=True)
     assert run.result.holds == 2 and run.summary["rejected_rows"] == 2
+    assert sum(f["holds"] for f in run.summary["by_facility"]) == 2  # counted on a cursor, without the duplicates
     rejects = (tmp_path / "out" / "findings.rejects.holds.csv").read_text(encoding="utf-8")
     assert rejects.count("duplicate: R1 appears on 2 rows (1, 3)") == 2
     assert run.result.findings.num_rows == 0  # neither R1 is audited: which one is the hold is unknown

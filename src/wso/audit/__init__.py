@@ -8,6 +8,7 @@ cost a county, per facility and month); the module ``engine`` is public too.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -71,8 +72,12 @@ def audit_to_file(
     """Load, check, audit and write. Nothing is written unless the records pass their checks (or ``lenient``)."""
     records = load_records(records_dir, mapping, lenient=lenient)
     try:
-        result = run_audit(records, as_of, backend, tolerance=tolerance, reading=reading)
-        summary = summarize(result, hold_counts(records))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # DuckDB counts the holds on a cursor of its own while the engine's Python builds and compiles the
+            # rules (a core it would leave idle)
+            counts = pool.submit(hold_counts, records)
+            result = run_audit(records, as_of, backend, tolerance=tolerance, reading=reading)
+            summary = summarize(result, counts.result())
         cost = records_cost(records, as_of, mapping=mapping) if fmt == "html" else None
         written = write_output(result, summary, fmt, out, records.rejects, cost)
     finally:

@@ -98,7 +98,8 @@ def duplicates(
     path, cols = check.path, check.cols
     dup_table = f"__dup_{name}"
     values = ", ".join(f"({literal(str(k))})" for k, _ in found)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {dup_table} AS SELECT * FROM (VALUES {values}) AS d(k)")
+    # not TEMP: the holds view names it, and a cursor (another connection to the database) must see it too
+    con.execute(f"CREATE OR REPLACE TABLE {dup_table} AS SELECT * FROM (VALUES {values}) AS d(k)")
     typed = next(c for c in cols if c.name == key).typed
     rows = con.execute(
         f"SELECT {literal(str(path))} AS file, __row AS row, "

@@ -13,11 +13,17 @@ from wso.audit.load import Records
 
 
 def hold_counts(records: Records) -> pa.Table:
-    """Holds audited per state, agency and facility."""
-    return records.con.execute(
-        "SELECT state, agency_id, any_value(agency_name) AS agency_name, facility_id, count(*) AS holds "
-        "FROM holds GROUP BY ALL ORDER BY agency_id, facility_id"
-    ).to_arrow_table()
+    """Holds audited per state, agency and facility. On a cursor of its own (a connection to the same database), so
+    that it may run in a thread while the engine uses the records' connection (``audit_to_file`` does)."""
+    cur = records.con.cursor()
+    try:
+        cur.execute("SET TimeZone = 'UTC'")
+        return cur.execute(
+            "SELECT state, agency_id, any_value(agency_name) AS agency_name, facility_id, count(*) AS holds "
+            "FROM holds GROUP BY ALL ORDER BY agency_id, facility_id"
+        ).to_arrow_table()
+    finally:
+        cur.close()
 
 
 def summarize(result: AuditResult, counts: pa.Table) -> dict[str, Any]:
