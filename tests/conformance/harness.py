@@ -22,7 +22,7 @@ from wso.custody.export import export_hold_records
 from wso.custody.models import Complaint
 from wso.custody.queries import holds
 from wso.custody.replay import parse_lines, replay
-from wso.program import CITIZENSHIP_REPORT, DEFAULT_DETAINER_READING, ICE_NOTIFY_WINDOW
+from wso.program import CITIZENSHIP_REPORT, DEFAULT_DETAINER_READING, ICE_NOTIFY_WINDOW, decision_second, elapsed
 from wso.store import Database
 
 KEY = b"conformance"
@@ -58,7 +58,8 @@ def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
     (or, open, is still held) after the deadline the ledger gave it, unless it moved onto a detention agreement by
     then; ICE told later than the program's window after service, or not yet; a citizenship claim on a WSO hold
     reported more than an hour after it, or not yet; a complaint reported after the due time the ledger gave it, or
-    not yet."""
+    not yet. Every comparison is on whole seconds, floored (``decision_second``, ``elapsed``), as every rule
+    decides."""
     out: set[tuple[str, str]] = set()
     with db.session() as session:
         views = holds(session, as_of)
@@ -68,21 +69,21 @@ def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
         moved = _at(getattr(v, "detention_agreement_from", None))  # schema v2 ledgers record it
         deadline, ended = _at(v.deadline), _at(v.ended_at)
         end = ended if ended is not None else as_of
-        if moved is not None and moved < end:
+        if moved is not None and decision_second(moved) < decision_second(end):
             end = moved
-        if deadline is not None and end > deadline:
+        if deadline is not None and decision_second(end) > decision_second(deadline):
             out.add((v.hold, v.deadline_rule))
         if v.kind == "wso":
             notified = _at(v.ice_notified_at)
-            if (notified or as_of) - opened > ICE_NOTIFY_WINDOW:
+            if elapsed(opened, notified or as_of) > ICE_NOTIFY_WINDOW:
                 out.add((v.hold, "WSO-NOTIFY-ICE"))
         claim, reported = _at(v.citizenship_claim_at), _at(v.citizenship_reported_at)
-        if claim is not None and v.kind == "wso" and (reported or as_of) - claim > CITIZENSHIP_REPORT:
+        if claim is not None and v.kind == "wso" and elapsed(claim, reported or as_of) > CITIZENSHIP_REPORT:
             out.add((v.hold, "WSO-CITIZENSHIP-1H"))
     with db.session() as session:
         for complaint in session.execute(select(Complaint)).scalars():
             # the due time the ledger gave the complaint (48 hours, weekends excluded)
-            if min(complaint.reported_at or as_of, as_of) > complaint.due_at:
+            if decision_second(min(complaint.reported_at or as_of, as_of)) > decision_second(complaint.due_at):
                 out.add((complaint.id, "WSO-COMPLAINT-48H"))
     return out
 

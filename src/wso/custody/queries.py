@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from wso.custody import ledger
 from wso.custody.models import Agency, Alert, Facility, Hold, Officer
+from wso.custody.policy import elapsed
 from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, Zone
 
 
@@ -75,7 +76,7 @@ ACTIVE = ("open", "detention_agreement")
 def view(hold: Hold, names: Names, now: datetime) -> HoldView:
     tz = names.tz
     local = hold.deadline.astimezone(zoneinfo.ZoneInfo(tz)).isoformat() if hold.deadline else None
-    left = int((hold.deadline - now).total_seconds()) if hold.deadline and hold.status == "open" else None
+    left = int(elapsed(now, hold.deadline).total_seconds()) if hold.deadline and hold.status == "open" else None
     return HoldView(
         hold=hold.id,
         warrant=hold.warrant_id,
