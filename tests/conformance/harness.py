@@ -2,15 +2,17 @@
 the hold records (schema v2), audit them, and compare.
 
 The ledger's verdicts on a history are its own answers: each command's refusal and rule id, each hold's deadline
-(as the ledger computed it), the alerts its sweeps raised, and which holds it holds late or unlawful at the audit
-time (``ledger_late``: from its stored deadlines, ends, notifications and reports, with the program's windows).
+(as the ledger computed it), the alerts its sweeps raised, which acts its answers called late when it recorded them
+(``answered_late``), and which holds it holds late or unlawful at the audit time (``ledger_late``: from its stored
+deadlines, ends, notifications and reports, with the program's windows).
 The audit's verdicts are its findings on the exported records.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from wso.audit import load_records, run_audit
 from wso.custody.export import export_hold_records
 from wso.custody.models import Complaint
 from wso.custody.queries import holds
-from wso.custody.replay import parse_lines, replay
+from wso.custody.replay import Line, parse_lines, replay
 from wso.program import CITIZENSHIP_REPORT, DEFAULT_DETAINER_READING, ICE_NOTIFY_WINDOW, decision_second, elapsed
 from wso.store import Database
 
@@ -34,6 +36,8 @@ class LedgerVerdicts:
     deadlines: dict[str, str]  # warrant -> deadline (UTC, Z)
     alerts: list[tuple[str, str]]  # (kind, warrant) of every alert the sweeps raised, in order
     late: set[tuple[str, str]]  # (hold id, rule id): what the ledger holds late or unlawful at the audit time
+    #: (hold or complaint id, rule id) of every act the ledger's answer called late as it recorded it
+    answered: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _iso(value: datetime) -> str:
@@ -46,11 +50,56 @@ def _at(text: str | None) -> datetime | None:
 
 def run_ledger(db: Database, text: str, as_of: datetime, name: str = "<history>") -> LedgerVerdicts:
     """Replay ``text`` (JSONL) into ``db`` under the program's default detainer reading; the ledger's verdicts."""
-    answer = replay(parse_lines(text.splitlines(), name), db, detainer_reading=DEFAULT_DETAINER_READING)
+    lines = parse_lines(text.splitlines(), name)
+    answer = replay(lines, db, detainer_reading=DEFAULT_DETAINER_READING)
     refused = [(r["line"], str(r.get("rule"))) for r in answer["results"] if r["status"] != "accepted"]
     deadlines = {h["warrant"]: h["deadline"] for h in answer["holds"] if h["deadline"] is not None}
     alerts = [(a["kind"], a["warrant"]) for a in answer["alerts"]]
-    return LedgerVerdicts(refused, deadlines, alerts, ledger_late(db, as_of))
+    return LedgerVerdicts(refused, deadlines, alerts, ledger_late(db, as_of), answered_late(lines, answer["results"]))
+
+
+#: the ledger's answer to an act it records late: the act's command, the words, and the rule (None: named after
+#: "after the deadline by ...: ", the hold's own deadline rule)
+_LATE_WORDS = {
+    "ice.notify": ("(late:", "WSO-NOTIFY-ICE"),
+    "citizenship.report": ("(late:", "WSO-CITIZENSHIP-1H"),
+    "complaint.report": ("(late:", "WSO-COMPLAINT-48H"),
+    "custody.transfer": ("after the deadline by", None),
+    "custody.release": ("after the deadline by", None),
+}
+
+
+def answered_late(lines: list[Line], results: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(hold or complaint id, rule id) of every accepted act whose answer says it is late (a hold's id is
+    ``hold-WARRANT``)."""
+    out: set[tuple[str, str]] = set()
+    for line, result in zip(lines, results, strict=True):
+        words = _LATE_WORDS.get(line.cmd)
+        if result["status"] != "accepted" or words is None or words[0] not in result["message"]:
+            continue
+        ref = str(line.args["id"]) if line.cmd == "complaint.report" else f"hold-{line.args['warrant']}"
+        named = re.search(r"after the deadline by [^:]*: ([A-Z0-9-]+)\)", result["message"])
+        out.add((ref, words[1] or (named.group(1) if named else "?")))
+    return out
+
+
+def answered_findings(rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """The audit's findings about an act the ledger recorded (and so answered): ICE told late, a citizenship claim
+    reported late, a complaint reported late, a hold ended past its deadline (not one still open at the audit
+    time)."""
+    recorded = {
+        "WSO-NOTIFY-ICE": "ice_notified_at",
+        "WSO-CITIZENSHIP-1H": "citizenship_reported_at",
+        "WSO-COMPLAINT-48H": "reported_at",
+        "WSO-48H": "ended_at",
+    }
+    out: set[tuple[str, str]] = set()
+    for r in rows:
+        rule, evidence = r["rule_id"], r["evidence"]
+        ended_detainer = rule == "DETAINER-48H" and evidence.get("status") == "ended"
+        if ended_detainer or (rule in recorded and evidence.get(recorded[rule]) is not None):
+            out.add((r["record_id"], rule))
+    return out
 
 
 def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
@@ -116,6 +165,8 @@ def read_case(path: Path) -> tuple[str, dict[str, Any]]:
 
 __all__ = [
     "LedgerVerdicts",
+    "answered_findings",
+    "answered_late",
     "finding_set",
     "ledger_late",
     "read_case",
