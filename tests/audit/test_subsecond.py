@@ -1,5 +1,7 @@
 """Fractions of a second: every input type (CSV, Parquet, the PySpark path) audits a time floored to the whole
-second, before 1970 too; and the ledger and the audit of its export agree where fractions do not decide.
+second, before 1970 too; and the ledger and the audit of its export agree, where fractions decide too (every rule
+decides on whole seconds, floored: ``wso.program.decision_second``; each rule's edges are in
+``tests/conformance/test_subsecond_agreement.py``).
 
 The ledger history is conformance case 02 (``tests/conformance/cases/02-late-transfer.jsonl``) with its times moved
 by fractions of a second."""
@@ -103,6 +105,9 @@ HISTORY = (Path(__file__).parents[1] / "conformance" / "cases" / "02-late-transf
         ("09:00:00.250", "2026-04-08T11:00:00.250", True),  # two hours late, fractions alike on both ends
         ("09:00:00.250", "2026-04-08T08:59:59.750", False),  # a quarter second before the deadline
         ("09:00:00.999", "2026-04-08T09:00:00.000", False),  # at the deadline to the microsecond
+        # the deadline runs from the scheduled release (09:00:00 sharp), whatever the fraction of service:
+        ("09:00:00.250", "2026-04-08T09:00:00.750", False),  # 0.75 s past it, in its second: not late
+        ("09:00:00.250", "2026-04-08T09:00:01.100", True),  # 1.1 s past it, the next second: one second late
     ],
 )
 def test_the_ledger_and_the_audit_agree_on_fractional_times(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conformance.harness import ledger_late, read_case, run_audit_of_export, run_ledger
+from tests.conformance.harness import answered_findings, ledger_late, read_case, run_audit_of_export, run_ledger
 from wso.store import Database, open_database
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.jsonl"))
@@ -49,6 +49,8 @@ def test_the_ledger_and_the_duckdb_audit_give_the_cases_verdicts(db: Database, t
     assert _findings(rows) == sorted(expected["findings"])
     # one decision, two engines: what the ledger holds late or unlawful is exactly what the audit finds
     assert ledger_late(db, as_of) == {(r, rule) for r, rule, _ in expected["findings"]}
+    # and what its answers called late as it recorded each act is what the audit finds of those acts
+    assert ledger.answered == answered_findings(rows)
 
 
 @pytest.mark.spark

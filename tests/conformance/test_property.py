@@ -1,6 +1,11 @@
 """One decision, two engines: random jail histories, replayed into the ledger, exported and audited. Every hold the
 ledger holds late or unlawful is exactly a finding of the audit, and the audit finds nothing else (what the ledger
-refused never reaches the records; what it accepted is lawful unless it says so).
+refused never reaches the records; what it accepted is lawful unless it says so, and every act its answer called
+late is a finding).
+
+Every time of a history carries its own fraction of a second (milliseconds), so that where two times are whole
+minutes apart their seconds may or may not be: a fraction decides whenever a difference lands on a limit (service
+15 minutes after the release, ICE told 15 minutes after service, a report an hour after the claim).
 
 On SQLite and PostgreSQL ledgers, DuckDB and PySpark audits (few PySpark examples: each one starts Spark work).
 """
@@ -19,11 +24,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conformance.harness import finding_set, run_audit_of_export, run_ledger
+from tests.conformance.harness import answered_findings, finding_set, run_audit_of_export, run_ledger
 from wso.program import ICE_NOTIFY_WINDOW, SERVICE_TOLERANCE
 from wso.store import Database, open_database
 
 MIN = timedelta(minutes=1)
+MS = timedelta(milliseconds=1)
 H = timedelta(hours=1)
 #: Monday 2026-03-02 00:00 in New York: histories span the daylight-saving change of Sunday 2026-03-08
 T0 = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
@@ -41,6 +47,8 @@ class Person:
     end: tuple[str, int] | None  # (custody.transfer | custody.release | custody.continue, minutes after release)
     later_serve: int  # detainer_then_wso: minutes after the release the WSO serves
     early: int | None = None  # wso: released from criminal custody this many minutes before the scheduled release
+    #: milliseconds added to each time: the release, service, ICE told, the claim, its report, the end
+    ms: tuple[int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class History:
     detention_agreement: bool
     people: tuple[Person, ...]
     sweeps: tuple[int, ...]  # minutes after T0
+    sweep_ms: int = 0  # milliseconds added to each sweep's time
 
 
 ENDINGS = ("custody.transfer", "custody.release", "custody.continue")
@@ -73,6 +82,8 @@ people = st.builds(
     later_serve=st.integers(60, 60 * 60),
     # bond posted or charges dropped: often days early, so the audit may come before the scheduled release
     early=st.one_of(st.none(), st.integers(1, 6 * 24 * 60)),
+    # mostly fractions on both sides of each other (so that seconds differ where the minutes agree), sometimes none
+    ms=st.one_of(st.tuples(*[st.integers(0, 999)] * 6), st.just((0, 0, 0, 0, 0, 0))),
 )
 histories = st.builds(
     History,
@@ -81,6 +92,7 @@ histories = st.builds(
     detention_agreement=st.booleans(),
     people=st.lists(people, min_size=1, max_size=3).map(tuple),
     sweeps=st.lists(st.integers(0, 9 * 24 * 60), max_size=3).map(tuple),
+    sweep_ms=st.integers(0, 999),
 )
 
 
@@ -102,33 +114,36 @@ def lines_of(h: History) -> tuple[str, datetime]:
         _line(setup, "officer.authorize", id="O1"),
     ]  # fmt: skip
     for i, p in enumerate(h.people):
+        # whole minutes (the history's shape), each time then moved by its own fraction of a second
+        f_release, f_served, f_notified, f_claim, f_reported, f_end = (n * MS for n in p.ms)
         booking, release = f"B{i}", T0 + p.release * MIN
         at = setup + i * MIN
-        out.append(_line(at, "booking", id=booking, facility="JAIL", scheduled_release=release.isoformat()))
+        scheduled = (release + f_release).isoformat()
+        out.append(_line(at, "booking", id=booking, facility="JAIL", scheduled_release=scheduled))
         if p.kind == "wso" and p.early is not None:  # the release is the actual one, recorded before service
             release = max(release - p.early * MIN, at + MIN)
-            out.append(_line(release, "criminal.release", booking=booking))
+            out.append(_line(release + f_release, "criminal.release", booking=booking))
         wso, det = f"W{i}", f"D{i}"
         if p.kind != "detainer":
             out.append(_line(setup + i * MIN, "warrant.receive", id=wso, booking=booking, form=p.form))
         if p.kind != "wso":
             out.append(_line(setup + i * MIN, "warrant.receive", id=det, booking=booking, form="I-247A"))
-            out.append(_line(release, "detainer.hold", warrant=det))
+            out.append(_line(release + f_release, "detainer.hold", warrant=det))
         served = release + (p.serve if p.kind == "wso" else p.later_serve) * MIN
         if p.kind != "detainer":
-            out.append(_line(served, "warrant.serve", warrant=wso, officer="O1", facility="JAIL"))
+            out.append(_line(served + f_served, "warrant.serve", warrant=wso, officer="O1", facility="JAIL"))
             if p.notify is not None:
-                out.append(_line(served + p.notify * MIN, "ice.notify", warrant=wso))
+                out.append(_line(served + p.notify * MIN + f_notified, "ice.notify", warrant=wso))
             if p.claim is not None:
                 claim = served + p.claim[0] * MIN
-                out.append(_line(claim, "citizenship.claim", warrant=wso))
+                out.append(_line(claim + f_claim, "citizenship.claim", warrant=wso))
                 if p.claim[1] is not None:
-                    out.append(_line(claim + p.claim[1] * MIN, "citizenship.report", warrant=wso))
+                    out.append(_line(claim + p.claim[1] * MIN + f_reported, "citizenship.report", warrant=wso))
         if p.end is not None:
             end = max(release, served) + p.end[1] * MIN
-            out.append(_line(end, p.end[0], warrant=wso if p.kind != "detainer" else det))
+            out.append(_line(end + f_end, p.end[0], warrant=wso if p.kind != "detainer" else det))
     for m in h.sweeps:
-        out.append(_line(T0 + m * MIN, "sweep"))
+        out.append(_line(T0 + m * MIN + h.sweep_ms * MS, "sweep"))
     out.sort(key=lambda item: item[0])
     as_of = out[-1][0] + H
     out.append(_line(as_of, "sweep"))
@@ -140,6 +155,8 @@ def check(db: Database, h: History, out: Path, backend: str = "duckdb", spark: A
     ledger = run_ledger(db, text, as_of)
     rows = run_audit_of_export(db, out, as_of, backend, spark)
     assert finding_set(rows) == ledger.late, (text, rows, ledger)
+    # what the ledger's answers called late as it recorded each act is what the audit finds of those acts
+    assert ledger.answered == answered_findings(rows), (text, rows, ledger)
     # the ledger records the breach itself: its sweep (the last one is at the audit time) raised ice_not_notified
     # for exactly the WSO holds the audit finds ICE was never told of, open or ended
     notify = [r for r in rows if r["rule_id"] == "WSO-NOTIFY-ICE"]
@@ -200,10 +217,28 @@ EARLY = History(
     (),
 )
 
+#: every limit hit to the whole minute, each later time's fraction after the earlier one's: exact comparisons would
+#: call ICE told late (15 min 0.05 s), the report late (an hour and 0.1 s) and the transfer 0.5 s past the 48 hours;
+#: to the second, none is
+FRACTIONS = History(
+    "FL",
+    "2025-02-26",
+    False,
+    (
+        Person(
+            "wso", "I-200", 60, 0, window, (30, 60), ("custody.transfer", 48 * 60), 60,
+            ms=(400, 900, 950, 800, 900, 900),
+        ),
+    ),
+    (60 + 48 * 60,),  # a sweep 0.1 s before the exact deadline, in its second: overdue
+    sweep_ms=300,
+)  # fmt: skip
+
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(h=histories)
 @example(h=EARLY)
+@example(h=FRACTIONS)
 def test_the_ledger_and_the_duckdb_audit_agree(fresh: Any, tmp_path: Path, h: History) -> None:
     out = Path(tempfile.mkdtemp(dir=tmp_path))
     db = fresh()

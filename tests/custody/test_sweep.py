@@ -60,6 +60,8 @@ def test_ice_not_notified_and_citizenship_report_due(jail: Custody, clock: Fixed
     clock.advance(timedelta(minutes=14))
     assert kinds(jail.run("sweep")) == []
     clock.advance(timedelta(minutes=1))
+    assert kinds(jail.run("sweep")) == []  # 15 minutes: still within the window, as the audit reads it
+    clock.advance(timedelta(seconds=1))
     assert kinds(jail.run("sweep")) == ["ice_not_notified"]
     accepted(jail, "ice.notify", {"warrant": "W1"})
     accepted(jail, "citizenship.report", {"warrant": "W1"})
@@ -151,6 +153,35 @@ def test_sweeps_that_miss_each_others_alerts_still_raise_once(jail: Custody, db:
 def test_deadline_alert_windows(clock: FixedClock, hours_left: int, kind: str | None) -> None:
     now = clock.now()
     assert deadline_alert(now, now + timedelta(hours=hours_left)) == kind
+
+
+@pytest.mark.parametrize(
+    ("left", "kind"),
+    [
+        (timedelta(hours=12, milliseconds=200), "due_12h"),  # from .7 to .9: 12 h to the second, not 12 h 0.2 s
+        (timedelta(hours=12, milliseconds=300), None),  # from .7 to .0 of the second after: 12 h 1 s
+        (timedelta(milliseconds=200), "overdue"),  # 0.2 s before the exact deadline: in its second
+        (timedelta(milliseconds=300), "due_1h"),  # 0.3 s before it: the second before
+    ],
+)
+def test_deadline_alerts_read_whole_seconds(clock: FixedClock, left: timedelta, kind: str | None) -> None:
+    now = clock.now() + timedelta(milliseconds=700)
+    assert deadline_alert(now, now + left) == kind
+
+
+def test_due_within_reads_whole_seconds(jail: Custody, db: Database, clock: FixedClock) -> None:
+    """A deadline at .4 of a second is within an hour of .2 of the second an hour before (its second is), not of
+    .9 of the second before that."""
+    release = RELEASE + timedelta(milliseconds=400)
+    accepted(jail, "booking", {"id": "B9", "facility": "JAIL", "scheduled_release": release.isoformat()})
+    accepted(jail, "warrant.receive", {"id": "W9", "booking": "B9", "form": "I-200"})
+    clock.set(release)
+    accepted(jail, "warrant.serve", {"warrant": "W9", "officer": "O1", "facility": "JAIL"})
+    deadline = release + timedelta(hours=48)
+    hour = timedelta(hours=1)
+    with db.session() as session:
+        assert due_within(session, deadline - hour - timedelta(milliseconds=200), hour) == [("hold-W9", deadline)]
+        assert due_within(session, deadline - hour - timedelta(milliseconds=500), hour) == []
 
 
 MESSAGE = AlertMessage("overdue", "hold-W1", "W1", "JAIL", "2026-03-08T14:00:00Z", "2026-03-08T14:00:00Z", "x")

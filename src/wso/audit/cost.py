@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from wso.audit.load import Records
 from wso.audit.mapping import Mapping
 from wso.audit.rules import WSO_INSTRUMENTS
+from wso.program import decision_second
 from wso.program.cost import (
     CostReport,
     CostTally,
@@ -26,7 +27,6 @@ from wso.program.cost import (
     Rates,
     check_facility,
     custody_start,
-    seconds,
     v1_agreement_from,
 )
 
@@ -89,7 +89,7 @@ def records_cost(
             if derive and covered:
                 release = scheduled if actual is None else actual
                 derived = v1_agreement_from(True, datetime.fromtimestamp(release, UTC))
-                moved = None if derived is None else seconds(derived)
+                moved = None if derived is None else decision_second(derived)
             start = custody_start(served, scheduled, actual)
             add(record, place, tz, KINDS.get(instrument, instrument), start, ended, moved)
     return tally.report()

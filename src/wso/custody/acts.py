@@ -8,7 +8,12 @@ from typing import Any
 
 from wso.custody.checks import INPUT, SEQUENCE, Context, Refused, _choice, _get, _local, _officer_event, _text
 from wso.custody.models import Booking, Complaint, Facility, Officer
-from wso.custody.policy import WSO_FORBIDDEN_TOPICS, complaint_report_deadline, parse_interview_topic
+from wso.custody.policy import (
+    WSO_FORBIDDEN_TOPICS,
+    complaint_report_deadline,
+    decision_second,
+    parse_interview_topic,
+)
 
 # ---- acts a WSO may not do ----------------------------------------------------------------------------------------
 
@@ -67,10 +72,10 @@ def _complaint_report(ctx: Context, args: Mapping[str, Any]) -> str:
     complaint = _get(ctx.session, Complaint, _text(args, "id"), "complaint")
     if complaint.reported_at is not None:
         raise Refused(SEQUENCE, f"complaint {complaint.id} is already reported to ICE")
-    if ctx.occurred_at < complaint.received_at:
+    if decision_second(ctx.occurred_at) < decision_second(complaint.received_at):
         raise Refused(INPUT, f"field 'occurred_at' is before complaint {complaint.id} was received")
     complaint.reported_at = ctx.occurred_at
-    late = ctx.occurred_at > complaint.due_at
+    late = decision_second(ctx.occurred_at) > decision_second(complaint.due_at)
     return f"complaint {complaint.id} reported to ICE" + (
         " (late: more than 48 hours after it was received, weekends excluded, WSO-COMPLAINT-48H)" if late else ""
     )

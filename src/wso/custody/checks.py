@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from wso.custody import ledger
 from wso.custody.models import Officer, OfficerEvent
 from wso.custody.notify import AlertMessage
-from wso.custody.policy import SERVICE_TOLERANCE, DetainerReading, UnknownValue
+from wso.custody.policy import SERVICE_TOLERANCE, DetainerReading, UnknownValue, decision_second
 from wso.custody.sweep import settle
 
 _T = TypeVar("_T")
@@ -191,7 +191,14 @@ def _officer_event(ctx: Context, officer: Officer, kind: str, payload: Mapping[s
 def _close(
     ctx: Context, hold: ledger.HoldRow, status: str, reason: str, extra: Mapping[str, Any] | None = None
 ) -> None:
-    """End the hold (open, or held on under a detention agreement since `detention_agreement_from`)."""
+    """End the hold (open, or held on under a detention agreement since `detention_agreement_from`); never before
+    it began, to the second (what the audit finds as DATA-ENDED-BEFORE-SERVED is refused here)."""
+    if decision_second(ctx.occurred_at) < decision_second(hold.opened_at):
+        raise Refused(
+            INPUT,
+            f"field 'occurred_at' ({ledger.timestamp(ctx.occurred_at)}) is before the hold on {hold.warrant_id} "
+            f"began ({ledger.timestamp(hold.opened_at)}); a hold ends after it begins (DATA-ENDED-BEFORE-SERVED)",
+        )
     hold.ended_at = ctx.occurred_at
     hold.end_reason = reason
     hold.status = status

@@ -48,7 +48,7 @@ from wso.custody.jail import (
 )
 from wso.custody.models import IdempotencyKey
 from wso.custody.notify import AlertMessage, Notifier
-from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading
+from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading, decision_second
 from wso.custody.service import _booking, _criminal_release, _detainer_hold, _receive, _serve
 from wso.custody.sweep import deliver
 from wso.store import Database
@@ -240,7 +240,7 @@ class Custody:
             message = f"unknown command {item.command!r}; known: {', '.join(HANDLERS)}"
             return Result(item.command, "refused", message, INPUT), None
         when = as_utc(item.occurred_at) if item.occurred_at is not None else now
-        if when > now:
+        if decision_second(when) > decision_second(now):  # to the second, as every rule reads a time
             message = f"occurred_at {when.isoformat()} is in the future; record acts once they happen"
             return Result(item.command, "refused", message, INPUT), None
         takes = _TAKES[item.command]

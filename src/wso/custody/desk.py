@@ -17,7 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from wso.custody.checks import ACTIVE, WSO_FORMS
 from wso.custody.models import Agency, Booking, Facility, Hold, Warrant
-from wso.custody.policy import SERVICE_TOLERANCE, service_check
+from wso.custody.policy import SERVICE_TOLERANCE, decision_second, service_check
 from wso.custody.queries import iso
 from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, StateCode, Zone
 
@@ -206,7 +206,10 @@ def due_for_release(
     detained = {
         h.booking_id
         for h in active
-        if h.kind == "detainer" and h.status == "open" and h.deadline is not None and now <= h.deadline
+        if h.kind == "detainer"
+        and h.status == "open"
+        and h.deadline is not None
+        and decision_second(now) <= decision_second(h.deadline)
     }
     found: list[DueRelease] = []
     for booking, tz, agency, (facility_name, agency_name) in rows:

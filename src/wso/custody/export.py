@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from wso.custody import agreements, detention
 from wso.custody.agreements import hand_entered
 from wso.custody.models import Agency, Booking, Complaint, Facility, Hold, Officer, OfficerEvent, Warrant
+from wso.custody.policy import decision_second
 from wso.program import hold_records as hr
 from wso.settings import Settings
 
@@ -171,7 +172,7 @@ def _covered(session: Session, hold: Hold, facility: Facility, agency: Agency) -
         return True
     if hold.kind != "wso" or hold.deadline is None:
         return False
-    if hold.ended_at is not None and hold.ended_at <= hold.deadline:
+    if hold.ended_at is not None and decision_second(hold.ended_at) <= decision_second(hold.deadline):
         return False
     day = hold.deadline.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
     answer = detention.cover(session, facility.id, agency, agreements.agency_kind(session, agency), day)
@@ -183,7 +184,12 @@ def _moved_at(hold: Hold, covered: bool, as_of: datetime | None) -> datetime | N
     open covered hold that has passed it but that no command or sweep has touched since."""
     if hold.detention_agreement_from is not None or as_of is None:
         return hold.detention_agreement_from
-    if covered and hold.status == "open" and hold.deadline is not None and hold.deadline <= as_of:
+    if (
+        covered
+        and hold.status == "open"
+        and hold.deadline is not None
+        and decision_second(hold.deadline) <= decision_second(as_of)
+    ):
         return hold.deadline
     return None
 

@@ -22,7 +22,13 @@ from wso.custody.checks import (
     _minutes,
 )
 from wso.custody.models import Agency, Facility, Warrant
-from wso.custody.policy import ICE_NOTIFY_WINDOW, citizenship_report_applies, citizenship_standard
+from wso.custody.policy import (
+    ICE_NOTIFY_WINDOW,
+    citizenship_report_applies,
+    citizenship_standard,
+    decision_second,
+    elapsed,
+)
 from wso.custody.sweep import raise_alerts
 
 # ---- hold events --------------------------------------------------------------------------------------------------
@@ -36,9 +42,10 @@ def _notify(ctx: Context, args: Mapping[str, Any]) -> str:
         hold.ice_notified_at = ctx.occurred_at
     _append(ctx, hold, "ice_notified", {})
     late = ""
-    if first and hold.kind == "wso" and ctx.occurred_at - hold.opened_at > ICE_NOTIFY_WINDOW:
+    since = elapsed(hold.opened_at, ctx.occurred_at)  # whole seconds, as every rule counts
+    if first and hold.kind == "wso" and since > ICE_NOTIFY_WINDOW:
         late = (
-            f' (late: {_duration(ctx.occurred_at - hold.opened_at)} after service; "immediately" means within '
+            f' (late: {_duration(since)} after service; "immediately" means within '
             f"{_minutes(ICE_NOTIFY_WINDOW)}, WSO-NOTIFY-ICE)"
         )
     return f"ICE notified of {hold.warrant_id}{late}"
@@ -80,7 +87,7 @@ def _report(ctx: Context, args: Mapping[str, Any]) -> str:
     if not citizenship_report_applies(_instrument(ctx, hold)):
         return f"citizenship claim on {hold.warrant_id} reported to ICE"
     standard = _citizenship(ctx, hold, facility)
-    late = ctx.occurred_at - hold.citizenship_claim_at > standard.window
+    late = elapsed(hold.citizenship_claim_at, ctx.occurred_at) > standard.window
     return f"citizenship claim on {hold.warrant_id} reported to ICE" + (
         f' (late: more than one hour after the claim; the {standard.template} MOA says "{standard.words}", '
         f"WSO-CITIZENSHIP-1H, {standard.severity})"
@@ -115,8 +122,12 @@ def _ending(ctx: Context, args: Mapping[str, Any]) -> ledger.HoldRow:
 
 
 def _late(ctx: Context, hold: ledger.HoldRow) -> str:
-    if hold.status == "open" and hold.deadline is not None and ctx.occurred_at > hold.deadline:
-        over = ctx.occurred_at - hold.deadline
+    if (
+        hold.status == "open"
+        and hold.deadline is not None
+        and decision_second(ctx.occurred_at) > decision_second(hold.deadline)
+    ):
+        over = elapsed(hold.deadline, ctx.occurred_at)
         return f" (after the deadline by {_duration(over)}: {hold.deadline_rule})"
     return ""
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from wso.custody import ledger
 from wso.custody.models import Agency, Alert, Facility, Hold, Officer
+from wso.custody.policy import decision_second, elapsed, second_start
 from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, Zone
 
 
@@ -75,7 +76,7 @@ ACTIVE = ("open", "detention_agreement")
 def view(hold: Hold, names: Names, now: datetime) -> HoldView:
     tz = names.tz
     local = hold.deadline.astimezone(zoneinfo.ZoneInfo(tz)).isoformat() if hold.deadline else None
-    left = int((hold.deadline - now).total_seconds()) if hold.deadline and hold.status == "open" else None
+    left = int(elapsed(now, hold.deadline).total_seconds()) if hold.deadline and hold.status == "open" else None
     return HoldView(
         hold=hold.id,
         warrant=hold.warrant_id,
@@ -133,18 +134,20 @@ def hold_view(session: Session, ref: str, now: datetime) -> HoldView | None:
 
 _DUE = (
     select(Hold.id, Hold.deadline)
-    .where(Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= bindparam("until"))
+    .where(Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline < bindparam("before"))
     .order_by(Hold.deadline)
 )
 
 
 def due_within(session: Session, now: datetime, within: timedelta) -> list[tuple[str, datetime]]:
-    """Open holds whose deadline falls before `now + within` (overdue ones included), by deadline.
+    """Open holds whose deadline falls before `now + within` (overdue ones included), by deadline; to the second,
+    as the sweep's windows (`decision_second`: a deadline in the second of `now + within` is included).
 
     Served by the partial index `ix_custody_holds_open_deadline` (deadline, open holds only); a Core statement
     built once, on the session's connection (no ORM).
     """
-    rows = session.connection().execute(_DUE, {"until": now + within})
+    before = second_start(decision_second(now) + int(within.total_seconds()) + 1)
+    rows = session.connection().execute(_DUE, {"before": before})
     return [(hold_id, deadline) for hold_id, deadline in rows if deadline is not None]
 
 

@@ -19,7 +19,7 @@ from wso.clock import FixedClock
 from wso.custody.catalogue import CATALOGUE
 from wso.custody.commands import Custody
 from wso.custody.notify import Notifier
-from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading
+from wso.custody.policy import DEFAULT_DETAINER_READING, SERVICE_TOLERANCE, DetainerReading, decision_second
 from wso.custody.queries import holds
 from wso.store import Database
 
@@ -85,7 +85,7 @@ def parse_lines(lines: list[str], name: str = "<replay>") -> list[Line]:
         if data.get("occurred_at") is not None:
             occurred_text = data["occurred_at"]
             occurred = _aware(where, "occurred_at", occurred_text)
-            if occurred > at:
+            if decision_second(occurred) > decision_second(at):  # the command's own test: to the second
                 raise ReplayError(
                     f"{where}: field 'occurred_at' ({occurred_text}) is after 'at'; an act is recorded after it happens"
                 )

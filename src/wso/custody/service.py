@@ -35,6 +35,7 @@ from wso.custody.policy import (
     ServiceCheck,
     business_calendar,
     criminal_release,
+    decision_second,
     detainer_deadline,
     detainer_hold_bar,
     eligibility,
@@ -69,7 +70,7 @@ def _criminal_release(ctx: Context, args: Mapping[str, Any]) -> str:
     booking = _get(ctx.session, Booking, _text(args, "booking"), "booking")
     facility = ctx.session.get(Facility, booking.facility_id)
     assert facility is not None
-    if booking.booked_at is not None and ctx.occurred_at < booking.booked_at:
+    if booking.booked_at is not None and decision_second(ctx.occurred_at) < decision_second(booking.booked_at):
         raise Refused(
             INPUT,
             f"field 'occurred_at' ({_local(ctx.occurred_at, facility.tz).isoformat()}) is before booking "
@@ -212,7 +213,9 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
     lawful_detainer = [
         hold
         for hold in detainers
-        if hold.status == "open" and hold.deadline is not None and ctx.occurred_at <= hold.deadline
+        if hold.status == "open"
+        and hold.deadline is not None
+        and decision_second(ctx.occurred_at) <= decision_second(hold.deadline)
     ]
     check = service_check(
         ctx.occurred_at,
@@ -318,7 +321,7 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
     agency = session.get(Agency, facility.agency_id) if facility else None
     assert facility is not None and agency is not None
     start = criminal_release(booking.scheduled_release, booking.released_at)
-    if ctx.occurred_at < start:
+    if decision_second(ctx.occurred_at) < decision_second(start):
         local = _local(start, facility.tz)
         raise Refused(
             "DETAINER-48H",

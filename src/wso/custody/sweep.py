@@ -4,7 +4,7 @@ Kinds: `due_12h`, `due_4h`, `due_1h` (the deadline is that close; a sweep raises
 that applies, so a hold first seen 3 hours before its deadline gets `due_4h`, not `due_12h` too), `overdue` (an
 open hold at or past its deadline: the person must be released, WSO-RELEASE), `citizenship_report_due` (a
 citizenship claim on a WSO hold not yet reported to ICE; due one hour after the claim, WSO-CITIZENSHIP-1H),
-`ice_not_notified` (a WSO hold whose service ICE has not been told of `ICE_NOTIFY_WINDOW` after it,
+`ice_not_notified` (a WSO hold whose service ICE has not been told of once `ICE_NOTIFY_WINDOW` has passed,
 WSO-NOTIFY-ICE; raised for a hold that ended within the window without a notification too) and
 `complaint_report_due` (a complaint about an officer not reported to ICE within 48 hours, weekends excluded,
 WSO-COMPLAINT-48H). `UNIQUE(hold_id, kind)` makes "once" hold even for two sweeps at the same
@@ -13,6 +13,10 @@ moment (a complaint's alert is raised once through its `alerted_at`).
 Before it raises anything, a sweep given the ledger's unit of work moves onto their detention agreement the WSO
 holds whose 48-hour point has passed at a facility whose agreement lifts the limit (`settle`: an event dated at
 that point), so they raise no `overdue`; a hold that will move onto one at its 48-hour point raises no `due_*`.
+
+Every test of the clock reads each time as its whole second, floored (`decision_second`), as every rule does: a
+hold is overdue in its deadline's second, not 0.4 s into it. The queries select on the stored exact times with the
+bound that test gives (`floor(t) <= s` is `t < second_start(s + 1)`).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from wso.clock import Clock
 from wso.custody import agreements, detention, ledger
 from wso.custody.models import Agency, Alert, Complaint, Facility, Hold
 from wso.custody.notify import AlertMessage, Notifier
-from wso.custody.policy import CITIZENSHIP_REPORT, ICE_NOTIFY_WINDOW
+from wso.custody.policy import CITIZENSHIP_REPORT, ICE_NOTIFY_WINDOW, decision_second, elapsed, second_start
 
 log = logging.getLogger("wso.custody.sweep")
 
@@ -70,10 +74,10 @@ class RaisedAlert:
 
 
 def deadline_alert(now: datetime, deadline: datetime) -> str | None:
-    """Which deadline alert applies at `now`, if any."""
-    if now >= deadline:
+    """Which deadline alert applies at `now`, if any (in whole seconds: overdue from the deadline's second on)."""
+    left = elapsed(now, deadline)
+    if left <= timedelta(0):
         return "overdue"
-    left = deadline - now
     for kind, window in WINDOWS:
         if left <= window:
             return kind
@@ -81,13 +85,13 @@ def deadline_alert(now: datetime, deadline: datetime) -> str | None:
 
 
 _OPEN_DUE = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.deadline, Hold.kind).where(
-    Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline <= bindparam("horizon")
+    Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline < bindparam("before")
 )
 _CLAIMS = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.citizenship_claim_at).where(
     Hold.kind == "wso", Hold.citizenship_claim_at.is_not(None), Hold.citizenship_reported_at.is_(None)
 )
 _COMPLAINTS = select(Complaint.id, Complaint.facility_id, Complaint.due_at).where(
-    Complaint.reported_at.is_(None), Complaint.alerted_at.is_(None), Complaint.due_at <= bindparam("now")
+    Complaint.reported_at.is_(None), Complaint.alerted_at.is_(None), Complaint.due_at < bindparam("before")
 )
 #: WSO holds ICE was not told of within the window: open or not (a hold closed within the window without a
 #: notification breaches it when the window ends, as the audit finds), each until its alert is raised
@@ -95,10 +99,15 @@ _SILENT = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.opened_at).whe
     and_(
         Hold.kind == "wso",
         Hold.ice_notified_at.is_(None),
-        Hold.opened_at <= bindparam("served_before"),
+        Hold.opened_at < bindparam("served_before"),
         ~exists().where(Alert.hold_id == Hold.id, Alert.kind == "ice_not_notified"),
     )
 )
+
+
+def _horizon(now: datetime) -> dict[str, datetime]:
+    """`_OPEN_DUE`'s bound: deadlines at most the widest window after `now`, to the second."""
+    return {"before": second_start(decision_second(now) + int(WINDOWS[-1][1].total_seconds()) + 1)}
 
 
 def _stamp(value: datetime) -> str:
@@ -121,7 +130,9 @@ def settle(
     """Move a WSO hold onto its detention agreement if its 48-hour point is at or before `at` and an agreement
     lifts the limit there then: status `detention_agreement`, `detention_agreement_from` the 48-hour point, and
     the event (dated at that point) to append, which is returned (None: nothing changes)."""
-    if hold.kind != "wso" or hold.status != "open" or hold.deadline is None or hold.deadline > at:
+    if hold.kind != "wso" or hold.status != "open" or hold.deadline is None:
+        return None
+    if decision_second(hold.deadline) > decision_second(at):
         return None
     if not lifted(session, hold.facility_id, hold.agency_id, hold.deadline):
         return None
@@ -140,11 +151,11 @@ def _settle_due(session: Session, unit: ledger.Unit, now: datetime, actor: str) 
     if not covered:
         return set()
     quiet: set[str] = set()
-    rows = session.execute(_OPEN_DUE, {"horizon": now + WINDOWS[-1][1]}).all()
+    rows = session.execute(_OPEN_DUE, _horizon(now)).all()
     for hold_id, warrant, facility, deadline, kind in rows:
         if kind != "wso" or facility not in covered or deadline is None:
             continue
-        if deadline > now:
+        if decision_second(deadline) > decision_second(now):
             agency = session.execute(select(Hold.agency_id).where(Hold.id == hold_id)).scalar_one()
             if lifted(session, facility, agency, deadline):
                 quiet.add(hold_id)
@@ -166,7 +177,7 @@ def raise_alerts(
     With the ledger's `unit`, first move the holds whose 48-hour point passed onto their detention agreement."""
     quiet = _settle_due(session, unit, now, actor) if unit is not None else set()
     wanted: list[tuple[str, str, str, str, datetime | None]] = []  # hold, warrant, facility, kind, due
-    for hold, warrant, facility, deadline, _kind in session.execute(_OPEN_DUE, {"horizon": now + WINDOWS[-1][1]}):
+    for hold, warrant, facility, deadline, _kind in session.execute(_OPEN_DUE, _horizon(now)):
         if hold in quiet:
             continue
         kind = deadline_alert(now, deadline) if deadline is not None else None
@@ -175,7 +186,9 @@ def raise_alerts(
     for hold, warrant, facility, claim in session.execute(_CLAIMS):
         assert claim is not None
         wanted.append((hold, warrant, facility, "citizenship_report_due", claim + CITIZENSHIP_REPORT))
-    for hold, warrant, facility, opened in session.execute(_SILENT, {"served_before": now - ICE_NOTICE_GRACE}):
+    # past the window after service, to the second (as the audit finds it: told later than the window, or never)
+    silent = {"served_before": second_start(decision_second(now) - int(ICE_NOTICE_GRACE.total_seconds()))}
+    for hold, warrant, facility, opened in session.execute(_SILENT, silent):
         wanted.append((hold, warrant, facility, "ice_not_notified", opened + ICE_NOTICE_GRACE))
     complaints = _complaint_alerts(session, now)
     if not wanted:
@@ -210,7 +223,9 @@ def _complaint_alerts(session: Session, now: datetime) -> list[tuple[RaisedAlert
     """`complaint_report_due` for each complaint past its 48 hours (weekends excluded), unreported, not yet alerted."""
     out: list[tuple[RaisedAlert, AlertMessage]] = []
     stamp = _stamp(now)
-    for complaint_id, facility, due_at in session.execute(_COMPLAINTS, {"now": now}).all():
+    # past the due time, to the second (as the audit finds it: reported later than it, or not yet)
+    bound = {"before": second_start(decision_second(now))}
+    for complaint_id, facility, due_at in session.execute(_COMPLAINTS, bound).all():
         marked = session.execute(
             update(Complaint)
             .where(Complaint.id == complaint_id, Complaint.alerted_at.is_(None))

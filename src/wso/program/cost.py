@@ -28,6 +28,7 @@ from html import escape
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from wso.program.custody import decision_second
 from wso.program.detention import detention_agreement_from
 
 HoldKind = Literal["wso", "detainer"]
@@ -76,13 +77,6 @@ def v1_agreement_from(detention_agreement: bool, release_at: datetime) -> dateti
     agreement moved onto it at the 48-hour point from the release from criminal custody
     (`detention_agreement_from`)."""
     return detention_agreement_from(release_at) if detention_agreement else None
-
-
-def seconds(value: datetime) -> int:
-    """An aware time as whole UTC epoch seconds (floored, as the audit reads every time)."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"a time must be timezone-aware, got naive {value.isoformat()}")
-    return int(value.timestamp() // 1)
 
 
 # ---- rates -----------------------------------------------------------------------------------------------------
@@ -435,7 +429,7 @@ class CostTally:
 
     def __init__(self, as_of: datetime, period: Period | None = None, rates: Rates | None = None) -> None:
         self.as_of = as_of
-        self.as_of_s = seconds(as_of)
+        self.as_of_s = decision_second(as_of)
         self.period = period or Period()
         self.rates = rates or Rates()
         # per (facility, month index): holds, seconds, unreimbursed seconds
@@ -480,9 +474,9 @@ class CostTally:
             facility,
             tz,
             kind,
-            seconds(start),
-            None if end is None else seconds(end),
-            None if agreement_from is None else seconds(agreement_from),
+            decision_second(start),
+            None if end is None else decision_second(end),
+            None if agreement_from is None else decision_second(agreement_from),
         )
 
     def add(

@@ -82,6 +82,33 @@ def detainer_policy(reading: DetainerReading | str) -> DetainerPolicy:
     return next(p for p in detainer_policies() if p.reading == wanted)
 
 
+# ---- whole seconds: how every time-based rule reads a time ---------------------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
+
+
+def decision_second(value: datetime) -> int:
+    """The whole UTC epoch second an aware time falls in, floored (before 1970 too: 1969-12-31T23:59:59.5Z is
+    23:59:59, not 1970). Every time-based rule decides on these, the ledger's and the audit's alike: a time, and a
+    deadline, is read as its second; stored times keep their microseconds. A deadline computed from an exact
+    start falls in the second of the one computed from the start's second (every window is whole seconds, and so
+    is every local midnight), so the ledger's exact deadlines and the audit's agree."""
+    return (_aware_utc(value, "a time") - _EPOCH) // _SECOND
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """From `start` to `end` as every rule counts it: whole seconds, between their floored seconds
+    (`decision_second`); compared with a window (a timedelta), the window is read to the whole second too."""
+    return timedelta(seconds=decision_second(end) - decision_second(start))
+
+
+def second_start(second: int) -> datetime:
+    """The first instant of a whole UTC epoch second (aware, UTC): `decision_second(t) <= s` is `t < second_start(s +
+    1)`, the form a query on stored exact times takes."""
+    return _EPOCH + second * _SECOND
+
+
 def _aware_utc(value: datetime, name: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware, got naive {value.isoformat()}")
@@ -174,8 +201,9 @@ class ServiceCheck:
     `release_at`: the actual release when recorded (`criminal_release_at`), else the scheduled one (`release_kind`
     says which). `timing`: "before_release" (served < release: unlawful), "at_release" (release <= served <=
     release + tolerance: lawful), "during_detainer" (later, but the person was lawfully held on an I-247A detainer
-    at that moment: lawful) or "late" (later, nobody lawfully holding the person: unlawful). `late_by`: how long
-    after release + tolerance (None unless "late")."""
+    at that moment: lawful) or "late" (later, nobody lawfully holding the person: unlawful), each time read as its
+    whole second (`decision_second`). `late_by`: how long after release + tolerance, in whole seconds (None unless
+    "late")."""
 
     served_at: datetime
     release_at: datetime
@@ -217,15 +245,16 @@ def service_check(
     kind: ReleaseKind = "actual" if criminal_release_at is not None else "scheduled"
     late_by: timedelta | None = None
     timing: ServiceTiming
-    if served < release:
+    since = elapsed(release, served)  # whole seconds, as every rule counts
+    if since < timedelta(0):
         timing = "before_release"
-    elif served <= release + tolerance:
+    elif since <= tolerance:
         timing = "at_release"
     elif detainer_open:
         timing = "during_detainer"
     else:
         timing = "late"
-        late_by = served - (release + tolerance)
+        late_by = since - tolerance
     return ServiceCheck(served, release, kind, tolerance, timing, late_by)
 
 
