@@ -28,6 +28,7 @@ from wso.program import (
     business_calendar,
     citizenship_standard,
     complaint_report_deadline,
+    decision_second,
     detainer_deadline,
     parse_reading,
 )
@@ -273,7 +274,7 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
         start = datetime.fromtimestamp(release, UTC)
         calendar = business_calendar(state) if state in STATES else business_calendar(None)
         deadline = detainer_deadline(start, tz, settings.reading, calendar)
-        if served <= int(deadline.timestamp()):
+        if served <= decision_second(deadline):
             out.add(str(record_id))
     return out
 
@@ -311,14 +312,14 @@ def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings
 def _complaint_findings(complaints: list[tuple[str, str, str, datetime, datetime | None]], as_of: datetime) -> pa.Table:
     """WSO-COMPLAINT-48H: reported to ICE later than 48 hours after the complaint, not counting Saturdays and
     Sundays in the zone given (``wso.program.complaint_report_deadline``), or not yet once that has passed."""
-    as_of_s = int(as_of.timestamp())
+    as_of_s = decision_second(as_of)
     rows: dict[str, list[object]] = {name: [] for name in rules.FINDING_SCHEMA.names}
     for complaint_id, agency_id, tz, received, reported in complaints:
         deadline = complaint_report_deadline(received, tz)
-        received_s, deadline_s = int(received.timestamp()), int(deadline.timestamp())
+        received_s, deadline_s = decision_second(received), decision_second(deadline)
         if received_s > as_of_s:
             continue
-        reported_s = int(reported.timestamp()) if reported is not None else None
+        reported_s = decision_second(reported) if reported is not None else None
         end = reported_s if reported_s is not None and reported_s <= as_of_s else (None if reported_s else as_of_s)
         if end is None or end <= deadline_s:
             continue

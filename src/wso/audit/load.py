@@ -34,6 +34,7 @@ from wso.audit.facts import AgreementRow
 from wso.audit.mapping import Mapping, TableMapping
 from wso.audit.rejects import KEYS, Check, Rejects, broken_lines, duplicates, refuse_broken, with_broken_lines
 from wso.audit.rules import TIME_NAMES, TIME_SLOTS, TIME_US
+from wso.program import decision_second
 from wso.program import hold_records as hr
 
 __all__ = ["Records", "RecordsError", "Rejects", "load_records"]
@@ -58,7 +59,7 @@ class Records:
     def maybe_future(self, as_of: datetime) -> tuple[str, ...]:
         """The epoch-second slots (``TIME_SLOTS``) of the time columns that may hold a time after ``as_of``: all
         but those whose latest value, to the whole second, is not after it."""
-        as_of_s = int(as_of.timestamp())
+        as_of_s = decision_second(as_of)
         epoch = datetime(1970, 1, 1)
         out = []
         for name, slot in zip(TIME_NAMES, TIME_SLOTS, strict=True):

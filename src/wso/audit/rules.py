@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import ibis
 import ibis.expr.types as ir
@@ -49,6 +49,7 @@ from wso.program import (
     DETAINER_HOLD,
     ICE_NOTIFY_WINDOW,
     WSO_HOLD,
+    decision_second,
 )
 
 WSO_INSTRUMENTS = ("I-200", "I-205")
@@ -315,7 +316,7 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     The joins (officers' windows, and agreements' windows when too many to inline) are left joins on small tables,
     so each hold is read once. Overlapping windows can repeat a row; the engine drops repeats.
     """
-    as_of_s = int(as_of.astimezone(UTC).timestamp())
+    as_of_s = decision_second(as_of)
     after_us = (as_of_s + 1) * US  # a time floored to the second is at most the audit time when before this
     h = inputs.holds  # times also as epoch microseconds (served_us, ...): the loader adds them, see TIME_US
     # an authorization window of this officer, in this agency, covering the service
@@ -501,7 +502,7 @@ TIME_NAMES = (
 
 def unpivot(w: ir.Table, as_of: datetime, tolerance_s: int) -> ir.Table:
     """The flagged rows (``flagged``'s output, on any backend) as one finding row per flag set."""
-    as_of_s = int(as_of.astimezone(UTC).timestamp())
+    as_of_s = decision_second(as_of)
     limit = int(WSO_HOLD.total_seconds())
     window = int(ICE_NOTIFY_WINDOW.total_seconds())
 
@@ -574,7 +575,7 @@ def detainers(w: ir.Table, cal: CalendarInputs, as_of: datetime, reading: str) -
     ``flagged`` (any backend's answer, evaluated where the calendar tables are: the engine's local DuckDB). The
     hold runs from the release from criminal custody; ``reading`` decides: past its deadline, a violation (past
     only the flat one under the excluding reading, a warning)."""
-    as_of_s = int(as_of.astimezone(UTC).timestamp())
+    as_of_s = decision_second(as_of)
     limit = int(DETAINER_HOLD.total_seconds())
     det = w.filter(w[flag_name("DETAINER-48H")])
     det = det.mutate(start_s=det.rel_s)
