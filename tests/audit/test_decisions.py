@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tests.audit.builders import AS_OF, SERVED, agreement, hold, officer, write_records
 from tests.audit.helpers import audit_rows, finding, rules_of
 from wso.audit import RecordsError, audit_to_file, load_records, run_audit
+from wso.audit.rejects import increasing
 from wso.program import (
     SERVICE_TOLERANCE,
     complaint_report_deadline,
@@ -214,6 +216,18 @@ def test_duplicate_record_ids_are_refused_or_set_aside_by_name(tmp_path: Path) -
     rejects = (tmp_path / "out" / "findings.rejects.holds.csv").read_text(encoding="utf-8")
     assert rejects.count("duplicate: R1 appears on 2 rows (1, 3)") == 2
     assert run.result.findings.num_rows == 0  # neither R1 is audited: which one is the hold is unknown
+
+
+def test_ids_in_increasing_order_prove_themselves_distinct_and_an_empty_id_hides_no_repeat() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'R1'), (2, 'R2'), (3, NULL), (4, 'R3')) AS v(n, id)")
+    assert increasing(con, "id", "t")
+    con.execute("INSERT INTO t VALUES (5, 'R3')")  # R3 twice in a row
+    assert not increasing(con, "id", "t")
+    # an empty id between two equal ones: the comparison skips it, and sees the repeat
+    con.execute("CREATE TABLE u AS SELECT * FROM (VALUES (1, 'R1'), (2, NULL), (3, 'R1')) AS v(n, id)")
+    assert not increasing(con, "id", "u")
+    con.close()
 
 
 def test_the_settings_through_the_command(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +33,16 @@ from wso.audit.columns import (
 )
 from wso.audit.facts import AgreementRow
 from wso.audit.mapping import Mapping, TableMapping
-from wso.audit.rejects import KEYS, Check, Rejects, broken_lines, duplicates, refuse_broken, with_broken_lines
+from wso.audit.rejects import (
+    KEYS,
+    Check,
+    Rejects,
+    broken_lines,
+    duplicates,
+    increasing,
+    refuse_broken,
+    with_broken_lines,
+)
 from wso.audit.rules import TIME_NAMES, TIME_SLOTS, TIME_US
 from wso.program import decision_second
 from wso.program import hold_records as hr
@@ -226,8 +236,15 @@ def _load_table(
         assert row is not None
         return dict(zip([d[0] for d in cur.description], row, strict=True))
 
+    key = KEYS.get(table.name)
+    typed_key = next(c.typed for c in cols if c.name == key) if key is not None else None
     try:
-        got = scan()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # the ids' order, on a cursor of its own while the check scan runs: one streaming comparison on one core
+            # beside a scan on both (in order, the file's ids are distinct, and so are those of any of its rows)
+            ordered = pool.submit(_increasing_on_cursor, con, typed_key, base) if typed_key is not None else None
+            got = scan()
+            in_order = ordered is not None and ordered.result()
         strange = unknown_codes(table, coded, got)
         if strange:  # only bad data pays for a second scan, which counts the rows with unknown codes
             cols = [
@@ -287,13 +304,24 @@ def _load_table(
     else:
         body = f"SELECT {select} FROM {base}"
     con.execute(f"CREATE OR REPLACE VIEW {table.name} AS {body}")
-    key = KEYS.get(table.name)
     if key is not None:
         check = Check(path, numbered, cols, any_bad, line_offset, body)
-        rejects = duplicates(con, table.name, key, check, lenient, rejects)
+        rejects = duplicates(con, table.name, key, check, lenient, rejects, proven_distinct=in_order)
     extra["absent"] = [c.name for c in table.columns if c.since > 1 and c.name not in spec.constants
                        and spec.columns.get(c.name, c.name) not in sources]  # fmt: skip
     return rejects, extra
+
+
+def _increasing_on_cursor(con: duckdb.DuckDBPyConnection, key: str, relation: str) -> bool:
+    """``rejects.increasing`` on a cursor of ``con`` (another connection to its database, for another thread); a
+    file it cannot read is answered by the check scan's message, so here it only proves nothing."""
+    cur = con.cursor()
+    try:
+        return increasing(cur, key, relation)
+    except duckdb.Error:
+        return False
+    finally:
+        cur.close()
 
 
 #: per table, the time columns the rules read as UTC epoch microseconds, and the names those take

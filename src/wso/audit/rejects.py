@@ -80,17 +80,31 @@ class Check:
     body: str
 
 
+def increasing(con: duckdb.DuckDBPyConnection, key: str, relation: str) -> bool:
+    """Whether the ids (the SQL expression ``key`` over ``relation``, empty ones left out) are in strictly increasing
+    order, an export's usual order: then they are distinct, proven by one streaming comparison instead of a hash
+    table of every id. Any subset of the rows is then in that order too."""
+    row = con.execute(
+        f"SELECT count(*) FROM (SELECT k, lag(k) OVER () AS p FROM (SELECT {key} AS k FROM {relation} "
+        "WHERE k IS NOT NULL)) WHERE k <= p"
+    ).fetchone()
+    return row is not None and row[0] == 0
+
+
 def duplicates(
-    con: duckdb.DuckDBPyConnection, name: str, key: str, check: Check, lenient: bool, rejects: Rejects | None
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    key: str,
+    check: Check,
+    lenient: bool,
+    rejects: Rejects | None,
+    *,
+    proven_distinct: bool = False,
 ) -> Rejects | None:
     """Ids that appear on more than one row: which row is the hold is unknown, so all of them are refused (or, with
-    ``lenient``, set aside as rejects naming the id and its rows) and none is audited."""
-    # ids in strictly increasing order (an export's usual order) are proven distinct by one streaming comparison;
-    # only otherwise are they counted, which costs a hash table of every id
-    unsorted = con.execute(
-        f"SELECT count(*) FROM (SELECT {quote(key)} AS k, lag({quote(key)}) OVER () AS p FROM {name}) WHERE k <= p"
-    ).fetchone()
-    if unsorted is not None and unsorted[0] == 0:
+    ``lenient``, set aside as rejects naming the id and its rows) and none is audited. ``proven_distinct``: the
+    file's ids were found in increasing order already (``increasing``); otherwise the view's are tested first."""
+    if proven_distinct or increasing(con, quote(key), name):
         return rejects
     found = con.execute(f"SELECT {quote(key)}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1").fetchall()
     if not found:
