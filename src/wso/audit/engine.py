@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -155,11 +156,11 @@ def _normalise(table: pa.Table) -> pa.Table:
 SETTLED = ("WSO-SCHEDULED-RELEASE", "WSO-CITIZENSHIP-1H", "STATE-LAW")
 
 
-def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings) -> pa.Table:
+def _settle(raw: pa.Table, lawful: set[str], records: Records) -> pa.Table:
     """What needs the program's own functions, on the few finding rows: a late service during a lawful detainer
-    hold is no finding; the citizenship report's severity and words by MOA template; a state law's citation. All
-    vectorised, the program's functions called once per distinct input (the findings of ten million holds are
-    many)."""
+    hold (``lawful``: ``_served_during_detainer``) is no finding; the citizenship report's severity and words by
+    MOA template; a state law's citation. All vectorised, the program's functions called once per distinct input
+    (the findings of ten million holds are many)."""
     citation = pa.field("citation", pa.string())
     settle = pc.is_in(raw["rule_id"], pa.array(SETTLED))
     rest = raw.filter(pc.invert(settle))
@@ -167,7 +168,6 @@ def _settle(raw: pa.Table, wide: pa.Table, records: Records, settings: Settings)
     few = raw.filter(settle)
     if few.num_rows == 0:
         return rest
-    lawful = _served_during_detainer(wide, records, settings)
     if lawful:
         excused = pc.and_(
             pc.and_(pc.equal(few["rule_id"], "WSO-SCHEDULED-RELEASE"), pc.equal(few["txt2"], "late")),
@@ -244,7 +244,8 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
     cand = wide.filter(pc.and_(wide[flag], pc.greater(wide["served_s"], pc.add(wide["rel_s"], settings.tolerance_s))))
     if cand.num_rows == 0:
         return set()
-    con = records.con
+    con = records.con.cursor()  # another connection to the records: it may run beside the engine's other work
+    con.execute("SET TimeZone = 'UTC'")
     con.register("__late", cand.select(["record_id", "person_ref", "served_s"]))
     try:
         # a semi-join first, reading two columns: the people of a late service who have a detainer hold at all
@@ -268,7 +269,7 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
             f"AND (d.ended_us IS NULL OR d.ended_us >= l.served_s * 1000000){only}"
         ).fetchall()
     finally:
-        con.unregister("__late")
+        con.close()
     out: set[str] = set()
     for record_id, served, release, tz, state in rows:
         start = datetime.fromtimestamp(release, UTC)
@@ -283,6 +284,16 @@ def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings
     """The flagged rows as finding rows, by the same Ibis expressions on an in-process DuckDB (the detainer
     readings too: they need the calendar tables, and only the few candidate rows); then complaints, and what
     needs the program's functions (``_settle``)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the detainer lookup for the late services scans the holds on both cores while this thread builds,
+        # compiles and runs the flagged rows' expressions on one
+        lawful = pool.submit(_served_during_detainer, wide, records, settings)
+        raw = _finding_rows(wide, records, as_of, settings)
+        return _settle(raw, lawful.result(), records)
+
+
+def _finding_rows(wide: pa.Table, records: Records, as_of: datetime, settings: Settings) -> pa.Table:
+    """The flagged rows' finding rows (``FINDING_SCHEMA``), complaints' included, before settling."""
     local = ibis.duckdb.connect(threads=1)  # the few flagged rows: one set of buffers, not one per core
     wide = _normalise(wide)
     w = ibis.memtable(wide)
@@ -306,7 +317,7 @@ def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings
     complaints = records.complaints()
     if complaints:
         raw = pa.concat_tables([raw, _complaint_findings(complaints, as_of).cast(raw.schema)])
-    return _settle(raw, wide, records, settings)
+    return raw
 
 
 def _complaint_findings(complaints: list[tuple[str, str, str, datetime, datetime | None]], as_of: datetime) -> pa.Table:
