@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import MOA_DIR
-from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER, need_tesseract
+from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GARBLED_LAYER, GOOD_LAYER, need_tesseract, read
 from wso.clock import FixedClock
 from wso.moa import (
     FakeRecognizer,
@@ -22,6 +22,7 @@ from wso.moa import (
     find_document,
     ingest,
     list_documents,
+    reading,
     search,
     show,
 )
@@ -161,6 +162,30 @@ def test_odd_ids_and_queries_are_answered_not_crashed_on(db: Database, folder: P
                 find_document(session, ident)
         for query in ("a\x00b", "NEAR(a b)", "a AND", "o'neil", "a:b", "-a"):
             assert isinstance(search(session, query), list)
+
+
+def test_the_ocr_processes_start_once_and_serve_every_batch(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two OCR processes (real Tesseract), files in two batches: the processes start once for the whole ingest,
+    and what they read is what one Tesseract in this process reads."""
+    need_tesseract()
+    monkeypatch.setattr(sys.modules["wso.moa.ingest"], "BATCH", 1)
+    pools: list[object] = []
+    real = reading.ProcessPoolExecutor
+
+    def counted(*args: object, **kwargs: object) -> object:
+        pools.append(kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading, "ProcessPoolExecutor", counted)
+    report = ingest(sqlite_db, [BORN_DIGITAL, GARBLED_LAYER], CLOCK, workers=2)
+    assert len(pools) == 1 and report.pages["ocr"] == 6 and not report.refused
+    with sqlite_db.session() as session:
+        for path in (BORN_DIGITAL, GARBLED_LAYER):
+            document = read(path)
+            rows = session.scalars(select(MoaPage).where(MoaPage.sha256 == document.sha256, MoaPage.method == "ocr"))
+            assert {r.number: r.text for r in rows} == {p.number: p.text for p in document.pages if p.method == "ocr"}
 
 
 def test_a_diff_against_another_moa_reads_both_agencies_names_as_the_lea(sqlite_db: Database) -> None:

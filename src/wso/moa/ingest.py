@@ -28,7 +28,17 @@ from wso.moa.models import MoaClause, MoaDocument, MoaFile, MoaFileName, MoaPage
 from wso.moa.ocr import OcrText, Recognizer, tesseract_engine
 from wso.moa.pdf import PdfRefused
 from wso.moa.quality import LayerQuality
-from wso.moa.reading import Layers, ReadDocument, ReadPage, combine, layers, ocr_pages, ocr_tasks, sha256_of
+from wso.moa.reading import (
+    Layers,
+    OcrWorkers,
+    ReadDocument,
+    ReadPage,
+    combine,
+    layers,
+    ocr_pages,
+    ocr_tasks,
+    sha256_of,
+)
 from wso.store import Database
 
 READER_VERSION = "1"  # bump when page reading (quality thresholds, OCR resolution) changes
@@ -88,12 +98,13 @@ def ingest(
     workers: int = 1,
 ) -> IngestReport:
     """Read and store every PDF in `paths`, a batch of files at a time (what is read is stored as it goes); see
-    the module's docstring."""
+    the module's docstring. The OCR processes start when a batch first needs them and serve every batch after."""
     files_found, refused, skipped = collect(paths)
     report = IngestReport(refused=refused, skipped=skipped)
     version = analysis_version()
-    for start in range(0, len(files_found), BATCH):
-        _ingest_batch(database, files_found[start : start + BATCH], clock, recognizer, workers, version, report)
+    with OcrWorkers(workers, recognizer) as pool:
+        for start in range(0, len(files_found), BATCH):
+            _ingest_batch(database, files_found[start : start + BATCH], clock, recognizer, pool, version, report)
     return report
 
 
@@ -102,7 +113,7 @@ def _ingest_batch(
     files_found: list[Path],
     clock: Clock,
     recognizer: Recognizer | None,
-    workers: int,
+    pool: OcrWorkers,
     version: str,
     report: IngestReport,
 ) -> None:
@@ -132,7 +143,7 @@ def _ingest_batch(
         engine = engine or (tesseract_engine() if any(i.wanted for _p, i in unique.values()) else "")
         cache = _ocr_cache(session, [i.sha256 for _p, i in unique.values()], engine)
     tasks = ocr_tasks((i for _p, i in unique.values()), lambda sha, page: cache.get((sha, page)))
-    done = ocr_pages(tasks, recognizer, workers)
+    done = ocr_pages(tasks, pool=pool)
     report.ocr_reused = sum(1 for _p, i in unique.values() for n in i.wanted if (i.sha256, n) in cache)
     done.update(cache)
     for path, item in fresh:

@@ -123,20 +123,54 @@ def ocr_tasks(wanted: Iterable[Layers], cached: Callable[[str, int], OcrText | N
     return tasks
 
 
+class OcrWorkers:
+    """Where pages are OCR'd: `workers` processes each with its own Tesseract, or this process when there is one
+    worker or a recognizer is given. Started on first use and kept until closed, so that one ingest starts its
+    processes and their Tesseracts once, not once per batch of files."""
+
+    def __init__(self, workers: int = 1, recognizer: Recognizer | None = None) -> None:
+        self._workers = workers
+        self._recognizer = recognizer
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, tasks: list[OcrTask]) -> list[list[OcrText]]:
+        """Every task's pages read, in the tasks' order."""
+        if not tasks:
+            return []
+        if self._recognizer is None and self._workers > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_start_worker)
+            return list(self._pool.map(_ocr_task, tasks))
+        if self._recognizer is None:
+            self._recognizer = Tesseract()
+        reader = self._recognizer
+        return [_ocr_task(task, reader) for task in tasks]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> OcrWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def ocr_pages(
-    tasks: list[OcrTask], recognizer: Recognizer | None = None, workers: int = 1
+    tasks: list[OcrTask], recognizer: Recognizer | None = None, workers: int = 1, pool: OcrWorkers | None = None
 ) -> dict[tuple[str, int], OcrText]:
-    """Step two: OCR every task's pages, keyed by (sha256, page). With `workers` > 1 (and no recognizer given),
-    that many processes each run their own Tesseract."""
+    """Step two: OCR every task's pages, keyed by (sha256, page): in `pool` when given (kept open by the caller),
+    else in `workers` processes (with no recognizer given) started for this call, each with its own Tesseract."""
     found: dict[tuple[str, int], OcrText] = {}
     if not tasks:
         return found
-    if recognizer is None and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
-            results = list(pool.map(_ocr_task, tasks))
+    if pool is not None:
+        results = pool.run(tasks)
     else:
-        reader = recognizer or Tesseract()
-        results = [_ocr_task(task, reader) for task in tasks]
+        with OcrWorkers(workers, recognizer) as own:
+            results = own.run(tasks)
     for task, texts in zip(tasks, results, strict=True):
         digest = sha256_of(task.data)
         for number, text in zip(task.pages, texts, strict=True):
