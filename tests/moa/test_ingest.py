@@ -112,6 +112,17 @@ def test_ocr_is_reused_by_content_when_the_reading_changes(db: Database, monkeyp
         assert page.layer_verdict == "garbled" and "6LJQDWXUH" in page.layer_text  # the layer is kept too
 
 
+def test_reused_ocr_is_counted_over_every_batch(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    recognizer = FakeRecognizer(text="February 26, 2025 Caleb Vitello Acting Director")
+    first = ingest(db, [BORN_DIGITAL, GARBLED_LAYER], CLOCK, recognizer=recognizer)
+    read = recognizer.calls
+    assert read > 1 and first.pages["ocr"] == read
+    monkeypatch.setattr(sys.modules["wso.moa.ingest"], "READER_VERSION", "test-next")
+    monkeypatch.setattr(sys.modules["wso.moa.ingest"], "BATCH", 1)  # one file a batch
+    again = ingest(db, [BORN_DIGITAL, GARBLED_LAYER], CLOCK, recognizer=recognizer)
+    assert recognizer.calls == read and again.ocr_reused == read  # both batches' pages, not the last one's
+
+
 def test_search_finds_the_page_with_a_snippet(db: Database, folder: Path) -> None:
     ingest(db, [folder], CLOCK, recognizer=FakeRecognizer())
     with db.session() as session:

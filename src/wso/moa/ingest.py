@@ -144,7 +144,7 @@ def _ingest_batch(
         cache = _ocr_cache(session, [i.sha256 for _p, i in unique.values()], engine)
     tasks = ocr_tasks((i for _p, i in unique.values()), lambda sha, page: cache.get((sha, page)))
     done = ocr_pages(tasks, pool=pool)
-    report.ocr_reused = sum(1 for _p, i in unique.values() for n in i.wanted if (i.sha256, n) in cache)
+    report.ocr_reused += sum(1 for _p, i in unique.values() for n in i.wanted if (i.sha256, n) in cache)
     done.update(cache)
     for path, item in fresh:
         if unique[item.sha256][0] is not path:  # the same content under a second name in this run
