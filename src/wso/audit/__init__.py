@@ -50,6 +50,15 @@ __all__ = [
 ]
 
 
+def warm_imports() -> None:
+    """Import what an audit on DuckDB imports on first use: Ibis's DuckDB backend (with every SQL compiler Ibis
+    has), ``pyarrow.dataset`` (DuckDB's scans of Arrow tables import it, and pandas with it) and the holidays."""
+    import importlib
+
+    for name in ("ibis.backends.duckdb", "pyarrow.dataset", "holidays"):
+        importlib.import_module(name)
+
+
 @dataclass
 class AuditRun:
     result: AuditResult
@@ -70,7 +79,11 @@ def audit_to_file(
     reading: str = DEFAULT_DETAINER_READING,
 ) -> AuditRun:
     """Load, check, audit and write. Nothing is written unless the records pass their checks (or ``lenient``)."""
-    records = load_records(records_dir, mapping, lenient=lenient)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # what the engine will import, imported while DuckDB reads and checks the records (Python's import work
+        # on one core beside DuckDB's scans)
+        pool.submit(warm_imports)
+        records = load_records(records_dir, mapping, lenient=lenient)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             # DuckDB counts the holds on a cursor of its own while the engine's Python builds and compiles the
