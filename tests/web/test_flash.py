@@ -3,7 +3,7 @@ session for that page, shown there once, in the facility's zone; a refusal or an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,11 +43,22 @@ def test_after_notify_the_hold_page_confirms_once_in_the_facilitys_zone(client: 
     assert flash_of(client.get(HOLD).text) is None  # shown once
 
 
-def test_a_confirmed_transfer_says_so_at_the_time_it_happened(client: TestClient, jail: Database) -> None:
+def test_a_confirmed_transfer_says_so_at_the_time_it_happened(
+    client: TestClient, jail: Database, clock: FixedClock
+) -> None:
+    clock.advance(timedelta(hours=1))  # served at 11:00 EDT; now 12:00; the transfer happened in between
+    csrf = sign_in(client, "clerk")
+    form = {"csrf_token": csrf, "warrant": "W-200", "next": HOLD, "confirm": "yes", "occurred_at": "2025-06-02T11:42"}
+    assert client.post("/console/commands/custody.transfer", data=form).status_code == 303
+    assert flash_of(client.get(HOLD).text) == "Transferred to ICE at 11:42 EDT"
+
+
+def test_a_transfer_before_the_hold_began_is_refused_with_no_confirmation(client: TestClient, jail: Database) -> None:
+    """Served at 11:00 EDT: a hold cannot end at 10:42 (the ledger refuses it, as the audit would flag it)."""
     csrf = sign_in(client, "clerk")
     form = {"csrf_token": csrf, "warrant": "W-200", "next": HOLD, "confirm": "yes", "occurred_at": "2025-06-02T10:42"}
-    assert client.post("/console/commands/custody.transfer", data=form).status_code == 303
-    assert flash_of(client.get(HOLD).text) == "Transferred to ICE at 10:42 EDT"
+    assert client.post("/console/commands/custody.transfer", data=form).status_code == 409
+    assert flash_of(client.get(HOLD).text) is None
 
 
 def test_a_refusal_leaves_no_confirmation(client: TestClient, jail: Database) -> None:
