@@ -245,9 +245,9 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
     if cand.num_rows == 0:
         return set()
     con = records.con.cursor()  # another connection to the records: it may run beside the engine's other work
-    con.execute("SET TimeZone = 'UTC'")
-    con.register("__late", cand.select(["record_id", "person_ref", "served_s"]))
     try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("__late", cand.select(["record_id", "person_ref", "served_s"]))
         # a semi-join first, reading two columns: the people of a late service who have a detainer hold at all
         # (usually few or none); only their detainer holds' times are read then, by a filter the scan applies
         people = con.execute(
