@@ -259,3 +259,21 @@ def test_a_field_the_command_does_not_have_is_refused_not_ignored(
 ) -> None:
     message = refuse(jail, db, command, args, "INPUT")
     assert repr(unknown) in message and command in message
+
+
+def test_a_booking_entered_after_its_scheduled_release_is_accepted_with_a_note(
+    jail: Custody, db: Database, clock: FixedClock
+) -> None:
+    """Late data entry is allowed; the answer says at once that a WSO could no longer serve at that release."""
+    now = clock.now()
+    answers = {}
+    past = {"B-LATE": timedelta(hours=2), "B-JUST": timedelta(minutes=10), "B-NEXT": -timedelta(hours=1)}
+    for booking, before in past.items():
+        args = {"id": booking, "facility": "JAIL", "scheduled_release": (now - before).isoformat()}
+        result = jail.run("booking", args)
+        assert result.accepted, result
+        answers[booking] = result.message
+    assert "already past by 2 h 00 min, more than the 15 minutes a WSO may serve after it" in answers["B-LATE"]
+    assert "criminal.release" in answers["B-LATE"] and "WSO-SCHEDULED-RELEASE" in answers["B-LATE"]
+    assert "note" not in answers["B-JUST"] and "note" not in answers["B-NEXT"]
+    assert counts(db)["custody_bookings"] == 4  # B1 of the jail and the three

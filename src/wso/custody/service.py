@@ -21,6 +21,7 @@ from wso.custody.checks import (
     _append,
     _close,
     _date,
+    _duration,
     _get,
     _instant,
     _local,
@@ -38,6 +39,7 @@ from wso.custody.policy import (
     decision_second,
     detainer_deadline,
     detainer_hold_bar,
+    elapsed,
     eligibility,
     service_check,
     wso_hold_deadline,
@@ -63,7 +65,16 @@ def _booking(ctx: Context, args: Mapping[str, Any]) -> str:
             a_number=args.get("a_number"),
         )
     )
-    return f"booking {booking_id} in {facility.id}, scheduled release {_local(release, facility.tz).isoformat()}"
+    answer = f"booking {booking_id} in {facility.id}, scheduled release {_local(release, facility.tz).isoformat()}"
+    past = elapsed(release, ctx.occurred_at)
+    if past > ctx.service_tolerance:
+        # late data entry is allowed, but a WSO could no longer serve at this release: say so now, not at service
+        answer += (
+            f"; note: the scheduled release is already past by {_duration(past)}, more than the "
+            f"{_minutes(ctx.service_tolerance)} a WSO may serve after it (WSO-SCHEDULED-RELEASE): if the person is "
+            "still in criminal custody, record the actual release with criminal.release when it happens"
+        )
+    return answer
 
 
 def _criminal_release(ctx: Context, args: Mapping[str, Any]) -> str:
