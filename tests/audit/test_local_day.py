@@ -17,7 +17,7 @@ ZONES = ("America/Anchorage", "America/New_York", "America/Phoenix", "Pacific/Ho
 
 def _days_by_rules(zones: tuple[str, ...], times: list[tuple[str, int]]) -> list[int]:
     lo, hi = datetime(2024, 12, 1), datetime(2027, 3, 1)
-    offsets = calendar.segments(calendar.build(zones, lo, hi).offsets)
+    offsets = calendar.zone_segments(zones, lo, hi)
     table = ibis.memtable(pa.table({"tz": [z for z, _ in times], "t": [t for _, t in times]}))
     con = ibis.duckdb.connect()
     got = con.to_pyarrow(table.select(day=local_day(table.tz, table.t, offsets)))["day"].to_pylist()
@@ -55,7 +55,7 @@ def test_one_zone_or_one_offset_uses_the_exact_day() -> None:
 
 def test_at_least_a_day_is_the_zones_date_compared_with_it() -> None:
     lo, hi = datetime(2024, 12, 1), datetime(2027, 3, 1)
-    offsets = calendar.segments(calendar.build(ZONES, lo, hi).offsets)
+    offsets = calendar.zone_segments(ZONES, lo, hi)
     rng = random.Random(11)
     times: list[tuple[str, int]] = []
     for zone in ZONES:
@@ -97,10 +97,10 @@ def test_zone_segments_give_zoneinfos_offset_at_every_hour() -> None:
                 assert any(at > 2**31 for at in summers) or hi.year < 2038
 
 
-def test_the_hourly_table_is_the_segments_hour_by_hour() -> None:
+def test_the_detainers_tables_are_built_on_the_same_changes() -> None:
     for lo, hi in ((datetime(2025, 1, 1), datetime(2026, 6, 1)), (datetime(2039, 1, 1), datetime(2040, 1, 1))):
         tables = calendar.build(ZONES, lo, hi)
-        assert calendar.segments(tables.offsets) == calendar.zone_segments(ZONES, lo, hi)
-    july = int(datetime(2039, 7, 1, 12, tzinfo=UTC).timestamp()) // 3_600
-    offsets = tables.offsets.to_pylist()
-    assert {"tz": "America/New_York", "utc_hour": july, "offset_s": -4 * 3_600} in offsets
+        assert tables.zone_offsets == calendar.zone_segments(ZONES, lo, hi)
+    july = int(datetime(2039, 7, 1, 12, tzinfo=UTC).timestamp()) // 3_600 - 4  # 08:00 in New York, summer time
+    offsets = tables.local_offsets.to_pylist()
+    assert {"tz": "America/New_York", "local_hour": july, "offset_s": -4 * 3_600} in offsets

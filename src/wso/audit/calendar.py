@@ -5,8 +5,6 @@ against tables computed here in Python from ``zoneinfo`` and ``wso.program.busin
 and calendar):
 
 - ``zone_segments``: per zone, its UTC offset at the start of each UTC hour, as the changes (what the rules inline);
-
-- ``offsets``: (tz, utc_hour) -> offset_s, the zone's UTC offset in seconds during that UTC hour;
 - ``local_offsets``: (tz, local_hour) -> offset_s, the inverse (a repeated local hour takes the earlier offset);
 - ``days``: (tz, state, day, business, n_before): local day number (days since 1970-01-01 in local time), whether
   it is a business day in that state, and how many business days precede it in the table;
@@ -35,9 +33,7 @@ MAX_SPAN = timedelta(days=366 * 12)
 
 @dataclass(frozen=True)
 class CalendarTables:
-    first_hour: int
-    last_hour: int
-    offsets: pa.Table
+    zone_offsets: dict[str, tuple[tuple[int, int], ...]]  # ``zone_segments`` of the tables' zones and range
     local_offsets: pa.Table
     days: pa.Table
     business_days: pa.Table
@@ -100,9 +96,6 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
     the state's holidays, the packaged closures: the ledger's calendar)."""
     first_hour, last_hour = _hours(lo, hi)
     hours = np.arange(first_hour, last_hour + 1, dtype=np.int64)
-    off_tz: list[str] = []
-    off_hour: list[np.ndarray] = []
-    off_val: list[np.ndarray] = []
     loc_tz: list[str] = []
     loc_hour: list[np.ndarray] = []
     loc_val: list[np.ndarray] = []
@@ -110,15 +103,13 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
     bday_cols: dict[str, list[object]] = {"tz": [], "state": [], "n": [], "day": []}
     wanted = sorted(set(pairs))
     local_range: dict[str, tuple[int, int]] = {}
+    zone_offsets: dict[str, tuple[tuple[int, int], ...]] = {}
     for tz in sorted(set(zones) | {z for z, _ in wanted}):
         # the zone's UTC offset at the start of each UTC hour, from its changes
-        changes = _changes(tz, first_hour, last_hour)
+        changes = zone_offsets[tz] = _changes(tz, first_hour, last_hour)
         starts = np.array([at for at, _ in changes], dtype=np.int64)
         changed_to = np.array([off for _, off in changes], dtype=np.int64)
         values = changed_to[np.searchsorted(starts, hours * HOUR, side="right") - 1]
-        off_tz.extend([tz] * len(hours))
-        off_hour.append(hours)
-        off_val.append(values)
         local = hours * HOUR + values
         local_hours = local // HOUR
         # inverse: first UTC hour mapping to each local hour wins (a repeated hour keeps the earlier offset)
@@ -146,13 +137,6 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
                 bday_cols["day"].append(day)
                 n += 1
     empty = np.array([], dtype=np.int64)
-    offsets = pa.table(
-        {
-            "tz": pa.array(off_tz, pa.string()),
-            "utc_hour": pa.array(np.concatenate(off_hour) if off_hour else empty),
-            "offset_s": pa.array(np.concatenate(off_val) if off_val else empty),
-        }
-    )
     local_offsets = pa.table(
         {
             "tz": pa.array(loc_tz, pa.string()),
@@ -177,21 +161,4 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
             "day": pa.array(bday_cols["day"], pa.int64()),
         }
     )
-    return CalendarTables(first_hour, last_hour, offsets, local_offsets, days, business_days)
-
-
-def segments(offsets: pa.Table) -> dict[str, tuple[tuple[int, int], ...]]:
-    """``offsets`` as each zone's changes: (first UTC second, offset seconds), in order; the first covers all before."""
-    out: dict[str, tuple[tuple[int, int], ...]] = {}
-    tz = offsets["tz"].to_numpy(zero_copy_only=False)
-    hours = offsets["utc_hour"].to_numpy()
-    values = offsets["offset_s"].to_numpy()
-    for zone in sorted(set(tz.tolist())):
-        m = tz == zone
-        h, v = hours[m], values[m]
-        order = np.argsort(h, kind="stable")
-        h, v = h[order], v[order]
-        change = np.flatnonzero(np.diff(v)) + 1
-        segs = [(int(h[0]) * HOUR, int(v[0]))] + [(int(h[i]) * HOUR, int(v[i])) for i in change]
-        out[str(zone)] = tuple(segs)
-    return out
+    return CalendarTables(zone_offsets, local_offsets, days, business_days)

@@ -309,7 +309,7 @@ def _finding_rows(wide: pa.Table, records: Records, as_of: datetime, settings: S
             local_offsets=ibis.memtable(cal.local_offsets),
             days=ibis.memtable(cal.days),
             business_days=ibis.memtable(cal.business_days),
-            zone_offsets=calendar.zone_segments([z for z, _ in pairs], lo, hi),
+            zone_offsets=cal.zone_offsets,
         )
         parts.append(detainers(w, inputs, as_of, settings.reading))
     raw = _normalise(local.to_pyarrow(ibis.union(*parts, distinct=False)))
