@@ -2,8 +2,9 @@
 
 Each run is one child process that does `audit_to_file(DIR, OUT, as_of=AS_OF, fmt="parquet")` and nothing else;
 its CPU seconds (user + system, all threads, from `os.wait4`) and maximum resident set are the operating system's,
-as `/usr/bin/time -v` would print them. Before and after run in turn, N pairs; the script prints each pair, the
-medians and the after/before ratios. On a shared machine the CPU seconds of a pair, not the wall time, say
+as `/usr/bin/time -v` would print them. Before and after run in turn, N pairs, the order alternating (pair 1 "ba":
+before first; pair 2 "ab": after first; ...); the script prints each pair, the medians and the after/before
+ratios. On a shared machine the CPU seconds of a pair, not the wall time, say
 whether the audit got more expensive.
 
 Each side audits its own generator's records (a later generator writes a later hold-record schema): the baseline's
@@ -138,10 +139,16 @@ def main() -> None:
     pairs: list[tuple[Run, Run]] = []
     with tempfile.TemporaryDirectory(prefix="wso-audit-paired-") as tmp:
         for i in range(args.pairs):
-            b = run_once(before, Path(tmp) / "before.parquet")
-            a = run_once(after, Path(tmp) / "after.parquet")
+            # the order alternates (before first in odd pairs, after first in even ones): whatever the first run
+            # of a pair leaves behind (memory to give back, a warmer or cooler processor) falls on both alike
+            if i % 2 == 0:
+                b = run_once(before, Path(tmp) / "before.parquet")
+                a = run_once(after, Path(tmp) / "after.parquet")
+            else:
+                a = run_once(after, Path(tmp) / "after.parquet")
+                b = run_once(before, Path(tmp) / "before.parquet")
             pairs.append((b, a))
-            print(_line(str(i + 1), b, a), flush=True)
+            print(_line(f"{i + 1}{'ba' if i % 2 == 0 else 'ab'}", b, a), flush=True)
 
     def median(runs: list[Run]) -> Run:
         return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("wall", "cpu", "peak_mb", "findings")))
