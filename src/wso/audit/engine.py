@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import duckdb
 import ibis
@@ -34,6 +35,7 @@ from wso.program import (
     parse_reading,
 )
 
+T = TypeVar("T")
 Backend = Literal["duckdb", "pyspark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "pyspark")
 
@@ -280,43 +282,97 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
     return out
 
 
-def _unpivot_locally(wide: pa.Table, records: Records, as_of: datetime, settings: Settings) -> pa.Table:
-    """The flagged rows as finding rows, by the same Ibis expressions on an in-process DuckDB (the detainer
-    readings too: they need the calendar tables, and only the few candidate rows); then complaints, and what
-    needs the program's functions (``_settle``)."""
+#: the names the local plan's SQL gives the flagged rows and the calendar tables (``local_plan``)
+WIDE, DAYS, BUSINESS_DAYS, LOCAL_OFFSETS = "__wide", "__days", "__business_days", "__local_offsets"
+
+
+@dataclass(frozen=True)
+class LocalPlan:
+    """The flagged rows' finding queries (``unpivot``; ``detainers``, which needs the calendar tables) compiled to
+    DuckDB SQL over tables named ``WIDE``, ``DAYS``, ``BUSINESS_DAYS`` and ``LOCAL_OFFSETS``: built before the
+    flagged rows are there, from their schema alone, so that the Python work of building and compiling runs beside
+    the backend's pass (``_flagged_rows``)."""
+
+    unpivot_sql: str
+    detainers_sql: str
+
+
+def _normal_type(dtype: Any) -> Any:
+    """``_normalise``'s types as Ibis types: every integer int64, every string a string."""
+    return "int64" if dtype.is_integer() else dtype
+
+
+def local_plan(
+    schema: ibis.Schema, zone_offsets: dict[str, tuple[tuple[int, int], ...]], as_of: datetime, settings: Settings
+) -> LocalPlan:
+    """The ``LocalPlan`` for flagged rows of ``schema`` (``flagged``'s), as of ``as_of``; ``zone_offsets``: the
+    changes of every zone of the records (a superset of the candidate detainer holds' zones, which is all the
+    excluding reading's local offset needs)."""
+    w = ibis.table({name: _normal_type(dtype) for name, dtype in schema.items()}, name=WIDE)
+    empty = calendar.build((), datetime(1970, 1, 1), datetime(1970, 1, 1))  # the tables' shapes
+    inputs = CalendarInputs(
+        local_offsets=ibis.table(ibis.Schema.from_pyarrow(empty.local_offsets.schema), name=LOCAL_OFFSETS),
+        days=ibis.table(ibis.Schema.from_pyarrow(empty.days.schema), name=DAYS),
+        business_days=ibis.table(ibis.Schema.from_pyarrow(empty.business_days.schema), name=BUSINESS_DAYS),
+        zone_offsets=zone_offsets,
+    )
+    return LocalPlan(
+        unpivot_sql=str(ibis.to_sql(unpivot(w, as_of, settings.tolerance_s), dialect="duckdb")),
+        detainers_sql=str(ibis.to_sql(detainers(w, inputs, as_of, settings.reading), dialect="duckdb")),
+    )
+
+
+def _flagged_rows(con: Any, inputs: Inputs, as_of: datetime, settings: Settings) -> tuple[pa.Table, LocalPlan]:
+    """The backend's one pass (``flagged``) and, built and compiled on a thread of its own while the backend runs
+    it (a core the pass leaves partly idle, and Python that would otherwise wait for the rows), the local plan."""
+    expr = flagged(inputs, as_of)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # the detainer lookup for the late services scans the holds on both cores while this thread builds,
-        # compiles and runs the flagged rows' expressions on one
+        plan = pool.submit(local_plan, expr.schema(), inputs.zone_offsets, as_of, settings)
+        wide = con.to_pyarrow(expr)
+        return wide, plan.result()
+
+
+def _unpivot_locally(
+    wide: pa.Table, plan: LocalPlan, records: Records, as_of: datetime, settings: Settings
+) -> pa.Table:
+    """The flagged rows as finding rows, by the local plan's SQL on an in-process DuckDB (the detainer readings
+    too: they need the calendar tables, and only the few candidate rows); then complaints, and what needs the
+    program's functions (``_settle``)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the detainer lookup for the late services scans the holds on both cores while this thread runs the
+        # flagged rows' queries on one
         lawful = pool.submit(_served_during_detainer, wide, records, settings)
-        raw = _finding_rows(wide, records, as_of, settings)
+        raw = _finding_rows(wide, plan, records, as_of)
         return _settle(raw, lawful.result(), records)
 
 
-def _finding_rows(wide: pa.Table, records: Records, as_of: datetime, settings: Settings) -> pa.Table:
+def _finding_rows(wide: pa.Table, plan: LocalPlan, records: Records, as_of: datetime) -> pa.Table:
     """The flagged rows' finding rows (``FINDING_SCHEMA``), complaints' included, before settling."""
-    local = ibis.duckdb.connect(threads=1)  # the few flagged rows: one set of buffers, not one per core
-    wide = _normalise(wide)
-    w = ibis.memtable(wide)
-    parts = [unpivot(w, as_of, settings.tolerance_s)]
-    det = wide.filter(wide[rules.flag_name("DETAINER-48H")])
-    if det.num_rows:
-        pairs = {
-            (str(z), str(s)) for z, s in zip(det["facility_tz"].to_pylist(), det["state"].to_pylist(), strict=True)
-        }
-        lo, hi = calendar.span(records.first_time, records.last_time, as_of)
-        cal = calendar.build([z for z, _ in pairs], lo, hi, pairs)
-        inputs = CalendarInputs(
-            local_offsets=ibis.memtable(cal.local_offsets),
-            days=ibis.memtable(cal.days),
-            business_days=ibis.memtable(cal.business_days),
-            zone_offsets=cal.zone_offsets,
-        )
-        parts.append(detainers(w, inputs, as_of, settings.reading))
-    raw = _normalise(local.to_pyarrow(ibis.union(*parts, distinct=False)))
-    local.disconnect()
+    schema = rules.FINDING_SCHEMA.to_pyarrow()
+    local = duckdb.connect()
+    try:
+        # the few flagged rows: one thread keeps one set of buffers, not one per core
+        local.execute("SET TimeZone = 'UTC'; SET threads = 1")
+        wide = _normalise(wide)
+        local.register(WIDE, wide)
+        parts = [_normalise(local.execute(plan.unpivot_sql).to_arrow_table()).cast(schema)]
+        det = wide.filter(wide[rules.flag_name("DETAINER-48H")])
+        if det.num_rows:
+            pairs = {
+                (str(z), str(s)) for z, s in zip(det["facility_tz"].to_pylist(), det["state"].to_pylist(), strict=True)
+            }
+            lo, hi = calendar.span(records.first_time, records.last_time, as_of)
+            cal = calendar.build([z for z, _ in pairs], lo, hi, pairs)
+            local.register(LOCAL_OFFSETS, cal.local_offsets)
+            local.register(DAYS, cal.days)
+            local.register(BUSINESS_DAYS, cal.business_days)
+            parts.append(_normalise(local.execute(plan.detainers_sql).to_arrow_table()).cast(schema))
+    finally:
+        local.close()
+    raw = pa.concat_tables(parts)
     complaints = records.complaints()
     if complaints:
-        raw = pa.concat_tables([raw, _complaint_findings(complaints, as_of).cast(raw.schema)])
+        raw = pa.concat_tables([raw, _complaint_findings(complaints, as_of).cast(schema)])
     return raw
 
 
@@ -417,7 +473,7 @@ def is_url(backend: str) -> bool:
     return "://" in backend
 
 
-def _run_on_url(records: Records, as_of: datetime, url: str, settings: Settings) -> pa.Table:
+def _run_on_url(records: Records, as_of: datetime, url: str, settings: Settings) -> tuple[pa.Table, LocalPlan]:
     """Upload the checked records to the backend ``ibis.connect(url)`` names (temporary tables), run the rules."""
     try:
         con = ibis.connect(url)
@@ -430,10 +486,9 @@ def _run_on_url(records: Records, as_of: datetime, url: str, settings: Settings)
         for name in ("holds", "officers", "agreements"):
             data = records.con.execute(f"SELECT * FROM {name}").to_arrow_table()
             tables[name] = con.create_table(f"wso_audit_{name}_{suffix}", data, temp=True)
-        wide = con.to_pyarrow(flagged(_inputs(records, as_of, tables, settings), as_of))
+        return _flagged_rows(con, _inputs(records, as_of, tables, settings), as_of, settings)
     finally:
         con.disconnect()
-    return wide
 
 
 def run_audit(
@@ -448,6 +503,26 @@ def run_audit(
     """Audit ``records`` as of ``as_of`` (aware) on ``backend``; the findings are the same on every backend.
     ``tolerance``: how long after the release from criminal custody service is still at the release; ``reading``:
     the detainer reading that decides DETAINER-48H (``flat`` or ``excluding``)."""
+    result, _ = run_audit_beside(_nothing, records, as_of, backend, spark=spark, tolerance=tolerance, reading=reading)
+    return result
+
+
+def _nothing() -> None:
+    return None
+
+
+def run_audit_beside(
+    work: Callable[[], T],
+    records: Records,
+    as_of: datetime,
+    backend: str = "duckdb",
+    *,
+    spark: Any = None,
+    tolerance: timedelta = SERVICE_TOLERANCE,
+    reading: str = DEFAULT_DETAINER_READING,
+) -> tuple[AuditResult, T]:
+    """``run_audit``, and ``work``'s answer: ``work`` runs on a thread of its own beside the naming and ordering of
+    the findings, which leaves a core idle (``audit_to_file`` counts the holds there)."""
     if as_of.tzinfo is None:
         raise ValueError("as_of must be an aware datetime")
     if tolerance < timedelta(0):
@@ -458,7 +533,7 @@ def run_audit(
     if backend == "duckdb":
         con = ibis.duckdb.from_connection(records.con)
         tables = {name: con.table(name) for name in ("holds", "officers", "agreements")}
-        wide = con.to_pyarrow(flagged(_inputs(records, as_of, tables, settings), as_of))
+        wide, plan = _flagged_rows(con, _inputs(records, as_of, tables, settings), as_of, settings)
     elif backend == "pyspark":
         session = spark if spark is not None else spark_session()
         con = ibis.pyspark.connect(session)
@@ -468,15 +543,18 @@ def run_audit(
                 path = Path(tmp) / f"{name}.parquet"
                 records.con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
                 tables[name] = con.read_parquet(str(path), table_name=f"wso_audit_{name}")
-            wide = con.to_pyarrow(flagged(_inputs(records, as_of, tables, settings), as_of))
+            wide, plan = _flagged_rows(con, _inputs(records, as_of, tables, settings), as_of, settings)
     elif is_url(backend):
-        wide = _run_on_url(records, as_of, backend, settings)
+        wide, plan = _run_on_url(records, as_of, backend, settings)
     else:
         raise BackendError(
             f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}, or an Ibis connection URL "
             "such as postgres://user@host/db"
         )
-    raw = _unpivot_locally(wide, records, as_of, settings)
+    raw = _unpivot_locally(wide, plan, records, as_of, settings)
     del wide  # the flagged rows are settled: let their memory go before the findings are named and ordered
-    findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
-    return AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        beside = pool.submit(work)
+        findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
+        result = AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)
+        return result, beside.result()

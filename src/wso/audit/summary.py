@@ -39,10 +39,11 @@ def summarize(result: AuditResult, counts: pa.Table) -> dict[str, Any]:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-    by_rule = rows(
-        "SELECT r.rule_id, r.title, r.rule_severity AS severity, r.citation, "
-        "count(f.record_id) AS findings, count(DISTINCT f.record_id) AS records "
-        "FROM rule_info r LEFT JOIN f USING (rule_id) GROUP BY ALL ORDER BY findings DESC, r.rule_id"
+    by_rule = rows(  # counted by rule id first: grouping by the titles and citations would hash their text per row
+        "WITH x AS (SELECT rule_id, count(*) AS findings, count(DISTINCT record_id) AS records FROM f GROUP BY ALL) "
+        "SELECT r.rule_id, r.title, r.rule_severity AS severity, r.citation, coalesce(x.findings, 0) AS findings, "
+        "coalesce(x.records, 0) AS records FROM rule_info r LEFT JOIN x USING (rule_id) "
+        "ORDER BY findings DESC, r.rule_id"
     )
     by_agency = rows(
         "WITH c AS (SELECT state, agency_id, any_value(agency_name) AS agency_name, sum(holds) AS holds "
