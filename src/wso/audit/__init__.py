@@ -11,12 +11,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from wso.audit.cost import records_cost
-from wso.audit.engine import BACKENDS, AuditResult, BackendError, run_audit, run_audit_beside, spark_session
+from wso.audit.engine import BACKENDS, AuditResult, BackendError, run_audit, spark_session
 from wso.audit.load import Records, RecordsError, Rejects, load_records
 from wso.audit.mapping import Mapping, MappingError, load_mapping
 from wso.audit.output import FORMATS, write_output
@@ -53,11 +52,11 @@ __all__ = [
 
 def warm_imports() -> None:
     """Import what an audit on DuckDB imports on first use: Ibis's DuckDB backend (with every SQL compiler Ibis
-    has), ``pyarrow.dataset`` (DuckDB's scans of Arrow tables import it, and pandas with it) and the holidays (the
-    first business calendar imports every country's module: about 0.1 s)."""
+    has), ``pyarrow.dataset`` (DuckDB's scans of Arrow tables import it, and pandas with it) and the holidays
+    (``engine.local_plan`` imports every country's module, later, beside the backend's pass)."""
     import importlib
 
-    for name in ("ibis.backends.duckdb", "pyarrow.dataset", "holidays.countries"):
+    for name in ("ibis.backends.duckdb", "pyarrow.dataset", "holidays"):
         importlib.import_module(name)
 
 
@@ -87,11 +86,12 @@ def audit_to_file(
         pool.submit(warm_imports)
         records = load_records(records_dir, mapping, lenient=lenient)
     try:
-        # DuckDB counts the holds on a cursor of its own beside the engine's last steps (a core they leave idle)
-        result, counts = run_audit_beside(
-            partial(hold_counts, records), records, as_of, backend, tolerance=tolerance, reading=reading
-        )
-        summary = summarize(result, counts)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # DuckDB counts the holds on a cursor of its own while the engine's Python builds and compiles the
+            # rules (a core it would leave idle)
+            counts = pool.submit(hold_counts, records)
+            result = run_audit(records, as_of, backend, tolerance=tolerance, reading=reading)
+            summary = summarize(result, counts.result())
         cost = records_cost(records, as_of, mapping=mapping) if fmt == "html" else None
         written = write_output(result, summary, fmt, out, records.rejects, cost)
     finally:

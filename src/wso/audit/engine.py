@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import duckdb
 import ibis
@@ -35,7 +34,6 @@ from wso.program import (
     parse_reading,
 )
 
-T = TypeVar("T")
 Backend = Literal["duckdb", "pyspark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "pyspark")
 
@@ -308,6 +306,8 @@ def local_plan(
     """The ``LocalPlan`` for flagged rows of ``schema`` (``flagged``'s), as of ``as_of``; ``zone_offsets``: the
     changes of every zone of the records (a superset of the candidate detainer holds' zones, which is all the
     excluding reading's local offset needs)."""
+    import holidays.countries  # noqa: F401  (the first business calendar imports every country's module: 0.1 s)
+
     w = ibis.table({name: _normal_type(dtype) for name, dtype in schema.items()}, name=WIDE)
     empty = calendar.build((), datetime(1970, 1, 1), datetime(1970, 1, 1))  # the tables' shapes
     inputs = CalendarInputs(
@@ -317,8 +317,8 @@ def local_plan(
         zone_offsets=zone_offsets,
     )
     return LocalPlan(
-        unpivot_sql=str(ibis.to_sql(unpivot(w, as_of, settings.tolerance_s), dialect="duckdb")),
-        detainers_sql=str(ibis.to_sql(detainers(w, inputs, as_of, settings.reading), dialect="duckdb")),
+        unpivot_sql=str(ibis.to_sql(unpivot(w, as_of, settings.tolerance_s), dialect="duckdb", pretty=False)),
+        detainers_sql=str(ibis.to_sql(detainers(w, inputs, as_of, settings.reading), dialect="duckdb", pretty=False)),
     )
 
 
@@ -355,7 +355,7 @@ def _finding_rows(wide: pa.Table, plan: LocalPlan, records: Records, as_of: date
         local.execute("SET TimeZone = 'UTC'; SET threads = 1")
         wide = _normalise(wide)
         local.register(WIDE, wide)
-        parts = [_normalise(local.execute(plan.unpivot_sql).to_arrow_table()).cast(schema)]
+        parts = [_normalise(local.sql(plan.unpivot_sql).to_arrow_table()).cast(schema)]
         det = wide.filter(wide[rules.flag_name("DETAINER-48H")])
         if det.num_rows:
             pairs = {
@@ -366,7 +366,7 @@ def _finding_rows(wide: pa.Table, plan: LocalPlan, records: Records, as_of: date
             local.register(LOCAL_OFFSETS, cal.local_offsets)
             local.register(DAYS, cal.days)
             local.register(BUSINESS_DAYS, cal.business_days)
-            parts.append(_normalise(local.execute(plan.detainers_sql).to_arrow_table()).cast(schema))
+            parts.append(_normalise(local.sql(plan.detainers_sql).to_arrow_table()).cast(schema))
     finally:
         local.close()
     raw = pa.concat_tables(parts)
@@ -503,26 +503,6 @@ def run_audit(
     """Audit ``records`` as of ``as_of`` (aware) on ``backend``; the findings are the same on every backend.
     ``tolerance``: how long after the release from criminal custody service is still at the release; ``reading``:
     the detainer reading that decides DETAINER-48H (``flat`` or ``excluding``)."""
-    result, _ = run_audit_beside(_nothing, records, as_of, backend, spark=spark, tolerance=tolerance, reading=reading)
-    return result
-
-
-def _nothing() -> None:
-    return None
-
-
-def run_audit_beside(
-    work: Callable[[], T],
-    records: Records,
-    as_of: datetime,
-    backend: str = "duckdb",
-    *,
-    spark: Any = None,
-    tolerance: timedelta = SERVICE_TOLERANCE,
-    reading: str = DEFAULT_DETAINER_READING,
-) -> tuple[AuditResult, T]:
-    """``run_audit``, and ``work``'s answer: ``work`` runs on a thread of its own beside the naming and ordering of
-    the findings, which leaves a core idle (``audit_to_file`` counts the holds there)."""
     if as_of.tzinfo is None:
         raise ValueError("as_of must be an aware datetime")
     if tolerance < timedelta(0):
@@ -553,8 +533,5 @@ def run_audit_beside(
         )
     raw = _unpivot_locally(wide, plan, records, as_of, settings)
     del wide  # the flagged rows are settled: let their memory go before the findings are named and ordered
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        beside = pool.submit(work)
-        findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
-        result = AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)
-        return result, beside.result()
+    findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
+    return AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)
