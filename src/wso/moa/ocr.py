@@ -6,6 +6,7 @@ use `FakeRecognizer`. Tesseract's language data comes from Debian's `tesseract-o
 
 from __future__ import annotations
 
+import ctypes
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -74,6 +75,31 @@ def tesseract_engine(tessdata: Path | None = None) -> str:
     return f"tesseract {tesserocr.tesseract_version().split()[1]} {LANGUAGE}:{_data_stamp(folder)} {OCR_DPI}dpi"
 
 
+#: Leptonica's ``L_SEVERITY_NONE``: no message printed at all
+_LEPT_SEVERITY_NONE = 6
+
+
+@cache
+def quiet_leptonica() -> bool:
+    """Stop Leptonica (the image library inside Tesseract) from printing on this process's stderr: on some scans it
+    prints "Error in boxClipToRectangle: box outside rectangle" and goes on, and Tesseract reads the page all the
+    same, so a user sees only alarming noise. Its message severity is set to none in the Leptonica this process has
+    loaded (found in /proc/self/maps; ``setMsgSeverity``). False where it cannot be found (another platform)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split(None, 5)[-1].strip() for line in maps if "lept" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return False
+    for path in sorted(p for p in paths if p.startswith("/")):
+        try:
+            library = ctypes.CDLL(path)  # the same handle as the loaded one: dlopen counts references
+            library.setMsgSeverity(ctypes.c_int(_LEPT_SEVERITY_NONE))
+        except (OSError, AttributeError):
+            continue
+        return True
+    return False
+
+
 class Tesseract:
     """Tesseract's LSTM engine, one instance per process (it is not thread-safe), page segmentation automatic."""
 
@@ -86,6 +112,7 @@ class Tesseract:
         folder = tessdata or tessdata_dir()
         self._api = tesserocr.PyTessBaseAPI(path=str(folder) + os.sep, lang=LANGUAGE, psm=tesserocr.PSM.AUTO)
         self._engine = tesseract_engine(folder)
+        quiet_leptonica()
 
     @property
     def engine(self) -> str:
