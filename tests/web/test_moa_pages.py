@@ -3,10 +3,12 @@ section (its MOA matched through the registry by ICE's own link)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import MOA_DIR
 from tests.moa.conftest import ADDENDUM, GOOD_LAYER
 from wso.clock import FixedClock
 from wso.moa import FakeRecognizer, ingest
@@ -65,3 +67,16 @@ def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClien
     assert all(r["status"] in ("changed", "missing", "added") for r in rows)
     assert client.get("/api/moa/nothing-like-this").status_code == 404
     assert client.get("/moa/nothing-like-this").status_code == 404
+
+
+def test_every_rule_a_moa_page_links_to_is_an_anchor_of_the_rules_page(sqlite_db: Database, client: TestClient) -> None:
+    # Waller County's WSO 2019 MOA: its IV.B (OFFICER-US-CITIZEN) differs from the template, so the deviations
+    # page, its own page and its agency's section name rules; each link must land on that rule's row of /rules.
+    waller = MOA_DIR / "287gWSO_WallerCoTx2020-02-12.pdf"
+    ingest(sqlite_db, [waller], FixedClock(datetime(2026, 12, 1, tzinfo=UTC)), recognizer=FakeRecognizer())
+    (document,) = client.get("/api/moa").json()
+    anchors = set(re.findall(r'id="([^"]+)"', client.get("/rules").text))
+    pages = [client.get("/moa/deviations").text, client.get(f"/moa/{document['id']}").text]
+    linked = {fragment for page in pages for fragment in re.findall(r'href="/rules#([^"]+)"', page)}
+    assert "rule-OFFICER-US-CITIZEN" in linked
+    assert linked <= anchors, f"links to no row of /rules: {sorted(linked - anchors)}"
