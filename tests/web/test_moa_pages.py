@@ -33,6 +33,7 @@ def test_the_agency_page_shows_its_moa_matched_by_ices_link(public_db: Database,
     page = public_client.get(f"/agencies/{charlotte['registry_agency_id']}").text
     assert "Its MOA" in page and GOOD_LAYER.name in page and "WSO 2019" in page
     assert f'href="{charlotte["ice_url"]}"' in page
+    assert "<h4>page 1</h4>" in page and "<h4>page 12</h4>" in page  # its text, page by page, labelled
     spanish = public_client.get(f"/agencies/{charlotte['registry_agency_id']}?lang=es").text
     assert "Su MOA" in spanish
 
@@ -80,3 +81,13 @@ def test_every_rule_a_moa_page_links_to_is_an_anchor_of_the_rules_page(sqlite_db
     linked = {fragment for page in pages for fragment in re.findall(r'href="/rules#([^"]+)"', page)}
     assert "rule-OFFICER-US-CITIZEN" in linked
     assert linked <= anchors, f"links to no row of /rules: {sorted(linked - anchors)}"
+
+
+def test_an_moa_page_names_its_table_columns_and_speaks_spanish(sqlite_db: Database, client: TestClient) -> None:
+    load(sqlite_db)
+    one = next(d for d in client.get("/api/moa").json() if d["file"] == GOOD_LAYER.name)["id"]
+    page = client.get(f"/moa/{one}").text
+    assert "<th></th>" not in page and '<th scope="row">Model</th>' in page
+    spanish = client.get(f"/moa/{one}?lang=es").text
+    assert '<th scope="col">Campo</th>' in spanish and '<th scope="row">Plantilla</th>' in spanish
+    assert "Cómo se leyó: capa de texto" in spanish and "página 1 · capa de texto" in spanish
