@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.moa.conftest import BORN_DIGITAL, read
 from wso.moa import fields
+from wso.moa.analysis import understand
 
 PARTIES = (
     "This Memorandum of Agreement (MOA) constitutes an agreement between United States Immigration and Customs "
@@ -37,3 +39,12 @@ def test_a_written_out_date_after_a_blanks_underscore_is_read() -> None:
     signing = fields.signing([page], [])
     assert [d.value for d in signing.dates] == ["2025-03-21"]
     assert signing.signed.value == date(2025, 3, 21).isoformat()
+
+
+def test_a_state_not_read_says_why_without_an_empty_reason() -> None:
+    # Hardee County's PARTIES clause names the agency but no state, and its file name carries no state code:
+    # the reason read "state: ; the text names no state and ..."
+    understood = understand(read(BORN_DIGITAL))
+    assert understood.state.value is None
+    (reason,) = [m for m in understood.missing if m.startswith("state:")]
+    assert reason == f"state: the text names no state and {BORN_DIGITAL.name} carries no state code"
