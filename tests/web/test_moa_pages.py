@@ -61,6 +61,7 @@ def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClien
     detail = client.get(f"/api/moa/{one}").json()
     assert detail["pages"][0]["text"] and detail["fields"]["model"]["value"] in ("WSO", "JEM")
     assert client.get(f"/api/moa/{one}/diff").json()["against_kind"] == "template"
+    assert client.get(f"/api/moa/{one}/diff?against=").json()["against_kind"] == "template"  # empty: its own
     page = client.get(f"/moa/{one}").text
     assert 'id="page-1"' in page
     assert client.get("/moa/deviations").status_code == 200
