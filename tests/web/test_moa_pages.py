@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 
 from tests.conftest import MOA_DIR
-from tests.moa.conftest import ADDENDUM, GOOD_LAYER
+from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER
 from wso.clock import FixedClock
 from wso.moa import FakeRecognizer, ingest
+from wso.moa.match import Matcher
 from wso.store import Database
 
 
@@ -92,3 +93,12 @@ def test_an_moa_page_names_its_table_columns_and_speaks_spanish(sqlite_db: Datab
     spanish = client.get(f"/moa/{one}?lang=es").text
     assert '<th scope="col">Campo</th>' in spanish and '<th scope="row">Plantilla</th>' in spanish
     assert "Cómo se leyó: capa de texto" in spanish and "página 1 · capa de texto" in spanish
+
+
+def test_an_moa_with_no_name_or_state_read_is_matched_by_ices_link_in_any_state(public_db: Database) -> None:
+    # Lee County's JEM MOA (the archive) reads "Lea Conaly Shans Otten" through OCR, and the 2025 templates some
+    # agencies sent back leave the name blank: no state was read, so ICE's own link was never looked for.
+    with public_db.session() as session:
+        found = Matcher(session).match([BORN_DIGITAL.name], None, None, "WSO")
+    assert found is not None and found.how == "ICE's link names this file" and found.confidence == 1.0
+    assert found.state == "FL" and found.ice_url is not None and found.ice_url.endswith(BORN_DIGITAL.name)
