@@ -51,6 +51,7 @@ def test_moa_search_page_and_api(sqlite_db: Database, client: TestClient) -> Non
     assert hits and all("[[" in h["snippet"] for h in hits)
     page = client.get("/moa", params={"q": "reimbursable fee"}).text
     assert "<mark>reimbursable</mark>" in page.lower() and "page 8" in page
+    assert 'class="search" role="search"' in page  # a landmark a screen reader can jump to, as /search has
     assert client.get("/api/moa/search", params={"q": "  "}).status_code == 400
     assert "Charlotte County Sheriffs Office" in client.get("/moa").text
 
