@@ -7,12 +7,14 @@ import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.conftest import MOA_DIR
 from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER
 from wso.clock import FixedClock
-from wso.moa import FakeRecognizer, ingest
+from wso.moa import FakeRecognizer, deviations, ingest
 from wso.moa.match import Matcher
+from wso.moa.models import MoaDocument, MoaRuleCheck
 from wso.store import Database
 
 
@@ -103,3 +105,24 @@ def test_an_moa_with_no_name_or_state_read_is_matched_by_ices_link_in_any_state(
         found = Matcher(session).match([BORN_DIGITAL.name], None, None, "WSO")
     assert found is not None and found.how == "ICE's link names this file" and found.confidence == 1.0
     assert found.state == "FL" and found.ice_url is not None and found.ice_url.endswith(BORN_DIGITAL.name)
+
+
+def test_the_deviations_page_tells_a_rule_deviated_from_from_a_rule_carried(
+    sqlite_db: Database, client: TestClient
+) -> None:
+    # App. A carries seven WSO rules: a clause changed by a word listed all seven alike, as if the MOA deviated
+    # from each. Waller County's IV.B (OFFICER-US-CITIZEN) is changed; its rule check is here made to fail, as
+    # Calhoun County's did (the archive), and only then does the page say the MOA deviates from the rule.
+    waller = MOA_DIR / "287gWSO_WallerCoTx2020-02-12.pdf"
+    ingest(sqlite_db, [waller], FixedClock(datetime(2026, 12, 1, tzinfo=UTC)), recognizer=FakeRecognizer())
+    with sqlite_db.session() as session:  # (the pages are read once, after: public answers are cached 10 s)
+        (before,) = [r for r in deviations(session) if r.clause == "IV.B"]
+        assert before.rules == ("OFFICER-US-CITIZEN",) and before.flagged == ()
+        sha256 = session.scalars(select(MoaDocument.sha256)).one()
+        session.add(MoaRuleCheck(sha256=sha256, rule="OFFICER-US-CITIZEN", clause="IV.B", phrase="citizens",
+                                 found=0.0, ok=False, page=1))  # fmt: skip
+        session.commit()
+    (row,) = [r for r in client.get("/api/moa/deviations").json() if r["clause"] == "IV.B"]
+    assert row["flagged"] == ["OFFICER-US-CITIZEN"]
+    page = client.get("/moa/deviations").text
+    assert '<strong>deviates from rule <a href="/rules#rule-OFFICER-US-CITIZEN">' in page

@@ -28,9 +28,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "moa.deviations": {"en": "Deviations from the templates", "es": "Desviaciones de las plantillas"},
     "moa.deviations_intro": {
         "en": "Clauses missing, added, or changed beyond what OCR noise explains, across all MOAs. A clause the "
-        "program's rules rely on names the rule.",
+        "program's rules rely on names the rules; a rule whose words the clause lacks says the MOA deviates from it.",
         "es": "Cláusulas ausentes, añadidas o cambiadas más allá del ruido del OCR, en todos los MOA. Una cláusula "
-        "de la que dependen las reglas del programa nombra la regla.",
+        "de la que dependen las reglas del programa nombra las reglas; una regla cuyas palabras faltan en la "
+        "cláusula dice que el MOA se aparta de ella.",
     },
     "moa.none": {"en": "No MOA has been read yet.", "es": "Todavía no se ha leído ningún MOA."},
     "moa.file": {"en": "File", "es": "Archivo"},
