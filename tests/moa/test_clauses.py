@@ -54,3 +54,28 @@ def test_ocr_misreadings_of_headings_are_tolerated() -> None:
     pages = ["I. PARTIES\ntext\nII. PURPOSE\nmore\nIll. AUTHORITY\nlaw\nIV. RESPONSIBILITIES\nA. DESIGNATION\nx\n"
              "APPF.NDIX A\nsop\nAPPENDIXB\ncomplaints"]  # fmt: skip
     assert [c.id for c in cut(pages)] == ["I", "II", "III", "IV", "IV.A", "App. A", "App. B"]
+
+
+JEM_2020 = ["I", "II", "III", "IV", "IV.A", "IV.B", "IV.C", "IV.D", "IV.E", "IV.F", "IV.G", "IV.H", "IV.I", "V",
+            "V.A", "V.B", "V.C", "V.D", "VI", "VII", "VIII", "Signatures", "App. A", "App. B", "App. C",
+            "Addendum"]  # fmt: skip
+
+
+def test_headings_a_scans_layer_misreads_still_cut_la_paz_county_jem_2020() -> None:
+    # Its layer reads "L PARTIES" (I.), "m AUTHORITY" (III.), "B. LIABILITY AND RESPONSIBILITY" (H.), "VIL POINTS OF
+    # CONTACT" (VII.) and "vm. EFFECTIVE DATE" (VIII.): those clauses were missing, and IV.B came twice.
+    clauses = cut(layer(ADDENDUM))
+    assert [c.id for c in clauses] == JEM_2020
+    titles = {c.id: c.title for c in clauses}
+    assert titles["III"] == "AUTHORITY" and titles["IV.H"] == "LIABILITY AND RESPONSIBILITY"
+    assert titles["VII"] == "POINTS OF CONTACT" and titles["VIII"].startswith("EFFECTIVE DATE")
+
+
+def test_lowercase_slips_in_a_heading_and_a_lost_article_heading() -> None:
+    # Calhoun County's 2019 WSO MOA (the archive): "II. PllRPOSE" and "A. DESIGNATION OF AUTHORIZED FllNC.TIONS"
+    # were read as body text, so IV.A to IV.G went missing and five rules were flagged on clauses that are there.
+    pages = ["I. PARTIES\nt\nII. PllRPOSE\nt\nIII. AUTHORITY\nt\nIV. RESPONSIBILITIES\nt\n"
+             "A. DESIGNATION OF AUTHORIZED FllNC.TIONS\nt\nB. NOMINATION OF PERSONNEL\nt\n"
+             "A. COMPLAINT PROCEDURES\nt\nB. COMMUNICATION\nt\nVI. MODIFICATIONS\nt"]  # fmt: skip
+    ids = [c.id for c in cut(pages)]
+    assert ids == ["I", "II", "III", "IV", "IV.A", "IV.B", "V.A", "V.B", "VI"]

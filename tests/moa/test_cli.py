@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from tests.moa.conftest import ADDENDUM, GOOD_LAYER
+from wso.cli.common import database
 from wso.cli.main import app
+from wso.moa.models import MoaDocument
 
 runner = CliRunner()
 
@@ -69,3 +72,15 @@ def test_an_unknown_id_exits_2_saying_what_to_give() -> None:
     assert code == 2 and "wso moa list" in err
     code, _out, err = run("search", "   ")
     assert code == 2 and "nothing to search for" in err
+
+
+def test_diff_of_an_moa_whose_template_was_not_read_says_so() -> None:
+    # the Texas Attorney General's TFM (the archive) carries no revision footer; `diff` printed its file name only
+    code, out, _ = run("ingest", str(GOOD_LAYER), "--json")
+    assert code == 0, out
+    with database().session() as session:
+        session.execute(update(MoaDocument).values(template=None))
+        session.commit()
+    code, out, _ = run("diff", GOOD_LAYER.name)
+    assert code == 0 and "against template (no template)" in out
+    assert "not compared: its template version was not read (wso moa show 1)" in out

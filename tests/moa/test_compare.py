@@ -3,9 +3,10 @@ clauses, the agency's name as the template's "LEA", and rule ties flagged."""
 
 from __future__ import annotations
 
-from tests.moa.conftest import BORN_DIGITAL
+from tests.conftest import MOA_DIR
+from tests.moa.conftest import BORN_DIGITAL, read
 from tests.moa.test_clauses import layer
-from wso.moa.analysis import NOT_CLAUSES
+from wso.moa.analysis import NOT_CLAUSES, understand
 from wso.moa.clauses import Clause, cut
 from wso.moa.compare import ClauseText, compare, compare_tokens, placeheld, rule_ties
 from wso.moa.normalize import tokens
@@ -105,3 +106,25 @@ def test_every_rule_tie_names_a_rule_of_the_program() -> None:
     for tie in rule_ties():
         assert rule(tie.rule).id == tie.rule
         assert "WSO" in [m.value for m in rule(tie.rule).applies_to]
+
+
+def test_a_scans_speckles_and_split_words_are_noise_carroll_county() -> None:
+    # Carroll County's WSO MOA (2025-02-15) is a scan read from its layer: the speckles of its stamp come out as
+    # lone letters ("foo e a e s e s s s") and OCR splits words; IV.D, IV.E, IV.F, V.C and VIII were "changed"
+    # with nothing changed, some with no change to show at all.
+    document = read(MOA_DIR / "CarrollCo_WSO_MOA_03.03.25.pdf")
+    comparison = understand(document).comparison
+    assert comparison is not None and comparison.template == "WSO 2025-02-15"
+    statuses = {c.id: c for c in comparison.clauses}
+    assert all(statuses[i].status in ("same", "ocr-noise") for i in ("IV.D", "IV.E", "IV.F", "V.C", "VIII"))
+    assert all(c.changes for c in comparison.clauses if c.status == "changed"), "a change it cannot show"
+    # what is really there stays: its Baltimore office's address inserted into IV.H
+    assert statuses["IV.H"].status == "changed"
+    assert any("baltlmore" in change.document for change in statuses["IV.H"].changes)
+
+
+def test_lone_letters_inserted_are_junk_and_a_lone_letter_for_a_word_is_not() -> None:
+    _, substantive, changes = compare_tokens(["the", "fee"], ["the", "e", "s", "s", "fee"])
+    assert substantive == 1.0 and not changes
+    _, _, changes = compare_tokens(["shall", "not", "detain"], ["shall", "e", "detain"])
+    assert changes, "a word read as a lone letter is still a change"

@@ -210,3 +210,13 @@ def test_a_diff_against_another_moa_reads_both_agencies_names_as_the_lea(sqlite_
     parties = next(c for c in result.clauses if c.clause == "I")
     changes = " ".join(f"{x.template} {x.document}" for x in parties.changes)
     assert "hardee" not in changes and "carroll" not in changes, changes
+
+
+def test_search_reads_the_same_query_alike_on_both_databases(db: Database, folder: Path) -> None:
+    # PostgreSQL's websearch_to_tsquery read "or" as OR and "-word" as NOT; the docs say every word is required
+    ingest(db, [folder], CLOCK, recognizer=FakeRecognizer())
+    with db.session() as session:
+        assert search(session, "reimbursable OR zzyzxunheardofword") == []
+        plain = {(h.file, h.page) for h in search(session, "reimbursable fee")}
+        assert {(h.file, h.page) for h in search(session, "-reimbursable fee")} == plain
+        assert search(session, '"scheduled release" custody')

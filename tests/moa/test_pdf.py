@@ -43,3 +43,9 @@ def test_a_pdf_locked_with_a_real_password_is_refused() -> None:
         read_pdf(out.getvalue(), "locked.pdf")
     assert "password" in caught.value.reason
     assert str(caught.value).startswith("locked.pdf: ")
+
+
+def test_an_empty_file_is_refused_as_empty() -> None:
+    with pytest.raises(PdfRefused) as caught:
+        read_pdf(b"", "download.pdf")
+    assert caught.value.reason.startswith("an empty file")

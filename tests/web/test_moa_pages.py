@@ -3,13 +3,18 @@ section (its MOA matched through the registry by ICE's own link)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from tests.moa.conftest import ADDENDUM, GOOD_LAYER
+from tests.conftest import MOA_DIR
+from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER
 from wso.clock import FixedClock
-from wso.moa import FakeRecognizer, ingest
+from wso.moa import FakeRecognizer, deviations, ingest
+from wso.moa.match import Matcher
+from wso.moa.models import MoaDocument, MoaRuleCheck
 from wso.store import Database
 
 
@@ -31,6 +36,7 @@ def test_the_agency_page_shows_its_moa_matched_by_ices_link(public_db: Database,
     page = public_client.get(f"/agencies/{charlotte['registry_agency_id']}").text
     assert "Its MOA" in page and GOOD_LAYER.name in page and "WSO 2019" in page
     assert f'href="{charlotte["ice_url"]}"' in page
+    assert "<h4>page 1</h4>" in page and "<h4>page 12</h4>" in page  # its text, page by page, labelled
     spanish = public_client.get(f"/agencies/{charlotte['registry_agency_id']}?lang=es").text
     assert "Su MOA" in spanish
 
@@ -47,6 +53,7 @@ def test_moa_search_page_and_api(sqlite_db: Database, client: TestClient) -> Non
     assert hits and all("[[" in h["snippet"] for h in hits)
     page = client.get("/moa", params={"q": "reimbursable fee"}).text
     assert "<mark>reimbursable</mark>" in page.lower() and "page 8" in page
+    assert 'class="search" role="search"' in page  # a landmark a screen reader can jump to, as /search has
     assert client.get("/api/moa/search", params={"q": "  "}).status_code == 400
     assert "Charlotte County Sheriffs Office" in client.get("/moa").text
 
@@ -58,6 +65,7 @@ def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClien
     detail = client.get(f"/api/moa/{one}").json()
     assert detail["pages"][0]["text"] and detail["fields"]["model"]["value"] in ("WSO", "JEM")
     assert client.get(f"/api/moa/{one}/diff").json()["against_kind"] == "template"
+    assert client.get(f"/api/moa/{one}/diff?against=").json()["against_kind"] == "template"  # empty: its own
     page = client.get(f"/moa/{one}").text
     assert 'id="page-1"' in page
     assert client.get("/moa/deviations").status_code == 200
@@ -65,3 +73,56 @@ def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClien
     assert all(r["status"] in ("changed", "missing", "added") for r in rows)
     assert client.get("/api/moa/nothing-like-this").status_code == 404
     assert client.get("/moa/nothing-like-this").status_code == 404
+
+
+def test_every_rule_a_moa_page_links_to_is_an_anchor_of_the_rules_page(sqlite_db: Database, client: TestClient) -> None:
+    # Waller County's WSO 2019 MOA: its IV.B (OFFICER-US-CITIZEN) differs from the template, so the deviations
+    # page, its own page and its agency's section name rules; each link must land on that rule's row of /rules.
+    waller = MOA_DIR / "287gWSO_WallerCoTx2020-02-12.pdf"
+    ingest(sqlite_db, [waller], FixedClock(datetime(2026, 12, 1, tzinfo=UTC)), recognizer=FakeRecognizer())
+    (document,) = client.get("/api/moa").json()
+    anchors = set(re.findall(r'id="([^"]+)"', client.get("/rules").text))
+    pages = [client.get("/moa/deviations").text, client.get(f"/moa/{document['id']}").text]
+    linked = {fragment for page in pages for fragment in re.findall(r'href="/rules#([^"]+)"', page)}
+    assert "rule-OFFICER-US-CITIZEN" in linked
+    assert linked <= anchors, f"links to no row of /rules: {sorted(linked - anchors)}"
+
+
+def test_an_moa_page_names_its_table_columns_and_speaks_spanish(sqlite_db: Database, client: TestClient) -> None:
+    load(sqlite_db)
+    one = next(d for d in client.get("/api/moa").json() if d["file"] == GOOD_LAYER.name)["id"]
+    page = client.get(f"/moa/{one}").text
+    assert "<th></th>" not in page and '<th scope="row">Model</th>' in page
+    spanish = client.get(f"/moa/{one}?lang=es").text
+    assert '<th scope="col">Campo</th>' in spanish and '<th scope="row">Plantilla</th>' in spanish
+    assert "Cómo se leyó: capa de texto" in spanish and "página 1 · capa de texto" in spanish
+
+
+def test_an_moa_with_no_name_or_state_read_is_matched_by_ices_link_in_any_state(public_db: Database) -> None:
+    # Lee County's JEM MOA (the archive) reads "Lea Conaly Shans Otten" through OCR, and the 2025 templates some
+    # agencies sent back leave the name blank: no state was read, so ICE's own link was never looked for.
+    with public_db.session() as session:
+        found = Matcher(session).match([BORN_DIGITAL.name], None, None, "WSO")
+    assert found is not None and found.how == "ICE's link names this file" and found.confidence == 1.0
+    assert found.state == "FL" and found.ice_url is not None and found.ice_url.endswith(BORN_DIGITAL.name)
+
+
+def test_the_deviations_page_tells_a_rule_deviated_from_from_a_rule_carried(
+    sqlite_db: Database, client: TestClient
+) -> None:
+    # App. A carries seven WSO rules: a clause changed by a word listed all seven alike, as if the MOA deviated
+    # from each. Waller County's IV.B (OFFICER-US-CITIZEN) is changed; its rule check is here made to fail, as
+    # Calhoun County's did (the archive), and only then does the page say the MOA deviates from the rule.
+    waller = MOA_DIR / "287gWSO_WallerCoTx2020-02-12.pdf"
+    ingest(sqlite_db, [waller], FixedClock(datetime(2026, 12, 1, tzinfo=UTC)), recognizer=FakeRecognizer())
+    with sqlite_db.session() as session:  # (the pages are read once, after: public answers are cached 10 s)
+        (before,) = [r for r in deviations(session) if r.clause == "IV.B"]
+        assert before.rules == ("OFFICER-US-CITIZEN",) and before.flagged == ()
+        sha256 = session.scalars(select(MoaDocument.sha256)).one()
+        session.add(MoaRuleCheck(sha256=sha256, rule="OFFICER-US-CITIZEN", clause="IV.B", phrase="citizens",
+                                 found=0.0, ok=False, page=1))  # fmt: skip
+        session.commit()
+    (row,) = [r for r in client.get("/api/moa/deviations").json() if r["clause"] == "IV.B"]
+    assert row["flagged"] == ["OFFICER-US-CITIZEN"]
+    page = client.get("/moa/deviations").text
+    assert '<strong>deviates from rule <a href="/rules#rule-OFFICER-US-CITIZEN">' in page

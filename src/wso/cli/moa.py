@@ -148,6 +148,8 @@ def diff(
         emit_json(result)
         return
     typer.echo(f"{result.document.file} against {result.against_kind} {result.against}")
+    if result.against_kind == "template" and result.document.template is None:
+        typer.echo(f"  not compared: its template version was not read (wso moa show {result.document.id})")
     _print_clauses(result.clauses)
     for check in result.rule_checks:
         if not check.ok:

@@ -53,12 +53,12 @@ def understand(document: ReadDocument, known: Sequence[Template] | None = None) 
     agency, abbreviation, state = fields.agency(pages, ocr)
     if state.value is None:
         from_name = fields.state_from_file_name(document.name)
-        state = from_name if from_name.value else Found(None, "none", note=f"{state.note}; {from_name.note}")
+        state = from_name if from_name.value else Found(None, "none", note=_reasons(state.note, from_name.note))
     signing = fields.signing(pages, clauses, ocr)
     signed = signing.signed
     if signed.value is None:
         from_name = fields.date_from_file_name(document.name)
-        signed = from_name if from_name.value else Found(None, "none", note=f"{signed.note}; {from_name.note}")
+        signed = from_name if from_name.value else Found(None, "none", note=_reasons(signed.note, from_name.note))
     candidates = templates() if known is None else known
     version = fields.nearest_version(fields.template(pages, model.value, ocr), [t.name for t in candidates])
     found = next((t for t in candidates if t.name == version.value), None)
@@ -81,6 +81,11 @@ def understand(document: ReadDocument, known: Sequence[Template] | None = None) 
         clauses=clauses,
         comparison=comparison,
     )
+
+
+def _reasons(*notes: str | None) -> str:
+    """Why a field was not read, each place looked at that says why (a name read without a state says nothing)."""
+    return "; ".join(n for n in notes if n)
 
 
 def _with_fill_ins(comparison: Comparison, template: Template) -> Comparison:

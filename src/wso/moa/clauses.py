@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from wso.moa.normalize import clean
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
-_ARTICLE = re.compile(r"^\s*([IVXLlivx1]{1,5})\s*[.,:]\s*([A-Z][A-Za-z0-9 ,'’&/()\-.]{2,90})$")
-_SECTION = re.compile(r"^\s*([A-Z])\s*[.,]\s*([A-Z][A-Z0-9 ,'’&/()\-.]{2,90})$")
+# OCR may lose the numeral's full stop ("IV RESPONSIBILITIES", "VIL POINTS OF CONTACT" for "VII.") and read III
+# as "m" ("m AUTHORITY", "vm." for VIII); a title may carry OCR's lowercase slips ("FllNC.TIONS"): `_uppercase`.
+_ARTICLE = re.compile(r"^\s*([IVXLlivx1m]{1,5})(?:\s*[.,:]|\s)\s*([A-Z][A-Za-z0-9 ,'’&/()\-.]{2,90})$")
+_SECTION = re.compile(r"^\s*([A-Z])\s*[.,]\s*([A-Z][A-Za-z0-9 ,'’&/()\-.]{2,90})$")
 _APPENDIX = re.compile(r"^\s*APP[EF]\.?\s*NDIX\s*([A-H])\b\.?\s*([A-Z][A-Z0-9 ,'’&/()\-.]*)?$")
 _SIGNING = re.compile(r"By\s+signing\s+this\s+MOA", re.IGNORECASE)
 _ADDENDUM = re.compile(r"^\s*ADDENDUM\b(.*)$", re.IGNORECASE)
@@ -36,13 +38,13 @@ class Clause:
 
 def _roman(token: str) -> str:
     """A Roman numeral as OCR may write it ("lil", "Ill", "Vv", "1V") put right."""
-    numeral = token.upper().replace("L", "I").replace("1", "I")
+    numeral = token.upper().replace("L", "I").replace("1", "I").replace("M", "III")
     return numeral.replace("VV", "V")
 
 
 def _uppercase(title: str) -> bool:
     letters = [c for c in title if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return bool(letters) and sum(c.isupper() or c == "l" for c in letters) >= 0.8 * len(letters)  # l: OCR's I
 
 
 @dataclass
@@ -65,10 +67,15 @@ class _Headings:
             return None
         if (match := _ARTICLE.match(line)) and _uppercase(match.group(2)):
             return self._article(_roman(match.group(1)), match.group(2).strip())
-        if self.article and (match := _SECTION.match(line)):
-            letter = match.group(1)
-            if _next_letter(self.section) == letter or (self.section and "A" < letter <= chr(ord(self.section) + 2)):
+        if self.article and (match := _SECTION.match(line)) and _uppercase(match.group(2)):
+            letter, expected = match.group(1), _next_letter(self.section)
+            if expected <= letter <= chr(ord(expected) + 1):  # the next section, or the one after if one is lost
                 return self._section(letter, match.group(2).strip())
+            if self.section and letter == "A" and self.article < len(ROMAN):  # the article's heading was lost
+                self.article += 1
+                return self._section("A", match.group(2).strip())
+            if self.section and letter < self.section:  # a letter OCR misread ("B." for "H.") takes the next one
+                return self._section(expected, match.group(2).strip())
         return None
 
     def _article(self, numeral: str, title: str) -> tuple[str, str] | None:

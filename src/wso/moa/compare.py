@@ -120,8 +120,10 @@ def folded_words() -> frozenset[str]:
 def _junk(words_: list[str]) -> bool:
     """Words that are mostly not words (a garbled layer's glyphs, a stamp OCR made letters of)."""
     counted = [w for w in words_ if len(w) >= 2 and not w.isdigit()]
+    if not counted:  # lone letters ("e a e s s s"): the hatching of a stamp or a scan's speckles, read as letters
+        return bool(words_) and not _has_number(words_)
     known = folded_words()
-    return bool(counted) and sum(1 for w in counted if w in known) < 0.5 * len(counted) and not _has_number(words_)
+    return sum(1 for w in counted if w in known) < 0.5 * len(counted) and not _has_number(words_)
 
 
 def _has_number(words_: list[str]) -> bool:
@@ -151,20 +153,32 @@ def compare_tokens(template: list[str], document: list[str]) -> tuple[float, flo
     if not template and not document:
         return 1.0, 1.0, ()
     matcher = SequenceMatcher(None, template, document, autojunk=False)
-    matched = forgiven = ignored = 0
+    matched = ignored = 0
+    forgiven = 0.0
     changes: list[Change] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             matched += i2 - i1
         elif op == "replace" and _noise(template[i1:i2], document[j1:j2]):
-            forgiven += min(i2 - i1, j2 - j1)
+            forgiven += (i2 - i1 + j2 - j1) / 2  # words split or joined count whole on both sides
+        elif op == "replace" and (words_ := _speckles_out(document[j1:j2])) and _noise(template[i1:i2], words_):
+            forgiven += (i2 - i1 + len(words_)) / 2  # OCR noise beside a scan's speckles read as lone letters
+            ignored += j2 - j1 - len(words_)
         elif op == "insert" and _junk(document[j1:j2]):
             ignored += j2 - j1  # a misread stamp or garbled footer: not the agency's words
+        elif op == "delete" and all(len(w) == 1 and not w.isdigit() for w in template[i1:i2]):
+            ignored += i2 - i1  # a list's "(c)" or a form's "x" OCR did not keep
         else:
             changes.append(Change(" ".join(template[i1:i2]), " ".join(document[j1:j2])))
     total = len(template) + len(document)
     kept = max(total - ignored, 1)
     return round(2 * matched / total, 4), round(min(1.0, 2 * (matched + forgiven) / kept), 4), tuple(changes)
+
+
+def _speckles_out(words_: list[str]) -> list[str]:
+    """The words without the lone letters among them, when there are lone letters (else empty: nothing to try)."""
+    kept = [w for w in words_ if len(w) >= 2 or w.isdigit()]
+    return kept if len(kept) < len(words_) else []
 
 
 def _found_words(wanted: list[str], window: list[str]) -> int:

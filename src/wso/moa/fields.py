@@ -113,6 +113,8 @@ _PARTIES = re.compile(
     r"(?:\((?P<abbr>[A-Z][A-Za-z]{1,9})\))?\s*,?\s*(?:herein|p\S{0,4}suant\s+to|under\s+the\s+jurisdiction)",
     re.IGNORECASE,
 )
+# A state's name followed by one of these names a county or town (Washington County, UT), not the state's agency.
+_PLACE_WORDS = frozenset(("county", "co", "parish", "city", "town", "township", "borough", "village"))
 _TRAILING_STATE = re.compile(r",\s*([A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)\W{0,3}\w?\W{0,3}$")
 
 
@@ -143,6 +145,8 @@ def agency(pages: Sequence[str], ocr_pages: frozenset[int] = frozenset()) -> tup
     if state.value is None:
         for candidate in sorted(STATES.values(), key=len, reverse=True):
             if name.lower().startswith(candidate.lower() + " "):
+                if name[len(candidate) :].split()[0].lower().strip(".") in _PLACE_WORDS:
+                    break  # Washington County, Nevada City: a place named after a state, in any state
                 code = _state_code(candidate)
                 state = Found(code, "text", page, line, _certainty(ocr_pages, page), f"the agency is {candidate}'s")
                 break
@@ -170,7 +174,8 @@ def state_from_file_name(file_name: str) -> Found:
 
 _NUMERIC_DATE = re.compile(r"(?<![\d/])([01]?\d)\s?[/.-]\s?([0-3]?\d)\s?[/.-]\s?((?:20)?[12]\d)(?![\d/])")
 _DIGITAL_DATE = re.compile(r"(20[12]\d)\.([01]\d)\.([0-3]\d)")
-_WORDY_DATE = re.compile(r"\b(" + "|".join(MONTHS) + r")\.?\s+([0-3]?\d)\s*,?\s*(20[12]\d)\b", re.IGNORECASE)
+# a month's name may follow a blank's underscores ("Date:_March 21, 2025"): no \b before it
+_WORDY_DATE = re.compile(r"(?<![A-Za-z])(" + "|".join(MONTHS) + r")\.?\s+([0-3]?\d)\s*,?\s*(20[12]\d)\b", re.IGNORECASE)
 _SIGNING = re.compile(r"By\s+signing\s+this\s+(MOA|addendum)", re.IGNORECASE)
 
 

@@ -42,7 +42,7 @@ from wso.moa.reading import (
 from wso.store import Database
 
 READER_VERSION = "1"  # bump when page reading (quality thresholds, OCR resolution) changes
-ANALYSIS_VERSION = "2"  # bump when fields, clauses or comparison change
+ANALYSIS_VERSION = "3"  # bump when fields, clauses or comparison change
 BATCH = 24  # files read, OCR'd and stored together
 
 

@@ -1,8 +1,9 @@
 """An MOA matched to the registry's agency, through `wso.registry`'s public functions only.
 
-First by ICE's own link: an agreement whose MOA link ends with this file's name. Else by name within the
-state: the registry's agencies whose names contain the MOA's words, narrowed to those with an agreement of the
-MOA's model when several match.
+First by ICE's own link: an agreement whose MOA link ends with this file's name (in the MOA's state, or, when
+no state was read, among the agencies named like the file's first word). Else by name within the state: the
+registry's agencies whose names contain the MOA's words, narrowed to those with an agreement of the MOA's model
+when several match.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Matcher:
     ) -> AgencyMatch | None:
         wanted = {n.lower() for n in file_names}
         candidates: list[registry.AgencyView] = list(self._agencies(state)) if state else []
-        by_link = _by_link(candidates, wanted)
+        by_link = _by_link(candidates, wanted) if state else self._by_link_anywhere(file_names, wanted)
         if by_link is not None:
             return by_link
         if not name:
@@ -73,6 +74,21 @@ class Matcher:
             "name within the state" if state else "name",
             0.8 if state else 0.6,
         )
+
+    def _by_link_anywhere(self, file_names: Sequence[str], wanted: set[str]) -> AgencyMatch | None:
+        """With no state read, ICE's link still names the file: looked for among the agencies, in any state, whose
+        names hold the file name's first word ("LeeCoSheriffsOffice_JEM_..." -> "Lee")."""
+        for file_name in file_names:
+            first = _FIRST_WORD.match(file_name)
+            if first is not None:
+                found = _by_link(registry.find_agencies(self.session, first.group(1), None), wanted)
+                if found is not None:
+                    return found
+        return None
+
+
+# The place's name that begins most of ICE's file names, after a "287gWSO_" prefix ("HarrisonCoTS_WSO_...").
+_FIRST_WORD = re.compile(r"(?:287g_?[A-Z]{0,3}_?)?([A-Za-z][a-z]{2,})")
 
 
 def _by_link(agencies: Sequence[registry.AgencyView], wanted: set[str]) -> AgencyMatch | None:

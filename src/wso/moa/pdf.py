@@ -59,6 +59,8 @@ def opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
     """The document, opened with the empty password if it is encrypted; `PdfRefused` when it cannot be."""
     import pypdfium2 as pdfium
 
+    if not data.strip():
+        raise PdfRefused(name, "an empty file (no bytes, or only blanks): an interrupted download?")
     if not data.lstrip()[:1024].count(b"%PDF"):
         raise PdfRefused(name, "not a PDF (it does not start with %PDF)")
     with PDFIUM_LOCK:

@@ -189,6 +189,11 @@ def deviations(session: Session, model: str | None = None) -> list[DeviationRow]
     )
     if model:
         stmt = stmt.where(MoaDocument.model == model.upper())
+    flagged: dict[tuple[str, str], list[str]] = {}
+    for sha256, clause_id, rule_id in session.execute(
+        select(MoaRuleCheck.sha256, MoaRuleCheck.clause, MoaRuleCheck.rule).where(MoaRuleCheck.ok.is_(False))
+    ):
+        flagged.setdefault((sha256, clause_id), []).append(rule_id)
     rows = []
     for clause, document in session.execute(stmt):
         rows.append(
@@ -205,6 +210,7 @@ def deviations(session: Session, model: str | None = None) -> list[DeviationRow]
                 clause.similarity,
                 tuple(r for r in clause.rules.split(",") if r),
                 clause.page,
+                tuple(flagged.get((clause.sha256, clause.clause), ())),
             )
         )
     rows.sort(key=lambda r: (r.state or "~", r.agency or "~", r.file, r.clause))

@@ -28,7 +28,8 @@ class BadQuery(ValueError):
 
 
 def fts5_query(query: str) -> str:
-    """The user's words as an FTS5 query: each word or "quoted phrase" a quoted string, all required."""
+    """The user's words as a query both FTS5 and websearch_to_tsquery read alike: each word or "quoted phrase" a
+    quoted string, all required (no operator: OR, NOT, NEAR and a leading - are words like any other)."""
     pieces = []
     for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
         piece = re.sub(r"[^\w\s'-]", " ", phrase or word).strip()
@@ -73,13 +74,11 @@ _POSTGRES = text(
 
 def search(session: Session, query: str, limit: int = 20) -> list[SearchHit]:
     """The best-matching pages of every MOA for `query` (every word required; "quoted phrases" kept together)."""
-    query = query.replace("\x00", " ")
-    if session.get_bind().dialect.name == "postgresql":
-        if not re.search(r"\w", query):
-            raise BadQuery(f"nothing to search for in {query!r}: give a word or a quoted phrase")
-        rows = session.execute(_POSTGRES, {"q": query, "n": limit}).all()
-    else:
-        rows = session.execute(_SQLITE, {"q": fts5_query(query), "n": limit}).all()
+    # The same words and phrases on both: websearch_to_tsquery reads "or" as OR and "-word" as NOT unless each
+    # word is quoted, as FTS5 would read AND, NOT and NEAR.
+    quoted = fts5_query(query.replace("\x00", " "))
+    statement = _POSTGRES if session.get_bind().dialect.name == "postgresql" else _SQLITE
+    rows = session.execute(statement, {"q": quoted, "n": limit}).all()
     wanted = select(*DOCUMENT_COLUMNS).where(MoaDocument.sha256.in_({r[0] for r in rows}))
     documents = {d.sha256: d for d in session.execute(wanted)} if rows else {}
     hits = []

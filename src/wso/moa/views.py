@@ -117,5 +117,6 @@ class DeviationRow:
     title: str
     status: str
     similarity: float | None
-    rules: tuple[str, ...]
+    rules: tuple[str, ...]  # every rule this clause carries
     page: int | None
+    flagged: tuple[str, ...] = ()  # those of `rules` whose words the clause lacks (the MOA deviates from them)

@@ -28,9 +28,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "moa.deviations": {"en": "Deviations from the templates", "es": "Desviaciones de las plantillas"},
     "moa.deviations_intro": {
         "en": "Clauses missing, added, or changed beyond what OCR noise explains, across all MOAs. A clause the "
-        "program's rules rely on names the rule.",
+        "program's rules rely on names the rules; a rule whose words the clause lacks says the MOA deviates from it.",
         "es": "Cláusulas ausentes, añadidas o cambiadas más allá del ruido del OCR, en todos los MOA. Una cláusula "
-        "de la que dependen las reglas del programa nombra la regla.",
+        "de la que dependen las reglas del programa nombra las reglas; una regla cuyas palabras faltan en la "
+        "cláusula dice que el MOA se aparta de ella.",
     },
     "moa.none": {"en": "No MOA has been read yet.", "es": "Todavía no se ha leído ningún MOA."},
     "moa.file": {"en": "File", "es": "Archivo"},
@@ -48,6 +49,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "moa.text": {"en": "Text, page by page", "es": "Texto, página por página"},
     "moa.fields": {"en": "What it says, and where", "es": "Qué dice, y dónde"},
     "moa.source": {"en": "Source", "es": "Fuente"},
+    "moa.field": {"en": "Field", "es": "Campo"},
+    "moa.value": {"en": "Value", "es": "Valor"},
+    "moa.addendum": {"en": "Addendum", "es": "Adenda"},
     "moa.sure": {"en": "Sureness", "es": "Certeza"},
     "moa.not_read": {"en": "Not read", "es": "No leído"},
     "moa.section": {"en": "Its MOA", "es": "Su MOA"},

@@ -56,7 +56,7 @@ def api_show(session: DbSession, ident: str) -> moa.DocumentDetail:
 def api_diff(session: DbSession, ident: str, against: str | None = None) -> moa.DiffView:
     """The MOA clause by clause against its template, or against another MOA (`against`)."""
     try:
-        return moa.diff(session, ident, against)
+        return moa.diff(session, ident, against or None)  # ?against= empty: its template
     except moa.UnknownDocument as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
