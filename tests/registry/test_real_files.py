@@ -316,3 +316,11 @@ def test_type_support_type_and_signed_cells_of_the_real_files(loaded: Database) 
     texts = {json.loads(r.raw)["SIGNED"] for r in readings if "SIGNED" in json.loads(r.raw)}
     assert {t for t in texts if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)} == {"05/082025"}
     assert len(repaired) == 18
+
+
+def test_agency_names_answers_several_ids_in_one_call(loaded: Database) -> None:
+    with loaded.session() as session:
+        some = list(session.scalars(select(Agency).order_by(Agency.id).limit(3)))
+        names = registry.agency_names(session, [a.id for a in some] + [some[0].id, "no-such-agency"])
+        assert names == {a.id: a.name for a in some}
+        assert registry.agency_names(session, []) == {}

@@ -3,14 +3,17 @@ section (its MOA matched through the registry by ICE's own link)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from tests.conftest import MOA_DIR
 from tests.moa.conftest import ADDENDUM, BORN_DIGITAL, GOOD_LAYER
+from wso import registry
 from wso.clock import FixedClock
 from wso.moa import FakeRecognizer, deviations, ingest
 from wso.moa.match import Matcher
@@ -126,3 +129,32 @@ def test_the_deviations_page_tells_a_rule_deviated_from_from_a_rule_carried(
     assert row["flagged"] == ["OFFICER-US-CITIZEN"]
     page = client.get("/moa/deviations").text
     assert '<strong>deviates from rule <a href="/rules#rule-OFFICER-US-CITIZEN">' in page
+
+
+def test_public_lists_name_an_moa_by_its_registry_agency_and_keep_the_name_as_read(
+    public_db: Database, public_client: TestClient
+) -> None:
+    # OCR reads some agencies' names as garbage (Lee County's JEM MOA: "Lea Conaly Shans Otten", the archive):
+    # a list naming MOAs so is no list. Charlotte's MOA is matched by ICE's own link; its name as read is here made
+    # such garbage, and the lists, the search and the page's title name the registry's agency instead.
+    load(public_db)
+    with public_db.session() as session:
+        document = session.scalars(select(MoaDocument).where(MoaDocument.name == GOOD_LAYER.name)).one()
+        as_read = document.agency = "Lea Conaly Shans Otten"
+        fields = json.loads(document.fields_json)
+        fields["agency"] = {**fields["agency"], "value": as_read}
+        document.fields_json = json.dumps(fields)
+        agency = registry.get_agency(session, document.registry_agency_id or "")
+        assert agency is not None
+        session.commit()
+    listed = {d["file"]: d for d in public_client.get("/api/moa").json()}
+    charlotte = listed[GOOD_LAYER.name]
+    assert charlotte["agency"] == as_read and charlotte["registry_agency"] == agency.name
+    assert listed[ADDENDUM.name]["registry_agency"] is None or listed[ADDENDUM.name]["registry_agency_id"]
+    page = public_client.get("/moa").text
+    assert f">{escape(agency.name)}</a>" in page and "Lea Conaly" not in page
+    hits = public_client.get("/moa", params={"q": "Charlotte"}).text
+    assert f">{escape(agency.name)}</a>" in hits and "Lea Conaly" not in hits
+    one = public_client.get(f"/moa/{charlotte['id']}").text
+    assert f"<h1>{escape(agency.name)}" in one
+    assert f"<td>{escape(as_read)}" in one  # the agency field: the name as read, where it was read

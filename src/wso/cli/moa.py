@@ -63,7 +63,7 @@ def list_(
     for d in found:
         typer.echo(
             f"{d.id:4d} {d.model or '?':3} {d.state or '??'} {d.signed or '          '} {(d.template or '?'):15} "
-            f"{d.pages:2d}p {d.how_read[:28]:28} {(d.agency or '?')[:40]:40} {d.file}"
+            f"{d.pages:2d}p {d.how_read[:28]:28} {d.label[:40]:40} {d.file}"
         )
 
 
@@ -174,4 +174,4 @@ def search(
     if not hits:
         typer.echo(f"no MOA page matches {query!r}")
     for hit in hits:
-        typer.echo(f"{hit.file} p.{hit.page} ({hit.agency or '?'}, {hit.state or '??'}): {hit.snippet}")
+        typer.echo(f"{hit.file} p.{hit.page} ({hit.label}, {hit.state or '??'}): {hit.snippet}")

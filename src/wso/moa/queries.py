@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wso import registry
 from wso.moa.clauses import Clause
 from wso.moa.compare import ClauseText, compare
 from wso.moa.models import MoaClause, MoaDocument, MoaFileName, MoaPage, MoaRuleCheck
@@ -30,7 +32,17 @@ class UnknownDocument(LookupError):
     """No stored MOA answers to the id, sha256 (prefix) or file name given."""
 
 
-def summary(document: MoaDocument) -> DocumentSummary:
+class _Matched(Protocol):
+    @property
+    def registry_agency_id(self) -> str | None: ...
+
+
+def registry_names(session: Session, documents: Iterable[_Matched]) -> dict[str, str]:
+    """The registry's names of the agencies these MOAs are matched to, by agency id (one query)."""
+    return registry.agency_names(session, {d.registry_agency_id for d in documents if d.registry_agency_id})
+
+
+def summary(document: MoaDocument, names: dict[str, str] | None = None) -> DocumentSummary:
     return DocumentSummary(
         id=document.id,
         file=document.name,
@@ -50,6 +62,7 @@ def summary(document: MoaDocument) -> DocumentSummary:
         flagged_rules=tuple(r for r in document.flagged_rules.split(",") if r),
         registry_agency_id=document.registry_agency_id,
         ice_url=document.ice_url,
+        registry_agency=(names or {}).get(document.registry_agency_id or ""),
     )
 
 
@@ -60,8 +73,9 @@ def list_documents(session: Session, model: str | None = None, state: str | None
         stmt = stmt.where(MoaDocument.model == model.upper())
     if state:
         stmt = stmt.where(MoaDocument.state == state.upper())
-    found = sorted(session.scalars(stmt), key=lambda d: (d.state or "~", d.agency or "~", d.name))
-    return [summary(d) for d in found]
+    found = list(session.scalars(stmt))
+    names = registry_names(session, found)
+    return sorted((summary(d, names) for d in found), key=lambda s: (s.state or "~", s.label, s.file))
 
 
 def find_document(session: Session, ident: str) -> MoaDocument:
@@ -111,7 +125,7 @@ def show(session: Session, ident: str, *, with_text: bool = False) -> DocumentDe
     names = session.scalars(select(MoaFileName.name).where(MoaFileName.sha256 == document.sha256))
     fields = json.loads(document.fields_json)
     return DocumentDetail(
-        summary=summary(document),
+        summary=summary(document, registry_names(session, [document])),
         names=tuple(sorted(names)),
         fields={k: v for k, v in fields.items() if k != "missing"},
         missing=tuple(fields.get("missing", [])),
@@ -194,8 +208,10 @@ def deviations(session: Session, model: str | None = None) -> list[DeviationRow]
         select(MoaRuleCheck.sha256, MoaRuleCheck.clause, MoaRuleCheck.rule).where(MoaRuleCheck.ok.is_(False))
     ):
         flagged.setdefault((sha256, clause_id), []).append(rule_id)
+    found = list(session.execute(stmt))
+    names = registry_names(session, [document for _, document in found])
     rows = []
-    for clause, document in session.execute(stmt):
+    for clause, document in found:
         rows.append(
             DeviationRow(
                 document.id,
@@ -211,9 +227,10 @@ def deviations(session: Session, model: str | None = None) -> list[DeviationRow]
                 tuple(r for r in clause.rules.split(",") if r),
                 clause.page,
                 tuple(flagged.get((clause.sha256, clause.clause), ())),
+                names.get(document.registry_agency_id or ""),
             )
         )
-    rows.sort(key=lambda r: (r.state or "~", r.agency or "~", r.file, r.clause))
+    rows.sort(key=lambda r: (r.state or "~", r.label, r.file, r.clause))
     return rows
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from wso.moa.models import MoaDocument
+from wso.moa.queries import registry_names
 from wso.moa.views import SearchHit
 
 START, STOP = "[[", "]]"
@@ -20,6 +21,7 @@ DOCUMENT_COLUMNS = (
     MoaDocument.agency,
     MoaDocument.state,
     MoaDocument.model,
+    MoaDocument.registry_agency_id,
 )
 
 
@@ -81,6 +83,7 @@ def search(session: Session, query: str, limit: int = 20) -> list[SearchHit]:
     rows = session.execute(statement, {"q": quoted, "n": limit}).all()
     wanted = select(*DOCUMENT_COLUMNS).where(MoaDocument.sha256.in_({r[0] for r in rows}))
     documents = {d.sha256: d for d in session.execute(wanted)} if rows else {}
+    names = registry_names(session, documents.values())
     hits = []
     for sha, number, snippet in rows:
         document = documents.get(sha)
@@ -89,7 +92,15 @@ def search(session: Session, query: str, limit: int = 20) -> list[SearchHit]:
         flat = re.sub(r"\s+", " ", snippet).strip()
         hits.append(
             SearchHit(
-                document.id, document.name, document.agency, document.state, document.model, number, flat, parts(flat)
+                document.id,
+                document.name,
+                document.agency,
+                document.state,
+                document.model,
+                number,
+                flat,
+                parts(flat),
+                names.get(document.registry_agency_id or ""),
             )
         )
     return hits

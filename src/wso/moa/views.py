@@ -27,6 +27,13 @@ class DocumentSummary:
     flagged_rules: tuple[str, ...]
     registry_agency_id: str | None
     ice_url: str | None
+    # the registry's name of the agency matched (`registry_agency_id`), where `agency` is what the text says
+    registry_agency: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How public pages name the MOA: the registry's agency, else the agency as read, else the file."""
+        return self.registry_agency or self.agency or self.file
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,11 @@ class SearchHit:
     page: int
     snippet: str  # matched words between [[ and ]]
     parts: tuple[tuple[str, bool], ...] = field(default=(), compare=False)  # the snippet cut at the marks
+    registry_agency: str | None = None  # the registry's name of the agency matched
+
+    @property
+    def label(self) -> str:
+        return self.registry_agency or self.agency or self.file
 
 
 @dataclass(frozen=True)
@@ -120,3 +132,8 @@ class DeviationRow:
     rules: tuple[str, ...]  # every rule this clause carries
     page: int | None
     flagged: tuple[str, ...] = ()  # those of `rules` whose words the clause lacks (the MOA deviates from them)
+    registry_agency: str | None = None  # the registry's name of the agency matched
+
+    @property
+    def label(self) -> str:
+        return self.registry_agency or self.agency or self.file

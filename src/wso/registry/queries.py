@@ -169,6 +169,17 @@ def get_agency(session: Session, agency_id: str) -> AgencyView | None:
     return _agency_views(session, [agency])[0] if agency is not None else None
 
 
+def agency_names(session: Session, agency_ids: Iterable[str]) -> dict[str, str]:
+    """The names of these agencies (by id), in one query; ids the registry does not hold are left out."""
+    wanted = sorted(set(agency_ids))
+    if not wanted:
+        return {}
+    return {
+        agency_id: name
+        for agency_id, name in session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(wanted)))
+    }
+
+
 def agencies_in_state(session: Session, state: str) -> list[AgencyView]:
     agencies = list(session.scalars(select(Agency).where(Agency.state == _state_code(state))))
     agencies.sort(key=lambda a: (a.name, a.id))
