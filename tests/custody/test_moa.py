@@ -158,6 +158,60 @@ def test_service_after_the_detainer_ran_out_is_refused(jail: Custody, db: Databa
     refuse(flat, db, "warrant.serve", SERVE, "WSO-SCHEDULED-RELEASE")
 
 
+def test_service_after_the_wso_48_hours_is_refused_though_the_excluding_detainer_holds(
+    jail: Custody, db: Database, clock: FixedClock
+) -> None:
+    # the fixture's reading is excluding: released Friday 09:00, the detainer holds until Tuesday 09:00, but a WSO
+    # hold's 48 hours from the release end on Sunday 09:00 (WSO-48H, flat): served after that it is late at once
+    add_detainer(jail)
+    accepted(jail, "detainer.hold", {"warrant": "D1"})
+    clock.set(RELEASE + timedelta(hours=48))  # in the 48-hour point's second: lawful, not late
+    accepted(jail, "warrant.serve", SERVE)
+    assert hold_of(db, "W1").deadline == RELEASE + timedelta(hours=48)
+
+
+def test_service_one_second_after_the_wso_48_hours_is_refused(jail: Custody, db: Database, clock: FixedClock) -> None:
+    add_detainer(jail)
+    accepted(jail, "detainer.hold", {"warrant": "D1"})
+    clock.set(RELEASE + timedelta(hours=48, seconds=1))  # the excluding detainer still holds (until Tuesday)
+    result = refuse(jail, db, "warrant.serve", SERVE, "WSO-48H")
+    assert "2026-03-08T10:00:00-04:00" in result.message and "may not begin" in result.message
+    assert hold_of(db, "D1").status == "open"  # the detainer hold goes on; nothing was written
+
+
+def test_service_after_the_48_hours_is_lawful_where_an_igsa_lifts_the_limit(
+    custody: Custody, db: Database, clock: FixedClock
+) -> None:
+    build_jail(custody, detention_agreement=True)
+    add_detainer(custody)
+    clock.set(RELEASE)
+    accepted(custody, "detainer.hold", {"warrant": "D1"})
+    clock.set(RELEASE + timedelta(hours=60))
+    assert custody.run("warrant.serve", SERVE).accepted
+
+
+def test_a_detainer_hold_begun_after_its_48_hours_is_refused(jail: Custody, db: Database, clock: FixedClock) -> None:
+    flat = Custody(db, clock)  # the default reading: the detainer's 48 hours end on Sunday 09:00
+    add_detainer(flat)
+    clock.set(RELEASE + timedelta(hours=48, seconds=1))
+    result = refuse(flat, db, "detainer.hold", {"warrant": "D1"}, "DETAINER-48H")
+    assert "too late" in result.message and "reading: flat" in result.message
+    clock.set(RELEASE + timedelta(hours=48))  # in the deadline's second: still within them
+    assert flat.run("detainer.hold", {"warrant": "D1"}).accepted
+
+
+def test_no_new_hold_once_custody_passed_to_ice(jail: Custody, db: Database, clock: FixedClock) -> None:
+    add_detainer(jail)
+    accepted(jail, "warrant.receive", {"id": "W2", "booking": "B1", "form": "I-205"})
+    accepted(jail, "warrant.serve", SERVE)
+    clock.advance(timedelta(minutes=5))
+    accepted(jail, "custody.transfer", {"warrant": "W1"})
+    clock.advance(timedelta(minutes=5))  # still within the service tolerance of the release
+    result = refuse(jail, db, "warrant.serve", {**SERVE, "warrant": "W2"}, "SEQUENCE")
+    assert "already passed to ICE on W1" in result.message
+    refuse(jail, db, "detainer.hold", {"warrant": "D1"}, "SEQUENCE")
+
+
 def test_one_person_is_never_in_two_holds(jail: Custody, db: Database) -> None:
     add_detainer(jail)
     accepted(jail, "warrant.serve", SERVE)
