@@ -414,11 +414,18 @@ def test_the_interpreter_is_named_on_the_service_and_exported(jail: Custody, db:
     assert hold_of(db, "W1").interpreter == "Ana Ruiz"
     with db.session() as session:
         (event,) = events(session, "hold-W1")
-        export_hold_records(session, tmp_path, b"key")
+        export_hold_records(session, tmp_path / "default", b"key")
+        export_hold_records(session, tmp_path / "identified", b"key", identified=True)
     assert event.payload["interpreter"] == "Ana Ruiz"
-    with (tmp_path / "holds.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "identified" / "holds.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = csv.DictReader(handle)
     assert row["interpreter"] == "Ana Ruiz"
+    # the interpreter is a person: the default export names no one, but says one was used, stably
+    text = (tmp_path / "default" / "holds.csv").read_text(encoding="utf-8")
+    assert "Ana Ruiz" not in text and "Ruiz" not in text
+    with (tmp_path / "default" / "holds.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["interpreter"].startswith("i-") and len(row["interpreter"]) == 22
 
 
 def test_export_carries_the_release_and_the_detention_agreement(
