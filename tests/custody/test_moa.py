@@ -370,6 +370,29 @@ def test_ice_told_after_15_minutes_is_late(jail: Custody, clock: FixedClock) -> 
     assert jail.run("sweep").alerts == ()  # told, if late: nothing left to alert
 
 
+def test_acts_dated_before_what_they_follow_are_refused_as_input(
+    jail: Custody, db: Database, clock: FixedClock
+) -> None:
+    # the audit reads a notification before service, or a report before the claim, as on time: the ledger refuses
+    accepted(jail, "warrant.serve", SERVE)
+    clock.advance(timedelta(minutes=2))
+    for command, before in (
+        ("ice.notify", RELEASE - timedelta(seconds=1)),
+        ("citizenship.claim", RELEASE - timedelta(minutes=1)),
+    ):
+        before_counts = counts(db)
+        result = jail.run(command, {"warrant": "W1"}, occurred_at=before)
+        assert (result.status, result.rule) == ("refused", "INPUT") and "'occurred_at'" in result.message, result
+        assert counts(db) == before_counts
+    assert jail.run("ice.notify", {"warrant": "W1"}, occurred_at=RELEASE + timedelta(milliseconds=500)).accepted
+    accepted(jail, "citizenship.claim", {"warrant": "W1"})
+    clock.advance(timedelta(minutes=10))
+    claimed = RELEASE + timedelta(minutes=2)
+    result = jail.run("citizenship.report", {"warrant": "W1"}, occurred_at=claimed - timedelta(seconds=1))
+    assert (result.status, result.rule) == ("refused", "INPUT") and "before the claim on W1" in result.message
+    assert jail.run("citizenship.report", {"warrant": "W1"}, occurred_at=claimed).accepted
+
+
 def test_the_citizenship_report_applies_to_wso_holds_only(jail: Custody, clock: FixedClock) -> None:
     add_detainer(jail)
     accepted(jail, "detainer.hold", {"warrant": "D1"})
