@@ -241,6 +241,16 @@ def test_detainer_hold_refused_where_state_law_bars_it(custody: Custody, db: Dat
     assert result.law == "CO-HB19-1124-DETAINERS" and result.law in result.message
 
 
+def test_detainer_hold_where_state_law_only_restricts_it_names_the_law(
+    custody: Custody, db: Database, clock: FixedClock
+) -> None:
+    build_jail(custody, state="NJ")  # NJ's 287(g) bar does not concern the jail's own detainer hold
+    add_detainer(custody)
+    clock.set(RELEASE)
+    result = custody.run("detainer.hold", {"warrant": "D1"})
+    assert result.accepted and "NJ law restricts holds on detainers (NJ-AG-2018-6-DETAINERS" in result.message
+
+
 def test_maryland_agreement_signed_before_hb444_is_served_in_its_grace_period(
     custody: Custody, db: Database, clock: FixedClock
 ) -> None:

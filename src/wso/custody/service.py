@@ -39,6 +39,7 @@ from wso.custody.policy import (
     decision_second,
     detainer_deadline,
     detainer_hold_bar,
+    detainer_hold_restrictions,
     elapsed,
     eligibility,
     service_check,
@@ -384,7 +385,8 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
             "not begin after them: release the person",
         )
     local_day = _local(ctx.occurred_at, facility.tz).date()
-    bar = detainer_hold_bar(agency.state, local_day, agreements.agency_kind(session, agency))
+    kind = agreements.agency_kind(session, agency)
+    bar = detainer_hold_bar(agency.state, local_day, kind)
     if bar is not None:
         raise Refused(
             "STATE-LAW",
@@ -416,7 +418,14 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
     ctx.hold = hold.id
     _append(ctx, hold, "detainer_hold", {"warrant": warrant.id, "reading": ctx.detainer_reading}, new=True)
     other = "excluding" if ctx.detainer_reading == "flat" else "flat"
+    restricting = detainer_hold_restrictions(agency.state, local_day, kind)
+    note = (
+        f"; note: {agency.state} law restricts holds on detainers "
+        f"({', '.join(f'{law.id}, {law.citation}' for law in restricting)}): hold only where its exceptions apply"
+        if restricting
+        else ""
+    )
     return (
         f"held on I-247A detainer {warrant.id} until {_local(deadline, facility.tz).isoformat()} at the latest "
-        f"(DETAINER-48H, reading: {ctx.detainer_reading}; the other reading, {other}, is available)"
+        f"(DETAINER-48H, reading: {ctx.detainer_reading}; the other reading, {other}, is available){note}"
     )
