@@ -63,7 +63,10 @@ def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:
 def in_force_agreement(session: Session, agency_id: str, model: str, on: date) -> tuple[date, str | None] | None:
     """(signing day, MOA template) of the agreement of this model in force on `on`, or None.
 
-    Hand-entered agreements answer alone when there are any (the latest signed in force); otherwise the registry's
+    Hand-entered agreements answer alone when there are any; of several in force, the one signed first (its grace
+    period under a state law is the longest; an agreement a later one replaced is entered with `ended`), as the
+    audit chooses (`wso.audit.facts.wso_law_windows`, and the MOA template by the earliest window); otherwise the
+    registry's
     (its signing day as `registry.compliance.began` reads it: ICE's SIGNED date, else the first listing; no
     template recorded). None also when no agreement is in force."""
     rows = hand_entered(session, agency_id, model)
@@ -71,7 +74,7 @@ def in_force_agreement(session: Session, agency_id: str, model: str, on: date) -
         live = [row for row in rows if row.signed <= on and (row.ended is None or on < row.ended)]
         if not live:
             return None
-        chosen = max(live, key=lambda row: row.signed)
+        chosen = min(live, key=lambda row: row.signed)
         return chosen.signed, chosen.moa_template
     view = registry.get_agency(session, agency_id)
     if view is None or not registry.agreement_in_force(session, agency_id, model, on):
