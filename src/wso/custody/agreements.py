@@ -7,7 +7,7 @@ only through its public functions; a database without registry data simply has n
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -49,6 +49,27 @@ def registry_agency(session: Session, agency_id: str) -> tuple[str, str] | None:
     if view is None:
         return None
     return view.name, view.state
+
+
+def registry_windows(session: Session, agency_id: str) -> list[tuple[str, date, date | None, date]]:
+    """The registry's agreements of the agency as windows (model, first day, last day or None, signing day as
+    `registry.compliance.began` reads it), for the models the jail entered no agreement of: in force from its
+    first listing (not before ICE's signing day) until the day before the snapshot that dropped it, as
+    `registry.agreement_in_force` answers day by day (a listing dropped and later restored is read as one window
+    ending at its removal). The export writes them, so an audit of the ledger sees the agreement it served under."""
+    view = registry.get_agency(session, agency_id)
+    if view is None:
+        return []
+    entered = {row.model for row in hand_entered(session, agency_id)}
+    out: list[tuple[str, date, date | None, date]] = []
+    for a in view.agreements:
+        if a.model in entered or a.status == "pending":  # a pending listing authorizes nothing
+            continue
+        first = max(a.first_listed, a.signed) if a.signed is not None else a.first_listed
+        last = a.removed_on - timedelta(days=1) if a.removed_on is not None else None
+        if last is None or first <= last:
+            out.append((a.model, first, last, registry.compliance.began(a)))
+    return sorted(out)
 
 
 def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:

@@ -260,6 +260,20 @@ def agreement_windows(session: Session) -> list[list[str]]:
                 "moa_template": row.moa_template or "",
             }
             out.append(_ordered(hr.AGREEMENTS, values))
+        # an agency that serves under the registry's listing (no agreement of that model entered): its windows
+        kind = agreements.agency_kind(session, agency)
+        for model, first, last, signed in agreements.registry_windows(session, agency.id):
+            values = {
+                "agency_id": agency.id,
+                "state": agency.state,
+                "model": model,
+                "in_force_from": first.isoformat(),
+                "in_force_until": last.isoformat() if last else "",
+                "agency_kind": kind,
+                "signed_on": signed.isoformat(),
+                "moa_template": "",
+            }
+            out.append(_ordered(hr.AGREEMENTS, values))
     return out
 
 
