@@ -259,6 +259,18 @@ def test_maryland_agreement_signed_before_hb444_is_served_in_its_grace_period(
     assert custody.run("warrant.serve", SERVE).accepted
 
 
+def test_entering_an_agreement_says_what_state_law_holds_of_it(custody: Custody, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 3, 1, 15, tzinfo=UTC))
+    accepted(custody, "agency", {"id": "MD1", "name": "A Maryland sheriff", "state": "MD", "kind": "county"})
+    old = custody.run("agreement", {"agency": "MD1", "model": "WSO", "signed": "2025-03-03"})
+    assert old.accepted and "MD-HB444-2026" in old.message and "only until 2026-07-01" in old.message
+    new = custody.run("agreement", {"agency": "MD1", "model": "WSO", "signed": "2026-02-20"})
+    assert new.accepted and "prohibits this agreement on 2026-03-01" in new.message
+    accepted(custody, "agency", {"id": "FL1", "name": "A Florida sheriff", "state": "FL", "kind": "county"})
+    plain = custody.run("agreement", {"agency": "FL1", "model": "WSO", "signed": "2025-03-03"})
+    assert plain.accepted and "note" not in plain.message
+
+
 def test_maryland_agreement_signed_after_hb444_is_refused(custody: Custody, db: Database, clock: FixedClock) -> None:
     small_jail(custody, "MD", "2026-02-20")
     clock.set(RELEASE)
