@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import SHEETS
 from tests.custody.conftest import accepted
+from wso.audit import load_records, run_audit
 from wso.clock import FixedClock
 from wso.custody import Custody
+from wso.custody.export import export_hold_records
 from wso.registry import find_agencies, ingest
 from wso.store import Database
 
@@ -76,3 +80,31 @@ def test_a_hand_entered_agreement_answers_for_its_agency(sqlite_db: Database, re
 def test_unknown_agency_without_name_is_refused(custody: Custody) -> None:
     result = custody.run("agency", {"id": "nowhere"})
     assert (result.status, result.rule) == ("refused", "INPUT") and "name and state" in result.message
+
+
+def test_an_audit_of_the_export_sees_the_registry_agreement_served_under(
+    sqlite_db: Database, registry_agency: str, tmp_path: Path
+) -> None:
+    # the ledger accepts service under the registry's listing: the export must carry that agreement, or the audit
+    # finds every such service WSO-AGREEMENT-IN-FORCE
+    release = datetime(2025, 7, 10, 14, tzinfo=UTC)
+    clock = FixedClock(datetime(2025, 7, 5, tzinfo=UTC))
+    custody = Custody(sqlite_db, clock)
+    jail_for(custody, registry_agency, release)
+    clock.set(release)
+    accepted(custody, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
+    clock.set(release + timedelta(minutes=5))
+    accepted(custody, "ice.notify", {"warrant": "W1"})
+    clock.set(release + timedelta(hours=20))
+    accepted(custody, "custody.transfer", {"warrant": "W1"})
+    with sqlite_db.session() as session:
+        export_hold_records(session, tmp_path, b"key")
+    with (tmp_path / "agreements.csv").open(encoding="utf-8", newline="") as handle:
+        windows = [row for row in csv.DictReader(handle) if row["model"] == "WSO"]
+    assert windows and all(w["agency_id"] == registry_agency and w["agency_kind"] == "county" for w in windows)
+    records = load_records(tmp_path)
+    try:
+        findings = run_audit(records, release + timedelta(days=3), "duckdb").findings.to_pylist()
+    finally:
+        records.con.close()
+    assert findings == []

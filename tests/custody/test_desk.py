@@ -75,6 +75,24 @@ def test_an_open_detainer_lets_a_wso_serve_after_the_window(db: Database, clock:
     assert custody.run("warrant.serve", SERVE).accepted
 
 
+@pytest.mark.parametrize(("hours", "moment"), [(48, "detainer"), (49, "late")])
+def test_past_the_wso_48_hours_an_excluding_detainer_no_longer_lets_a_wso_serve(
+    db: Database, clock: FixedClock, hours: int, moment: str
+) -> None:
+    # released Friday 09:00: the excluding detainer holds until Tuesday, a WSO hold's 48 hours end on Sunday 09:00
+    custody = Custody(db, clock, detainer_reading="excluding")
+    build_jail(custody)
+    accepted(custody, "warrant.receive", {"id": "D1", "booking": "B1", "form": "I-247A"})
+    clock.set(RELEASE)
+    accepted(custody, "detainer.hold", {"warrant": "D1"})
+    clock.advance(timedelta(hours=hours))
+    with db.session() as session:
+        (row,) = due_for_release(session, clock.now(), timedelta(hours=72))
+    assert row.moment == moment
+    result = custody.run("warrant.serve", SERVE)
+    assert result.accepted is row.may_serve, (result.rule, result.message, row.moment)
+
+
 def test_bookings_and_warrants_are_searched_and_paged(db: Database, clock: FixedClock) -> None:
     custody = Custody(db, clock)
     build_jail(custody)

@@ -158,6 +158,60 @@ def test_service_after_the_detainer_ran_out_is_refused(jail: Custody, db: Databa
     refuse(flat, db, "warrant.serve", SERVE, "WSO-SCHEDULED-RELEASE")
 
 
+def test_service_after_the_wso_48_hours_is_refused_though_the_excluding_detainer_holds(
+    jail: Custody, db: Database, clock: FixedClock
+) -> None:
+    # the fixture's reading is excluding: released Friday 09:00, the detainer holds until Tuesday 09:00, but a WSO
+    # hold's 48 hours from the release end on Sunday 09:00 (WSO-48H, flat): served after that it is late at once
+    add_detainer(jail)
+    accepted(jail, "detainer.hold", {"warrant": "D1"})
+    clock.set(RELEASE + timedelta(hours=48))  # in the 48-hour point's second: lawful, not late
+    accepted(jail, "warrant.serve", SERVE)
+    assert hold_of(db, "W1").deadline == RELEASE + timedelta(hours=48)
+
+
+def test_service_one_second_after_the_wso_48_hours_is_refused(jail: Custody, db: Database, clock: FixedClock) -> None:
+    add_detainer(jail)
+    accepted(jail, "detainer.hold", {"warrant": "D1"})
+    clock.set(RELEASE + timedelta(hours=48, seconds=1))  # the excluding detainer still holds (until Tuesday)
+    result = refuse(jail, db, "warrant.serve", SERVE, "WSO-48H")
+    assert "2026-03-08T10:00:00-04:00" in result.message and "may not begin" in result.message
+    assert hold_of(db, "D1").status == "open"  # the detainer hold goes on; nothing was written
+
+
+def test_service_after_the_48_hours_is_lawful_where_an_igsa_lifts_the_limit(
+    custody: Custody, db: Database, clock: FixedClock
+) -> None:
+    build_jail(custody, detention_agreement=True)
+    add_detainer(custody)
+    clock.set(RELEASE)
+    accepted(custody, "detainer.hold", {"warrant": "D1"})
+    clock.set(RELEASE + timedelta(hours=60))
+    assert custody.run("warrant.serve", SERVE).accepted
+
+
+def test_a_detainer_hold_begun_after_its_48_hours_is_refused(jail: Custody, db: Database, clock: FixedClock) -> None:
+    flat = Custody(db, clock)  # the default reading: the detainer's 48 hours end on Sunday 09:00
+    add_detainer(flat)
+    clock.set(RELEASE + timedelta(hours=48, seconds=1))
+    result = refuse(flat, db, "detainer.hold", {"warrant": "D1"}, "DETAINER-48H")
+    assert "too late" in result.message and "reading: flat" in result.message
+    clock.set(RELEASE + timedelta(hours=48))  # in the deadline's second: still within them
+    assert flat.run("detainer.hold", {"warrant": "D1"}).accepted
+
+
+def test_no_new_hold_once_custody_passed_to_ice(jail: Custody, db: Database, clock: FixedClock) -> None:
+    add_detainer(jail)
+    accepted(jail, "warrant.receive", {"id": "W2", "booking": "B1", "form": "I-205"})
+    accepted(jail, "warrant.serve", SERVE)
+    clock.advance(timedelta(minutes=5))
+    accepted(jail, "custody.transfer", {"warrant": "W1"})
+    clock.advance(timedelta(minutes=5))  # still within the service tolerance of the release
+    result = refuse(jail, db, "warrant.serve", {**SERVE, "warrant": "W2"}, "SEQUENCE")
+    assert "already passed to ICE on W1" in result.message
+    refuse(jail, db, "detainer.hold", {"warrant": "D1"}, "SEQUENCE")
+
+
 def test_one_person_is_never_in_two_holds(jail: Custody, db: Database) -> None:
     add_detainer(jail)
     accepted(jail, "warrant.serve", SERVE)
@@ -187,12 +241,34 @@ def test_detainer_hold_refused_where_state_law_bars_it(custody: Custody, db: Dat
     assert result.law == "CO-HB19-1124-DETAINERS" and result.law in result.message
 
 
+def test_detainer_hold_where_state_law_only_restricts_it_names_the_law(
+    custody: Custody, db: Database, clock: FixedClock
+) -> None:
+    build_jail(custody, state="NJ")  # NJ's 287(g) bar does not concern the jail's own detainer hold
+    add_detainer(custody)
+    clock.set(RELEASE)
+    result = custody.run("detainer.hold", {"warrant": "D1"})
+    assert result.accepted and "NJ law restricts holds on detainers (NJ-AG-2018-6-DETAINERS" in result.message
+
+
 def test_maryland_agreement_signed_before_hb444_is_served_in_its_grace_period(
     custody: Custody, db: Database, clock: FixedClock
 ) -> None:
     build_jail(custody, state="MD")  # signed 2025-02-26; HB 444 in effect 2026-02-17, existing end 2026-07-01
     clock.set(RELEASE)
     assert custody.run("warrant.serve", SERVE).accepted
+
+
+def test_entering_an_agreement_says_what_state_law_holds_of_it(custody: Custody, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 3, 1, 15, tzinfo=UTC))
+    accepted(custody, "agency", {"id": "MD1", "name": "A Maryland sheriff", "state": "MD", "kind": "county"})
+    old = custody.run("agreement", {"agency": "MD1", "model": "WSO", "signed": "2025-03-03"})
+    assert old.accepted and "MD-HB444-2026" in old.message and "only until 2026-07-01" in old.message
+    new = custody.run("agreement", {"agency": "MD1", "model": "WSO", "signed": "2026-02-20"})
+    assert new.accepted and "prohibits this agreement on 2026-03-01" in new.message
+    accepted(custody, "agency", {"id": "FL1", "name": "A Florida sheriff", "state": "FL", "kind": "county"})
+    plain = custody.run("agreement", {"agency": "FL1", "model": "WSO", "signed": "2025-03-03"})
+    assert plain.accepted and "note" not in plain.message
 
 
 def test_maryland_agreement_signed_after_hb444_is_refused(custody: Custody, db: Database, clock: FixedClock) -> None:
@@ -316,6 +392,29 @@ def test_ice_told_after_15_minutes_is_late(jail: Custody, clock: FixedClock) -> 
     assert jail.run("sweep").alerts == ()  # told, if late: nothing left to alert
 
 
+def test_acts_dated_before_what_they_follow_are_refused_as_input(
+    jail: Custody, db: Database, clock: FixedClock
+) -> None:
+    # the audit reads a notification before service, or a report before the claim, as on time: the ledger refuses
+    accepted(jail, "warrant.serve", SERVE)
+    clock.advance(timedelta(minutes=2))
+    for command, before in (
+        ("ice.notify", RELEASE - timedelta(seconds=1)),
+        ("citizenship.claim", RELEASE - timedelta(minutes=1)),
+    ):
+        before_counts = counts(db)
+        result = jail.run(command, {"warrant": "W1"}, occurred_at=before)
+        assert (result.status, result.rule) == ("refused", "INPUT") and "'occurred_at'" in result.message, result
+        assert counts(db) == before_counts
+    assert jail.run("ice.notify", {"warrant": "W1"}, occurred_at=RELEASE + timedelta(milliseconds=500)).accepted
+    accepted(jail, "citizenship.claim", {"warrant": "W1"})
+    clock.advance(timedelta(minutes=10))
+    claimed = RELEASE + timedelta(minutes=2)
+    result = jail.run("citizenship.report", {"warrant": "W1"}, occurred_at=claimed - timedelta(seconds=1))
+    assert (result.status, result.rule) == ("refused", "INPUT") and "before the claim on W1" in result.message
+    assert jail.run("citizenship.report", {"warrant": "W1"}, occurred_at=claimed).accepted
+
+
 def test_the_citizenship_report_applies_to_wso_holds_only(jail: Custody, clock: FixedClock) -> None:
     add_detainer(jail)
     accepted(jail, "detainer.hold", {"warrant": "D1"})
@@ -360,11 +459,18 @@ def test_the_interpreter_is_named_on_the_service_and_exported(jail: Custody, db:
     assert hold_of(db, "W1").interpreter == "Ana Ruiz"
     with db.session() as session:
         (event,) = events(session, "hold-W1")
-        export_hold_records(session, tmp_path, b"key")
+        export_hold_records(session, tmp_path / "default", b"key")
+        export_hold_records(session, tmp_path / "identified", b"key", identified=True)
     assert event.payload["interpreter"] == "Ana Ruiz"
-    with (tmp_path / "holds.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "identified" / "holds.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = csv.DictReader(handle)
     assert row["interpreter"] == "Ana Ruiz"
+    # the interpreter is a person: the default export names no one, but says one was used, stably
+    text = (tmp_path / "default" / "holds.csv").read_text(encoding="utf-8")
+    assert "Ana Ruiz" not in text and "Ruiz" not in text
+    with (tmp_path / "default" / "holds.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["interpreter"].startswith("i-") and len(row["interpreter"]) == 22
 
 
 def test_export_carries_the_release_and_the_detention_agreement(

@@ -104,6 +104,16 @@ def test_bars_names_the_laws_on_detainer_holds_and_detention_agreements() -> Non
     assert code == 0 and out.count("no state law bars them") == 2
 
 
+def test_bars_names_the_laws_that_only_restrict_detainer_holds() -> None:
+    answer = json.loads(run("bars", "--state", "NJ", "--on", "2026-01-01", "--json")[1])
+    assert answer["detainer_holds"] is None
+    assert [law["id"] for law in answer["detainer_holds_restricted_by"]] == ["NJ-AG-2018-6-DETAINERS"]
+    code, out, _ = run("bars", "--state", "CT", "--on", "2019-09-30")  # CT's restriction is in effect 2019-10-01
+    assert code == 0 and out.count("no state law bars them") == 2
+    code, out, _ = run("bars", "--state", "CT", "--on", "2019-10-01")
+    assert code == 0 and "not barred, restricted" in out and "CT-TRUST-DETAINERS" in out
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

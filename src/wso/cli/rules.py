@@ -27,6 +27,7 @@ from wso.program import (
     UnknownValue,
     detainer_answer,
     detainer_hold_bar,
+    detainer_hold_restrictions,
     detention_agreement_bar,
     eligibility,
     model_spec,
@@ -206,10 +207,14 @@ class Bars:
     signed: date | None
     detainer_holds: StateLaw | None
     detention_agreements: StateLaw | None
+    #: laws that restrict holds on detainers without barring them (exceptions on the person's record)
+    detainer_holds_restricted_by: tuple[StateLaw, ...] = ()
 
 
-def _bar_line(what: str, law: StateLaw | None) -> str:
+def _bar_line(what: str, law: StateLaw | None, restricting: tuple[StateLaw, ...] = ()) -> str:
     if law is None:
+        if restricting:
+            return f"  {what}: not barred, restricted\n" + "\n".join(_law_line(r) for r in restricting)
         return f"  {what}: no state law bars them"
     return f"  {what}: barred\n{_law_line(law)}"
 
@@ -238,13 +243,18 @@ def bars(
         signed=signing,
         detainer_holds=detainer_hold_bar(code, day, kind, chosen),
         detention_agreements=detention_agreement_bar(code, day, kind, chosen, signed=signing),
+        detainer_holds_restricted_by=detainer_hold_restrictions(code, day, kind, chosen),
     )
     if json_out:
         emit_json(answer)
         return
     typer.echo(
         f"{code} on {day} for a {kind} agency:\n"
-        + _bar_line("holds on I-247A detainers without a judicial warrant", answer.detainer_holds)
+        + _bar_line(
+            "holds on I-247A detainers without a judicial warrant",
+            answer.detainer_holds,
+            answer.detainer_holds_restricted_by,
+        )
         + "\n"
         + _bar_line("detention agreements (IGSA, U.S. Marshals)", answer.detention_agreements)
     )

@@ -7,7 +7,7 @@ only through its public functions; a database without registry data simply has n
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -51,6 +51,27 @@ def registry_agency(session: Session, agency_id: str) -> tuple[str, str] | None:
     return view.name, view.state
 
 
+def registry_windows(session: Session, agency_id: str) -> list[tuple[str, date, date | None, date]]:
+    """The registry's agreements of the agency as windows (model, first day, last day or None, signing day as
+    `registry.compliance.began` reads it), for the models the jail entered no agreement of: in force from its
+    first listing (not before ICE's signing day) until the day before the snapshot that dropped it, as
+    `registry.agreement_in_force` answers day by day (a listing dropped and later restored is read as one window
+    ending at its removal). The export writes them, so an audit of the ledger sees the agreement it served under."""
+    view = registry.get_agency(session, agency_id)
+    if view is None:
+        return []
+    entered = {row.model for row in hand_entered(session, agency_id)}
+    out: list[tuple[str, date, date | None, date]] = []
+    for a in view.agreements:
+        if a.model in entered or a.status == "pending":  # a pending listing authorizes nothing
+            continue
+        first = max(a.first_listed, a.signed) if a.signed is not None else a.first_listed
+        last = a.removed_on - timedelta(days=1) if a.removed_on is not None else None
+        if last is None or first <= last:
+            out.append((a.model, first, last, registry.compliance.began(a)))
+    return sorted(out)
+
+
 def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:
     rows = hand_entered(session, agency_id, model)
     if rows:
@@ -63,7 +84,10 @@ def in_force(session: Session, agency_id: str, model: str, on: date) -> bool:
 def in_force_agreement(session: Session, agency_id: str, model: str, on: date) -> tuple[date, str | None] | None:
     """(signing day, MOA template) of the agreement of this model in force on `on`, or None.
 
-    Hand-entered agreements answer alone when there are any (the latest signed in force); otherwise the registry's
+    Hand-entered agreements answer alone when there are any; of several in force, the one signed first (its grace
+    period under a state law is the longest; an agreement a later one replaced is entered with `ended`), as the
+    audit chooses (`wso.audit.facts.wso_law_windows`, and the MOA template by the earliest window); otherwise the
+    registry's
     (its signing day as `registry.compliance.began` reads it: ICE's SIGNED date, else the first listing; no
     template recorded). None also when no agreement is in force."""
     rows = hand_entered(session, agency_id, model)
@@ -71,7 +95,7 @@ def in_force_agreement(session: Session, agency_id: str, model: str, on: date) -
         live = [row for row in rows if row.signed <= on and (row.ended is None or on < row.ended)]
         if not live:
             return None
-        chosen = max(live, key=lambda row: row.signed)
+        chosen = min(live, key=lambda row: row.signed)
         return chosen.signed, chosen.moa_template
     view = registry.get_agency(session, agency_id)
     if view is None or not registry.agreement_in_force(session, agency_id, model, on):

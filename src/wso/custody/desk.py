@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from wso.custody import agreements, detention
 from wso.custody.checks import ACTIVE, WSO_FORMS
 from wso.custody.models import Agency, Booking, Facility, Hold, Warrant
-from wso.custody.policy import SERVICE_TOLERANCE, decision_second, service_check
+from wso.custody.policy import SERVICE_TOLERANCE, decision_second, service_check, wso_hold_deadline
 from wso.custody.queries import iso
 from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, StateCode, Zone
 
@@ -170,6 +171,22 @@ def _waiting_warrants(session: Session, booking_ids: list[str]) -> dict[str, lis
     return found
 
 
+def _within_wso_hours(session: Session, detainer: Hold, now: datetime) -> bool:
+    """Whether a WSO serving now during this detainer hold would begin within the 48 hours from the release (the
+    `excluding` reading's detainer can outlast them), or a detention agreement lifts the limit at that point: as
+    `warrant.serve` judges it (WSO-48H)."""
+    deadline = wso_hold_deadline(detainer.clock_start)
+    if decision_second(now) <= decision_second(deadline):
+        return True
+    facility = session.get(Facility, detainer.facility_id)
+    agency = session.get(Agency, detainer.agency_id)
+    if facility is None or agency is None:
+        return False
+    day = deadline.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
+    answer = detention.cover(session, facility.id, agency, agreements.agency_kind(session, agency), day)
+    return answer is not None and answer.lifts
+
+
 def _booking_holds(session: Session, booking_ids: list[str]) -> list[Hold]:
     if not booking_ids:
         return []
@@ -210,6 +227,7 @@ def due_for_release(
         and h.status == "open"
         and h.deadline is not None
         and decision_second(now) <= decision_second(h.deadline)
+        and _within_wso_hours(session, h, now)
     }
     found: list[DueRelease] = []
     for booking, tz, agency, (facility_name, agency_name) in rows:

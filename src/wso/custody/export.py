@@ -1,10 +1,10 @@
 """Export the ledger as hold-record schema v2 (`wso.program.hold_records`): holds, officers, agreements, complaints.
 
-By default personal data never leaves: `record_id` and `person_ref` are stable HMAC-SHA256 pseudonyms under a
-key (WSO_CUSTODY_PSEUDONYM_KEY, else a random key created once in WSO_DATA_DIR/custody-pseudonym.key), so two
-exports with the same key agree and no one without the key can link them back. `identified=True` writes the
-hold ids and a fifth file, persons.csv (person_ref, booking, name, date of birth, A-number), for the jail's own
-use only.
+By default personal data never leaves: `record_id`, `person_ref` and `interpreter` (a person's name) are stable
+HMAC-SHA256 pseudonyms under a key (WSO_CUSTODY_PSEUDONYM_KEY, else a random key created once in
+WSO_DATA_DIR/custody-pseudonym.key), so two exports with the same key agree and no one without the key can link
+them back. `identified=True` writes the hold ids, the interpreters' names and a fifth file, persons.csv
+(person_ref, booking, name, date of birth, A-number), for the jail's own use only.
 """
 
 from __future__ import annotations
@@ -80,6 +80,14 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _interpreter(name: str | None, names: Pseudonyms, identified: bool) -> str:
+    """The interpreter annotated on the warrant: the name in the identified export; else a stable pseudonym (the
+    interpreter is a person: no name leaves by default), so that an audit still sees one was used, and which."""
+    if not name:
+        return ""
+    return name if identified else names.make("i", name)
+
+
 def _person(booking: Booking) -> str:
     """Who the person is across bookings: the A-number when known, else the booking."""
     return f"a:{booking.a_number}" if booking.a_number else f"booking:{booking.id}"
@@ -136,7 +144,8 @@ def export_hold_records(
                     "citizenship_reported_at": _ts(hold.citizenship_reported_at),
                     "detention_agreement": _bool(covered),
                     "detention_agreement_from": _ts(_moved_at(hold, covered, as_of)),
-                    "interpreter": hold.interpreter or "",
+                    # a person's name: kept only in the identified export; else a stable pseudonym
+                    "interpreter": _interpreter(hold.interpreter, names, identified),
                     "ended_at": _ts(hold.ended_at),
                     "end_reason": hold.end_reason or "",
                     "person_ref": person_ref,
@@ -249,6 +258,20 @@ def agreement_windows(session: Session) -> list[list[str]]:
                 "agency_kind": agency.kind or "",
                 "signed_on": row.signed.isoformat(),
                 "moa_template": row.moa_template or "",
+            }
+            out.append(_ordered(hr.AGREEMENTS, values))
+        # an agency that serves under the registry's listing (no agreement of that model entered): its windows
+        kind = agreements.agency_kind(session, agency)
+        for model, first, last, signed in agreements.registry_windows(session, agency.id):
+            values = {
+                "agency_id": agency.id,
+                "state": agency.state,
+                "model": model,
+                "in_force_from": first.isoformat(),
+                "in_force_until": last.isoformat() if last else "",
+                "agency_kind": kind,
+                "signed_on": signed.isoformat(),
+                "moa_template": "",
             }
             out.append(_ordered(hr.AGREEMENTS, values))
     return out

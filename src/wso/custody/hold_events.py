@@ -4,6 +4,7 @@ move onto a detention agreement, and the sweep."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from wso.custody import agreements, detention, ledger
@@ -34,9 +35,21 @@ from wso.custody.sweep import raise_alerts
 # ---- hold events --------------------------------------------------------------------------------------------------
 
 
+def _not_before(ctx: Context, earlier: datetime, act: str, what: str) -> None:
+    """Refuse an act dated (to the second) before the fact it follows: INPUT naming `occurred_at`; the audit would
+    read it as on time whatever the gap."""
+    if decision_second(ctx.occurred_at) < decision_second(earlier):
+        raise Refused(
+            INPUT,
+            f"field 'occurred_at' ({ledger.timestamp(ctx.occurred_at)}) is before {what} "
+            f"({ledger.timestamp(earlier)}); {act}",
+        )
+
+
 def _notify(ctx: Context, args: Mapping[str, Any]) -> str:
     # a notification made after the hold ended (transfer, release) is a fact to record too
     hold = _hold_for_warrant(ctx, args, open_only=False)
+    _not_before(ctx, hold.opened_at, "ICE is told after the service", f"the hold on {hold.warrant_id} began")
     first = hold.ice_notified_at is None
     if first:
         hold.ice_notified_at = ctx.occurred_at
@@ -55,6 +68,7 @@ def _claim(ctx: Context, args: Mapping[str, Any]) -> str:
     hold = _hold_for_warrant(ctx, args)
     if hold.citizenship_claim_at is not None:
         raise Refused(SEQUENCE, f"a citizenship claim on {hold.warrant_id} is already recorded")
+    _not_before(ctx, hold.opened_at, "a claim on the hold comes after it began", f"the hold on {hold.warrant_id} began")
     hold.citizenship_claim_at = ctx.occurred_at
     _append(ctx, hold, "citizenship_claim", {"flag": "review"})
     facility = ctx.session.get(Facility, hold.facility_id)
@@ -80,6 +94,7 @@ def _report(ctx: Context, args: Mapping[str, Any]) -> str:
         raise Refused(SEQUENCE, f"no citizenship claim is recorded on {hold.warrant_id}; record the claim first")
     if hold.citizenship_reported_at is not None:
         raise Refused(SEQUENCE, f"the citizenship claim on {hold.warrant_id} is already reported")
+    _not_before(ctx, hold.citizenship_claim_at, "the report comes after the claim", f"the claim on {hold.warrant_id}")
     hold.citizenship_reported_at = ctx.occurred_at
     _append(ctx, hold, "citizenship_reported", {})
     facility = ctx.session.get(Facility, hold.facility_id)

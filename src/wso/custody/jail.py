@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from wso.custody.policy import (
     EXAM_MAX_ATTEMPTS,
     EXAM_PASS_SCORE,
     Model,
+    eligibility,
     parse_agency_kind,
     parse_detention_kind,
     parse_moa_template,
@@ -70,7 +72,28 @@ def _agreement(ctx: Context, args: Mapping[str, Any]) -> str:
     agreements.enter(ctx.session, agency.id, model, signed, ended, ctx.now, template)
     until = f" until {ended}" if ended else ""
     words = f" (MOA template {template})" if template else ""
-    return f"{model} agreement of {agency.id} in force from {signed}{until}{words}"
+    note = _state_law_note(ctx, agency, model, signed)
+    return f"{model} agreement of {agency.id} in force from {signed}{until}{words}{note}"
+
+
+def _state_law_note(ctx: Context, agency: Agency, model: str, signed: date) -> str:
+    """What state law says of the agreement today (entered, not refused: it is a fact; service under it is what
+    STATE-LAW refuses): prohibited, or in a grace period until a day, or nothing."""
+    day = ctx.occurred_at.date()
+    verdict = eligibility(agency.state, model, day, agreements.agency_kind(ctx.session, agency), signed=signed)
+    if verdict.verdict == "prohibited":
+        laws = ", ".join(law.id for law in verdict.laws)
+        return (
+            f"; note: {agency.state} law ({laws}) prohibits this agreement on {day}: service under it is refused "
+            "(STATE-LAW)"
+        )
+    if verdict.grace_until is not None:
+        laws = ", ".join(law.id for law in verdict.grace)
+        return (
+            f"; note: {agency.state} law ({laws}) lets this agreement, signed before it, run only until "
+            f"{verdict.grace_until}: from that day service under it is refused (STATE-LAW)"
+        )
+    return ""
 
 
 def _facility(ctx: Context, args: Mapping[str, Any]) -> str:

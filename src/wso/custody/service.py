@@ -39,6 +39,7 @@ from wso.custody.policy import (
     decision_second,
     detainer_deadline,
     detainer_hold_bar,
+    detainer_hold_restrictions,
     elapsed,
     eligibility,
     service_check,
@@ -189,6 +190,39 @@ def _require_service_at_release(check: ServiceCheck, which: str, release_local: 
         )
 
 
+def _require_not_with_ice(booking: Booking, booking_holds: list[ledger.HoldRow]) -> None:
+    """Refuse a new hold on a person whose custody already passed to ICE (a hold of the booking ended
+    `transferred`): the person is no longer in the jail (SEQUENCE)."""
+    passed = [hold for hold in booking_holds if hold.status == "transferred"]
+    if passed:
+        # the last transfer names the hold ICE took the person on (a detainer hold a WSO's service ended comes first)
+        last = max(passed, key=lambda hold: (hold.ended_at or hold.opened_at, hold.kind == "wso"))
+        raise Refused(
+            SEQUENCE,
+            f"custody of booking {booking.id} already passed to ICE on {last.warrant_id}; the person is no "
+            "longer in the jail: nothing to serve or hold",
+        )
+
+
+def _require_within_wso_hours(
+    ctx: Context, facility: Facility, agency: Agency, release: datetime, which: str, release_local: str
+) -> None:
+    """Refuse service after the WSO hold's 48 hours from the release have already run out (a detainer held under
+    the `excluding` reading can outlast them), unless a detention agreement lifts the limit at that point: the hold
+    would be late from its first second (WSO-48H)."""
+    deadline = wso_hold_deadline(release)
+    if decision_second(ctx.occurred_at) <= decision_second(deadline):
+        return
+    if _covered_words(ctx, facility, agency, deadline):
+        return
+    raise Refused(
+        "WSO-48H",
+        f"too late: the 48 hours from the {which} ({release_local}) ended at "
+        f"{_local(deadline, facility.tz).isoformat()}; a WSO hold may not begin after them (WSO-48H, flat). "
+        "Do not serve: transfer the person to ICE on the detainer or release them",
+    )
+
+
 def _require_state_law_allows(verdict: Eligibility, state: str, local_day: date, kind: str, signed: date) -> None:
     """Refuse service a state law prohibits for this agency's agreement: STATE-LAW."""
     if verdict.verdict == "prohibited":
@@ -213,7 +247,9 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
     if ctx.unit.get(warrant.id) is not None:
         raise Refused(SEQUENCE, f"warrant {warrant.id} has already been served")
     interpreter = _optional_text(args, "interpreter")
-    others = [hold for hold in _booking_holds(ctx, booking.id) if hold.status in ACTIVE]
+    booking_holds = _booking_holds(ctx, booking.id)
+    _require_not_with_ice(booking, booking_holds)
+    others = [hold for hold in booking_holds if hold.status in ACTIVE]
     wso_held = [hold for hold in others if hold.kind == "wso"]
     if wso_held:
         raise Refused(
@@ -240,6 +276,7 @@ def _serve(ctx: Context, args: Mapping[str, Any]) -> str:
     _require_service_at_release(check, which, release_local)
     agency = session.get(Agency, facility.agency_id)
     assert agency is not None
+    _require_within_wso_hours(ctx, facility, agency, check.release_at, which, release_local)
     local_day = _local(ctx.occurred_at, facility.tz).date()
     found = agreements.in_force_agreement(session, agency.id, "WSO", local_day)
     if found is None:
@@ -339,8 +376,17 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
             f"a detainer holds a person only past the time of release ({local.isoformat()}); nothing to hold yet "
             f"(reading: {ctx.detainer_reading})",
         )
+    deadline = detainer_deadline(start, facility.tz, ctx.detainer_reading, business_calendar(agency.state))
+    if decision_second(ctx.occurred_at) > decision_second(deadline):
+        raise Refused(
+            "DETAINER-48H",
+            f"too late: the detainer's 48 hours from the release ({_local(start, facility.tz).isoformat()}) ended "
+            f"at {_local(deadline, facility.tz).isoformat()} (reading: {ctx.detainer_reading}); a detainer hold may "
+            "not begin after them: release the person",
+        )
     local_day = _local(ctx.occurred_at, facility.tz).date()
-    bar = detainer_hold_bar(agency.state, local_day, agreements.agency_kind(session, agency))
+    kind = agreements.agency_kind(session, agency)
+    bar = detainer_hold_bar(agency.state, local_day, kind)
     if bar is not None:
         raise Refused(
             "STATE-LAW",
@@ -348,12 +394,13 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
             f"judicial warrant on {local_day}; do not hold: release the person at the end of criminal custody",
             law=bar.id,
         )
-    held = [hold for hold in _booking_holds(ctx, booking.id) if hold.status in ACTIVE]
+    booking_holds = _booking_holds(ctx, booking.id)
+    _require_not_with_ice(booking, booking_holds)
+    held = [hold for hold in booking_holds if hold.status in ACTIVE]
     if held:
         raise Refused(
             SEQUENCE, f"booking {booking.id} is already held on {held[0].warrant_id}; one person, one open hold"
         )
-    deadline = detainer_deadline(start, facility.tz, ctx.detainer_reading, business_calendar(agency.state))
     hold = ledger.opened(
         id=f"hold-{warrant.id}",
         warrant_id=warrant.id,
@@ -371,7 +418,14 @@ def _detainer_hold(ctx: Context, args: Mapping[str, Any]) -> str:
     ctx.hold = hold.id
     _append(ctx, hold, "detainer_hold", {"warrant": warrant.id, "reading": ctx.detainer_reading}, new=True)
     other = "excluding" if ctx.detainer_reading == "flat" else "flat"
+    restricting = detainer_hold_restrictions(agency.state, local_day, kind)
+    note = (
+        f"; note: {agency.state} law restricts holds on detainers "
+        f"({', '.join(f'{law.id}, {law.citation}' for law in restricting)}): hold only where its exceptions apply"
+        if restricting
+        else ""
+    )
     return (
         f"held on I-247A detainer {warrant.id} until {_local(deadline, facility.tz).isoformat()} at the latest "
-        f"(DETAINER-48H, reading: {ctx.detainer_reading}; the other reading, {other}, is available)"
+        f"(DETAINER-48H, reading: {ctx.detainer_reading}; the other reading, {other}, is available){note}"
     )

@@ -174,6 +174,22 @@ def detainer_hold_bar(
     return _first_bar("detainer_holds", state, on, agency_kind, laws, None)
 
 
+def detainer_hold_restrictions(
+    state: str, on: date, agency_kind: str = "county", laws: Iterable[StateLaw] | None = None
+) -> tuple[StateLaw, ...]:
+    """The laws in force on `on` that restrict, without barring, an agency of this kind holding a person on an
+    I-247A detainer (New Jersey's directive, Connecticut's TRUST Act: exceptions that turn on the person's criminal
+    record), in id order: the hold is not refused, but the answer names them."""
+    _, pool = _pool(state, laws)
+    kind = parse_agency_kind(agency_kind)
+    found = (
+        law
+        for law in pool
+        if law.scope == "detainer_holds" and law.stance == "restricts" and law.in_force(on) and law.binds_kind(kind)
+    )
+    return tuple(sorted(found, key=lambda law: law.id))
+
+
 def detention_agreement_bar(
     state: str,
     on: date,

@@ -119,7 +119,8 @@ HOLDS = Table(
             "interpreter",
             "string",
             True,
-            "Name of the interpreter annotated on the warrant when one was used (WSO-INTERPRETER); empty if none.",
+            "The interpreter annotated on the warrant when one was used (WSO-INTERPRETER): the name, or a stable "
+            "pseudonym (`wso custody export` without --identified); empty if none.",
             since=2,
         ),
         Column("ended_at", "timestamp", True, "When the hold ended; empty while it is open."),
