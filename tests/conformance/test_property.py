@@ -59,6 +59,9 @@ class History:
     people: tuple[Person, ...]
     sweeps: tuple[int, ...]  # minutes after T0
     sweep_ms: int = 0  # milliseconds added to each sweep's time
+    #: an IGSA covering the jail whose last day is this many days after T0's day (None: none): a hold moved onto
+    #: it is late again once it ends, unless an open-ended one (``detention_agreement``) covers the jail too
+    igsa_until: int | None = None
 
 
 ENDINGS = ("custody.transfer", "custody.release", "custody.continue")
@@ -93,6 +96,7 @@ histories = st.builds(
     people=st.lists(people, min_size=1, max_size=3).map(tuple),
     sweeps=st.lists(st.integers(0, 9 * 24 * 60), max_size=3).map(tuple),
     sweep_ms=st.integers(0, 999),
+    igsa_until=st.one_of(st.none(), st.integers(1, 9)),
 )
 
 
@@ -109,6 +113,10 @@ def lines_of(h: History) -> tuple[str, datetime]:
         _line(setup, "facility", id="JAIL", agency="AG", name="County Jail", tz=ZONES[h.state],
               detention_agreement=h.detention_agreement),
         _line(setup, "officer.nominate", id="O1", agency="AG", name="Deputy", us_citizen=True),
+        *([] if h.igsa_until is None else [
+            _line(setup, "detention.agreement", id="IGSA-1", agency="AG", facilities=["JAIL"], kind="IGSA",
+                  **{"from": "2025-01-01", "until": (T0.date() + timedelta(days=h.igsa_until)).isoformat()}),
+        ]),
         _line(setup, "officer.exam", id="O1", score=90),
         _line(setup, "officer.certify", id="O1"),
         _line(setup, "officer.authorize", id="O1"),
