@@ -243,10 +243,25 @@ FRACTIONS = History(
 )  # fmt: skip
 
 
+#: the IGSA's last day is 2026-03-05: its cover ends at 2026-03-06T00:00 in New York (T0 + 96 h). One hold is still
+#: held then, one ends 0.6 s into that second (not late), one a minute later (late); a sweep at the instant
+COVER_ENDS = History(
+    "FL", "2025-02-26", False,
+    (
+        Person("wso", "I-200", 0, 0, 5, None, None, 60),
+        Person("wso", "I-200", 60, 0, 5, None, ("custody.transfer", 96 * 60 - 60), 60, ms=(0, 0, 0, 0, 0, 600)),
+        Person("wso", "I-205", 60, 0, 5, None, ("custody.release", 96 * 60 - 59), 60),
+    ),
+    (96 * 60,),
+    igsa_until=3,
+)  # fmt: skip
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(h=histories)
 @example(h=EARLY)
 @example(h=FRACTIONS)
+@example(h=COVER_ENDS)
 def test_the_ledger_and_the_duckdb_audit_agree(fresh: Any, tmp_path: Path, h: History) -> None:
     out = Path(tempfile.mkdtemp(dir=tmp_path))
     db = fresh()
