@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from wso.audit.columns import literal
-from wso.audit.rules import TIME_NAMES
+from wso.audit.rules import TIME_NAMES, UNTIL_NAME
 from wso.program import hold_records as hr
 
 SERVED = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)  # a Tuesday, 10:00 in New York
@@ -112,7 +112,8 @@ def holds_as_parquet(root: Path) -> Path:
     csv = root / "holds.csv"
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    times = ", ".join(f"CAST(NULLIF({name}, '') AS TIMESTAMPTZ) AS {name}" for name in TIME_NAMES)
+    names = [*TIME_NAMES, UNTIL_NAME] if UNTIL_NAME in csv.read_text(encoding="utf-8").split("\n", 1)[0] else TIME_NAMES
+    times = ", ".join(f"CAST(NULLIF({name}, '') AS TIMESTAMPTZ) AS {name}" for name in names)
     con.execute(
         f"COPY (SELECT * REPLACE ({times}) FROM read_csv({literal(str(csv))}, all_varchar = true, header = true)) "
         f"TO {literal(str(root / 'holds.parquet'))} (FORMAT parquet)"

@@ -12,15 +12,16 @@ def test_holds_columns_match_the_contract() -> None:
         "record_id", "state", "agency_id", "agency_name", "facility_id", "facility_tz", "instrument",
         "officer_id", "served_at", "scheduled_release_at", "criminal_release_at", "served_inside_facility",
         "ice_notified_at", "citizenship_claim_at", "citizenship_reported_at", "detention_agreement",
-        "detention_agreement_from", "interpreter", "ended_at", "end_reason", "person_ref",
+        "detention_agreement_from", "detention_agreement_until", "interpreter", "ended_at", "end_reason",
+        "person_ref",
     )  # fmt: skip
     nullable = {c.name for c in hr.HOLDS.columns if c.nullable}
     assert nullable == {
         "officer_id", "ice_notified_at", "citizenship_claim_at", "citizenship_reported_at", "ended_at", "end_reason",
-        "criminal_release_at", "detention_agreement_from", "interpreter",
+        "criminal_release_at", "detention_agreement_from", "detention_agreement_until", "interpreter",
     }  # fmt: skip
     added = {c.name for c in hr.HOLDS.columns if c.since == 2}
-    assert added == {"criminal_release_at", "detention_agreement_from", "interpreter"}
+    assert added == {"criminal_release_at", "detention_agreement_from", "detention_agreement_until", "interpreter"}
 
 
 def test_officers_and_agreements() -> None:

@@ -7,7 +7,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from tests.audit.builders import AS_OF, SERVED, agreement, hold, officer, write_records
+from tests.audit.builders import AS_OF, SERVED, agreement, hold, holds_as_parquet, iso, officer, write_records
 from tests.audit.helpers import audit_rows, finding, rules_of
 from wso.audit import load_records, run_audit
 from wso.program import (
@@ -73,6 +73,72 @@ def test_a_detention_agreement_lifts_the_48_hour_limit_from_the_moment_the_hold_
     late = finding(rows, "MOVED-LATE", "WSO-48H")["evidence"]
     assert late["hours_over"] == 3.0 and late["detention_agreement_from"] == "2025-03-06T18:00:00Z"
     assert finding(rows, "NEVER-MOVED", "WSO-48H")["evidence"]["hours_over"] == 2.0
+
+
+def _moved(record_id: str, until: datetime | None, **over: object) -> dict[str, object]:
+    """A hold moved onto a detention agreement at its 48-hour point, whose cover ends at ``until``."""
+    fields: dict[str, object] = {"detention_agreement": "true", "detention_agreement_from": wso_hold_deadline(SERVED)}
+    return hold(record_id, **{**fields, "detention_agreement_until": until, **over})
+
+
+def test_a_hold_is_late_again_once_its_detention_agreement_stops_covering_it(tmp_path: Path) -> None:
+    until = wso_hold_deadline(SERVED) + 100 * H
+    as_of = until + 10 * H
+    rows = audit_rows(
+        tmp_path,
+        [
+            _moved("ENDED-AFTER", until, ended_at=until + 3 * H),
+            _moved("ENDED-IN-ITS-SECOND", until, ended_at=until + timedelta(milliseconds=999)),
+            _moved("ENDED-BEFORE", until, ended_at=until - H),
+            _moved("OPEN", until, ended_at=None, end_reason=None),
+            _moved("OPEN-ENDED", None, ended_at=until + 3 * H),
+        ],
+        as_of=as_of,
+    )
+    assert {r["record_id"] for r in rows} == {"ENDED-AFTER", "OPEN"}
+    late = finding(rows, "ENDED-AFTER", "WSO-48H")["evidence"]
+    # the hours before the move (48) and those after the cover's end (3): 3 over the limit
+    assert late["hours_over"] == 3.0 and late["detention_agreement_until"] == iso(until)
+    assert late["detention_agreement_from"] == iso(wso_hold_deadline(SERVED))
+    still = finding(rows, "OPEN", "WSO-48H")["evidence"]
+    assert still["hours_over"] == 10.0 and still["open_as_of"] == iso(as_of)
+    plain = audit_rows(tmp_path / "plain", [hold("LATE", ended_at=SERVED + 50 * H)])
+    assert finding(plain, "LATE", "WSO-48H")["evidence"]["detention_agreement_until"] is None
+
+
+def test_without_the_until_column_a_moved_hold_has_no_end(tmp_path: Path) -> None:
+    """Files written before the column (v1, and v2 without it) still audit: a moved hold is never late again."""
+    until = wso_hold_deadline(SERVED) + 10 * H
+    columns = [c.name for c in hr.HOLDS.columns if c.name != "detention_agreement_until"]
+    write_records(tmp_path, [_moved("R1", until, ended_at=until + 5 * H)], holds_columns=columns)
+    records = load_records(tmp_path)
+    assert "detention_agreement_until" in records.absent["holds"]
+    assert run_audit(records, AS_OF).findings.num_rows == 0
+
+
+def test_fractions_of_a_second_decide_the_end_of_the_cover_on_csv_and_parquet(tmp_path: Path) -> None:
+    until = wso_hold_deadline(SERVED) + 10 * H
+    ms = timedelta(milliseconds=1)
+    late_start = SERVED + 900 * ms  # the release 0.9 s into its second; the move in the second of its 48-hour point
+    holds = [
+        # both parts lose most of a second in microseconds (47:59:59.1 before the move, 0.1 s after the end), yet
+        # floored they are 48 h and 1 s: one second late, which the microsecond candidate must keep
+        _moved("OVER", until + 900 * ms, served_at=late_start, ended_at=until + 1_000 * ms,
+               detention_agreement_from=wso_hold_deadline(SERVED)),
+        # the cover ended 0.9 s into its second, the hold 0.1 s into the next: one second late
+        _moved("NEXT", until + 900 * ms, ended_at=until + 1_100 * ms),
+        # in the cover end's second: not late
+        _moved("SAME", until + 100 * ms, ended_at=until + 900 * ms),
+    ]  # fmt: skip
+    found = {}
+    for name in ("csv", "parquet"):
+        root = write_records(tmp_path / name, holds)
+        if name == "parquet":
+            holds_as_parquet(root)
+        records = load_records(root)
+        found[name] = {(r["record_id"], r["rule_id"]) for r in run_audit(records, AS_OF).findings.to_pylist()}
+        records.con.close()
+    assert found["csv"] == found["parquet"] == {("OVER", "WSO-48H"), ("NEXT", "WSO-48H")}
 
 
 def test_a_v1_file_reads_detention_agreement_as_v1_defined_it(tmp_path: Path) -> None:

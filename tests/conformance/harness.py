@@ -105,10 +105,10 @@ def answered_findings(rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
 def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
     """Every (hold, rule) the ledger holds late or unlawful at ``as_of``, from what it stored: a hold that ended
     (or, open, is still held) after the deadline the ledger gave it, unless it moved onto a detention agreement by
-    then; ICE told later than the program's window after service, or not yet; a citizenship claim on a WSO hold
-    reported more than an hour after it, or not yet; a complaint reported after the due time the ledger gave it, or
-    not yet. Every comparison is on whole seconds, floored (``decision_second``, ``elapsed``), as every rule
-    decides."""
+    then and was not held after that agreement stopped covering it; ICE told later than the program's window after
+    service, or not yet; a citizenship claim on a WSO hold reported more than an hour after it, or not yet; a
+    complaint reported after the due time the ledger gave it, or not yet. Every comparison is on whole seconds,
+    floored (``decision_second``, ``elapsed``), as every rule decides."""
     out: set[tuple[str, str]] = set()
     with db.session() as session:
         views = holds(session, as_of)
@@ -116,12 +116,16 @@ def ledger_late(db: Database, as_of: datetime) -> set[tuple[str, str]]:
         opened = _at(v.opened_at)
         assert opened is not None
         moved = _at(getattr(v, "detention_agreement_from", None))  # schema v2 ledgers record it
+        until = _at(getattr(v, "detention_agreement_until", None))  # when that agreement stops covering it
         deadline, ended = _at(v.deadline), _at(v.ended_at)
         end = ended if ended is not None else as_of
+        counted = end
         if moved is not None and decision_second(moved) < decision_second(end):
-            end = moved
-        if deadline is not None and decision_second(end) > decision_second(deadline):
+            counted = moved
+        if deadline is not None and decision_second(counted) > decision_second(deadline):
             out.add((v.hold, v.deadline_rule))
+        if moved is not None and until is not None and decision_second(end) > decision_second(until):
+            out.add((v.hold, v.deadline_rule))  # held on after the agreement stopped covering it
         if v.kind == "wso":
             notified = _at(v.ice_notified_at)
             if elapsed(opened, notified or as_of) > ICE_NOTIFY_WINDOW:

@@ -59,6 +59,9 @@ class History:
     people: tuple[Person, ...]
     sweeps: tuple[int, ...]  # minutes after T0
     sweep_ms: int = 0  # milliseconds added to each sweep's time
+    #: an IGSA covering the jail whose last day is this many days after T0's day (None: none): a hold moved onto
+    #: it is late again once it ends, unless an open-ended one (``detention_agreement``) covers the jail too
+    igsa_until: int | None = None
 
 
 ENDINGS = ("custody.transfer", "custody.release", "custody.continue")
@@ -93,6 +96,7 @@ histories = st.builds(
     people=st.lists(people, min_size=1, max_size=3).map(tuple),
     sweeps=st.lists(st.integers(0, 9 * 24 * 60), max_size=3).map(tuple),
     sweep_ms=st.integers(0, 999),
+    igsa_until=st.one_of(st.none(), st.integers(1, 9)),
 )
 
 
@@ -109,6 +113,10 @@ def lines_of(h: History) -> tuple[str, datetime]:
         _line(setup, "facility", id="JAIL", agency="AG", name="County Jail", tz=ZONES[h.state],
               detention_agreement=h.detention_agreement),
         _line(setup, "officer.nominate", id="O1", agency="AG", name="Deputy", us_citizen=True),
+        *([] if h.igsa_until is None else [
+            _line(setup, "detention.agreement", id="IGSA-1", agency="AG", facilities=["JAIL"], kind="IGSA",
+                  **{"from": "2025-01-01", "until": (T0.date() + timedelta(days=h.igsa_until)).isoformat()}),
+        ]),
         _line(setup, "officer.exam", id="O1", score=90),
         _line(setup, "officer.certify", id="O1"),
         _line(setup, "officer.authorize", id="O1"),
@@ -235,10 +243,25 @@ FRACTIONS = History(
 )  # fmt: skip
 
 
+#: the IGSA's last day is 2026-03-05: its cover ends at 2026-03-06T00:00 in New York (T0 + 96 h). One hold is still
+#: held then, one ends 0.6 s into that second (not late), one a minute later (late); a sweep at the instant
+COVER_ENDS = History(
+    "FL", "2025-02-26", False,
+    (
+        Person("wso", "I-200", 0, 0, 5, None, None, 60),
+        Person("wso", "I-200", 60, 0, 5, None, ("custody.transfer", 96 * 60 - 60), 60, ms=(0, 0, 0, 0, 0, 600)),
+        Person("wso", "I-205", 60, 0, 5, None, ("custody.release", 96 * 60 - 59), 60),
+    ),
+    (96 * 60,),
+    igsa_until=3,
+)  # fmt: skip
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(h=histories)
 @example(h=EARLY)
 @example(h=FRACTIONS)
+@example(h=COVER_ENDS)
 def test_the_ledger_and_the_duckdb_audit_agree(fresh: Any, tmp_path: Path, h: History) -> None:
     out = Path(tempfile.mkdtemp(dir=tmp_path))
     db = fresh()

@@ -15,6 +15,8 @@ from wso.clock import FixedClock
 from wso.custody import Custody, find_hold
 from wso.custody.export import export_hold_records
 from wso.custody.ledger import events
+from wso.custody.queries import hold_view
+from wso.custody.sweep import ENDED_TEXT, raise_alerts
 from wso.store import Database
 
 SERVE = {"warrant": "W1", "officer": "O1", "facility": "JAIL"}
@@ -321,6 +323,83 @@ def test_a_sweep_moves_a_covered_hold_onto_its_igsa_without_overdue(
         kinds = [(e.kind, e.occurred_at, e.recorded_at) for e in events(session, "hold-W1")]
     assert kinds[-1] == ("detention_agreement", RELEASE + timedelta(hours=48), RELEASE + timedelta(hours=50))
     clock.set(RELEASE + timedelta(hours=80))
+    transfer = jail.run("custody.transfer", {"warrant": "W1"})
+    assert transfer.accepted and "after the deadline" not in transfer.message
+
+
+def _igsa_until(jail: Custody, until: str) -> None:
+    args = {"id": "IGSA-1", "agency": "AG", "facilities": ["JAIL"], "kind": "IGSA", "from": "2024-10-01"}
+    accepted(jail, "detention.agreement", {**args, "until": until})
+
+
+# the 48-hour point, 2026-03-08T14:00Z, is on 2026-03-08 in New York: the hold moves onto the IGSA in force until
+# 2026-03-09, whose cover ends when 2026-03-10 begins there (EDT): 04:00Z
+COVER_END = datetime(2026, 3, 10, 4, tzinfo=UTC)
+
+
+def test_a_hold_is_overdue_once_its_detention_agreement_stops_covering_it(
+    jail: Custody, db: Database, clock: FixedClock
+) -> None:
+    _igsa_until(jail, "2026-03-09")
+    accepted(jail, "warrant.serve", SERVE)
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.set(RELEASE + timedelta(hours=50))
+    assert jail.run("sweep").alerts == ()
+    with db.session() as session:
+        shown = hold_view(session, "W1", clock.now())
+    assert shown is not None and shown.status == "detention_agreement"
+    assert shown.detention_agreement_until == "2026-03-10T04:00:00Z"
+    clock.set(COVER_END - timedelta(microseconds=1))
+    assert jail.run("sweep").alerts == ()
+    clock.set(COVER_END)
+    with db.session() as session:
+        raised = raise_alerts(session, clock.now())
+        session.commit()
+    assert [(a.kind, a.warrant, a.due_at) for a, _ in raised] == [("overdue", "W1", "2026-03-10T04:00:00Z")]
+    assert raised[0][1].text == ENDED_TEXT and "detention agreement" in ENDED_TEXT
+    clock.set(COVER_END + timedelta(hours=2, minutes=30))
+    late = jail.run("custody.transfer", {"warrant": "W1"})
+    assert late.accepted and "after the deadline by 2 h 30 min: WSO-48H" in late.message
+
+
+def test_export_says_when_the_detention_agreement_stops_covering_the_hold(
+    jail: Custody, db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    _igsa_until(jail, "2026-03-09")
+    accepted(jail, "warrant.serve", SERVE)
+    with db.session() as session:
+        export_hold_records(session, tmp_path / "early", b"key", as_of=RELEASE + timedelta(hours=47))
+        export_hold_records(session, tmp_path / "moved", b"key", as_of=RELEASE + timedelta(hours=50))
+    found = {}
+    for name in ("early", "moved"):
+        with (tmp_path / name / "holds.csv").open(encoding="utf-8", newline="") as handle:
+            (row,) = csv.DictReader(handle)
+        found[name] = (row["detention_agreement_from"], row["detention_agreement_until"])
+    point = (RELEASE + timedelta(hours=48)).isoformat()
+    assert found == {"early": ("", ""), "moved": (point, COVER_END.isoformat())}
+
+
+def test_a_hold_ended_in_the_second_its_cover_ends_is_not_late(jail: Custody, db: Database, clock: FixedClock) -> None:
+    _igsa_until(jail, "2026-03-09")
+    accepted(jail, "warrant.serve", SERVE)
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.set(COVER_END + timedelta(microseconds=999_999))
+    transfer = jail.run("custody.transfer", {"warrant": "W1"})  # moves onto the IGSA first, then ends
+    assert transfer.accepted and "after the deadline" not in transfer.message
+    assert hold_of(db, "W1").detention_agreement_from == RELEASE + timedelta(hours=48)
+
+
+def test_an_open_ended_agreement_or_a_later_one_keeps_covering(jail: Custody, db: Database, clock: FixedClock) -> None:
+    _igsa_until(jail, "2026-03-09")
+    accepted(
+        jail,
+        "detention.agreement",
+        {"id": "USMS-1", "agency": "AG", "facilities": ["JAIL"], "kind": "USMS", "from": "2025-01-01"},
+    )
+    accepted(jail, "warrant.serve", SERVE)
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    clock.set(RELEASE + timedelta(days=30))
+    assert jail.run("sweep").alerts == ()
     transfer = jail.run("custody.transfer", {"warrant": "W1"})
     assert transfer.accepted and "after the deadline" not in transfer.message
 

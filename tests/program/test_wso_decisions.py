@@ -21,7 +21,10 @@ from wso.program import (
     citizenship_standard,
     criminal_release,
     detention_agreement_from,
+    detention_agreement_until,
     detention_cover,
+    detention_cover_ended,
+    detention_cover_last_day,
     parse_detention_kind,
     parse_interview_topic,
     service_check,
@@ -118,6 +121,27 @@ def test_detention_agreement_kinds() -> None:
     ended = detention_cover("IGSA", date(2020, 1, 1), date(2026, 3, 7), "FL", on)
     assert not ended.lifts and not ended.in_force
     assert detention_cover("IGSA", date(2020, 1, 1), on, "FL", on).lifts  # the last day is included
+
+
+def test_a_detention_agreements_cover_ends_at_the_local_midnight_after_its_last_day() -> None:
+    # the user walk's IGSA, in force until 2026-04-10: the cover ends when 2026-04-11 begins in the facility's zone
+    until = detention_agreement_until(date(2026, 4, 10), "America/New_York")
+    assert until == datetime(2026, 4, 11, 4, tzinfo=UTC)
+    assert detention_agreement_until(date(2026, 4, 10), "America/Los_Angeles") == datetime(2026, 4, 11, 7, tzinfo=UTC)
+    # the day after the last one begins in standard time: the offset of that midnight, not of the last day
+    assert detention_agreement_until(date(2026, 10, 31), "America/Chicago") == datetime(2026, 11, 1, 5, tzinfo=UTC)
+    assert detention_agreement_until(None, "America/New_York") is None  # open-ended: never ends
+    # late strictly after it, to the whole second, as every time rule
+    assert not detention_cover_ended(until, until + timedelta(microseconds=999_999))
+    assert detention_cover_ended(until, until + timedelta(seconds=1))
+    assert not detention_cover_ended(None, datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def test_of_several_agreements_the_hold_is_covered_until_the_latest_last_day() -> None:
+    assert detention_cover_last_day([date(2026, 4, 10), date(2026, 6, 30)]) == date(2026, 6, 30)
+    assert detention_cover_last_day([date(2026, 4, 10), None]) is None
+    with pytest.raises(ValueError, match="no detention agreement"):
+        detention_cover_last_day([])
 
 
 def test_detention_agreement_barred_by_state_law_with_its_grace_period() -> None:

@@ -46,7 +46,8 @@ _D = "date"
 #: rule id -> evidence keys: (key, slot, kind); constants are added as they are.
 EVIDENCE: dict[str, tuple[tuple[str, str, str], ...]] = {
     "WSO-48H": (("served_at", "t1", _T), ("release_at", "day", _T), ("deadline", "t2", _T), ("ended_at", "t3", _T),
-                ("open_as_of", "t4", _T), ("detention_agreement_from", "s2", _T), ("hours_over", "s1", _H)),
+                ("open_as_of", "t4", _T), ("detention_agreement_from", "s2", _T),
+                ("detention_agreement_until", "t5", _T), ("hours_over", "s1", _H)),
     "WSO-JAIL-ONLY": (("served_at", "t1", _T),),
     "WSO-WARRANT-FORMS": (("served_at", "t1", _T), ("officer_id", "txt", _S), ("instrument", "txt2", _S)),
     "WSO-SCHEDULED-RELEASE": (("served_at", "t1", _T), ("release_at", "t2", _T), ("release", "txt", _S),
@@ -442,6 +443,7 @@ def _inputs(records: Records, as_of: datetime, tables: dict[str, Any], settings:
         detainer_laws=facts.detainer_law_windows(states, agreements, lo.date(), hi.date()),
         tolerance_s=settings.tolerance_s,
         v1_detention="detention_agreement_from" in records.absent.get("holds", ()),
+        detention_until=rules.UNTIL_NAME not in records.absent.get("holds", ()),
         future_slots=records.maybe_future(as_of),
     )
 

@@ -43,7 +43,7 @@ from wso.audit.rejects import (
     refuse_broken,
     with_broken_lines,
 )
-from wso.audit.rules import TIME_NAMES, TIME_SLOTS, TIME_US
+from wso.audit.rules import TIME_NAMES, TIME_SLOTS, TIME_US, UNTIL_NAME, UNTIL_US
 from wso.program import decision_second
 from wso.program import hold_records as hr
 
@@ -325,7 +325,9 @@ def _increasing_on_cursor(con: duckdb.DuckDBPyConnection, key: str, relation: st
 
 
 #: per table, the time columns the rules read as UTC epoch microseconds, and the names those take
-MICROS: dict[str, tuple[tuple[str, str], ...]] = {"holds": tuple(zip(TIME_NAMES, TIME_US, strict=True))}
+MICROS: dict[str, tuple[tuple[str, str], ...]] = {
+    "holds": (*zip(TIME_NAMES, TIME_US, strict=True), (UNTIL_NAME, UNTIL_US))
+}
 
 
 def _micros_items(table: str, cols: list[Col]) -> str:

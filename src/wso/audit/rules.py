@@ -20,8 +20,10 @@ Every decision is ``wso.program``'s (the ledger makes the same one per command; 
   moment and not past its DETAINER-48H deadline.
 - ``WSO-48H`` (``wso_hold_deadline``): held past 48 hours from the release; the hours stop counting when the hold
   moved onto a detention agreement (``detention_agreement_from``; a v1 file's ``detention_agreement`` = true lifts
-  the limit, as v1 defined it). An open hold counts to the audit time; an end after it is left to
-  ``DATA-FUTURE-TIME``.
+  the limit, as v1 defined it); they count again from the moment the agreement stopped covering the hold
+  (``detention_agreement_until``, ``wso.program.detention_agreement_until``; a file without the column has no end):
+  the hours counted are those before the move plus those after the cover's end. An open hold counts to the audit
+  time; an end after it is left to ``DATA-FUTURE-TIME``.
 - ``WSO-NOTIFY-ICE``: ICE told later than ``ICE_NOTIFY_WINDOW`` after service, or never once it has passed.
 - ``WSO-CITIZENSHIP-1H``: WSO holds only; its severity and words from the agreement's MOA template
   (``citizenship_standard``).
@@ -72,6 +74,7 @@ FINDING_SCHEMA = ibis.schema(
         "t2": "int64",
         "t3": "int64",
         "t4": "int64",
+        "t5": "int64",
         "s1": "int64",
         "s2": "int64",
         "day": "int64",
@@ -114,6 +117,9 @@ class Inputs:
     tolerance_s: int
     #: the file has no detention_agreement_from (a hold-record schema v1 file): detention_agreement lifts the limit
     v1_detention: bool
+    #: the file has detention_agreement_until: a moved hold is late again after its agreement's cover ended (a file
+    #: without the column is not read for it)
+    detention_until: bool
     #: the time slots that may hold a time after the audit time (the others are proven not to: the future-time
     #: test skips them); ``TIME_SLOTS`` when nothing is known
     future_slots: tuple[str, ...]
@@ -379,7 +385,10 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     # kept, the times in whole seconds and each rule's own test on them, which names the flags
     wso_cands, other_cands = _tests(h, as_of_s, inputs, US)
     h = h.filter((h.wso & ibis.or_(*wso_cands.values())) | ibis.or_(*other_cands.values()))
-    h = h.mutate(**{slot: seconds(h[us]) for slot, us in zip(TIME_SLOTS, TIME_US, strict=True)})
+    h = h.mutate(
+        **{slot: seconds(h[us]) for slot, us in zip(TIME_SLOTS, TIME_US, strict=True)},
+        dau_s=seconds(h[UNTIL_US]) if inputs.detention_until else _null_int(),
+    )
     h = h.mutate(
         rel_s=ibis.coalesce(h.actual_s, h.release_s),
         end_s=ibis.cases((h.ended_s.isnull(), as_of_s), (h.ended_s <= as_of_s, h.ended_s), else_=_null_int()),
@@ -393,7 +402,7 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
         h = h.mutate(served_day=local_day(h.facility_tz, h.served_s, inputs.zone_offsets))
     keep = [
         "record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "person_ref",
-        "open", "end_s", "rel_s", "served_day", "law_ids", *TIME_SLOTS, *(flag_name(k) for k in FLAGS),
+        "open", "end_s", "rel_s", "served_day", "law_ids", *TIME_SLOTS, "dau_s", *(flag_name(k) for k in FLAGS),
     ]  # fmt: skip
     return h.select(*keep)
 
@@ -424,7 +433,14 @@ def _tests(
     served_by_now = served < by(as_of_s)
     # the 48 hours stop counting when the hold moved onto a detention agreement: the hours counted end at the
     # earlier of the end and that move, so both must be past the deadline (the end first: it rejects most holds)
-    over_48 = (end - rel > limit) & (t("daf").isnull() | (t("daf") - rel > limit)) & served_by_now
+    daf = t("daf")
+    counted = daf.isnull() | (daf - rel > limit)
+    if inputs.detention_until:
+        # the limit applies again once the agreement stopped covering the hold: the hours before the move and those
+        # after the cover's end together over the limit. Two floored differences over k seconds imply the
+        # microseconds' sum over k - 1 seconds by more than 1 microsecond: ``limit - (unit - 1)`` is both bounds
+        counted = counted | ((daf - rel) + (end - t("dau")) > limit - (unit - 1))
+    over_48 = (end - rel > limit) & counted & served_by_now
     if inputs.v1_detention:
         over_48 = over_48 & ~h.detention_agreement
     wso_tests: dict[str, ir.BooleanValue] = {
@@ -488,6 +504,8 @@ def _future(h: ir.Table, slots: tuple[str, ...], as_of_s: int, unit: int) -> ir.
 TIME_SLOTS = ("served_s", "release_s", "actual_s", "notified_s", "claim_s", "reported_s", "daf_s", "ended_s")
 #: the same times as the loader gives them: UTC epoch microseconds (TIMESTAMPTZ columns as read, not yet floored)
 TIME_US = ("served_us", "release_us", "actual_us", "notified_us", "claim_us", "reported_us", "daf_us", "ended_us")
+#: the end of a detention agreement's cover (a time the rules read, not an event: it may lie after the audit time)
+UNTIL_NAME, UNTIL_US = "detention_agreement_until", "dau_us"
 TIME_NAMES = (
     "served_at",
     "scheduled_release_at",
@@ -512,6 +530,8 @@ def unpivot(w: ir.Table, as_of: datetime, tolerance_s: int) -> ir.Table:
     out: list[ir.Table] = []
     t = rows("WSO-48H")
     counted_end = ibis.ifelse(t.daf_s.notnull() & (t.daf_s < t.end_s), t.daf_s, t.end_s)
+    # the hours after the cover's end count again (``dau_s`` is null where the file has no such end)
+    again = ibis.ifelse(t.daf_s.notnull() & (t.dau_s < t.end_s), t.end_s - t.dau_s, 0).fill_null(0)
     out.append(
         _finding(
             t,
@@ -520,8 +540,9 @@ def unpivot(w: ir.Table, as_of: datetime, tolerance_s: int) -> ir.Table:
             t2=t.rel_s + limit,
             t3=t.ended_s,
             t4=ibis.ifelse(t.open, as_of_s, _null_int()),
-            s1=counted_end - t.rel_s - limit,
+            s1=counted_end - t.rel_s + again - limit,
             s2=t.daf_s,
+            t5=t.dau_s,
             day=t.rel_s,
         )
     )

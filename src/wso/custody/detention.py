@@ -8,13 +8,15 @@ its creation (`implied`).
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from wso.custody.models import Agency, DetentionAgreement, DetentionAgreementFacility
-from wso.custody.policy import DetentionCover, detention_cover
+from wso.custody import agreements
+from wso.custody.models import Agency, DetentionAgreement, DetentionAgreementFacility, Facility
+from wso.custody.policy import DetentionCover, detention_agreement_until, detention_cover, detention_cover_last_day
 
 
 def enter(
@@ -86,3 +88,32 @@ def cover(session: Session, facility_id: str, agency: Agency, agency_kind: str, 
         return lifting[0]
     barred = [answer for answer in answers if answer.barred_by is not None]
     return (barred or answers)[0] if answers else None
+
+
+def hold_cover_until(session: Session, facility_id: str, agency_id: str, moved: datetime | None) -> datetime | None:
+    """`cover_until` of a hold at `facility_id` of `agency_id` moved onto its agreement at `moved` (None: not moved)."""
+    if moved is None:
+        return None
+    facility = session.get(Facility, facility_id)
+    agency = session.get(Agency, agency_id)
+    assert facility is not None and agency is not None
+    return cover_until(session, facility, agency, agreements.agency_kind(session, agency), moved)
+
+
+def cover_until(
+    session: Session, facility: Facility, agency: Agency, agency_kind: str, moved: datetime
+) -> datetime | None:
+    """When the cover of a hold moved onto a detention agreement at `moved` ends (`detention_agreement_until`): the
+    start of the local day after the latest last day of the agreements covering the facility that lifted the limit
+    on the move's local day; None while one of them is open-ended (or, entered before this rule, none is found)."""
+    day = moved.astimezone(zoneinfo.ZoneInfo(facility.tz)).date()
+    last_days = [
+        row.in_force_until
+        for row in covering(session, facility.id)
+        if detention_cover(
+            row.kind, row.in_force_from, row.in_force_until, agency.state, day, agency_kind, signed=row.signed
+        ).lifts
+    ]
+    if not last_days:
+        return None
+    return detention_agreement_until(detention_cover_last_day(last_days), facility.tz)

@@ -122,6 +122,12 @@ def export_hold_records(
     for hold, warrant, booking, facility, agency in rows:
         person_ref = names.make("p", _person(booking))
         covered = _covered(session, hold, facility, agency)
+        moved = _moved_at(hold, covered, as_of)
+        until = (
+            detention.cover_until(session, facility, agency, agreements.agency_kind(session, agency), moved)
+            if moved
+            else None
+        )
         holds.append(
             _ordered(
                 hr.HOLDS,
@@ -143,7 +149,8 @@ def export_hold_records(
                     "citizenship_claim_at": _ts(hold.citizenship_claim_at),
                     "citizenship_reported_at": _ts(hold.citizenship_reported_at),
                     "detention_agreement": _bool(covered),
-                    "detention_agreement_from": _ts(_moved_at(hold, covered, as_of)),
+                    "detention_agreement_from": _ts(moved),
+                    "detention_agreement_until": _ts(until),
                     # a person's name: kept only in the identified export; else a stable pseudonym
                     "interpreter": _interpreter(hold.interpreter, names, identified),
                     "ended_at": _ts(hold.ended_at),

@@ -28,6 +28,7 @@ from wso.custody.policy import (
     citizenship_report_applies,
     citizenship_standard,
     decision_second,
+    detention_cover_ended,
     elapsed,
 )
 from wso.custody.sweep import raise_alerts
@@ -137,12 +138,14 @@ def _ending(ctx: Context, args: Mapping[str, Any]) -> ledger.HoldRow:
 
 
 def _late(ctx: Context, hold: ledger.HoldRow) -> str:
-    if (
-        hold.status == "open"
-        and hold.deadline is not None
-        and decision_second(ctx.occurred_at) > decision_second(hold.deadline)
-    ):
-        over = elapsed(hold.deadline, ctx.occurred_at)
+    """Ended after its deadline: an open hold past its 48 hours, or a hold held on under a detention agreement
+    after the agreement stopped covering it (the 48 hours, long passed, apply again from that instant)."""
+    deadline = hold.deadline if hold.status == "open" else None
+    if hold.status == "detention_agreement":
+        until = detention.hold_cover_until(ctx.session, hold.facility_id, hold.agency_id, hold.detention_agreement_from)
+        deadline = until if detention_cover_ended(until, ctx.occurred_at) else None
+    if deadline is not None and decision_second(ctx.occurred_at) > decision_second(deadline):
+        over = elapsed(deadline, ctx.occurred_at)
         return f" (after the deadline by {_duration(over)}: {hold.deadline_rule})"
     return ""
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from wso.custody import ledger
+from wso.custody import detention, ledger
 from wso.custody.models import Agency, Alert, Facility, Hold, Officer
 from wso.custody.policy import decision_second, elapsed, second_start
 from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, Zone
@@ -52,6 +52,10 @@ class HoldView(BaseModel):
     detention_agreement_from: str | None = Field(
         default=None, description="From when a detention agreement keeps the person past the 48 hours, UTC."
     )
+    detention_agreement_until: str | None = Field(
+        default=None,
+        description="When that agreement stops covering the hold, UTC: from then the hold is late (none: open-ended).",
+    )
     tz: Zone = "UTC"
     booking: BookingId = ""
     agency_name: AgencyName = ""
@@ -73,8 +77,15 @@ class Names:
 ACTIVE = ("open", "detention_agreement")
 
 
-def view(hold: Hold, names: Names, now: datetime) -> HoldView:
+def view(hold: Hold, names: Names, now: datetime, session: Session | None = None) -> HoldView:
+    """The hold as the read side shows it; with `session`, a hold moved onto a detention agreement says when the
+    agreement stops covering it (`detention_agreement_until`)."""
     tz = names.tz
+    until = (
+        detention.hold_cover_until(session, hold.facility_id, hold.agency_id, hold.detention_agreement_from)
+        if session is not None
+        else None
+    )
     local = hold.deadline.astimezone(zoneinfo.ZoneInfo(tz)).isoformat() if hold.deadline else None
     left = int(elapsed(now, hold.deadline).total_seconds()) if hold.deadline and hold.status == "open" else None
     return HoldView(
@@ -98,6 +109,7 @@ def view(hold: Hold, names: Names, now: datetime) -> HoldView:
         citizenship_reported_at=iso(hold.citizenship_reported_at),
         interpreter=hold.interpreter,
         detention_agreement_from=iso(hold.detention_agreement_from),
+        detention_agreement_until=iso(until),
         tz=tz,
         booking=hold.booking_id,
         agency_name=names.agency,
@@ -119,7 +131,9 @@ def holds(session: Session, now: datetime, *, open_only: bool = False) -> list[H
     deadline first."""
     query = _VIEWS.where(Hold.status.in_(ACTIVE)) if open_only else _VIEWS
     rows = session.execute(query.order_by(Hold.deadline.is_(None), Hold.deadline, Hold.id)).all()
-    return [view(hold, Names(tz, agency, facility, officer), now) for hold, tz, agency, facility, officer in rows]
+    return [
+        view(hold, Names(tz, agency, facility, officer), now, session) for hold, tz, agency, facility, officer in rows
+    ]
 
 
 def hold_view(session: Session, ref: str, now: datetime) -> HoldView | None:
@@ -129,7 +143,7 @@ def hold_view(session: Session, ref: str, now: datetime) -> HoldView | None:
     if row is None:
         return None
     hold, tz, agency, facility, officer = row
-    return view(hold, Names(tz, agency, facility, officer), now)
+    return view(hold, Names(tz, agency, facility, officer), now, session)
 
 
 _DUE = (

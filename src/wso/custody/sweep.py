@@ -12,7 +12,9 @@ moment (a complaint's alert is raised once through its `alerted_at`).
 
 Before it raises anything, a sweep given the ledger's unit of work moves onto their detention agreement the WSO
 holds whose 48-hour point has passed at a facility whose agreement lifts the limit (`settle`: an event dated at
-that point), so they raise no `overdue`; a hold that will move onto one at its 48-hour point raises no `due_*`.
+that point), so they raise no `overdue`; a hold that will move onto one at its 48-hour point raises no `due_*`. A
+hold held on under a detention agreement raises `overdue` once the agreement stops covering it
+(`detention_agreement_until`: the 48 hours, long passed, apply again), with its own words (`ENDED_TEXT`).
 
 Every test of the clock reads each time as its whole second, floored (`decision_second`), as every rule does: a
 hold is overdue in its deadline's second, not 0.4 s into it. The queries select on the stored exact times with the
@@ -62,6 +64,11 @@ TEXT = {
     "ice_not_notified": "ICE has not been notified of the service (WSO-NOTIFY-ICE)",
     "complaint_report_due": "a complaint about an officer is not yet reported to ICE (WSO-COMPLAINT-48H)",
 }
+#: `overdue` of a hold held on under a detention agreement that no longer covers it
+ENDED_TEXT = (
+    "the detention agreement the hold moved onto ended: the 48-hour limit applies again; "
+    "transfer to ICE or release now (WSO-48H)"
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,11 @@ def deadline_alert(now: datetime, deadline: datetime) -> str | None:
 
 _OPEN_DUE = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.deadline, Hold.kind).where(
     Hold.status == "open", Hold.deadline.is_not(None), Hold.deadline < bindparam("before")
+)
+#: holds held on under a detention agreement, until their `overdue` is raised (once its cover has ended)
+_MOVED = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.agency_id, Hold.detention_agreement_from).where(
+    Hold.status == "detention_agreement",
+    ~exists().where(Alert.hold_id == Hold.id, Alert.kind == "overdue"),
 )
 _CLAIMS = select(Hold.id, Hold.warrant_id, Hold.facility_id, Hold.citizenship_claim_at).where(
     Hold.kind == "wso", Hold.citizenship_claim_at.is_not(None), Hold.citizenship_reported_at.is_(None)
@@ -183,6 +195,12 @@ def raise_alerts(
         kind = deadline_alert(now, deadline) if deadline is not None else None
         if kind:
             wanted.append((hold, warrant, facility, kind, deadline))
+    ended: set[str] = set()
+    for hold, warrant, facility, agency, moved in session.execute(_MOVED).all():
+        until = detention.hold_cover_until(session, facility, agency, moved)
+        if until is not None and deadline_alert(now, until) == "overdue":
+            wanted.append((hold, warrant, facility, "overdue", until))
+            ended.add(hold)
     for hold, warrant, facility, claim in session.execute(_CLAIMS):
         assert claim is not None
         wanted.append((hold, warrant, facility, "citizenship_report_due", claim + CITIZENSHIP_REPORT))
@@ -213,7 +231,7 @@ def raise_alerts(
         out.append(
             (
                 RaisedAlert(kind, hold, warrant, stamp, due),
-                AlertMessage(kind, hold, warrant, facility, stamp, due, TEXT[kind]),
+                AlertMessage(kind, hold, warrant, facility, stamp, due, ENDED_TEXT if hold in ended else TEXT[kind]),
             )
         )
     return out + complaints

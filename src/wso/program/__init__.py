@@ -56,7 +56,10 @@ from wso.program.detention import (
     DetentionCover,
     DetentionKind,
     detention_agreement_from,
+    detention_agreement_until,
     detention_cover,
+    detention_cover_ended,
+    detention_cover_last_day,
     parse_detention_kind,
 )
 from wso.program.eligibility import (
@@ -153,7 +156,10 @@ __all__ = [
     "detainer_policy",
     "detention_agreement_bar",
     "detention_agreement_from",
+    "detention_agreement_until",
     "detention_cover",
+    "detention_cover_ended",
+    "detention_cover_last_day",
     "elapsed",
     "eligibility",
     "hold_records",

@@ -6,17 +6,20 @@ Intergovernmental Service Agreement (IGSA) or a U.S. Marshals agreement that let
 is such an agreement; a Basic Ordering Agreement (BOA), which only pays for a detainer hold of up to 48 hours, is
 not. A hold at a facility an agreement covers, on a day the agreement is in force and no state law bars it, is not
 late at 48 hours: at the 48-hour point (`wso_hold_deadline` of the release) it moves onto the agreement, and that
-moment is its `detention_agreement_from`.
+moment is its `detention_agreement_from`. The limit is lifted only while such an agreement exists: from the start
+of the local day after the agreement's last day in force (`detention_agreement_until`), the 48 hours, long passed,
+apply again and the hold is late.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, get_args
+from zoneinfo import ZoneInfo
 
-from wso.program.custody import wso_hold_deadline
+from wso.program.custody import decision_second, wso_hold_deadline
 from wso.program.eligibility import detention_agreement_bar
 from wso.program.errors import UnknownValue
 from wso.program.laws import StateLaw
@@ -92,3 +95,33 @@ def detention_agreement_from(release_at: datetime) -> datetime:
     """When a WSO hold covered by a lifting agreement moves onto it: the 48-hour point after the release from
     criminal custody (aware, UTC). The day it is checked on is this moment's local day at the facility."""
     return wso_hold_deadline(release_at)
+
+
+def detention_cover_last_day(last_days: Iterable[date | None]) -> date | None:
+    """The last day a hold moved onto a detention agreement stays covered, given the last days in force (None:
+    open-ended) of the agreements that lifted the limit at the move and cover the facility: the latest of them (None
+    when any is open-ended). The hold is covered while any of them covers it; an agreement entered after the move
+    does not extend it. Raises ValueError when there is none."""
+    days = list(last_days)
+    if not days:
+        raise ValueError("no detention agreement lifted the limit at the move")
+    if any(day is None for day in days):
+        return None
+    return max(day for day in days if day is not None)
+
+
+def detention_agreement_until(last_day: date | None, tz: str) -> datetime | None:
+    """The instant a detention agreement in force until `last_day` (included) stops covering a hold: the start of
+    the next local day in the facility's zone `tz` (aware, UTC); None for an open-ended agreement. From then on the
+    48-hour limit applies again (Appendix A lifts it only where "there exists an agreement pursuant to which the LEA
+    will continue to detain, for a reimbursable fee"): the hold is late (`detention_cover_ended`)."""
+    if last_day is None:
+        return None
+    after = last_day + timedelta(days=1)
+    return datetime(after.year, after.month, after.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def detention_cover_ended(until: datetime | None, at: datetime) -> bool:
+    """Whether a hold moved onto a detention agreement whose cover ends at `until` (`detention_agreement_until`) is
+    late at `at`: strictly after it, to the whole UTC second (`decision_second`), as every time rule."""
+    return until is not None and decision_second(at) > decision_second(until)

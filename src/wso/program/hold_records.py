@@ -116,6 +116,15 @@ HOLDS = Table(
             since=2,
         ),
         Column(
+            "detention_agreement_until",
+            "timestamp",
+            True,
+            "When that detention agreement stopped (or stops) covering the hold: the start of the local day after "
+            "its last day in force. From then the 48-hour limit applies again, and a hold still held is late. "
+            "Empty when the agreement is open-ended or the hold never moved; a file without the column has no end.",
+            since=2,
+        ),
+        Column(
             "interpreter",
             "string",
             True,
