@@ -29,6 +29,18 @@ from wso.program import STATES, business_calendar
 DAY = 86_400
 HOUR = 3_600
 MAX_SPAN = timedelta(days=366 * 12)
+#: the tables ``build`` returns, by name (the engine compiles the detainer readings against them before they exist)
+LOCAL_OFFSETS_SCHEMA = pa.schema([("tz", pa.string()), ("local_hour", pa.int64()), ("offset_s", pa.int64())])
+DAYS_SCHEMA = pa.schema(
+    [
+        ("tz", pa.string()),
+        ("state", pa.string()),
+        ("day", pa.int64()),
+        ("business", pa.bool_()),
+        ("n_before", pa.int64()),
+    ]
+)
+BUSINESS_DAYS_SCHEMA = pa.schema([("tz", pa.string()), ("state", pa.string()), ("n", pa.int64()), ("day", pa.int64())])
 
 
 @dataclass(frozen=True)
@@ -139,26 +151,12 @@ def build(zones: Iterable[str], lo: datetime, hi: datetime, pairs: Iterable[tupl
     empty = np.array([], dtype=np.int64)
     local_offsets = pa.table(
         {
-            "tz": pa.array(loc_tz, pa.string()),
-            "local_hour": pa.array(np.concatenate(loc_hour) if loc_hour else empty),
-            "offset_s": pa.array(np.concatenate(loc_val) if loc_val else empty),
-        }
+            "tz": loc_tz,
+            "local_hour": np.concatenate(loc_hour) if loc_hour else empty,
+            "offset_s": np.concatenate(loc_val) if loc_val else empty,
+        },
+        schema=LOCAL_OFFSETS_SCHEMA,
     )
-    days = pa.table(
-        {
-            "tz": pa.array(day_cols["tz"], pa.string()),
-            "state": pa.array(day_cols["state"], pa.string()),
-            "day": pa.array(day_cols["day"], pa.int64()),
-            "business": pa.array(day_cols["business"], pa.bool_()),
-            "n_before": pa.array(day_cols["n_before"], pa.int64()),
-        }
-    )
-    business_days = pa.table(
-        {
-            "tz": pa.array(bday_cols["tz"], pa.string()),
-            "state": pa.array(bday_cols["state"], pa.string()),
-            "n": pa.array(bday_cols["n"], pa.int64()),
-            "day": pa.array(bday_cols["day"], pa.int64()),
-        }
-    )
+    days = pa.table(day_cols, schema=DAYS_SCHEMA)
+    business_days = pa.table(bday_cols, schema=BUSINESS_DAYS_SCHEMA)
     return CalendarTables(zone_offsets, local_offsets, days, business_days)

@@ -310,11 +310,10 @@ def local_plan(
     import holidays.countries  # noqa: F401  (the first business calendar imports every country's module: 0.1 s)
 
     w = ibis.table({name: _normal_type(dtype) for name, dtype in schema.items()}, name=WIDE)
-    empty = calendar.build((), datetime(1970, 1, 1), datetime(1970, 1, 1))  # the tables' shapes
     inputs = CalendarInputs(
-        local_offsets=ibis.table(ibis.Schema.from_pyarrow(empty.local_offsets.schema), name=LOCAL_OFFSETS),
-        days=ibis.table(ibis.Schema.from_pyarrow(empty.days.schema), name=DAYS),
-        business_days=ibis.table(ibis.Schema.from_pyarrow(empty.business_days.schema), name=BUSINESS_DAYS),
+        local_offsets=ibis.table(ibis.Schema.from_pyarrow(calendar.LOCAL_OFFSETS_SCHEMA), name=LOCAL_OFFSETS),
+        days=ibis.table(ibis.Schema.from_pyarrow(calendar.DAYS_SCHEMA), name=DAYS),
+        business_days=ibis.table(ibis.Schema.from_pyarrow(calendar.BUSINESS_DAYS_SCHEMA), name=BUSINESS_DAYS),
         zone_offsets=zone_offsets,
     )
     return LocalPlan(

@@ -7,8 +7,21 @@ from datetime import date
 from typing import Any
 
 
+class Labelled:
+    """An MOA as public pages name it (``label``): the registry's agency it is matched to, else the agency as read
+    (OCR reads some names as garbage), else the file."""
+
+    file: str
+    agency: str | None
+    registry_agency: str | None
+
+    @property
+    def label(self) -> str:
+        return self.registry_agency or self.agency or self.file
+
+
 @dataclass(frozen=True)
-class DocumentSummary:
+class DocumentSummary(Labelled):
     id: int
     file: str
     sha256: str
@@ -29,11 +42,6 @@ class DocumentSummary:
     ice_url: str | None
     # the registry's name of the agency matched (`registry_agency_id`), where `agency` is what the text says
     registry_agency: str | None = None
-
-    @property
-    def label(self) -> str:
-        """How public pages name the MOA: the registry's agency, else the agency as read, else the file."""
-        return self.registry_agency or self.agency or self.file
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class DiffView:
 
 
 @dataclass(frozen=True)
-class SearchHit:
+class SearchHit(Labelled):
     id: int
     file: str
     agency: str | None
@@ -112,13 +120,9 @@ class SearchHit:
     parts: tuple[tuple[str, bool], ...] = field(default=(), compare=False)  # the snippet cut at the marks
     registry_agency: str | None = None  # the registry's name of the agency matched
 
-    @property
-    def label(self) -> str:
-        return self.registry_agency or self.agency or self.file
-
 
 @dataclass(frozen=True)
-class DeviationRow:
+class DeviationRow(Labelled):
     id: int
     file: str
     agency: str | None
@@ -133,7 +137,3 @@ class DeviationRow:
     page: int | None
     flagged: tuple[str, ...] = ()  # those of `rules` whose words the clause lacks (the MOA deviates from them)
     registry_agency: str | None = None  # the registry's name of the agency matched
-
-    @property
-    def label(self) -> str:
-        return self.registry_agency or self.agency or self.file
