@@ -278,6 +278,14 @@ def test_list_filters_by_status_and_state(db: Database) -> None:
             list_requests(session, status="lost")
 
 
+def test_list_refuses_a_state_none_of_the_programs_instead_of_answering_empty(db: Database) -> None:
+    make(db, "sent", state="CA")
+    with db.session() as session:
+        assert [v.state for v in list_requests(session, state="California")] == ["CA"]  # a name, as elsewhere
+        with pytest.raises(TrackerError, match="unknown state 'Atlantis'; accepted: AL"):
+            list_requests(session, state="Atlantis")
+
+
 def test_due_lists_open_requests_due_by_the_day_and_flags_overdue_ones(db: Database) -> None:
     with db.session() as session:
         tx = new_request(session, agency="Harris", facts=facts_for("TX"), clock=CLOCK, sent=SENT).id  # due 12-08

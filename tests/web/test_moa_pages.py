@@ -61,6 +61,16 @@ def test_moa_search_page_and_api(sqlite_db: Database, client: TestClient) -> Non
     assert "Charlotte County Sheriffs Office" in client.get("/moa").text
 
 
+def test_the_moa_api_refuses_a_model_none_of_the_programs_instead_of_answering_empty(
+    sqlite_db: Database, client: TestClient
+) -> None:
+    load(sqlite_db)
+    for path in ("/api/moa", "/api/moa/deviations"):
+        refused = client.get(path, params={"model": "xyz"})
+        assert refused.status_code == 400 and "model" in refused.json()["detail"] and "WSO" in refused.json()["detail"]
+        assert client.get(path, params={"model": "wso"}).status_code == 200
+
+
 def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClient) -> None:
     load(sqlite_db)
     listed = client.get("/api/moa").json()

@@ -27,7 +27,7 @@ from wso.clock import SystemClock
 from wso.custody import Custody, LogNotifier, Notifier, WebhookNotifier, find_hold, history, holds, sweep, verify
 from wso.custody.export import export_hold_records, pseudonym_key
 from wso.custody.replay import ReplayError, parse, replay
-from wso.program import DetainerReading, UnknownValue, parse_reading
+from wso.program import DetainerReading, UnknownValue, parse_reading, parse_state
 from wso.settings import get_settings
 from wso.store import open_database
 
@@ -304,6 +304,16 @@ StateOption = Annotated[str, typer.Option("--state", help="The agency's state (U
 InFacilityOption = Annotated[str, typer.Option("--facility", help="Only this facility.")]
 
 
+def _state(text: str) -> str:
+    """The --state filter as a USPS code ("" for none); a state none of the program's is refused, not searched."""
+    if not text.strip():
+        return ""
+    try:
+        return parse_state(text)
+    except UnknownValue as exc:
+        fail(f"--state: {exc}")
+
+
 def _at(value: str | None) -> datetime:
     if value is None:
         return SystemClock().now()
@@ -379,7 +389,7 @@ def bookings_command(
     """Bookings, latest scheduled release first, with their warrants and those waiting for service."""
     from wso.custody import Search, bookings
 
-    search = Search(q=q, facility=facility, state=state, personal=identified)
+    search = Search(q=q, facility=facility, state=_state(state), personal=identified)
     with database().session() as session:
         found = bookings(session, search, offset=(page - 1) * per_page, limit=per_page)
     _show(found, _page_lines(found, "booking", page, _booking_line), json_out=json_out)
@@ -399,7 +409,7 @@ def warrants_command(
     """Warrants received, latest first: waiting for service, or served (with the hold's status)."""
     from wso.custody import Search, warrants
 
-    search = Search(q=q, facility=facility, state=state, status=status, personal=identified)
+    search = Search(q=q, facility=facility, state=_state(state), status=status, personal=identified)
     with database().session() as session:
         try:
             found = warrants(session, search, offset=(page - 1) * per_page, limit=per_page)

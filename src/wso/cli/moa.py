@@ -10,6 +10,7 @@ import typer
 from wso import moa
 from wso.cli.common import JsonFlag, counted, database, emit_json, fail
 from wso.clock import SystemClock
+from wso.program import UnknownValue
 
 app = typer.Typer(
     help="The signed MOAs: read (OCR where scanned), compared clause by clause, searched.", no_args_is_help=True
@@ -56,7 +57,10 @@ def list_(
 ) -> None:
     """Every stored MOA: file, sha256, model, agency, state, signed, template, pages, how read, characters."""
     with database().session() as session:
-        found = moa.list_documents(session, model=model, state=state)
+        try:
+            found = moa.list_documents(session, model=model, state=state)
+        except UnknownValue as exc:  # a filter none of the program's: refused, never an empty list
+            fail(f"--{exc.what}: {exc}")
     if as_json:
         emit_json(found)
         return

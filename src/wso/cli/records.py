@@ -11,6 +11,7 @@ import typer
 
 from wso.cli.common import JsonFlag, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
+from wso.program import UnknownValue
 from wso.records import (
     FORMATS,
     AmbiguousAgency,
@@ -295,6 +296,8 @@ def list_command(
     try:
         with db.session() as session:
             views = list_requests(session, status=status, state=state, identified=identified)
+    except UnknownValue as exc:  # a filter none of the known values: refused, naming its option
+        fail(f"--{exc.what}: {exc}")
     except TrackerError as exc:
         fail(str(exc))
     finally:

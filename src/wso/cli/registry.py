@@ -222,7 +222,10 @@ def issues_command(
 ) -> None:
     """What could not be read cleanly: code, file, row number, message."""
     with database().session() as session:
-        found = registry.issues(session, code=code, snapshot=snapshot)
+        try:
+            found = registry.issues(session, code=code, snapshot=snapshot)
+        except registry.UnknownSnapshot as exc:
+            fail(f"--snapshot: {exc.args[0]}")
     if as_json:
         emit_json(found)
         return

@@ -24,6 +24,7 @@ from wso.moa.views import (
     PageView,
     RuleCheckView,
 )
+from wso.program import parse_model, parse_state
 
 DEVIATING = ("changed", "missing", "added")
 
@@ -67,12 +68,13 @@ def summary(document: MoaDocument, names: dict[str, str] | None = None) -> Docum
 
 
 def list_documents(session: Session, model: str | None = None, state: str | None = None) -> list[DocumentSummary]:
-    """Every stored MOA (optionally of one model or state), by state, agency and file."""
+    """Every stored MOA (optionally of one model or state), by state, agency and file. A model or state that is
+    none of the program's raises `wso.program.UnknownValue` (naming the accepted ones), never an empty list."""
     stmt = select(MoaDocument)
     if model:
-        stmt = stmt.where(MoaDocument.model == model.upper())
+        stmt = stmt.where(MoaDocument.model == parse_model(model).value)
     if state:
-        stmt = stmt.where(MoaDocument.state == state.upper())
+        stmt = stmt.where(MoaDocument.state == parse_state(state))
     found = list(session.scalars(stmt))
     names = registry_names(session, found)
     return sorted((summary(d, names) for d in found), key=lambda s: (s.state or "~", s.label, s.file))
@@ -195,14 +197,15 @@ def _names(document: MoaDocument) -> tuple[str, ...]:
 
 
 def deviations(session: Session, model: str | None = None) -> list[DeviationRow]:
-    """Every clause of every MOA that is missing, added, or changed beyond OCR noise, with the rules it carries."""
+    """Every clause of every MOA that is missing, added, or changed beyond OCR noise, with the rules it carries. A
+    model that is none of the program's raises `wso.program.UnknownValue`."""
     stmt = (
         select(MoaClause, MoaDocument)
         .join(MoaDocument, MoaDocument.sha256 == MoaClause.sha256)
         .where(MoaClause.status.in_(DEVIATING))
     )
     if model:
-        stmt = stmt.where(MoaDocument.model == model.upper())
+        stmt = stmt.where(MoaDocument.model == parse_model(model).value)
     flagged: dict[tuple[str, str], list[str]] = {}
     for sha256, clause_id, rule_id in session.execute(
         select(MoaRuleCheck.sha256, MoaRuleCheck.clause, MoaRuleCheck.rule).where(MoaRuleCheck.ok.is_(False))

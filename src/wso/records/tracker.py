@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wso.clock import Clock
+from wso.program import UnknownValue, parse_state
 from wso.records.due import due_dates_for
 from wso.records.facts import StateFacts
 from wso.records.letter import Requester
@@ -72,6 +73,10 @@ class UnknownRequest(TrackerError, LookupError):
     def __init__(self, request_id: int | str) -> None:
         self.request_id = request_id
         super().__init__(f"no public-records request with id {request_id}")
+
+
+class UnknownFilter(TrackerError, UnknownValue):
+    """A list's filter (status, state) that is none of the accepted values: `what`, `value`, `accepted`."""
 
 
 class UnknownEvent(TrackerError):
@@ -367,15 +372,20 @@ def show_request(session: Session, request_id: int | str, *, identified: bool = 
 def list_requests(
     session: Session, *, status: str | None = None, state: str | None = None, identified: bool = False
 ) -> list[RequestView]:
-    """Every request (optionally of one status or state), oldest first; the requester only when `identified`."""
+    """Every request (optionally of one status or state: a USPS code or a name), oldest first; the requester only
+    when `identified`. A status or state none of the known ones raises TrackerError naming the accepted ones."""
     query = select(RecordsRequest).order_by(RecordsRequest.id)
     if status is not None:
         wanted = status.strip().lower()
         if wanted not in STATUSES:
-            raise TrackerError(f"unknown status {status!r}; accepted: {', '.join(STATUSES)}")
+            raise UnknownFilter("status", status, STATUSES)
         query = query.where(RecordsRequest.status == wanted)
     if state is not None:
-        query = query.where(RecordsRequest.state == state.strip().upper())
+        try:
+            code = parse_state(state)
+        except UnknownValue as exc:  # a state none of the program's: refused, never an empty list
+            raise UnknownFilter("state", state, exc.accepted) from None
+        query = query.where(RecordsRequest.state == code)
     return [_view(row, identified) for row in session.scalars(query)]
 
 

@@ -331,8 +331,13 @@ def remember_answers(session: Session) -> None:
 
 
 def issues(session: Session, code: str | None = None, snapshot: str | None = None) -> list[IssueView]:
-    """Every recorded issue, in publication order of its file, then row."""
+    """Every recorded issue, in publication order of its file, then row. A `snapshot` (label or sha256) that names
+    no stored snapshot raises UnknownSnapshot, never an empty list."""
     labels = snapshot_labels(session)
+    if snapshot is not None and snapshot not in labels and snapshot not in labels.values():
+        raise UnknownSnapshot(
+            f"no snapshot {snapshot!r}: give a label such as 2025-06-27am or a sha256 (see wso registry timeline)"
+        )
     order = {s.id: i for i, s in enumerate(ordered_snapshots(session))}
     stmt = select(Issue)
     if code is not None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from wso import moa
+from wso.program import UnknownValue
 from wso.web.deps import BAD_INPUT, NOT_FOUND, DbSession, LangDep, OptionalPrincipal
 from wso.web.moaout import moa_translator, moa_word
 from wso.web.rendering import TEMPLATES, render
@@ -22,10 +23,17 @@ SearchText = Annotated[str, Query(max_length=200, description='Words to find in 
 ModelFilter = Annotated[str | None, Query(max_length=3, description="WSO, JEM or TFM")]
 
 
-@router.get("/api/moa", response_model=list[moa.DocumentSummary])
+def _refused(exc: UnknownValue) -> HTTPException:
+    return HTTPException(status_code=400, detail=f"{exc.what}: {exc}")
+
+
+@router.get("/api/moa", response_model=list[moa.DocumentSummary], responses=BAD_INPUT)
 def api_list(session: DbSession, model: ModelFilter = None) -> list[moa.DocumentSummary]:
     """Every MOA read: file, sha256, model, agency, state, signed, template, pages, how read, characters."""
-    return moa.list_documents(session, model=model)
+    try:
+        return moa.list_documents(session, model=model)
+    except UnknownValue as exc:
+        raise _refused(exc) from exc
 
 
 @router.get("/api/moa/search", response_model=list[moa.SearchHit], responses=BAD_INPUT)
@@ -37,10 +45,13 @@ def api_search(session: DbSession, q: SearchText) -> list[moa.SearchHit]:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
 
 
-@router.get("/api/moa/deviations", response_model=list[moa.DeviationRow])
+@router.get("/api/moa/deviations", response_model=list[moa.DeviationRow], responses=BAD_INPUT)
 def api_deviations(session: DbSession, model: ModelFilter = None) -> list[moa.DeviationRow]:
     """Every clause of every MOA missing, added or changed beyond OCR noise, with the rules it carries."""
-    return moa.deviations(session, model=model)
+    try:
+        return moa.deviations(session, model=model)
+    except UnknownValue as exc:
+        raise _refused(exc) from exc
 
 
 @router.get("/api/moa/{ident}", response_model=moa.DocumentDetail, responses=NOT_FOUND)
