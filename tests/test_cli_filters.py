@@ -4,22 +4,12 @@ with exit status 2: never an empty answer with status 0, which reads as "none of
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from wso.cli.main import app
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WSO_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    from wso.settings import get_settings
-
-    get_settings.cache_clear()
 
 
 # (the command line, the option it must name, a value it must say it accepts)

@@ -311,7 +311,9 @@ def test_an_extension_with_a_bad_new_due_date_is_refused_and_writes_nothing() ->
 
 def test_due_refuses_a_bad_date() -> None:
     code, out, err = run("records", "due", "--as-of", "2026-02-30", "--json")
-    assert code == 2 and "--as-of '2026-02-30' is not a date" in err and out == ""
+    assert code == 2 and "--as-of '2026-02-30' is not a date" in err
+    # with --json, stdout holds the refusal alone, as JSON (wso.cli.main.json_errors), and no answer
+    assert json.loads(out)["status"] == "refused" and "--as-of '2026-02-30'" in json.loads(out)["message"]
 
 
 def test_new_refuses_bad_input_and_writes_nothing() -> None:

@@ -19,7 +19,8 @@ import difflib
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Annotated, Any, NamedTuple
 
@@ -77,6 +78,48 @@ def plain(command: Any) -> None:
         plain(sub)
 
 
+ARGV = "wso.argv"  # the context's meta: the command line, as `wso` was given it
+
+
+@contextmanager
+def json_errors(argv: list[str]) -> Iterator[None]:
+    """The one place a refused command line is printed. A command's refusal (`wso.cli.common.fail`) is one line on
+    stderr, "error: ...", and a usage error of click's (an unknown option, a bad or missing value) is click's usage
+    and line. With --json in `argv`, either is also printed as JSON on stdout (`wso.cli.common.refusal`, the shape
+    of the ledger's refusals), and the stderr of a usage error is its one line. The exit status is the error's (2
+    for bad input) either way."""
+    try:
+        yield
+    except typer.TyperException as error:  # click's ClickException (Typer's own copy of click), and Failure
+        from wso.cli.common import Failure, emit_json, refusal, wants_json  # loaded on an error only: `wso --help`
+
+        as_json = wants_json(argv)
+        if not as_json and not isinstance(error, Failure):
+            raise
+        typer.echo(f"error: {error.format_message()}", err=True)
+        if as_json:
+            emit_json(refusal(command_path(argv), error.format_message(), error.exit_code))
+        raise typer.Exit(error.exit_code) from None
+
+
+def command_path(argv: list[str]) -> str:
+    """The command `argv` names, "wso moa list", without its options and arguments."""
+    words = ["wso"]
+    commands = {name: None for name in SUBCOMMANDS} | dict(app_commands())
+    for word in argv:
+        if word not in commands:
+            break
+        words.append(word)
+        found = commands[word] if commands[word] is not None else load(word)
+        commands = dict(getattr(found, "commands", {}))
+    return " ".join(words)
+
+
+def app_commands() -> dict[str, Any]:
+    """The commands of `wso` itself (version, serve), by name."""
+    return dict(typer.main.get_group(app).commands)
+
+
 class LazyGroup(TyperGroup):
     """The `wso` group: its own commands, then every entry of `SUBCOMMANDS`, imported when first asked for.
 
@@ -102,6 +145,17 @@ class LazyGroup(TyperGroup):
             super().format_help(ctx, formatter)
         finally:
             self.listing = False
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        argv = list(args)
+        with json_errors(argv):
+            ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.meta[ARGV] = argv
+        return ctx
+
+    def invoke(self, ctx: Any) -> Any:
+        with json_errors(ctx.meta.get(ARGV, [])):
+            return super().invoke(ctx)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
