@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from fastapi import FastAPI
@@ -13,7 +13,8 @@ from tests.web.test_route_guard import concrete
 from wso.clock import FixedClock
 from wso.settings import get_settings
 from wso.store import Database
-from wso.web.app import create_app, endpoints
+from wso.web.app import create_app, endpoints, routes
+from wso.web.errors import is_page_route
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
@@ -195,3 +196,78 @@ def test_a_server_error_is_a_page_that_tells_nothing_of_its_cause(app: FastAPI, 
         assert "script-src 'self'" in response.headers["content-security-policy"]
         api = client.get("/api" + path, headers=HTML)
         assert api.status_code == 500 and api.json() == {"detail": "Internal Server Error"}
+
+
+# ---- a bad query parameter of a page is a page, whatever the client accepts; the API's stays JSON ------------
+
+
+def _query_params(dependant: Any) -> list[Any]:
+    return [*dependant.query_params, *(p for sub in dependant.dependencies for p in _query_params(sub))]
+
+
+def _bad_value(param: Any) -> str:
+    """A value the parameter's declared type or limits refuse, else one far longer than any search a page takes."""
+    for rule in param.field_info.metadata:
+        if getattr(rule, "max_length", None) is not None:
+            return "x" * (rule.max_length + 1)
+        if getattr(rule, "ge", None) is not None:
+            return str(rule.ge - 1)
+    if int in (param.field_info.annotation, *getattr(param.field_info.annotation, "__args__", ())):
+        return "not-a-number"
+    if getattr(param.field_info.annotation, "__origin__", None) is Literal:
+        return "no-such-choice"
+    return "x" * 5000
+
+
+def _with_bad_query(app: FastAPI, page: bool) -> list[tuple[str, str, str]]:
+    """(path, parameter, bad value) for every GET route with a query parameter: of the pages, or of the API."""
+    found = []
+    for path, route in routes(app):
+        if "GET" not in (route.methods or ()) or path.startswith("/api") == page or is_page_route(route) != page:
+            continue
+        found += [(path, p.alias, _bad_value(p)) for p in _query_params(route.dependant)]
+    return found
+
+
+def test_no_page_answers_a_bad_query_parameter_with_json(client: TestClient, app: FastAPI) -> None:
+    pages = _with_bad_query(app, page=True)
+    assert {"/moa", "/search", "/records", "/console/bookings"} <= {path for path, _, _ in pages}
+    sign_in(client, "admin")  # the console's pages too
+    for path, name, value in pages:
+        response = client.get(concrete(path), params={name: value})  # a client that does not ask for HTML
+        what = (path, name, response.status_code)
+        _is_html(response, what)
+        assert response.status_code in (200, 400, 422), what
+
+
+def test_every_api_route_keeps_json_for_a_bad_query_parameter(client: TestClient, app: FastAPI) -> None:
+    answers = _with_bad_query(app, page=False)
+    assert {"/api/moa/search", "/api/console/bookings"} <= {path for path, _, _ in answers}
+    sign_in(client, "admin")
+    for path, name, value in answers:
+        response = client.get(concrete(path), params={name: value}, headers=HTML)
+        _is_json(response, (path, name, response.status_code))
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "q: at most 200 characters"), ("es", "q: como máximo 200")])
+def test_a_search_too_long_is_its_page_naming_the_field_and_the_limit_with_the_form_kept(
+    client: TestClient, lang: str, words: str
+) -> None:
+    long = "sheriff " * 30
+    for path in ("/moa", "/search"):
+        response = client.get(path, params={"q": long, "lang": lang})
+        assert response.status_code == 422 and response.headers["content-type"].startswith("text/html"), path
+        text = response.text
+        length = f"this one has {len(long)}" if lang == "en" else f"este tiene {len(long)}"
+        assert words in text and length in text, path
+        assert f'name="q" value="{long}"' in text and 'role="search"' in text, path  # the form, as typed
+        assert 'id="error"' not in text  # the page itself, not the site's error page
+
+
+def test_the_error_page_names_a_bad_value_and_its_limit_in_the_pages_language(client: TestClient) -> None:
+    # /records?state= of more than 40 characters was a 500 (the page built its LetterIn from it, which refused it)
+    english = client.get("/records", params={"state": "x" * 41})
+    assert english.status_code == 422 and "<li>state: String should have at most 40 characters</li>" in english.text
+    spanish = client.get("/records", params={"state": "x" * 41, "lang": "es"})
+    assert spanish.status_code == 422 and 'lang="es"' in spanish.text
+    assert "<li>state: como máximo 40 caracteres</li>" in spanish.text and "Parte de lo enviado" in spanish.text

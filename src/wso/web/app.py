@@ -162,12 +162,17 @@ def api_docs_page() -> HTMLResponse:
 def endpoints(app: FastAPI) -> list[tuple[str, str]]:
     """Every (method, path) the app answers with a route of ours, walking included routers (FastAPI keeps
     them nested)."""
-    found: list[tuple[str, str]] = []
+    return [(method, path) for path, route in routes(app) for method in sorted(route.methods or ())]
 
-    def walk(routes: list[BaseRoute], prefix: str) -> None:
-        for route in routes:
+
+def routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every route of ours with its full path, walking included routers."""
+    found: list[tuple[str, APIRoute]] = []
+
+    def walk(children: list[BaseRoute], prefix: str) -> None:
+        for route in children:
             if isinstance(route, APIRoute):
-                found.extend((method, prefix + route.path) for method in sorted(route.methods or ()))
+                found.append((prefix + route.path, route))
                 continue
             included = getattr(route, "original_router", None)
             if included is not None:

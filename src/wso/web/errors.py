@@ -1,20 +1,25 @@
 """Errors as a person meets them: a browser (Accept: text/html, outside /api) gets an HTML page in the site's
 style for every refusal (403, 404, 405, 413 from the body cap, a stale CSRF token, 422 bad form input) and for a
-server error (500, which says nothing of its cause); /api/... and other clients keep FastAPI's JSON."""
+server error (500, which says nothing of its cause), and so does any client of a route that answers with a page
+(a bad query parameter of /moa is a page, whatever the client accepts); /api/... and other clients keep FastAPI's
+JSON."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from wso.web.deps import get_language, optional_principal
+from wso.web.i18n import Lang, translator
 from wso.web.rendering import CONSOLE, render
 from wso.web.security import secure
 
@@ -34,18 +39,31 @@ STALE_FORM = "CSRF"  # FastAPI's detail of a stale or missing form token names i
 
 
 def wants_html(request: Request) -> bool:
-    """A browser's request for a page: not the API, and text/html among what it accepts."""
+    """A request for a page: not the API, and a route that answers with a page (HTMLResponse) or a client that
+    accepts text/html."""
     if request.url.path.startswith("/api/") or request.url.path == "/api":
         return False
-    return "text/html" in request.headers.get("accept", "")
+    return is_page_route(request.scope.get("route")) or "text/html" in request.headers.get("accept", "")
 
 
-def readable_errors(errors: Any) -> list[str]:
-    """FastAPI's validation errors as lines a person reads: "field: what is wrong"."""
+def is_page_route(route: object) -> bool:
+    """A route that answers with an HTML page (response_class=HTMLResponse)."""
+    answer = getattr(route, "response_class", None) if isinstance(route, APIRoute) else None
+    return isinstance(answer, type) and issubclass(answer, HTMLResponse)
+
+
+def readable_errors(errors: Any, lang: Lang = "en") -> list[str]:
+    """FastAPI's validation errors as lines a person reads: "field: what is wrong", in the page's language where
+    the kind of error is one a form or an address meets (`input.<pydantic type>` in wso.web.i18n)."""
+    t = translator(lang)
     lines = []
     for error in errors:
         where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form")]
-        lines.append(f"{'.'.join(where) or 'request'}: {error.get('msg', 'not valid')}")
+        said = error.get("msg", "not valid")
+        if lang != "en":
+            with suppress(KeyError):  # a kind of error no form meets: pydantic's words
+                said = t(f"input.{error.get('type')}", **(error.get("ctx") or {}))
+        lines.append(f"{'.'.join(where) or 'request'}: {said}")
     return lines
 
 
@@ -103,7 +121,8 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if not wants_html(request):
             return await request_validation_exception_handler(request, exc)
-        lines = readable_errors(exc.errors())
+        console = request.url.path.startswith("/console")
+        lines = readable_errors(exc.errors(), "en" if console else get_language(request))
         return _page(request, 422, "the form or address has a value the server cannot use", lines, None)
 
     @app.exception_handler(Exception)

@@ -296,6 +296,20 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "error.back": {"en": "Back to the form", "es": "Volver al formulario"},
     "error.home": {"en": "Home", "es": "Inicio"},
+    # A value a form or an address cannot use, by pydantic's kind of error (English pages keep pydantic's words)
+    "input.string_too_long": {
+        "en": "at most {max_length} characters",
+        "es": "como máximo {max_length} caracteres",
+    },
+    "input.greater_than_equal": {"en": "{ge} or more", "es": "{ge} o más"},
+    "input.less_than_equal": {"en": "{le} or less", "es": "{le} o menos"},
+    "input.int_parsing": {"en": "a whole number", "es": "un número entero"},
+    "input.missing": {"en": "Field required", "es": "Campo obligatorio"},
+    "input.literal_error": {"en": "one of {expected}", "es": "uno de {expected}"},
+    "input.too_long": {
+        "en": "{field}: at most {limit} characters; this one has {length}. Shorten it and search again.",
+        "es": "{field}: como máximo {limit} caracteres; este tiene {length}. Acórtelo y busque de nuevo.",
+    },
     "watch.heading": {"en": "Be told when this changes", "es": "Reciba un aviso cuando esto cambie"},
     "watch.intro": {
         "en": "We compare each new list ICE publishes with the one before and tell you what changed. Your address "

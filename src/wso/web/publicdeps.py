@@ -1,6 +1,7 @@
 """What the public routes share: the state laws and the public-records facts (loaded once per app; the console's
-records tracker reads the same facts), today's date from the clock, and a short cache of the overview (the most-read
-page; rebuilt at most every 30 seconds, and at once after an ingest changes the latest snapshot)."""
+records tracker reads the same facts), today's date from the clock, a short cache of the overview (the most-read
+page; rebuilt at most every 30 seconds, and at once after an ingest changes the latest snapshot), and the message a
+page's search form shows for a search too long to run."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from wso.program import StateLaw, state_laws
 from wso.records import StateFacts, state_facts
 from wso.web import public
 from wso.web.deps import ClockDep, DbSession
+from wso.web.i18n import Lang, translator
 
 OVERVIEW_TTL = 30.0
+SEARCH_LIMIT = 200  # the longest search a page's form runs, as the API's `max_length` of the same field
 _lock = threading.Lock()
 
 
@@ -81,3 +84,11 @@ def overview_dep(request: Request, session: DbSession, laws: LawsDep, today: Tod
 
 
 OverviewDep = Annotated[public.OverviewOut, Depends(overview_dep)]
+
+
+def too_long(field: str, value: str, lang: Lang, limit: int = SEARCH_LIMIT) -> str:
+    """The page's message, in its language, when a field of its search form holds more than `limit` characters
+    (naming the field and the limit); "" when it does not. The page shows it in place of an answer, form kept."""
+    if len(value) <= limit:
+        return ""
+    return translator(lang)("input.too_long", field=field, limit=limit, length=len(value))

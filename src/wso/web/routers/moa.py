@@ -12,6 +12,7 @@ from wso import moa
 from wso.program import UnknownValue
 from wso.web.deps import BAD_INPUT, NOT_FOUND, DbSession, LangDep, OptionalPrincipal
 from wso.web.moaout import moa_translator, moa_word
+from wso.web.publicdeps import SEARCH_LIMIT, too_long
 from wso.web.rendering import TEMPLATES, render
 
 router = APIRouter(tags=["public"])
@@ -19,7 +20,10 @@ router = APIRouter(tags=["public"])
 TEMPLATES.env.globals["moa_messages"] = moa_translator
 TEMPLATES.env.globals["moa_word"] = moa_word
 
-SearchText = Annotated[str, Query(max_length=200, description='Words to find in the MOAs; "quoted phrases" kept')]
+SearchText = Annotated[
+    str, Query(max_length=SEARCH_LIMIT, description='Words to find in the MOAs; "quoted phrases" kept')
+]
+PageSearchText = Annotated[str, Query()]  # /moa's form: a search too long is refused by the page (too_long)
 ModelFilter = Annotated[str | None, Query(max_length=3, description="WSO, JEM or TFM")]
 
 
@@ -74,11 +78,11 @@ def api_diff(session: DbSession, ident: str, against: str | None = None) -> moa.
 
 @router.get("/moa", response_class=HTMLResponse, include_in_schema=False)
 def moa_page(
-    request: Request, session: DbSession, lang: LangDep, user: OptionalPrincipal, q: SearchText = ""
+    request: Request, session: DbSession, lang: LangDep, user: OptionalPrincipal, q: PageSearchText = ""
 ) -> HTMLResponse:
     hits: list[moa.SearchHit] = []
-    error = ""
-    if q.strip():
+    error = too_long("q", q, lang)  # the page itself says so, form kept, not FastAPI's 422 JSON
+    if q.strip() and not error:
         try:
             hits = moa.search(session, q)
         except moa.BadQuery as exc:
@@ -90,7 +94,7 @@ def moa_page(
         "documents": moa.list_documents(session),
         "tm": moa_translator(lang),
     }
-    return render(request, "moa_list.html", context, lang=lang, user=user)
+    return render(request, "moa_list.html", context, lang=lang, user=user, status_code=422 if error else 200)
 
 
 @router.get("/moa/deviations", response_class=HTMLResponse, include_in_schema=False)

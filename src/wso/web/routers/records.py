@@ -107,8 +107,8 @@ def records_page(
     facts: RecordsFactsDep,
     lang: LangDep,
     user: OptionalPrincipal,
-    state: str | None = None,
-    agency: str | None = None,
+    state: Annotated[str | None, Query(max_length=40)] = None,  # LetterIn's limits: a longer one is a 422 page,
+    agency: Annotated[str | None, Query(max_length=200)] = None,  # not a LetterIn that fails (a 500)
 ) -> HTMLResponse:
     return _page(request, session, facts, lang, user, state, wanted=LetterIn(state=state or "", agency_id=agency))
 

@@ -13,14 +13,18 @@ from wso.program import STATES, UnknownValue, parse_state
 from wso.web import public, publicsearch
 from wso.web.deps import BAD_INPUT, DbSession, LangDep, OptionalPrincipal
 from wso.web.public import AgencySummary
-from wso.web.publicdeps import LawsDep, TodayDep
+from wso.web.publicdeps import SEARCH_LIMIT, LawsDep, TodayDep, too_long
 from wso.web.publicsearch import SearchOut
 from wso.web.rendering import render
 
 router = APIRouter(tags=["public"])
 
-QueryText = Annotated[str, Query(max_length=200, description="Part of an agency's name")]
-StateFilter = Annotated[str | None, Query(max_length=40, description="USPS code or state name")]
+QueryText = Annotated[str, Query(max_length=SEARCH_LIMIT, description="Part of an agency's name")]
+STATE_LIMIT = 40
+StateFilter = Annotated[str | None, Query(max_length=STATE_LIMIT, description="USPS code or state name")]
+# the page's form: a value too long is refused by the page itself (too_long), not by FastAPI's 422 JSON
+PageText = Annotated[str, Query()]
+PageState = Annotated[str | None, Query()]
 
 
 def _state(value: str | None) -> str | None:
@@ -55,18 +59,20 @@ def search_page(
     today: TodayDep,
     lang: LangDep,
     user: OptionalPrincipal,
-    q: QueryText = "",
-    state: StateFilter = None,
+    q: PageText = "",
+    state: PageState = None,
 ) -> HTMLResponse:
+    error = too_long("q", q, lang) or too_long("state", state or "", lang, STATE_LIMIT)
     try:
-        code = _state(state)
+        code = None if error else _state(state)
     except HTTPException:
         code = None
-    answer = publicsearch.search(session, q, code, laws, today) if (q.strip() or code) else None
+    answer = publicsearch.search(session, q, code, laws, today) if (q.strip() or code) and not error else None
     return render(
         request,
         "search.html",
-        {"q": q, "state": code or "", "answer": answer, "states": STATES},
+        {"q": q, "state": code or "", "answer": answer, "states": STATES, "error": error},
         lang=lang,
         user=user,
+        status_code=422 if error else 200,
     )
