@@ -168,3 +168,41 @@ def test_public_lists_name_an_moa_by_its_registry_agency_and_keep_the_name_as_re
     one = public_client.get(f"/moa/{charlotte['id']}").text
     assert f"<h1>{escape(agency.name)}" in one
     assert f"<td>{escape(as_read)}" in one  # the agency field: the name as read, where it was read
+
+
+def test_the_deviations_page_is_paged_with_the_total_and_links_that_keep_the_filters(
+    sqlite_db: Database, client: TestClient
+) -> None:
+    # /moa/deviations was one page of every deviation of every MOA (157 KB); it is paged as the console's lists are.
+    waller = MOA_DIR / "287gWSO_WallerCoTx2020-02-12.pdf"
+    ingest(sqlite_db, [waller, GOOD_LAYER], FixedClock(datetime(2026, 12, 1, tzinfo=UTC)), recognizer=FakeRecognizer())
+    every = client.get("/api/moa/deviations").json()
+    wso = [r for r in every if r["model"] == "WSO"]
+    assert len(wso) >= 3
+    first = client.get("/moa/deviations", params={"model": "WSO", "per_page": 1, "lang": "es"}).text
+    assert f'id="page-of">Página 1 de {len(wso)} ({len(wso)} en total)' in first
+    assert 'href="?lang=es&amp;model=WSO&amp;page=2&amp;per_page=1">Siguiente</a>' in first
+    assert 'id="prev-page"' not in first and '<option value="WSO" selected>' in first
+    second = client.get("/moa/deviations", params={"model": "WSO", "per_page": 1, "page": 2}).text
+    assert f'id="page-of">Page 2 of {len(wso)} ({len(wso)} in all)' in second
+    assert 'href="?model=WSO&amp;page=1&amp;per_page=1">Previous</a>' in second
+    assert 'href="?model=WSO&amp;page=3&amp;per_page=1">Next</a>' in second
+    assert len(re.findall(r"<tr><td><a href=\"/moa/\d+\">", second)) == 1
+    everything = client.get("/moa/deviations").text  # 100 rows a page unless asked
+    assert f"({len(every)} in all)" in everything
+    assert len(re.findall(r"<tr><td><a href=\"/moa/\d+\">", everything)) == min(len(every), 100)
+
+
+def test_the_deviations_page_refuses_a_model_none_of_the_programs_on_its_own_page(client: TestClient) -> None:
+    for lang, words in (("en", "is no model of the program"), ("es", "no es un modelo del programa")):
+        refused = client.get("/moa/deviations", params={"model": "xyz", "lang": lang})
+        assert refused.status_code == 422 and refused.headers["content-type"].startswith("text/html")
+        assert words in refused.text and "&#39;xyz&#39;" in refused.text and 'id="deviations-filter"' in refused.text
+
+
+def test_a_bad_page_number_of_the_deviations_is_a_page_naming_it_in_the_pages_language(client: TestClient) -> None:
+    english = client.get("/moa/deviations", params={"per_page": "0"})
+    assert english.status_code == 422
+    assert "<li>per_page: Input should be greater than or equal to 1</li>" in english.text
+    spanish = client.get("/moa/deviations", params={"page": "0", "lang": "es"})
+    assert spanish.status_code == 422 and "<li>page: 1 o más</li>" in spanish.text

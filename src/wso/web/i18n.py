@@ -296,6 +296,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "error.back": {"en": "Back to the form", "es": "Volver al formulario"},
     "error.home": {"en": "Home", "es": "Inicio"},
+    # The paging links of a long list (_paging.html)
+    "paging.pages": {"en": "Pages", "es": "Páginas"},
+    "paging.page_of": {
+        "en": "Page {page} of {pages} ({total} in all)",
+        "es": "Página {page} de {pages} ({total} en total)",
+    },
+    "paging.prev": {"en": "Previous", "es": "Anterior"},
+    "paging.next": {"en": "Next", "es": "Siguiente"},
     # A value a form or an address cannot use, by pydantic's kind of error (English pages keep pydantic's words)
     "input.string_too_long": {
         "en": "at most {max_length} characters",

@@ -65,6 +65,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "moa.rule_deviates": {"en": "deviates from rule", "es": "se aparta de la regla"},
     "moa.all": {"en": "All MOAs", "es": "Todos los MOA"},
+    "moa.any_model": {"en": "Any model", "es": "Cualquier modelo"},
+    "moa.show_button": {"en": "Show", "es": "Mostrar"},
+    "moa.unknown_model": {
+        "en": "model: {value!r} is no model of the program; accepted: {accepted}",
+        "es": "model: {value!r} no es un modelo del programa; se aceptan: {accepted}",
+    },
 }
 
 
@@ -81,9 +87,10 @@ CLAUSE_STATUS: dict[str, dict[Lang, str]] = {
 _OCR_ON = re.compile(r"^text layer, OCR on (\d+) of (\d+) pages$")
 
 
-def moa_translator(lang: Lang) -> Callable[[str], str]:
-    def tm(key: str) -> str:
-        return MESSAGES[key][lang]
+def moa_translator(lang: Lang) -> Callable[..., str]:
+    def tm(key: str, **values: object) -> str:
+        text = MESSAGES[key][lang]
+        return text.format(**values) if values else text
 
     return tm
 

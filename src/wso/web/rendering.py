@@ -34,6 +34,11 @@ def lang_url(path: str, lang: Lang, **params: Any) -> str:
     return path + (("?" + urlencode(query)) if query else "")
 
 
+def paging(total: int, page: int, per_page: int) -> dict[str, int]:
+    """What a list page's paging links (_paging.html) need: the page, rows per page, pages (at least one), total."""
+    return {"page": page, "per_page": per_page, "pages": max((total + per_page - 1) // per_page, 1), "total": total}
+
+
 def render(
     request: Request,
     template: str,

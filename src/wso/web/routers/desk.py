@@ -25,7 +25,7 @@ from wso.web.desk import (
     search_of,
     warrant_list,
 )
-from wso.web.rendering import render
+from wso.web.rendering import paging, render
 from wso.web.routers.console import Hours, tolerance_of
 
 router = APIRouter(tags=["console"])
@@ -94,9 +94,8 @@ def _list_page(
     request: Request, user: Principal, template: str, found: BookingsOut | WarrantsOut, query: ListQuery, status: str
 ) -> HTMLResponse:
     search = {"q": query.q, "facility": query.facility, "state": query.state, "status": status}
-    pages = max((found.total + query.per_page - 1) // query.per_page, 1)
-    paging = {"page": query.page, "per_page": query.per_page, "pages": pages, "total": found.total}
-    return render(request, template, {"found": found, "search": search, "paging": paging}, user=user)
+    pages = paging(found.total, query.page, query.per_page)
+    return render(request, template, {"found": found, "search": search, "paging": pages}, user=user)
 
 
 @router.get("/console/bookings", response_class=HTMLResponse, include_in_schema=False)

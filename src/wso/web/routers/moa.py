@@ -9,11 +9,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from wso import moa
-from wso.program import UnknownValue
+from wso.program import Model, UnknownValue
 from wso.web.deps import BAD_INPUT, NOT_FOUND, DbSession, LangDep, OptionalPrincipal
 from wso.web.moaout import moa_translator, moa_word
 from wso.web.publicdeps import SEARCH_LIMIT, too_long
-from wso.web.rendering import TEMPLATES, render
+from wso.web.rendering import TEMPLATES, paging, render
+from wso.web.routers.desk import PageNo, PerPage
 
 router = APIRouter(tags=["public"])
 # the agency page's MOA section (moa_section.html) asks for the MOA pages' words in its language
@@ -24,6 +25,9 @@ SearchText = Annotated[
     str, Query(max_length=SEARCH_LIMIT, description='Words to find in the MOAs; "quoted phrases" kept')
 ]
 PageSearchText = Annotated[str, Query()]  # /moa's form: a search too long is refused by the page (too_long)
+PageModel = Annotated[str, Query()]  # /moa/deviations' form: a model none of the program's is refused by the page
+MODEL_LIMIT = 40  # ICE's longest name of a model ("Warrant Service Officer") and then some
+DEVIATIONS_PAGE = 100  # rows a page of /moa/deviations shows unless asked for another number
 ModelFilter = Annotated[str | None, Query(max_length=3, description="WSO, JEM or TFM")]
 
 
@@ -98,9 +102,34 @@ def moa_page(
 
 
 @router.get("/moa/deviations", response_class=HTMLResponse, include_in_schema=False)
-def deviations_page(request: Request, session: DbSession, lang: LangDep, user: OptionalPrincipal) -> HTMLResponse:
-    context = {"rows": moa.deviations(session), "tm": moa_translator(lang)}
-    return render(request, "moa_deviations.html", context, lang=lang, user=user)
+def deviations_page(
+    request: Request,
+    session: DbSession,
+    lang: LangDep,
+    user: OptionalPrincipal,
+    model: PageModel = "",
+    page: PageNo = 1,
+    per_page: PerPage = DEVIATIONS_PAGE,
+) -> HTMLResponse:
+    """The deviations a page at a time (every one of them is one long page: 157 KB), of one model if asked; the
+    paging links keep the model and the language."""
+    error = too_long("model", model, lang, MODEL_LIMIT)
+    rows: list[moa.DeviationRow] = []
+    try:
+        rows = [] if error else moa.deviations(session, model=model or None)
+    except UnknownValue as exc:
+        error = moa_translator(lang)("moa.unknown_model", value=exc.value, accepted=", ".join(exc.accepted))
+    start = (page - 1) * per_page
+    context = {
+        "rows": rows[start : start + per_page],
+        "tm": moa_translator(lang),
+        "models": [m.value for m in Model],
+        "model": model,
+        "error": error,
+        "search": {"model": model, "lang": "" if lang == "en" else lang},
+        "paging": paging(len(rows), page, per_page),
+    }
+    return render(request, "moa_deviations.html", context, lang=lang, user=user, status_code=422 if error else 200)
 
 
 @router.get("/moa/{ident}", response_class=HTMLResponse, include_in_schema=False)
