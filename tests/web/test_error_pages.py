@@ -271,3 +271,13 @@ def test_the_error_page_names_a_bad_value_and_its_limit_in_the_pages_language(cl
     spanish = client.get("/records", params={"state": "x" * 41, "lang": "es"})
     assert spanish.status_code == 422 and 'lang="es"' in spanish.text
     assert "<li>state: como máximo 40 caracteres</li>" in spanish.text and "Parte de lo enviado" in spanish.text
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "is no state"), ("es", "no es un estado")])
+def test_a_search_in_no_state_says_so_on_its_page_instead_of_searching_everywhere(
+    client: TestClient, lang: str, words: str
+) -> None:
+    # /search?state=Narnia answered as if no state had been given: every agency of that name, in any state
+    response = client.get("/search", params={"q": "sheriff", "state": "Narnia", "lang": lang})
+    assert response.status_code == 422 and words in response.text and "&#39;Narnia&#39;" in response.text
+    assert 'name="q" value="sheriff"' in response.text and 'id="matches"' not in response.text

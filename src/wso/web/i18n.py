@@ -314,6 +314,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "input.int_parsing": {"en": "a whole number", "es": "un número entero"},
     "input.missing": {"en": "Field required", "es": "Campo obligatorio"},
     "input.literal_error": {"en": "one of {expected}", "es": "uno de {expected}"},
+    "input.unknown_state": {
+        "en": "state: {value!r} is no state; choose one from the list, or give a USPS code (TX) or a name (Texas).",
+        "es": "state: {value!r} no es un estado; elija uno de la lista, o indique un código USPS (TX) o un nombre "
+        "(Texas).",
+    },
     "input.too_long": {
         "en": "{field}: at most {limit} characters; this one has {length}. Shorten it and search again.",
         "es": "{field}: como máximo {limit} caracteres; este tiene {length}. Acórtelo y busque de nuevo.",

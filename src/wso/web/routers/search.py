@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from wso.program import STATES, UnknownValue, parse_state
 from wso.web import public, publicsearch
 from wso.web.deps import BAD_INPUT, DbSession, LangDep, OptionalPrincipal
+from wso.web.i18n import translator
 from wso.web.public import AgencySummary
 from wso.web.publicdeps import SEARCH_LIMIT, LawsDep, TodayDep, too_long
 from wso.web.publicsearch import SearchOut
@@ -63,10 +64,12 @@ def search_page(
     state: PageState = None,
 ) -> HTMLResponse:
     error = too_long("q", q, lang) or too_long("state", state or "", lang, STATE_LIMIT)
-    try:
-        code = None if error else _state(state)
-    except HTTPException:
-        code = None
+    code = None
+    if state and not error:
+        try:
+            code = parse_state(state)
+        except UnknownValue:  # said on the page, not searched everywhere as if no state had been given
+            error = translator(lang)("input.unknown_state", value=state)
     answer = publicsearch.search(session, q, code, laws, today) if (q.strip() or code) and not error else None
     return render(
         request,
