@@ -152,7 +152,7 @@ def timeline(kind: KindOption = None, state: StateOption = None, as_json: JsonFl
         try:
             entries = registry.timeline(session, kind=kind, state=state)
         except ValueError as exc:
-            fail(str(exc))
+            fail(f"--state: {exc}")
     if as_json:
         emit_json(entries)
         return
@@ -195,7 +195,7 @@ def agency(
         try:
             found = registry.find_agencies(session, query, state=state)
         except ValueError as exc:
-            fail(str(exc))
+            fail(f"--state: {exc}")
     if as_json:
         emit_json(found)
         return
