@@ -325,6 +325,9 @@ def flagged(inputs: Inputs, as_of: datetime) -> ir.Table:
     as_of_s = decision_second(as_of)
     after_us = (as_of_s + 1) * US  # a time floored to the second is at most the audit time when before this
     h = inputs.holds  # times also as epoch microseconds (served_us, ...): the loader adds them, see TIME_US
+    # only the columns the rules read: each step's SELECT then carries those, not every column of the records
+    # (compiling costs Python time per column and layer; the backend reads only what is used either way)
+    h = h.select(*READ, *TIME_US, UNTIL_US, *(["detention_agreement"] if inputs.v1_detention else []))
     # an authorization window of this officer, in this agency, covering the service
     o = inputs.officers
     cov = o.select(
@@ -501,6 +504,9 @@ def _future(h: ir.Table, slots: tuple[str, ...], as_of_s: int, unit: int) -> ir.
     return latest >= (as_of_s + 1) * unit
 
 
+#: the holds' columns the rules read besides the times (``flagged``)
+READ = ("record_id", "state", "agency_id", "facility_id", "facility_tz", "officer_id", "instrument", "person_ref",
+        "served_inside_facility")  # fmt: skip
 TIME_SLOTS = ("served_s", "release_s", "actual_s", "notified_s", "claim_s", "reported_s", "daf_s", "ended_s")
 #: the same times as the loader gives them: UTC epoch microseconds (TIMESTAMPTZ columns as read, not yet floored)
 TIME_US = ("served_us", "release_us", "actual_us", "notified_us", "claim_us", "reported_us", "daf_us", "ended_us")
@@ -599,7 +605,10 @@ def detainers(w: ir.Table, cal: CalendarInputs, as_of: datetime, reading: str) -
     as_of_s = decision_second(as_of)
     limit = int(DETAINER_HOLD.total_seconds())
     det = w.filter(w[flag_name("DETAINER-48H")])
-    det = det.mutate(start_s=det.rel_s)
+    # only the columns used below: each step's SELECT then carries a few columns, not all of ``w``'s (compiling
+    # costs Python time per column and layer)
+    det = det.select("record_id", "state", "agency_id", "facility_id", "facility_tz", "open", "end_s", "ended_s",
+                     start_s=det.rel_s)  # fmt: skip
     det = excluding_deadline(det, cal)
     det = det.mutate(flat_deadline=det.start_s + limit)
     chosen = det.flat_deadline if reading == "flat" else det.excl_deadline
