@@ -111,3 +111,28 @@ def test_the_alert_list_says_when_a_detention_agreements_cover_ended(
     assert sorted(on_page, key=lambda a: a["kind"]) == sorted(mine, key=lambda a: a["kind"])
     page = client.get("/console").text.replace("&#39;", "'")
     assert ended["text"] in page
+
+
+def test_a_hold_page_does_not_offer_a_fact_already_recorded(
+    client: TestClient, sqlite_db: Database, clock: FixedClock
+) -> None:
+    """ICE is told once, a claim is recorded once and reported once: the ledger refuses a second (SEQUENCE), so
+    the hold's page stops offering each once it is recorded; a report is offered only once a claim is."""
+    from wso.custody import Custody
+
+    seed_jail(sqlite_db, clock)
+    serve_and_hold(sqlite_db, clock)
+    sign_in(client, "clerk")
+
+    def offered() -> set[str]:
+        page = client.get("/console/holds/W-200").text
+        return {cmd for cmd in ("ice-notify", "citizenship-claim", "citizenship-report") if f'id="do-{cmd}"' in page}
+
+    assert offered() == {"ice-notify", "citizenship-claim"}
+    ledger = Custody(sqlite_db, clock)
+    assert ledger.run("ice.notify", {"warrant": "W-200"}).accepted
+    assert ledger.run("citizenship.claim", {"warrant": "W-200"}).accepted
+    assert offered() == {"citizenship-report"}
+    assert ledger.run("citizenship.report", {"warrant": "W-200"}).accepted
+    assert offered() == set()
+    assert 'id="do-custody-transfer"' in client.get("/console/holds/W-200").text
