@@ -1,15 +1,22 @@
 """Benchmark of the custody ledger on PostgreSQL (goals: >= 2,000 events/s; due-soon < 50 ms).
 
 Prints, in one run:
-- appends with 8 concurrent writers (separate processes, each its own connection), on one set of open holds
-  (writers share holds, so they contend for the same chain heads): events per second, in two modes:
+- appends with 8 concurrent writers (separate processes, each its own connection) recording the facts of one set
+  of open holds, served before the timing: events per second, in three modes:
   - per command: `Custody.run`, each command its own transaction (and its own fsync'd commit);
   - grouped: in each writer 8 clerk threads each send one command at a time and wait for its answer, through a
     `GroupWriter` (one writer thread commits whatever the clerks sent meanwhile in one transaction);
   - batched: `Custody.apply_many`, each writer committing its clerks' commands in groups of 50;
+  a hold's facts are each recorded once (the ledger refuses a second ICE notification, claim, report or end of
+  one hold), so the writers share holds this way: the holds are taken in rounds of one hold per writer, and in
+  each round a writer records its own hold's citizenship claim, the claim's report and the transfer to ICE (in
+  that order) while another writer, a different one each round, tells ICE of the same hold at about the same
+  moment; two writers therefore contend for every chain head, and over the rounds every writer with every other;
   every command carries an idempotency key and one in ten is sent again with the same key (a retried request);
   afterwards the run checks that nothing was lost or duplicated (one event per key, per writer exactly the
-  events its results report, seqs 1..n in every chain, no key twice) and that every chain verifies;
+  events its results report, every hold exactly the facts sent for it, seqs 1..n in every chain, no key twice)
+  and that every chain verifies. (Until 2026-12-04 the writers sent repeated `ice.notify` to 400 shared holds,
+  which the ledger now refuses.)
 - the due-soon query: 1,000,000 open holds bulk-loaded (generate_series, outside the timing), then the
   library's `due_within(now, 4 h)` timed: median of several runs, with how many holds it returned and the
   server's own execution time (EXPLAIN ANALYZE). Two cases: 1,000 of the holds due within 4 hours (the rest
@@ -35,6 +42,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -50,7 +58,7 @@ from sqlalchemy.engine import make_url
 
 from wso.clock import FixedClock
 from wso.custody import Command, Custody, GroupWriter, Result, due_within, verify
-from wso.custody.models import HoldEvent, IdempotencyKey
+from wso.custody.models import Hold, HoldEvent, IdempotencyKey
 from wso.custody.sweep import raise_alerts
 from wso.store import Database, open_database
 
@@ -125,38 +133,78 @@ def furnish(db: Database, holds: int) -> list[str]:
     return warrants
 
 
+#: what a writer records on its own hold in each round, in this order (a report follows its claim, and the
+#: transfer ends the hold); ICE is told of the hold by another writer, which the transfer does not prevent
+OWN_FACTS = ("citizenship.claim", "citizenship.report", "custody.transfer")
+#: commands per writer per round: its own hold's three facts and the notification of another writer's hold
+PER_ROUND = len(OWN_FACTS) + 1
+
+
+def rounds_for(commands: int) -> int:
+    return -(-commands // PER_ROUND)
+
+
+def holds_for(writers: int, commands: int) -> int:
+    """The holds an append run takes: one per writer per round (each hold's facts are recorded once)."""
+    return writers * rounds_for(commands)
+
+
 @dataclass(frozen=True)
 class Plan:
     url: str
     writer: int
     commands: int
     batch: int  # 1: per command (Custody.run); 0: clerk threads through a GroupWriter
-    holds: int
+    writers: int
     mode: str
     clerks: int = 8
 
 
-def plan_commands(plan: Plan) -> list[Command]:
-    """The writer's commands: ice.notify on holds it shares with the others; every tenth sent twice."""
-    out: list[Command] = []
-    for i in range(plan.commands):
-        warrant = f"W{(plan.writer * 7919 + i * 13) % plan.holds:05d}"
-        command = Command(
-            "ice.notify",
-            {"warrant": warrant},
-            actor=f"{plan.mode}-w{plan.writer}",
-            key=f"{plan.mode}-{plan.writer}-{i}",
-        )
-        out.append(command)
-        if i % 10 == 9:
-            out.append(command)  # the clerk's retry of a request whose answer it did not get
+def warrant_of(writers: int, round_: int, writer: int) -> str:
+    return f"W{round_ * writers + writer:05d}"
+
+
+def notified(writers: int, round_: int, writer: int) -> int:
+    """The writer whose hold `writer` tells ICE of in `round_`: another one, a different one each round (a
+    rotation, so every hold of the round is notified once); with one writer, its own."""
+    shift = 1 + round_ % (writers - 1) if writers > 1 else 0
+    return (writer + shift) % writers
+
+
+def plan_rounds(plan: Plan) -> list[list[Command]]:
+    """The writer's commands, round by round: its own hold's claim, report and transfer, and the notification of
+    the hold another writer records the rest of; every tenth command sent twice. `commands` distinct commands
+    in all (the last round may stop early, its facts still in order)."""
+    out: list[list[Command]] = []
+    n = 0
+    for r in range(rounds_for(plan.commands)):
+        own = warrant_of(plan.writers, r, plan.writer)
+        facts = [
+            (OWN_FACTS[0], own),
+            ("ice.notify", warrant_of(plan.writers, r, notified(plan.writers, r, plan.writer))),
+            (OWN_FACTS[1], own),
+            (OWN_FACTS[2], own),
+        ]
+        this_round: list[Command] = []
+        for name, warrant in facts:
+            if n == plan.commands:
+                break
+            command = Command(
+                name, {"warrant": warrant}, actor=f"{plan.mode}-w{plan.writer}", key=f"{plan.mode}-{plan.writer}-{n}"
+            )
+            this_round.append(command)
+            if n % 10 == 9:
+                this_round.append(command)  # the clerk's retry of a request whose answer it did not get
+            n += 1
+        out.append(this_round)
     return out
 
 
 def writer(plan: Plan, ready: Any, go: Any, answers: Any) -> None:
     db = open_database(plan.url, migrate=False)
     custody = Custody(db, FixedClock(NOW))
-    commands = plan_commands(plan)
+    rounds = plan_rounds(plan)
+    commands = [command for this_round in rounds for command in this_round]
     custody.run("sweep")  # warm the connection
     ready.wait()
     go.wait()
@@ -167,9 +215,10 @@ def writer(plan: Plan, ready: Any, go: Any, answers: Any) -> None:
             results.append(custody.run(command.command, command.args, actor=command.actor, idempotency_key=command.key))
     elif plan.batch == 0:
         # Clerks at their desks: each thread sends one command and waits for its answer; one writer thread
-        # commits whatever they sent meanwhile in one transaction.
+        # commits whatever they sent meanwhile in one transaction. A clerk takes whole rounds, so a hold's claim,
+        # report and transfer keep their order.
         with GroupWriter(custody) as group, ThreadPoolExecutor(plan.clerks) as pool:
-            desks = [commands[n :: plan.clerks] for n in range(plan.clerks)]
+            desks = [[c for this_round in rounds[n :: plan.clerks] for c in this_round] for n in range(plan.clerks)]
 
             def desk(mine: list[Command]) -> list[Result]:
                 return [group.submit(command).result() for command in mine]
@@ -189,17 +238,22 @@ def append_run(
 ) -> dict[str, Any]:
     with scratch_schema(base) as url:
         db = open_database(url)
-        warrants = furnish(db, holds)
+        furnish(db, holds)
         with db.session() as session:
             before = session.execute(select(func.count()).select_from(HoldEvent)).scalar_one()
         ctx = multiprocessing.get_context("spawn")
         ready, go, answers = ctx.Barrier(writers + 1), ctx.Barrier(writers + 1), ctx.Queue()
         procs = [
-            ctx.Process(
-                target=writer, args=(Plan(url, w, commands, batch, len(warrants), mode, clerks), ready, go, answers)
-            )
+            ctx.Process(target=writer, args=(Plan(url, w, commands, batch, writers, mode, clerks), ready, go, answers))
             for w in range(writers)
         ]
+        # The events each hold must end with: its service, and each fact sent for it (once, whatever the retries).
+        expected = Counter({f"W{n:05d}": 1 for n in range(holds)})
+        for w in range(writers):
+            sent_for = {
+                c.key: c.args["warrant"] for r in plan_rounds(Plan(url, w, commands, batch, writers, mode)) for c in r
+            }
+            expected.update(sent_for.values())
         for proc in procs:
             proc.start()
         ready.wait()
@@ -232,6 +286,13 @@ def append_run(
                     "FROM custody_hold_events GROUP BY hold_id) s WHERE m <> c OR c <> d"
                 )
             ).scalar_one()
+            per_hold = dict(
+                session.execute(
+                    select(Hold.warrant_id, func.count(HoldEvent.seq))
+                    .join(HoldEvent, HoldEvent.hold_id == Hold.id)
+                    .group_by(Hold.warrant_id)
+                ).all()
+            )
             check = verify(session)
         db.dispose()
         # Each distinct command (key) must have appended exactly one event: a retried key adds none.
@@ -239,6 +300,9 @@ def append_run(
         for w, _, _, _, _, events in got:
             lost_or_duplicated += abs(per_actor.get(f"{mode}-w{w}", 0) - commands) + abs(len(events) - commands)
         lost_or_duplicated += abs(keys - writers * commands)
+        # Every hold holds exactly its facts: none lost, none twice (the ledger refuses a second one).
+        lost_or_duplicated += sum(abs(per_hold.get(w, 0) - n) for w, n in expected.items())
+        lost_or_duplicated += sum(n for w, n in per_hold.items() if w not in expected)
         return {
             "mode": mode,
             "sent": sent,
@@ -361,7 +425,13 @@ def main() -> None:
     parser.add_argument("--per-command", type=int, default=300, help="commands per writer (per-command mode)")
     parser.add_argument("--batch", type=int, default=50, help="commands per transaction (batched mode)")
     parser.add_argument("--clerks", type=int, default=8, help="clerk threads per writer (grouped mode)")
-    parser.add_argument("--holds", type=int, default=400, help="open holds the writers share")
+    parser.add_argument(
+        "--holds",
+        type=int,
+        default=None,
+        help="open holds served before each append run, which the writers share (default and least: what the "
+        "run takes, one per writer for every 4 commands, since each hold's facts are recorded once)",
+    )
     parser.add_argument("--open-holds", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=1_000, help="open holds due within 4 h (first due-soon case)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of the due-soon query")
@@ -370,6 +440,19 @@ def main() -> None:
     parser.add_argument("--sweep-holds", type=int, default=100_000, help="open holds for the sweep backlog case")
     parser.add_argument("--skip-sweep", action="store_true")
     args = parser.parse_args()
+    runs = [
+        ("per-command", args.per_command, 1),
+        ("grouped", args.commands, 0),
+        ("batched", args.commands, args.batch),
+    ]
+    for mode, commands, _ in runs:
+        need = holds_for(args.writers, commands)
+        if not args.skip_append and args.holds is not None and args.holds < need:
+            parser.error(
+                f"--holds {args.holds} is too few for the {mode} run: {args.writers} writers x {commands} "
+                f"commands take {need} holds (each hold's claim, report, transfer and notification are "
+                "recorded once); give at least that many, or leave --holds out"
+            )
     engine = create_engine(args.postgres)
     with engine.connect() as conn:
         sync = conn.execute(text("SHOW synchronous_commit")).scalar_one()
@@ -379,13 +462,9 @@ def main() -> None:
     print(f"PostgreSQL {version}, synchronous_commit={sync}, fsync={fsync}; {os.cpu_count()} CPUs")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if not args.skip_append:
-        runs = [
-            ("per-command", args.per_command, 1),
-            ("grouped", args.commands, 0),
-            ("batched", args.commands, args.batch),
-        ]
         for mode, commands, batch in runs:
-            r = append_run(args.postgres, args.writers, commands, batch, args.holds, mode, args.clerks)
+            holds = args.holds if args.holds is not None else holds_for(args.writers, commands)
+            r = append_run(args.postgres, args.writers, commands, batch, holds, mode, args.clerks)
             what = {
                 1: "Custody.run, one transaction per command",
                 0: f"{args.clerks} clerk threads per writer, one command at a time each, through a GroupWriter",

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.audit import builders
 from tests.audit.builders import write_records
-from tests.custody.test_cost import BOND, ONTO_AGREEMENT, SETUP, load
+from tests.custody.test_cost import BOND, COVER_ENDS, ONTO_AGREEMENT, SETUP, load
 from wso.audit import audit_to_file, load_records, records_cost
 from wso.cli.main import app
 from wso.custody import ledger_cost
@@ -150,6 +150,24 @@ def test_the_ledgers_holds_exported_and_audited_give_the_same_hours(db: Database
         ("2026-03", 5, "133.50", "133.50", "0.00", "5.56"),  # 30.5 + 18 + 23 + 24 + 38
         ("2026-04", 1, "34.00", "10.00", "24.00", "1.42"),
         (None, 5, "167.50", "143.50", "24.00", "6.98"),
+    ]
+
+
+def test_hours_after_the_cover_ended_are_unreimbursed_in_the_ledger_and_its_export_alike(
+    db: Database, tmp_path: Path
+) -> None:
+    """The export carries `detention_agreement_until`; the audit's cost reads it as the ledger's does."""
+    load(db, fractional(COVER_ENDS))
+    as_of = utc(2026, 4, 10)
+    with db.session() as session:
+        from_ledger = ledger_cost(session, as_of)
+        export_hold_records(session, tmp_path / "export", b"test key")
+    from_export = records_cost(load_records(tmp_path / "export"), as_of)
+    assert from_ledger.as_dict() == from_export.as_dict()
+    assert rows(from_export) == [
+        ("2026-03", 1, "38.00", "38.00", "0.00", "1.58"),
+        ("2026-04", 1, "34.00", "20.00", "14.00", "1.42"),
+        (None, 1, "72.00", "58.00", "14.00", "3.00"),
     ]
 
 

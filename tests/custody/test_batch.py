@@ -85,12 +85,17 @@ def test_keys_in_a_batch_apply_once_within_it_and_across_batches(jail: Custody, 
         [
             Command("ice.notify", {"warrant": "W1"}, key="call-1"),
             Command("ice.notify", {"warrant": "W1"}, key="call-1"),
-            Command("ice.notify", {"warrant": "W1"}, key="call-2"),
+            Command("citizenship.claim", {"warrant": "W1"}, key="call-2"),
         ]
     )
     assert first[0] == first[1] and first[0].events == (("hold-W1", 2),) and first[2].events == (("hold-W1", 3),)
     before = counts(db)
-    again = jail.apply_many([Command("ice.notify", {"warrant": "W1"}, key=k) for k in ("call-2", "call-1")])
+    again = jail.apply_many(
+        [
+            Command("citizenship.claim", {"warrant": "W1"}, key="call-2"),
+            Command("ice.notify", {"warrant": "W1"}, key="call-1"),
+        ]
+    )
     assert again == [first[2], first[0]]
     assert counts(db) == before
 
@@ -132,23 +137,35 @@ def test_unknown_and_future_commands_are_refused_in_a_batch(jail: Custody, clock
 
 
 def test_a_group_writer_commits_many_clerks_commands_together(jail: Custody, db: Database) -> None:
-    accepted(jail, "warrant.serve", {"warrant": "W1", "officer": "O1", "facility": "JAIL"})
     clerks, each = 6, 10
+    warrants = [f"W{n}-{i}" for n in range(clerks) for i in range(each)]
+    setup = [
+        Command(command, args)
+        for w in warrants
+        for command, args in (
+            ("booking", {"id": f"B-{w}", "facility": "JAIL", "scheduled_release": RELEASE.isoformat()}),
+            ("warrant.receive", {"id": w, "booking": f"B-{w}", "form": "I-200"}),
+            ("warrant.serve", {"warrant": w, "officer": "O1", "facility": "JAIL"}),
+        )
+    ]
+    assert all(r.accepted for r in jail.apply_many(setup))
 
     def clerk(n: int) -> list[Result]:
+        # each clerk tells ICE of its own holds (a hold is notified once), all at once with the others
         return [
-            writer.run("ice.notify", {"warrant": "W1"}, actor=f"desk-{n}", idempotency_key=f"{n}-{i}")
+            writer.run("ice.notify", {"warrant": f"W{n}-{i}"}, actor=f"desk-{n}", idempotency_key=f"{n}-{i}")
             for i in range(each)
         ]
 
     with GroupWriter(jail) as writer, ThreadPoolExecutor(clerks) as pool:
         results = [r for batch in pool.map(clerk, range(clerks)) for r in batch]
-        refused = writer.run("custody.continue", {"warrant": "W1"})
+        refused = writer.run("custody.continue", {"warrant": "W0-0"})
     assert all(r.accepted for r in results) and refused.rule == "WSO-DETENTION-AGREEMENT"
-    assert sorted(seq for r in results for _, seq in r.events) == list(range(2, clerks * each + 2))
+    assert sorted(e for r in results for e in r.events) == sorted((f"hold-{w}", 2) for w in warrants)
     assert 1 <= writer.batches <= clerks * each + 1
     with db.session() as session:
-        assert [e.seq for e in events(session, "hold-W1")] == list(range(1, clerks * each + 2))
+        for w in warrants:
+            assert [(e.seq, e.kind) for e in events(session, f"hold-{w}")] == [(1, "served"), (2, "ice_notified")]
         assert verify(session).ok
     with pytest.raises(RuntimeError, match="closed"):
         writer.run("sweep")

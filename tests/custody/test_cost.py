@@ -78,6 +78,31 @@ BOND = [
     {"at": "2026-03-20T13:05:00-04:00", "cmd": "ice.notify", "warrant": "I200-5"},
     {"at": "2026-03-21T13:00:00-04:00", "cmd": "custody.transfer", "warrant": "I200-5"},
 ]  # fmt: skip
+# A jail whose IGSA's last day in force is 1 April 2026: I200-6, served 30 March 10:00 EDT, moves onto it at its
+# 48-hour point (1 April 10:00 EDT), the cover ends when 2 April begins, and ICE takes the person only at 10:00 EDT:
+# March 38 h unreimbursed; April 10 h before the move, 14 h covered, 10 h after the cover's end (the jail's own).
+COVER_ENDS = [
+    {"at": "2026-03-01T08:00:00-05:00", "cmd": "agency", "id": "FL-POLK-SO", "name": "Polk SO", "state": "FL"},
+    {"at": "2026-03-01T08:00:00-05:00", "cmd": "agreement", "agency": "FL-POLK-SO", "model": "WSO",
+     "signed": "2025-02-26"},
+    {"at": "2026-03-01T08:00:00-05:00", "cmd": "facility", "id": "polk-jail", "agency": "FL-POLK-SO",
+     "name": "Polk County Jail", "tz": "America/New_York"},
+    {"at": "2026-03-01T08:00:00-05:00", "cmd": "detention.agreement", "id": "IGSA-P", "agency": "FL-POLK-SO",
+     "facilities": ["polk-jail"], "kind": "IGSA", "from": "2025-01-01", "until": "2026-04-01"},
+    {"at": "2026-03-01T08:10:00-05:00", "cmd": "officer.nominate", "id": "wso-9", "agency": "FL-POLK-SO",
+     "name": "Deputy P", "us_citizen": True},
+    {"at": "2026-03-01T09:00:00-05:00", "cmd": "officer.exam", "id": "wso-9", "score": 90},
+    {"at": "2026-03-01T15:00:00-05:00", "cmd": "officer.certify", "id": "wso-9"},
+    {"at": "2026-03-01T16:00:00-05:00", "cmd": "officer.authorize", "id": "wso-9"},
+    {"at": "2026-03-29T18:00:00-04:00", "cmd": "booking", "id": "bk-6", "facility": "polk-jail",
+     "scheduled_release": "2026-03-30T10:00:00-04:00"},
+    {"at": "2026-03-29T18:00:00-04:00", "cmd": "warrant.receive", "id": "I200-6", "booking": "bk-6", "form": "I-200"},
+    {"at": "2026-03-30T10:00:00-04:00", "cmd": "warrant.serve", "warrant": "I200-6", "officer": "wso-9",
+     "facility": "polk-jail"},
+    {"at": "2026-03-30T10:05:00-04:00", "cmd": "ice.notify", "warrant": "I200-6"},
+    {"at": "2026-04-01T12:00:00-04:00", "cmd": "sweep"},
+    {"at": "2026-04-02T10:00:00-04:00", "cmd": "custody.transfer", "warrant": "I200-6"},
+]  # fmt: skip
 AS_OF = datetime(2026, 4, 10, tzinfo=UTC)
 
 
@@ -117,6 +142,17 @@ def test_a_hold_still_held_under_the_agreement_runs_to_the_as_of_time(db: Databa
     assert table(report) == [
         ("hardee-jail", "2026-04", 1, "58.00", "10.00", "48.00", "2.42"),
         ("hardee-jail", None, 1, "58.00", "10.00", "48.00", "2.42"),
+    ]
+
+
+def test_hours_after_the_detention_agreements_cover_ended_are_not_reimbursed(db: Database) -> None:
+    load(db, COVER_ENDS)
+    with db.session() as session:
+        report = ledger_cost(session, AS_OF, facility="polk-jail")
+    assert table(report) == [
+        ("polk-jail", "2026-03", 1, "38.00", "38.00", "0.00", "1.58"),
+        ("polk-jail", "2026-04", 1, "34.00", "20.00", "14.00", "1.42"),
+        ("polk-jail", None, 1, "72.00", "58.00", "14.00", "3.00"),
     ]
 
 

@@ -15,8 +15,9 @@ from wso.clock import FixedClock
 from wso.custody import Custody, find_hold
 from wso.custody.export import export_hold_records
 from wso.custody.ledger import events
-from wso.custody.queries import hold_view
-from wso.custody.sweep import ENDED_TEXT, raise_alerts
+from wso.custody.notify import MemoryNotifier
+from wso.custody.queries import history, hold_view, open_alerts
+from wso.custody.sweep import COVER_TEXT, raise_alerts
 from wso.store import Database
 
 SERVE = {"warrant": "W1", "officer": "O1", "facility": "JAIL"}
@@ -350,16 +351,79 @@ def test_a_hold_is_overdue_once_its_detention_agreement_stops_covering_it(
     assert shown is not None and shown.status == "detention_agreement"
     assert shown.detention_agreement_until == "2026-03-10T04:00:00Z"
     clock.set(COVER_END - timedelta(microseconds=1))
-    assert jail.run("sweep").alerts == ()
+    # the cover's end is warned of as the 48-hour deadline is (first seen within the hour: due_1h only), not overdue
+    assert [a["kind"] for a in jail.run("sweep").alerts] == ["due_1h"]
     clock.set(COVER_END)
     with db.session() as session:
         raised = raise_alerts(session, clock.now())
         session.commit()
     assert [(a.kind, a.warrant, a.due_at) for a, _ in raised] == [("overdue", "W1", "2026-03-10T04:00:00Z")]
-    assert raised[0][1].text == ENDED_TEXT and "detention agreement" in ENDED_TEXT
+    assert raised[0][1].text == COVER_TEXT["overdue"].format(until="2026-03-10T00:00:00-04:00")
+    assert raised[0][1].text.startswith("the detention agreement the hold moved onto ended: its cover ended at")
     clock.set(COVER_END + timedelta(hours=2, minutes=30))
     late = jail.run("custody.transfer", {"warrant": "W1"})
     assert late.accepted and "after the deadline by 2 h 30 min: WSO-48H" in late.message
+
+
+def test_the_end_of_a_detention_agreements_cover_is_warned_of_as_the_48_hours_are(
+    jail: Custody, db: Database, clock: FixedClock, notifier: MemoryNotifier
+) -> None:
+    """due_12h, due_4h, due_1h, then overdue, each once, due at the cover's end, sent through the Notifier with words
+    that say when the cover ends in the facility's zone (2026-03-10 00:00 EDT) and what the jail must do."""
+    _igsa_until(jail, "2026-03-09")
+    accepted(jail, "warrant.serve", SERVE)
+    accepted(jail, "ice.notify", {"warrant": "W1"})
+    raised: list[str] = []
+    for before, kind in ((timedelta(hours=13), None), (timedelta(hours=12), "due_12h"), (timedelta(hours=5), None),
+                         (timedelta(hours=4), "due_4h"), (timedelta(hours=1), "due_1h"), (timedelta(0), "overdue"),
+                         (-timedelta(hours=1), None)):  # fmt: skip
+        clock.set(COVER_END - before)
+        swept = [a["kind"] for a in jail.run("sweep").alerts]
+        assert swept == ([kind] if kind else []), (before, swept)
+        raised += swept
+    assert [(m.kind, m.warrant, m.due_at) for m in notifier.sent] == [
+        (kind, "W1", "2026-03-10T04:00:00Z") for kind in raised
+    ]
+    words = {m.kind: m.text for m in notifier.sent}
+    assert all("cover of this hold ends at 2026-03-10T00:00:00-04:00" in words[k] for k in ("due_12h", "due_4h"))
+    assert words["due_12h"].endswith("arrange transfer to ICE or release before then")
+    assert words["due_1h"].endswith("transfer to ICE or release now")
+    assert "its cover ended at 2026-03-10T00:00:00-04:00" in words["overdue"] and "(WSO-48H)" in words["overdue"]
+    # the read side (the console's list, a hold's history) says the same words, not the 48-hour deadline's
+    with db.session() as session:
+        listed = {a.kind: a.text for a in open_alerts(session)}
+        hold = find_hold(session, "W1")
+        assert hold is not None
+        shown = {a["kind"]: a["text"] for a in history(session, hold)["alerts"]}
+    assert listed == shown == words
+
+
+def test_a_hold_not_yet_moved_is_warned_of_a_cover_that_ends_soon_after_its_48_hour_point(
+    jail: Custody, db: Database, clock: FixedClock, notifier: MemoryNotifier
+) -> None:
+    """Released 20:00 EST on 6 March: the 48-hour point is 21:00 EDT on 8 March (01:00Z on the 9th), and the IGSA in
+    force until 8 March stops covering at midnight, 3 hours later: an hour before the move the sweep warns of the
+    cover's end (due_4h), not of the 48-hour point, which the hold will not be late at."""
+    _igsa_until(jail, "2026-03-08")
+    evening = {"id": "B2", "facility": "JAIL", "scheduled_release": "2026-03-06T20:00:00-05:00"}
+    accepted(jail, "booking", evening)
+    accepted(jail, "warrant.receive", {"id": "W2", "booking": "B2", "form": "I-200"})
+    clock.set(datetime(2026, 3, 7, 1, tzinfo=UTC))
+    accepted(jail, "warrant.serve", {**SERVE, "warrant": "W2"})
+    accepted(jail, "ice.notify", {"warrant": "W2"})
+    end = datetime(2026, 3, 9, 4, tzinfo=UTC)
+    clock.set(datetime(2026, 3, 9, 0, tzinfo=UTC))
+    assert [(a["kind"], a["warrant"]) for a in jail.run("sweep").alerts] == [("due_4h", "W2")]
+    assert hold_of(db, "W2").status == "open"
+    assert "cover of this hold ends at 2026-03-09T00:00:00-04:00" in notifier.sent[-1].text
+    clock.set(datetime(2026, 3, 9, 2, tzinfo=UTC))
+    assert jail.run("sweep").alerts == ()  # moved onto the IGSA now; due_4h was raised
+    assert hold_of(db, "W2").status == "detention_agreement"
+    clock.set(end - timedelta(minutes=30))
+    assert [a["kind"] for a in jail.run("sweep").alerts] == ["due_1h"]
+    clock.set(end)
+    assert [a["kind"] for a in jail.run("sweep").alerts] == ["overdue"]
+    assert {m.due_at for m in notifier.sent} == {"2026-03-09T04:00:00Z"}
 
 
 def test_export_says_when_the_detention_agreement_stops_covering_the_hold(

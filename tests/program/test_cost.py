@@ -97,6 +97,32 @@ def test_a_hold_that_moves_onto_a_detention_agreement_splits_its_hours() -> None
     assert cost.unreimbursed.arithmetic == "48.00 h / 24 × 85.50 = 171.00"
 
 
+def test_hours_after_the_detention_agreements_cover_ended_are_unreimbursed() -> None:
+    # as above, but the agreement's last day is 1 April: its cover ends when 2 April begins in New York (04:00Z).
+    # The 10 hours after it to the transfer are the jail's own (unlawful, late ones), not reimbursed: April 34 h,
+    # 20 unreimbursed (10 before the move, 10 after the cover's end), 14 reimbursed
+    release = local(NY, 2026, 3, 30, 10)
+    moved, until, end = local(NY, 2026, 4, 1, 10), local(NY, 2026, 4, 2), local(NY, 2026, 4, 2, 10)
+    tally = CostTally(AS_OF)
+    tally.add_times("r0", "jail", "America/New_York", "wso", release, end, moved, until)
+    # a cover that ends in the next month: the hours after it are unreimbursed in that month only
+    tally.add_times("r1", "jail", "America/New_York", "wso", local(NY, 2026, 5, 29, 10), local(NY, 2026, 6, 2, 10),
+                    local(NY, 2026, 5, 31, 10), local(NY, 2026, 6, 1))  # fmt: skip
+    # a cover that ended before the move counts nothing as reimbursed; one after the end changes nothing
+    tally.add_times("r2", "jail", "UTC", "wso", datetime(2026, 8, 1, tzinfo=UTC), datetime(2026, 8, 4, tzinfo=UTC),
+                    datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 8, 2, tzinfo=UTC))  # fmt: skip
+    tally.add_times("r3", "jail", "UTC", "wso", datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 4, tzinfo=UTC),
+                    datetime(2026, 9, 3, tzinfo=UTC), datetime(2026, 9, 9, tzinfo=UTC))  # fmt: skip
+    assert months(tally.report()) == {
+        "2026-03": (1, "38.00", "38.00", "0.00", "1.58"),
+        "2026-04": (1, "34.00", "20.00", "14.00", "1.42"),
+        "2026-05": (1, "62.00", "48.00", "14.00", "2.58"),  # 29 May 10:00 to 1 June: 48 h, then 14 h covered
+        "2026-06": (1, "34.00", "34.00", "0.00", "1.42"),  # from 1 June 00:00 EDT on: the cover has ended
+        "2026-08": (1, "72.00", "72.00", "0.00", "3.00"),
+        "2026-09": (1, "72.00", "48.00", "24.00", "3.00"),
+    }
+
+
 def test_a_detainer_hold_is_unreimbursed_from_the_release() -> None:
     # detainer lodged 15:00, released from criminal custody 17:00 EST, transferred next day 11:00 EST: 18 hours
     served, release = local(NY, 2026, 3, 6, 15), local(NY, 2026, 3, 6, 17)

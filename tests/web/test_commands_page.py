@@ -73,9 +73,11 @@ def test_success_goes_to_a_local_next_page_and_nowhere_else(client: TestClient, 
         "/console/commands/warrant.serve", data={"csrf_token": csrf, **SERVE, "next": "/console/holds/W-200"}
     )
     assert served.status_code == 303 and served.headers["location"] == "/console/holds/W-200"
-    for target in ("https://evil.example/console/", "//evil.example/console/x", "/records"):
+    # three accepted commands (each a fact recorded once) with a next page elsewhere: each stays on its answer
+    targets = ("https://evil.example/console/", "//evil.example/console/x", "/records")
+    for command, target in zip(("ice.notify", "citizenship.claim", "citizenship.report"), targets, strict=True):
         answer = client.post(
-            "/console/commands/ice.notify", data={"csrf_token": csrf, "warrant": "W-200", "next": target}
+            f"/console/commands/{command}", data={"csrf_token": csrf, "warrant": "W-200", "next": target}
         )
         assert answer.status_code == 200 and 'data-status="accepted"' in answer.text, target
     refused = client.post(

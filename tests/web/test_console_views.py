@@ -84,3 +84,55 @@ def test_the_consoles_alerts_are_read_in_one_statement(
         alerts = raised_alerts(session)
     assert {a.warrant for a in alerts} == {"W-200", "D-247"} and len(seen) == 1
     assert all(a.text == ALERT_TEXTS[a.kind] and a.tz == "America/New_York" for a in alerts)
+
+
+def test_the_alert_list_says_when_a_detention_agreements_cover_ended(
+    client: TestClient, sqlite_db: Database, clock: FixedClock
+) -> None:
+    """A hold held on under an IGSA whose last day is 4 June: the console's list and the hold's page say that the
+    cover ended at midnight in Florida and what to do, not the 48-hour deadline's generic words."""
+    from wso.custody import Custody
+
+    seed_jail(sqlite_db, clock)
+    igsa = {"id": "IGSA-P", "agency": "polk-so", "facilities": ["polk-jail"], "kind": "IGSA", "from": "2025-01-01"}
+    assert Custody(sqlite_db, clock).run("detention.agreement", {**igsa, "until": "2025-06-04"}).accepted
+    serve_and_hold(sqlite_db, clock)
+    clock.advance(timedelta(days=2, hours=14))  # 5 June 05:00Z: moved at 4 June 15:00Z, cover ended at 04:00Z
+    csrf = sign_in(client, "clerk")
+    assert client.post("/console/alerts/sweep", data={"csrf_token": csrf}).status_code == 303
+    alerts = client.get("/api/console/alerts").json()["alerts"]
+    mine = [a for a in alerts if a["warrant"] == "W-200"]
+    assert sorted(a["kind"] for a in mine) == ["ice_not_notified", "overdue"]  # ICE was never told, here
+    (ended,) = [a for a in mine if a["kind"] == "overdue"]
+    assert ended["due_at"] == "2025-06-05T04:00:00Z"
+    assert ended["text"].startswith("the detention agreement the hold moved onto ended: its cover ended at ")
+    assert "2025-06-05T00:00:00-04:00" in ended["text"] and ended["text"] != ALERT_TEXTS["overdue"]
+    on_page = client.get("/api/console/holds/W-200").json()["alerts"]
+    assert sorted(on_page, key=lambda a: a["kind"]) == sorted(mine, key=lambda a: a["kind"])
+    page = client.get("/console").text.replace("&#39;", "'")
+    assert ended["text"] in page
+
+
+def test_a_hold_page_does_not_offer_a_fact_already_recorded(
+    client: TestClient, sqlite_db: Database, clock: FixedClock
+) -> None:
+    """ICE is told once, a claim is recorded once and reported once: the ledger refuses a second (SEQUENCE), so
+    the hold's page stops offering each once it is recorded; a report is offered only once a claim is."""
+    from wso.custody import Custody
+
+    seed_jail(sqlite_db, clock)
+    serve_and_hold(sqlite_db, clock)
+    sign_in(client, "clerk")
+
+    def offered() -> set[str]:
+        page = client.get("/console/holds/W-200").text
+        return {cmd for cmd in ("ice-notify", "citizenship-claim", "citizenship-report") if f'id="do-{cmd}"' in page}
+
+    assert offered() == {"ice-notify", "citizenship-claim"}
+    ledger = Custody(sqlite_db, clock)
+    assert ledger.run("ice.notify", {"warrant": "W-200"}).accepted
+    assert ledger.run("citizenship.claim", {"warrant": "W-200"}).accepted
+    assert offered() == {"citizenship-report"}
+    assert ledger.run("citizenship.report", {"warrant": "W-200"}).accepted
+    assert offered() == set()
+    assert 'id="do-custody-transfer"' in client.get("/console/holds/W-200").text

@@ -5,7 +5,9 @@ hours. The records' times are the loader's whole UTC seconds. An I-200 or I-205 
 detainer hold; a judicial warrant is no ICE hold and is set aside, counted. A file without the column
 `detention_agreement_from` (a hold-record schema v1 file) says only whether an agreement covered the hold
 (`detention_agreement`): such a hold moved onto it at the 48-hour point from the release
-(`wso.program.cost.v1_agreement_from`). A file with the column is taken at its word (empty: never moved).
+(`wso.program.cost.v1_agreement_from`). A file with the column is taken at its word (empty: never moved). Hours
+from `detention_agreement_until` on (the agreement's cover ended) are unreimbursed again; a file without that
+column has no end (as the audit's WSO-48H reads it).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from wso.program.cost import (
 BATCH = 262_144
 KINDS = {**dict.fromkeys(WSO_INSTRUMENTS, "wso"), "I-247A": "detainer"}
 AGREEMENT_FROM = "detention_agreement_from"
+AGREEMENT_UNTIL = "detention_agreement_until"
 
 
 def file_columns(path: Path) -> set[str]:
@@ -78,18 +81,18 @@ def records_cost(
         "SELECT record_id, facility_id, facility_tz, instrument, "
         f"{_seconds_sql('served_at', present)}, {_seconds_sql('scheduled_release_at', present)}, "
         f"{_seconds_sql('criminal_release_at', present)}, {_seconds_sql('ended_at', present)}, detention_agreement, "
-        f"{_seconds_sql(AGREEMENT_FROM, present)} FROM holds {where}",
+        f"{_seconds_sql(AGREEMENT_FROM, present)}, {_seconds_sql(AGREEMENT_UNTIL, present)} FROM holds {where}",
         {} if facility is None else {"facility": facility},
     )
     tally = CostTally(as_of, period, rates)
     add = tally.add
     for batch in cursor.to_arrow_reader(BATCH):
         rows = zip(*(column.to_pylist() for column in batch.columns), strict=True)
-        for record, place, tz, instrument, served, scheduled, actual, ended, covered, moved in rows:
+        for record, place, tz, instrument, served, scheduled, actual, ended, covered, moved, until in rows:
             if derive and covered:
                 release = scheduled if actual is None else actual
                 derived = v1_agreement_from(True, datetime.fromtimestamp(release, UTC))
                 moved = None if derived is None else decision_second(derived)
             start = custody_start(served, scheduled, actual)
-            add(record, place, tz, KINDS.get(instrument, instrument), start, ended, moved)
+            add(record, place, tz, KINDS.get(instrument, instrument), start, ended, moved, until)
     return tally.report()

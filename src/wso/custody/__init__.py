@@ -13,7 +13,8 @@ it. `choices` (module): what the console's pickers offer (agencies, facilities, 
 The modules `catalogue`, `choices`, `export` and `replay` are public too (`__all__`).
 `due_for_release`, `bookings`, `warrants`, `booking_of`: the desk's read side (who is due for release with
 warrants waiting, and whether a WSO may serve now; bookings and warrants searched and paged).
-`ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show.
+`ALERT_TEXTS`: what each alert kind asks of the jail, the one text the sweep, the CLI and the console show; a
+deadline alert about the end of a detention agreement's cover says when it ends instead (`AlertView.text`).
 """
 
 from wso.custody import catalogue, choices

@@ -71,7 +71,14 @@ def _complaint_receive(ctx: Context, args: Mapping[str, Any]) -> str:
 def _complaint_report(ctx: Context, args: Mapping[str, Any]) -> str:
     complaint = _get(ctx.session, Complaint, _text(args, "id"), "complaint")
     if complaint.reported_at is not None:
-        raise Refused(SEQUENCE, f"complaint {complaint.id} is already reported to ICE")
+        facility = ctx.session.get(Facility, complaint.facility_id)
+        assert facility is not None
+        raise Refused(
+            SEQUENCE,
+            f"complaint {complaint.id} was already reported to ICE at "
+            f"{_local(complaint.reported_at, facility.tz).isoformat()}; a report is recorded once and the first "
+            "one stands: nothing to record",
+        )
     if decision_second(ctx.occurred_at) < decision_second(complaint.received_at):
         raise Refused(INPUT, f"field 'occurred_at' is before complaint {complaint.id} was received")
     complaint.reported_at = ctx.occurred_at

@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from wso.custody import ledger
-from wso.custody.models import Officer, OfficerEvent
+from wso.custody.models import Facility, Officer, OfficerEvent
 from wso.custody.notify import AlertMessage
 from wso.custody.policy import SERVICE_TOLERANCE, DetainerReading, UnknownValue, decision_second
 from wso.custody.sweep import settle
@@ -143,12 +143,29 @@ def _hold_for_warrant(ctx: Context, args: Mapping[str, Any], *, open_only: bool 
             INPUT, f"warrant {warrant_id!r} has no hold; serve it (warrant.serve) or hold on a detainer first"
         )
     if open_only and hold.status not in ACTIVE:
-        raise Refused(
-            SEQUENCE, f"the hold on warrant {warrant_id!r} is {hold.status}, not open; record a new fact only"
-        )
+        raise Refused(SEQUENCE, ended_words(ctx, hold))
     ctx.hold = hold.id
     _settle(ctx, hold)
     return hold
+
+
+def local_time(ctx: Context, hold: ledger.HoldRow, moment: datetime) -> str:
+    """`moment` in the zone of the hold's facility, ISO 8601 with its offset (as every answer shows times)."""
+    facility = ctx.session.get(Facility, hold.facility_id)
+    assert facility is not None
+    return _local(moment, facility.tz).isoformat()
+
+
+def ended_words(ctx: Context, hold: ledger.HoldRow) -> str:
+    """The refusal of an act on a hold that has ended: how and when it ended, in the facility's zone."""
+    when = f" at {local_time(ctx, hold, hold.ended_at)}" if hold.ended_at is not None else ""
+    return f"the hold on warrant {hold.warrant_id!r} is {hold.status}{when}, not open; record a new fact only"
+
+
+def already(ctx: Context, hold: ledger.HoldRow, fact: str, at: datetime, todo: str) -> Refused:
+    """The refusal of a one-time fact of a hold recorded again (SEQUENCE): `fact` names it and the hold, the answer
+    says when the first was recorded (it stands), in the facility's zone, and what to do; nothing is written."""
+    return Refused(SEQUENCE, f"{fact} at {local_time(ctx, hold, at)}; {todo}")
 
 
 def _settle(ctx: Context, hold: ledger.HoldRow) -> None:

@@ -21,6 +21,8 @@ from wso.custody.checks import (
     _hold_for_warrant,
     _local,
     _minutes,
+    already,
+    ended_words,
 )
 from wso.custody.models import Agency, Facility, Warrant
 from wso.custody.policy import (
@@ -51,13 +53,22 @@ def _notify(ctx: Context, args: Mapping[str, Any]) -> str:
     # a notification made after the hold ended (transfer, release) is a fact to record too
     hold = _hold_for_warrant(ctx, args, open_only=False)
     _not_before(ctx, hold.opened_at, "ICE is told after the service", f"the hold on {hold.warrant_id} began")
-    first = hold.ice_notified_at is None
-    if first:
-        hold.ice_notified_at = ctx.occurred_at
+    if hold.ice_notified_at is not None:
+        # one notification per hold: a second one would be a fact the ledger could not keep (WSO-NOTIFY-ICE is
+        # measured from the first), so it is refused, not dropped
+        raise already(
+            ctx,
+            hold,
+            f"ICE was already notified of the hold on {hold.warrant_id}",
+            hold.ice_notified_at,
+            "a notification is recorded once and the first one stands (WSO-NOTIFY-ICE is measured from it): "
+            "nothing to record",
+        )
+    hold.ice_notified_at = ctx.occurred_at
     _append(ctx, hold, "ice_notified", {})
     late = ""
     since = elapsed(hold.opened_at, ctx.occurred_at)  # whole seconds, as every rule counts
-    if first and hold.kind == "wso" and since > ICE_NOTIFY_WINDOW:
+    if hold.kind == "wso" and since > ICE_NOTIFY_WINDOW:
         late = (
             f' (late: {_duration(since)} after service; "immediately" means within '
             f"{_minutes(ICE_NOTIFY_WINDOW)}, WSO-NOTIFY-ICE)"
@@ -68,7 +79,14 @@ def _notify(ctx: Context, args: Mapping[str, Any]) -> str:
 def _claim(ctx: Context, args: Mapping[str, Any]) -> str:
     hold = _hold_for_warrant(ctx, args)
     if hold.citizenship_claim_at is not None:
-        raise Refused(SEQUENCE, f"a citizenship claim on {hold.warrant_id} is already recorded")
+        raise already(
+            ctx,
+            hold,
+            f"a U.S. citizenship claim on the hold on {hold.warrant_id} was already recorded",
+            hold.citizenship_claim_at,
+            "a claim is recorded once and the first one stands (WSO-CITIZENSHIP-1H runs from it): nothing to "
+            "record; report it with citizenship.report",
+        )
     _not_before(ctx, hold.opened_at, "a claim on the hold comes after it began", f"the hold on {hold.warrant_id} began")
     hold.citizenship_claim_at = ctx.occurred_at
     _append(ctx, hold, "citizenship_claim", {"flag": "review"})
@@ -94,7 +112,13 @@ def _report(ctx: Context, args: Mapping[str, Any]) -> str:
     if hold.citizenship_claim_at is None:
         raise Refused(SEQUENCE, f"no citizenship claim is recorded on {hold.warrant_id}; record the claim first")
     if hold.citizenship_reported_at is not None:
-        raise Refused(SEQUENCE, f"the citizenship claim on {hold.warrant_id} is already reported")
+        raise already(
+            ctx,
+            hold,
+            f"the citizenship claim on the hold on {hold.warrant_id} was already reported to ICE",
+            hold.citizenship_reported_at,
+            "a report is recorded once and the first one stands: nothing to record",
+        )
     _not_before(ctx, hold.citizenship_claim_at, "the report comes after the claim", f"the claim on {hold.warrant_id}")
     hold.citizenship_reported_at = ctx.occurred_at
     _append(ctx, hold, "citizenship_reported", {})
@@ -130,10 +154,7 @@ def _ending(ctx: Context, args: Mapping[str, Any]) -> ledger.HoldRow:
     """The hold a transfer or release ends: an open one, or one held on under a detention agreement."""
     hold = _hold_for_warrant(ctx, args, open_only=False)
     if hold.status not in ACTIVE:
-        raise Refused(
-            SEQUENCE,
-            f"the hold on warrant {hold.warrant_id!r} is {hold.status}, not open; record a new fact only",
-        )
+        raise Refused(SEQUENCE, ended_words(ctx, hold))
     return hold
 
 

@@ -16,6 +16,7 @@ from wso.custody import detention, ledger
 from wso.custody.models import Agency, Alert, Facility, Hold, Officer
 from wso.custody.policy import decision_second, elapsed, second_start
 from wso.custody.rowfields import ROW, AgencyId, AgencyName, BookingId, FacilityId, FacilityName, Zone
+from wso.custody.sweep import alert_text
 
 
 def iso(value: datetime | None) -> str | None:
@@ -176,10 +177,15 @@ class AlertView(BaseModel):
     raised_at: str | None = Field(description="When the sweep raised it, UTC.")
     due_at: str | None = Field(description="When what it asks for is (or was) due, UTC.")
     tz: Zone = "UTC"
+    text: str = Field(
+        default="",
+        description="What the alert asks of the jail, as the sweep says it (custody's ALERT_TEXTS; a deadline "
+        "alert about the end of a detention agreement's cover says when it ends, in the facility's zone).",
+    )
 
 
 _OPEN_ALERTS = (
-    select(Alert.kind, Hold.id, Hold.warrant_id, Alert.raised_at, Alert.due_at, Facility.tz)
+    select(Alert.kind, Hold.id, Hold.warrant_id, Alert.raised_at, Alert.due_at, Facility.tz, Hold.deadline)
     .join(Hold, Hold.id == Alert.hold_id)
     .join(Facility, Facility.id == Hold.facility_id)
     .where(Hold.status.in_(ACTIVE))
@@ -190,8 +196,16 @@ def open_alerts(session: Session) -> list[AlertView]:
     """The alerts raised on holds that still keep the person (open, or under a detention agreement), newest first:
     one statement, whatever the number of holds."""
     found = [
-        AlertView(kind=kind, hold=hold, warrant=warrant, raised_at=iso(raised), due_at=iso(due), tz=tz)
-        for kind, hold, warrant, raised, due, tz in session.execute(_OPEN_ALERTS)
+        AlertView(
+            kind=kind,
+            hold=hold,
+            warrant=warrant,
+            raised_at=iso(raised),
+            due_at=iso(due),
+            tz=tz,
+            text=alert_text(kind, due, tz, deadline),
+        )
+        for kind, hold, warrant, raised, due, tz, deadline in session.execute(_OPEN_ALERTS)
     ]
     return sorted(found, key=lambda a: (a.raised_at or "", a.hold, a.kind), reverse=True)
 
@@ -205,7 +219,8 @@ def find_hold(session: Session, ref: str) -> Hold | None:
 
 
 def history(session: Session, hold: Hold) -> dict[str, Any]:
-    """A hold's events, in order, with their hashes, and the alerts raised on it."""
+    """A hold's events, in order, with their hashes, and the alerts raised on it (each with what it asks of the
+    jail, `text`)."""
     events = [
         {
             "seq": event.seq,
@@ -219,8 +234,15 @@ def history(session: Session, hold: Hold) -> dict[str, Any]:
         }
         for event in ledger.events(session, hold.id)
     ]
+    facility = session.get(Facility, hold.facility_id)
+    tz = facility.tz if facility is not None else "UTC"
     alerts = [
-        {"kind": alert.kind, "raised_at": iso(alert.raised_at), "due_at": iso(alert.due_at)}
+        {
+            "kind": alert.kind,
+            "raised_at": iso(alert.raised_at),
+            "due_at": iso(alert.due_at),
+            "text": alert_text(alert.kind, alert.due_at, tz, hold.deadline),
+        }
         for alert in session.execute(select(Alert).where(Alert.hold_id == hold.id).order_by(Alert.id)).scalars()
     ]
     return {"hold": hold.id, "warrant": hold.warrant_id, "status": hold.status, "events": events, "alerts": alerts}

@@ -12,9 +12,11 @@ moment (a complaint's alert is raised once through its `alerted_at`).
 
 Before it raises anything, a sweep given the ledger's unit of work moves onto their detention agreement the WSO
 holds whose 48-hour point has passed at a facility whose agreement lifts the limit (`settle`: an event dated at
-that point), so they raise no `overdue`; a hold that will move onto one at its 48-hour point raises no `due_*`. A
-hold held on under a detention agreement raises `overdue` once the agreement stops covering it
-(`detention_agreement_until`: the 48 hours, long passed, apply again), with its own words (`ENDED_TEXT`).
+that point), so they raise no `overdue`; a hold that will move onto one at its 48-hour point raises no `due_*` for
+that point. The agreement covers the hold only until `detention_agreement_until` (the 48 hours, long passed, apply
+again from then): that instant is the hold's deadline, with the same advance warnings (`due_12h`, `due_4h`,
+`due_1h`, then `overdue`, each once per hold, due at that instant, whether the hold has moved yet or will), in
+words that say when the cover ends in the facility's zone and what the jail must do (`cover_text`).
 
 Every test of the clock reads each time as its whole second, floored (`decision_second`), as every rule does: a
 hold is overdue in its deadline's second, not 0.4 s into it. The queries select on the stored exact times with the
@@ -64,11 +66,33 @@ TEXT = {
     "ice_not_notified": "ICE has not been notified of the service (WSO-NOTIFY-ICE)",
     "complaint_report_due": "a complaint about an officer is not yet reported to ICE (WSO-COMPLAINT-48H)",
 }
-#: `overdue` of a hold held on under a detention agreement that no longer covers it
-ENDED_TEXT = (
-    "the detention agreement the hold moved onto ended: the 48-hour limit applies again; "
-    "transfer to ICE or release now (WSO-48H)"
-)
+DEADLINE_KINDS = frozenset({"due_12h", "due_4h", "due_1h", "overdue"})
+#: the deadline alerts of a hold held on (or to be held on) under a detention agreement whose cover ends at a time
+#: (`{until}`, in the facility's zone): the 48-hour limit applies again from then
+COVER_TEXT = {
+    "due_12h": "the detention agreement's cover of this hold ends at {until} (in 12 hours or less); from then the "
+    "48-hour limit applies again (WSO-48H): arrange transfer to ICE or release before then",
+    "due_4h": "the detention agreement's cover of this hold ends at {until} (in 4 hours or less); from then the "
+    "48-hour limit applies again (WSO-48H): arrange transfer to ICE or release before then",
+    "due_1h": "the detention agreement's cover of this hold ends at {until} (in 1 hour or less); from then the "
+    "48-hour limit applies again (WSO-48H): transfer to ICE or release now",
+    "overdue": "the detention agreement the hold moved onto ended: its cover ended at {until}; the 48-hour limit "
+    "applies again: transfer to ICE or release now (WSO-48H)",
+}
+
+
+def cover_text(kind: str, until: datetime, tz: str) -> str:
+    """What a deadline alert of a hold whose detention agreement's cover ends at `until` asks of the jail, with
+    that instant in the facility's zone `tz`."""
+    return COVER_TEXT[kind].format(until=until.astimezone(zoneinfo.ZoneInfo(tz)).isoformat())
+
+
+def alert_text(kind: str, due_at: datetime | None, tz: str, deadline: datetime | None) -> str:
+    """What an alert raised on a hold with the 48-hour `deadline` asks of the jail: a deadline alert due after
+    that deadline is about the end of a detention agreement's cover (`cover_text`); any other, `TEXT`."""
+    if kind in DEADLINE_KINDS and due_at is not None and deadline is not None and due_at > deadline:
+        return cover_text(kind, due_at, tz)
+    return TEXT.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -156,13 +180,23 @@ def settle(
     )
 
 
-def _settle_due(session: Session, unit: ledger.Unit, now: datetime, actor: str) -> set[str]:
+@dataclass(frozen=True)
+class _Quiet:
+    """The holds that raise no alert for their 48-hour point (settled now, or to be settled at it), and of those not
+    moved yet, when the cover of the agreement they will move onto ends (None: open-ended), with their warrant and
+    facility."""
+
+    holds: set[str]
+    pending: dict[str, tuple[str, str, datetime | None]]
+
+
+def _settle_due(session: Session, unit: ledger.Unit, now: datetime, actor: str) -> _Quiet:
     """Settle every WSO hold at a covered facility whose 48-hour point has passed; return the holds (settled now or
-    to be settled at their 48-hour point) that raise no deadline alert."""
+    to be settled at their 48-hour point) that raise no alert for that point."""
     covered = detention.covered_facilities(session)
+    quiet = _Quiet(set(), {})
     if not covered:
-        return set()
-    quiet: set[str] = set()
+        return quiet
     rows = session.execute(_OPEN_DUE, _horizon(now)).all()
     for hold_id, warrant, facility, deadline, kind in rows:
         if kind != "wso" or facility not in covered or deadline is None:
@@ -170,14 +204,16 @@ def _settle_due(session: Session, unit: ledger.Unit, now: datetime, actor: str) 
         if decision_second(deadline) > decision_second(now):
             agency = session.execute(select(Hold.agency_id).where(Hold.id == hold_id)).scalar_one()
             if lifted(session, facility, agency, deadline):
-                quiet.add(hold_id)
+                quiet.holds.add(hold_id)
+                until = detention.hold_cover_until(session, facility, agency, deadline)
+                quiet.pending[hold_id] = (warrant, facility, until)
             continue
         row = unit.get(warrant)
         assert row is not None
         event = settle(session, row, now, actor=actor, recorded_at=now)
         if event is not None:
             unit.put(row, [event])
-            quiet.add(hold_id)
+            quiet.holds.add(hold_id)
     unit.flush()
     return quiet
 
@@ -187,20 +223,26 @@ def raise_alerts(
 ) -> list[tuple[RaisedAlert, AlertMessage]]:
     """Record every alert due at `now` not raised before; return each with the message to send (not sent).
     With the ledger's `unit`, first move the holds whose 48-hour point passed onto their detention agreement."""
-    quiet = _settle_due(session, unit, now, actor) if unit is not None else set()
+    quiet = _settle_due(session, unit, now, actor) if unit is not None else _Quiet(set(), {})
     wanted: list[tuple[str, str, str, str, datetime | None]] = []  # hold, warrant, facility, kind, due
     for hold, warrant, facility, deadline, _kind in session.execute(_OPEN_DUE, _horizon(now)):
-        if hold in quiet:
+        if hold in quiet.holds:
             continue
         kind = deadline_alert(now, deadline) if deadline is not None else None
         if kind:
             wanted.append((hold, warrant, facility, kind, deadline))
-    ended: set[str] = set()
-    for hold, warrant, facility, agency, moved in session.execute(_MOVED).all():
-        until = detention.hold_cover_until(session, facility, agency, moved)
-        if until is not None and deadline_alert(now, until) == "overdue":
-            wanted.append((hold, warrant, facility, "overdue", until))
-            ended.add(hold)
+    # the end of a detention agreement's cover is the deadline of a hold held on under it, or to be (same windows)
+    covers = [(hold, *found) for hold, found in quiet.pending.items()]
+    covers += [
+        (hold, warrant, facility, detention.hold_cover_until(session, facility, agency, moved))
+        for hold, warrant, facility, agency, moved in session.execute(_MOVED).all()
+    ]
+    ends: set[tuple[str, str]] = set()  # (hold, kind) of the alerts about a cover's end
+    for hold, warrant, facility, until in covers:
+        kind = deadline_alert(now, until) if until is not None else None
+        if kind:
+            wanted.append((hold, warrant, facility, kind, until))
+            ends.add((hold, kind))
     for hold, warrant, facility, claim in session.execute(_CLAIMS):
         assert claim is not None
         wanted.append((hold, warrant, facility, "citizenship_report_due", claim + CITIZENSHIP_REPORT))
@@ -228,10 +270,15 @@ def raise_alerts(
         if (hold, kind) not in inserted:
             continue
         due = _stamp(due_at) if due_at else None
+        text = TEXT[kind]
+        if (hold, kind) in ends and due_at is not None:
+            place = session.get(Facility, facility)
+            assert place is not None
+            text = cover_text(kind, due_at, place.tz)
         out.append(
             (
                 RaisedAlert(kind, hold, warrant, stamp, due),
-                AlertMessage(kind, hold, warrant, facility, stamp, due, ENDED_TEXT if hold in ended else TEXT[kind]),
+                AlertMessage(kind, hold, warrant, facility, stamp, due, text),
             )
         )
     return out + complaints

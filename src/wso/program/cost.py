@@ -10,7 +10,10 @@ holds into spans and hand them to `CostTally`, so the same holds give the same n
 - A hold spanning months splits at the facility's local month boundary; it counts as a hold in each month it has
   time in (a facility's total counts it once).
 - Unreimbursed: the hours before `detention_agreement_from` (all of them when it is empty), WSO and detainer holds
-  alike: the county bears them. Reimbursed: the hours from it on, held under a detention agreement in force.
+  alike, and those from `detention_agreement_until` on (the agreement's cover ended: the jail's own hours, and
+  unlawful ones, as the ledger and the audit count them late): the county bears them. Reimbursed: the hours from
+  `detention_agreement_from` to `detention_agreement_until` (to the end when it is empty), held under a detention
+  agreement in force.
 - Money only at given rates: `hours / 24 × rate`, with the hours as shown (two decimals), rounded to the cent
   (half up), in the currency as given. No rate is ever assumed.
 """
@@ -467,6 +470,7 @@ class CostTally:
         start: datetime,
         end: datetime | None,
         agreement_from: datetime | None,
+        agreement_until: datetime | None = None,
     ) -> None:
         """One hold from aware times (see `add`)."""
         self.add(
@@ -477,6 +481,7 @@ class CostTally:
             decision_second(start),
             None if end is None else decision_second(end),
             None if agreement_from is None else decision_second(agreement_from),
+            None if agreement_until is None else decision_second(agreement_until),
         )
 
     def add(
@@ -488,9 +493,11 @@ class CostTally:
         start: int,
         end: int | None,
         agreement_from: int | None,
+        agreement_until: int | None = None,
     ) -> None:
         """One hold: its UTC epoch seconds from `start` to `end` (None: still held, counted to the as-of time),
-        moved onto a detention agreement at `agreement_from` (None: never). Called once per hold of a file of
+        moved onto a detention agreement at `agreement_from` (None: never) whose cover ended at `agreement_until`
+        (None: it never did); only the hours between the two are reimbursed. Called once per hold of a file of
         millions: the common case (one month) takes the short way."""
         months = self._zones.get(tz)
         if months is None:
@@ -518,6 +525,8 @@ class CostTally:
         moved = (
             b if agreement_from is None else (a if agreement_from < a else b if agreement_from > b else agreement_from)
         )
+        # the cover's end: from it the hours are unreimbursed again (never before the move)
+        back = b if agreement_from is None or agreement_until is None else min(b, max(moved, agreement_until))
         i = bisect_right(starts, a) - 1
         if b <= starts[i + 1]:  # within one local month
             cell = self._cells.get((facility, i))
@@ -525,7 +534,7 @@ class CostTally:
                 cell = self._cells[(facility, i)] = [0, 0, 0]
             cell[0] += 1
             cell[1] += b - a
-            cell[2] += moved - a
+            cell[2] += moved - a + b - back
             return
         while True:  # month by month; the hold counts in each
             s_lo = a if a > starts[i] else starts[i]
@@ -536,7 +545,7 @@ class CostTally:
                     cell = self._cells[(facility, i)] = [0, 0, 0]
                 cell[0] += 1
                 cell[1] += s_hi - s_lo
-                cell[2] += max(0, min(s_hi, moved) - s_lo)
+                cell[2] += max(0, min(s_hi, moved) - s_lo) + max(0, s_hi - max(s_lo, back))
                 self._again[facility] = self._again.get(facility, 0) + 1
             if b <= starts[i + 1]:
                 break

@@ -15,12 +15,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from wso.accounts import Principal, record_action
+from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.custody import (
-    ALERT_TEXTS,
     HANDLERS,
     AlertView,
     Custody,
@@ -33,7 +33,6 @@ from wso.custody import (
     open_alerts,
     verify,
 )
-from wso.custody import CHOICES as CHOICES  # re-exported: the holds page offers the release reasons
 from wso.program import rules
 from wso.store import Database
 from wso.web.commandforms import KINDS as KINDS
@@ -59,9 +58,7 @@ class HoldsOut(BaseModel):
 
 
 class AlertOut(AlertView):
-    """An alert raised on a hold: custody's `AlertView`, with what it asks of the jail in words."""
-
-    text: str = Field(description="What the alert asks of the jail, as the sweep says it (custody's ALERT_TEXTS).")
+    """An alert raised on a hold: custody's `AlertView`, with what it asks of the jail in words (`text`)."""
 
 
 class AlertsOut(BaseModel):
@@ -129,7 +126,7 @@ def _alerts_in(answer: Mapping[str, Any], tz: str = "UTC") -> list[AlertOut]:
     return [
         AlertOut(
             kind=a["kind"],
-            text=ALERT_TEXTS.get(a["kind"], a["kind"]),
+            text=a["text"],
             hold=answer["hold"],
             warrant=answer["warrant"],
             raised_at=a["raised_at"],
@@ -142,7 +139,7 @@ def _alerts_in(answer: Mapping[str, Any], tz: str = "UTC") -> list[AlertOut]:
 
 def raised_alerts(session: Session) -> list[AlertOut]:
     """The alerts raised on open holds (and those under a detention agreement), newest first: one statement."""
-    return [AlertOut(**dict(a), text=ALERT_TEXTS.get(a.kind, a.kind)) for a in open_alerts(session)]
+    return [AlertOut(**dict(a)) for a in open_alerts(session)]
 
 
 def ledger_verification(session: Session) -> VerificationOut:
