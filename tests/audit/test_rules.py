@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.audit.builders import AS_OF, SERVED, agreement, hold, holds_as_parquet, iso, officer, write_records
 from tests.audit.helpers import audit_rows, finding, rules_of
-from wso.audit import load_records, run_audit
+from wso.audit import engine, load_records, run_audit
 from wso.program import (
     DEFAULT_DETAINER_READING,
     ICE_NOTIFY_WINDOW,
@@ -327,6 +327,32 @@ def test_officer_authorization_windows(tmp_path: Path) -> None:
     assert rules_of(rows, "BACK") == set()
     assert rules_of(rows, "NONE") == {"DATA-NO-OFFICER"}
     assert finding(rows, "NONE", "DATA-NO-OFFICER")["severity"] == "data"
+
+
+def test_an_officer_with_overlapping_authorization_windows_gives_each_finding_once(tmp_path: Path) -> None:
+    # two windows of one officer in one agency both cover the service: the pass's join matches the hold twice
+    officers = [
+        officer("TWICE", authorized_from=SERVED - 10 * 24 * H),
+        officer("TWICE", authorized_from=SERVED - 24 * H, authorized_until=SERVED + 24 * H),
+        officer("ONCE"),
+    ]
+    late = {"served_at": SERVED, "ended_at": SERVED + 50 * H, "ice_notified_at": None}
+    rows = audit_rows(tmp_path, [hold("T", officer_id="TWICE", **late), hold("O", officer_id="ONCE", **late)],
+                      officers=officers)  # fmt: skip
+    assert sorted(r["rule_id"] for r in rows if r["record_id"] == "T") == ["WSO-48H", "WSO-NOTIFY-ICE"]
+    assert sorted(r["rule_id"] for r in rows if r["record_id"] == "O") == ["WSO-48H", "WSO-NOTIFY-ICE"]
+
+
+def test_repeats_are_looked_for_only_where_a_join_can_make_them(tmp_path: Path) -> None:
+    def possible(officers: list[dict[str, object]], name: str) -> bool:
+        return engine._repeats_possible(load_records(write_records(tmp_path / name, [hold()], officers)))
+
+    touching = [officer("A", authorized_until=SERVED), officer("A", authorized_from=SERVED)]
+    assert possible(touching, "touching") is False
+    assert possible([officer("A"), officer("A", agency_id="TX-B")], "two agencies") is False
+    overlapping = [officer("A", authorized_until=SERVED + H), officer("A", authorized_from=SERVED)]
+    assert possible(overlapping, "overlapping") is True
+    assert possible([officer("A"), officer("A", authorized_from=SERVED)], "open and later") is True
 
 
 def test_agreement_in_force_is_judged_on_the_local_date_of_service(tmp_path: Path) -> None:

@@ -114,9 +114,10 @@ def _evidence_sql(constants: dict[str, str]) -> str:
     return "CASE rule_id " + " ".join(cases) + " END"
 
 
-def finalize(raw: pa.Table, constants: dict[str, str] | None = None) -> pa.Table:
+def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct: bool = True) -> pa.Table:
     """Raw rule rows (``rules.FINDING_SCHEMA``) -> findings with citation, severity and evidence JSON, ordered.
-    A row's ``citation`` (when given) replaces the rule's: a state law's, an MOA template's words."""
+    A row's ``citation`` (when given) replaces the rule's: a state law's, an MOA template's words. ``distinct``:
+    drop repeated rows (``_repeats_possible``); without it, ``raw`` must have none."""
     given = constant_evidence(SERVICE_TOLERANCE, DEFAULT_DETAINER_READING) if constants is None else constants
     con = duckdb.connect()
     # a few hundred thousand rows at most: one thread keeps one set of hash and sort buffers, not one per core
@@ -132,7 +133,7 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None) -> pa.Table
                     ELSE coalesce(raw.citation, rule_info.citation) END AS citation,
                {_evidence_sql(given)} AS evidence,
                raw.state, raw.agency_id, raw.facility_id
-        FROM (SELECT DISTINCT * FROM raw) AS raw JOIN rule_info USING (rule_id)
+        FROM (SELECT {"DISTINCT " if distinct else ""}* FROM raw) AS raw JOIN rule_info USING (rule_id)
         ORDER BY raw.record_id, raw.rule_id, evidence
     """
     table = con.execute(sql).to_arrow_table()
@@ -242,13 +243,14 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
     """The late WSO services (later than the release plus the tolerance) at which a detainer hold on the same person
     was open and not past its DETAINER-48H deadline (``wso.program.service_check``'s ``detainer_open``)."""
     flag = rules.flag_name("WSO-SCHEDULED-RELEASE")
-    cand = wide.filter(pc.and_(wide[flag], pc.greater(wide["served_s"], pc.add(wide["rel_s"], settings.tolerance_s))))
+    late = pc.and_(wide[flag], pc.greater(wide["served_s"], pc.add(wide["rel_s"], settings.tolerance_s)))
+    cand = wide.select(["record_id", "person_ref", "served_s"]).filter(late)  # the columns needed, then the rows
     if cand.num_rows == 0:
         return set()
     con = records.con.cursor()  # another connection to the records: it may run beside the engine's other work
     try:
         con.execute("SET TimeZone = 'UTC'")
-        con.register("__late", cand.select(["record_id", "person_ref", "served_s"]))
+        con.register("__late", cand)
         # a semi-join first, reading two columns: the people of a late service who have a detainer hold at all
         # (usually few or none); only their detainer holds' times are read then, by a filter the scan applies
         people = con.execute(
@@ -356,7 +358,7 @@ def _finding_rows(wide: pa.Table, plan: LocalPlan, records: Records, as_of: date
         wide = _normalise(wide)
         local.register(WIDE, wide)
         parts = [_normalise(local.sql(plan.unpivot_sql).to_arrow_table()).cast(schema)]
-        det = wide.filter(wide[rules.flag_name("DETAINER-48H")])
+        det = wide.select(["facility_tz", "state"]).filter(wide[rules.flag_name("DETAINER-48H")])
         if det.num_rows:
             pairs = {
                 (str(z), str(s)) for z, s in zip(det["facility_tz"].to_pylist(), det["state"].to_pylist(), strict=True)
@@ -402,6 +404,23 @@ def _complaint_findings(complaints: list[tuple[str, str, str, datetime, datetime
 
 #: up to this many WSO agreement windows are checked inline (comparisons); more are joined
 INLINE_AGREEMENTS = 64
+
+
+def _repeats_possible(records: Records) -> bool:
+    """Whether the backend's pass may give a hold's row twice, so that its findings repeat: a join that matches two
+    rows, i.e. an officer with overlapping authorization windows in one agency, or the WSO agreements joined instead
+    of inlined (``_agreement_windows``; overlapping ones match twice). Otherwise every finding row is one hold's
+    (ids are distinct: the loader proves it) and one rule's, and ``finalize`` need not look for repeats."""
+    if _agreement_windows(records) is None:
+        return True
+    row = records.con.execute(
+        # windows [from, until) in whole seconds, as the pass compares them: one starting before an earlier one of
+        # the same officer and agency ends overlaps it
+        "SELECT count(*) FROM (SELECT epoch(authorized_from) AS f, max(coalesce(epoch(authorized_until), 'infinity'))"
+        " OVER (PARTITION BY officer_id, agency_id ORDER BY authorized_from ROWS BETWEEN UNBOUNDED PRECEDING AND"
+        " 1 PRECEDING) AS reach FROM officers WHERE officer_id IS NOT NULL AND agency_id IS NOT NULL) WHERE f < reach"
+    ).fetchone()
+    return row is None or int(row[0]) > 0
 
 
 def _agreement_windows(records: Records) -> tuple[tuple[str, int, int | None], ...] | None:
@@ -511,6 +530,7 @@ def run_audit(
     settings = Settings(tolerance=tolerance, reading=parse_reading(reading))
     as_of = as_of.astimezone(UTC)
     holds = records.count("holds")
+    repeats = _repeats_possible(records)
     if backend == "duckdb":
         con = ibis.duckdb.from_connection(records.con)
         tables = {name: con.table(name) for name in ("holds", "officers", "agreements")}
@@ -534,5 +554,5 @@ def run_audit(
         )
     raw = _unpivot_locally(wide, plan, records, as_of, settings)
     del wide  # the flagged rows are settled: let their memory go before the findings are named and ordered
-    findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading))
+    findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading), distinct=repeats)
     return AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)

@@ -296,15 +296,17 @@ def _law_ids(
     agencies = sorted({key for w in laws for key, *_ in w.by_agency})
     if not states and not agencies:
         return _null_str()
+    # the state's test is a CASE condition, which the engines evaluate as a filter of the rows (no true/false column
+    # of every row); a null state or agency is no law's: the CASE falls through to null, as the windows would
     concerned = ibis.or_(
         *([h.state.isin(states)] if states else []), *([h.agency_id.isin(agencies)] if agencies else [])
-    ).fill_null(False)
-    return ibis.cases(
-        (~concerned, _null_str()),
+    )
+    by_kind = ibis.cases(
         (h.wso, _law_cases(h.agency_id, h.state, at_least, wso_laws)),
         (h.instrument == "I-247A", _law_cases(h.agency_id, h.state, at_least, detainer_laws)),
         else_=_null_str(),
     )
+    return ibis.cases((concerned, by_kind), else_=_null_str())
 
 
 def flag_name(rule_id: str) -> str:
