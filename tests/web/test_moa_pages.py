@@ -71,6 +71,15 @@ def test_the_moa_api_refuses_a_model_none_of_the_programs_instead_of_answering_e
         assert client.get(path, params={"model": "wso"}).status_code == 200
 
 
+def test_the_moa_api_takes_a_model_by_icess_long_name_as_the_cli_does(sqlite_db: Database, client: TestClient) -> None:
+    load(sqlite_db)
+    for path in ("/api/moa", "/api/moa/deviations"):
+        by_code = client.get(path, params={"model": "WSO"})
+        by_name = client.get(path, params={"model": "Warrant Service Officer"})
+        assert by_name.status_code == 200, by_name.text
+        assert by_name.json() == by_code.json()
+
+
 def test_moa_document_deviations_and_diff(sqlite_db: Database, client: TestClient) -> None:
     load(sqlite_db)
     listed = client.get("/api/moa").json()

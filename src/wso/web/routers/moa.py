@@ -28,7 +28,13 @@ PageSearchText = Annotated[str, Query()]  # /moa's form: a search too long is re
 PageModel = Annotated[str, Query()]  # /moa/deviations' form: a model none of the program's is refused by the page
 MODEL_LIMIT = 40  # ICE's longest name of a model ("Warrant Service Officer") and then some
 DEVIATIONS_PAGE = 100  # rows a page of /moa/deviations shows unless asked for another number
-ModelFilter = Annotated[str | None, Query(max_length=3, description="WSO, JEM or TFM")]
+#: a model as the CLI and the page take it: WSO, JEM or TFM, or ICE's long name (``wso.program.parse_model``)
+ModelFilter = Annotated[
+    str | None,
+    Query(
+        max_length=MODEL_LIMIT, description='WSO, JEM or TFM, or ICE\'s name of the model ("Warrant Service Officer")'
+    ),
+]
 
 
 def _refused(exc: UnknownValue) -> HTTPException:
