@@ -54,6 +54,14 @@ def test_holds_history_verify(loaded: str) -> None:
     assert result.exit_code == 0 and "every chain verifies" in result.stdout
 
 
+def test_history_as_text_shows_the_alerts_too(loaded: str) -> None:
+    shown = runner.invoke(app, ["custody", "history", "I200-101"])
+    alerts = json.loads(runner.invoke(app, ["custody", "history", "I200-101", "--json"]).stdout)["alerts"]
+    assert shown.exit_code == 0 and "alerts:" in shown.stdout and len(alerts) == 4
+    for alert in alerts:
+        assert f"{alert['due_at']} {alert['kind']}" in shown.stdout and alert["text"] in shown.stdout
+
+
 def test_verify_exits_1_naming_the_broken_link(loaded: str) -> None:
     db = open_database(loaded)
     with db.engine.begin() as conn:

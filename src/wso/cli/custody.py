@@ -210,6 +210,10 @@ def history_command(
         typer.echo(
             f"{event['seq']:>3} {event['occurred_at']} {event['kind']:<22} {event['actor']:<12} {event['hash'][:12]}"
         )
+    if answer["alerts"]:
+        typer.echo("alerts:")
+    for alert in answer["alerts"]:
+        typer.echo(f"    {alert['due_at']} {alert['kind']:<22} {alert['text']}")
 
 
 @app.command("verify")
