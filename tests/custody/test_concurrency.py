@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tests.custody.conftest import RELEASE, accepted, build_jail
 from wso.clock import FixedClock
-from wso.custody import Command, Custody, Result, verify
+from wso.custody import Command, Custody, Result, commands, ledger, verify
 from wso.custody.models import HoldEvent
 from wso.store import Database, open_database
 
@@ -105,6 +106,34 @@ def test_a_command_retried_concurrently_with_one_key_is_applied_once(served: Cus
     assert seqs(pg) == [1, 2]
     with pg.session() as session:
         assert session.execute(select(func.count()).select_from(HoldEvent)).scalar_one() == 2
+
+
+def test_a_retry_that_read_its_key_before_the_first_committed_gets_the_first_answer(
+    served: Custody, pg: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # what a retry sees when it waited for the first application's lock: the hold as that committed it (ICE
+    # notified), its key as of the moment it began (not there yet); it must answer as the first, not refuse
+    first = served.run("ice.notify", {"warrant": "W1"}, idempotency_key="phone-call-7")
+    assert first.accepted
+
+    def stale(self: ledger.Unit, warrant: str, key: str) -> str | None:
+        self.load([warrant])
+        return None
+
+    monkeypatch.setattr(ledger.Unit, "load_with_key", stale)
+    assert served.run("ice.notify", {"warrant": "W1"}, idempotency_key="phone-call-7") == first
+    real = commands._stored_results
+    calls: list[list[str]] = []
+
+    def stale_once(session: Session, keys: list[str]) -> dict[str, Result]:
+        calls.append(keys)
+        return {} if len(calls) == 1 else real(session, keys)
+
+    monkeypatch.setattr(commands, "_stored_results", stale_once)
+    retried = Command("ice.notify", {"warrant": "W1"}, key="phone-call-7")
+    other = Command("citizenship.claim", {"warrant": "W1"}, key="claim-1")
+    assert served.apply_many([retried, other])[0] == first
+    assert seqs(pg) == [1, 2, 3]
 
 
 def test_concurrent_batches_over_shared_holds_neither_fork_nor_lose_nor_deadlock(served: Custody, pg: Database) -> None:

@@ -190,7 +190,7 @@ class Custody:
             try:
                 results, messages = self._attempt(commands)
             except _RefusedInBatch as refused:
-                return [refused.result]
+                return [self._stored_or(commands[0], refused.result)]
             except (IntegrityError, DBAPIError) as error:
                 # A concurrent writer took the seq or the key first (or SQLite was busy): start again, and a
                 # retried key then finds the first result.
@@ -222,6 +222,11 @@ class Custody:
                     results.append(stored[item.key])
                     continue
                 result, ctx = self._one(session, unit, item, now, single)
+                if item.key is not None and not result.accepted:
+                    again = _stored_results(session, [item.key]).get(item.key)  # see `_stored_or`
+                    if again is not None:
+                        results.append(again)
+                        continue
                 results.append(result)
                 if ctx is None or not result.accepted:
                     continue
@@ -231,6 +236,16 @@ class Custody:
                     unit.key(item.key, item.command, result.to_json(), now)
             unit.flush()
         return results, messages
+
+    def _stored_or(self, item: Command, refused: Result) -> Result:
+        """The answer to a refused command: the result stored under its idempotency key when another writer applied
+        it meanwhile, else the refusal. A retry that waited for the first application's lock reads the hold as that
+        committed it (a one-time fact already recorded, say) but the key from the moment it began
+        (`ledger.Unit.load_with_key`), so it is looked up again, in a statement of its own, before refusing."""
+        if item.key is None:
+            return refused
+        with self.db.session() as session:
+            return _stored_results(session, [item.key]).get(item.key, refused)
 
     def _one(
         self, session: Session, unit: ledger.Unit, item: Command, now: datetime, single: bool
