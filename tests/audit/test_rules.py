@@ -345,7 +345,8 @@ def test_an_officer_with_overlapping_authorization_windows_gives_each_finding_on
 
 def test_repeats_are_looked_for_only_where_a_join_can_make_them(tmp_path: Path) -> None:
     def possible(officers: list[dict[str, object]], name: str) -> bool:
-        return engine._repeats_possible(load_records(write_records(tmp_path / name, [hold()], officers)))
+        records = load_records(write_records(tmp_path / name, [hold()], officers))
+        return engine._repeats_possible(records, engine._agreement_windows(records))
 
     touching = [officer("A", authorized_until=SERVED), officer("A", authorized_from=SERVED)]
     assert possible(touching, "touching") is False

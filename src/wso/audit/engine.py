@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from wso.audit import calendar, facts, rules
 from wso.audit.columns import literal
 from wso.audit.load import Records
-from wso.audit.rules import CalendarInputs, Inputs, detainers, flagged, unpivot
+from wso.audit.rules import AgreementWindows, CalendarInputs, Inputs, detainers, flagged, unpivot
 from wso.program import (
     DEFAULT_DETAINER_READING,
     SERVICE_TOLERANCE,
@@ -406,12 +406,13 @@ def _complaint_findings(complaints: list[tuple[str, str, str, datetime, datetime
 INLINE_AGREEMENTS = 64
 
 
-def _repeats_possible(records: Records) -> bool:
+def _repeats_possible(records: Records, windows: AgreementWindows | None) -> bool:
     """Whether the backend's pass may give a hold's row twice, so that its findings repeat: a join that matches two
     rows, i.e. an officer with overlapping authorization windows in one agency, or the WSO agreements joined instead
-    of inlined (``_agreement_windows``; overlapping ones match twice). Otherwise every finding row is one hold's
-    (ids are distinct: the loader proves it) and one rule's, and ``finalize`` need not look for repeats."""
-    if _agreement_windows(records) is None:
+    of inlined (``windows``, ``_agreement_windows``'s, is None; overlapping ones match twice). Otherwise every
+    finding row is one hold's (ids are distinct: the loader proves it) and one rule's, and ``finalize`` need not
+    look for repeats."""
+    if windows is None:
         return True
     row = records.con.execute(
         # windows [from, until) in whole seconds, as the pass compares them: one starting before an earlier one of
@@ -423,7 +424,7 @@ def _repeats_possible(records: Records) -> bool:
     return row is None or int(row[0]) > 0
 
 
-def _agreement_windows(records: Records) -> tuple[tuple[str, int, int | None], ...] | None:
+def _agreement_windows(records: Records) -> AgreementWindows | None:
     row = records.con.execute("SELECT count(*) FROM agreements WHERE model = 'WSO'").fetchone()
     if row is None or int(row[0]) > INLINE_AGREEMENTS:
         return None
@@ -447,7 +448,9 @@ class Settings:
         return int(self.tolerance.total_seconds())
 
 
-def _inputs(records: Records, as_of: datetime, tables: dict[str, Any], settings: Settings) -> Inputs:
+def _inputs(
+    records: Records, as_of: datetime, tables: dict[str, Any], settings: Settings, windows: AgreementWindows | None
+) -> Inputs:
     lo, hi = calendar.span(records.first_time, records.last_time, as_of)
     agreements = records.agreement_rows()
     states = set(records.states)
@@ -456,7 +459,7 @@ def _inputs(records: Records, as_of: datetime, tables: dict[str, Any], settings:
         officers=tables["officers"],
         agreements=tables["agreements"],
         zone_offsets=calendar.zone_segments(records.time_zones, lo, hi),
-        agreement_windows=_agreement_windows(records),
+        agreement_windows=windows,
         wso_laws=facts.wso_law_windows(states, agreements, lo.date(), hi.date()),
         detainer_laws=facts.detainer_law_windows(states, agreements, lo.date(), hi.date()),
         tolerance_s=settings.tolerance_s,
@@ -493,7 +496,9 @@ def is_url(backend: str) -> bool:
     return "://" in backend
 
 
-def _run_on_url(records: Records, as_of: datetime, url: str, settings: Settings) -> tuple[pa.Table, LocalPlan]:
+def _run_on_url(
+    records: Records, as_of: datetime, url: str, settings: Settings, windows: AgreementWindows | None
+) -> tuple[pa.Table, LocalPlan]:
     """Upload the checked records to the backend ``ibis.connect(url)`` names (temporary tables), run the rules."""
     try:
         con = ibis.connect(url)
@@ -506,7 +511,7 @@ def _run_on_url(records: Records, as_of: datetime, url: str, settings: Settings)
         for name in ("holds", "officers", "agreements"):
             data = records.con.execute(f"SELECT * FROM {name}").to_arrow_table()
             tables[name] = con.create_table(f"wso_audit_{name}_{suffix}", data, temp=True)
-        return _flagged_rows(con, _inputs(records, as_of, tables, settings), as_of, settings)
+        return _flagged_rows(con, _inputs(records, as_of, tables, settings, windows), as_of, settings)
     finally:
         con.disconnect()
 
@@ -530,11 +535,12 @@ def run_audit(
     settings = Settings(tolerance=tolerance, reading=parse_reading(reading))
     as_of = as_of.astimezone(UTC)
     holds = records.count("holds")
-    repeats = _repeats_possible(records)
+    windows = _agreement_windows(records)  # inlined when few, and whether the pass may repeat a row
+    repeats = _repeats_possible(records, windows)
     if backend == "duckdb":
         con = ibis.duckdb.from_connection(records.con)
         tables = {name: con.table(name) for name in ("holds", "officers", "agreements")}
-        wide, plan = _flagged_rows(con, _inputs(records, as_of, tables, settings), as_of, settings)
+        wide, plan = _flagged_rows(con, _inputs(records, as_of, tables, settings, windows), as_of, settings)
     elif backend == "pyspark":
         session = spark if spark is not None else spark_session()
         con = ibis.pyspark.connect(session)
@@ -544,9 +550,9 @@ def run_audit(
                 path = Path(tmp) / f"{name}.parquet"
                 records.con.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
                 tables[name] = con.read_parquet(str(path), table_name=f"wso_audit_{name}")
-            wide, plan = _flagged_rows(con, _inputs(records, as_of, tables, settings), as_of, settings)
+            wide, plan = _flagged_rows(con, _inputs(records, as_of, tables, settings, windows), as_of, settings)
     elif is_url(backend):
-        wide, plan = _run_on_url(records, as_of, backend, settings)
+        wide, plan = _run_on_url(records, as_of, backend, settings, windows)
     else:
         raise BackendError(
             f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}, or an Ibis connection URL "

@@ -83,6 +83,8 @@ FINDING_SCHEMA = ibis.schema(
     }
 )
 
+#: WSO agreements' windows: (agency id, first day, last day inclusive or None)
+AgreementWindows = tuple[tuple[str, int, int | None], ...]
 #: a law window: (key: an agency id or a state, first day, until day exclusive or None, law ids)
 LawWindow = tuple[str, int, int | None, str]
 
@@ -108,7 +110,7 @@ class Inputs:
     #: per time zone, its UTC offsets over the covered range: (from UTC second, offset seconds), in order
     zone_offsets: dict[str, tuple[tuple[int, int], ...]]
     #: the WSO agreements' windows (agency, first day, last day or None) when few enough to inline; else None
-    agreement_windows: tuple[tuple[str, int, int | None], ...] | None
+    agreement_windows: AgreementWindows | None
     #: days on which state law prohibits the agency's WSO agreement (``eligibility``)
     wso_laws: LawWindows
     #: days on which state law bars holds on detainers (``detainer_hold_bar``)
@@ -237,9 +239,7 @@ FLAGS: tuple[str, ...] = (
 )
 
 
-def _in_windows(
-    key: ir.StringValue, at_least: Callable[[int], ir.BooleanValue], windows: tuple[tuple[str, int, int | None], ...]
-) -> ir.Value:
+def _in_windows(key: ir.StringValue, at_least: Callable[[int], ir.BooleanValue], windows: AgreementWindows) -> ir.Value:
     """Whether the day (``at_least(d)``: it is ``d`` or later) lies in one of ``key``'s windows (first day, last day
     inclusive or None for open). Keys with the same windows (most agencies' agreements began on the same day) share
     one test: one set membership and the day's comparisons, instead of a comparison with every key."""

@@ -253,7 +253,9 @@ class Unit:
         """Lock the hold of `warrant` and read the result stored under `key`, in one round trip; return it.
 
         (If this waited for another writer's lock, the key lookup may not see what that writer committed: the
-        key's unique constraint then stops the second application at `flush`, and the caller retries.)"""
+        key's unique constraint then stops a second application at `flush`, and the caller retries; a command the
+        committed hold now refuses, a one-time fact recorded by that writer, looks its key up again first:
+        `Custody._stored_or`.)"""
         row = self.conn.execute(_LOCK_ONE_WITH_KEY, {"warrant": warrant, "key": key}).one()
         *columns, stored = row
         self._rows[warrant] = None if columns[0] is None else HoldRow(*columns)
