@@ -142,9 +142,10 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct
         ).to_arrow_table()
     finally:
         con.close()
-    taken = raw.select(["record_id", "rule_id", "severity", "citation", "state", "agency_id", "facility_id"]).take(
-        order["__i"]
-    )
+    # one chunk first: taking by index from a table of several chunks (``_settle`` concatenates its parts) is five
+    # times slower
+    columns = raw.select(["record_id", "rule_id", "severity", "citation", "state", "agency_id", "facility_id"])
+    taken = columns.combine_chunks().take(order["__i"])
     rule_at = pc.index_in(taken["rule_id"], value_set=info["rule_id"])
     if rule_at.null_count:  # a rule the audit does not know has no citation: its rows are not findings
         known = pc.is_valid(rule_at)
@@ -155,7 +156,7 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct
     # a row's own severity when it has one; a state law's citation follows the rule's, other rows' replace it
     no_severity = pc.or_(pc.is_null(severity), pc.fill_null(pc.equal(severity, ""), True))
     state_law = pc.and_(pc.equal(taken["rule_id"], "STATE-LAW"), pc.is_valid(citation))
-    columns = {
+    named = {
         "record_id": taken["record_id"],
         "rule_id": taken["rule_id"],
         "severity": pc.if_else(no_severity, rule_severity, severity),
@@ -169,7 +170,7 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct
         "agency_id": taken["agency_id"],
         "facility_id": taken["facility_id"],
     }
-    return pa.table({name: _as_string(values) for name, values in columns.items()})
+    return pa.table({name: _as_string(values) for name, values in named.items()})
 
 
 def _as_string(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
