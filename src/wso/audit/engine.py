@@ -11,12 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wso.audit import calendar, facts, rules
+from wso.audit import calendar, duck, facts, rules
 from wso.audit.columns import literal
 from wso.audit.load import Records
 from wso.audit.rules import AgreementWindows, CalendarInputs, Inputs, detainers, flagged, unpivot
@@ -127,10 +126,10 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct
     info = facts.rule_table()
     n = raw.num_rows
     index = pc.subtract(pc.cumulative_sum(pa.nulls(n, pa.int64()).fill_null(1)), 1) if n else pa.array([], pa.int64())
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         # a few hundred thousand rows at most: one thread keeps one set of hash and sort buffers, not one per core
-        con.execute("SET TimeZone = 'UTC'; SET threads = 1")
+        con.execute("SET threads = 1")
         con.register("raw", raw.append_column("__i", index))
         rows = (
             # one row of each repeated set (its first); every column but the index decides what repeats
@@ -283,9 +282,8 @@ def _served_during_detainer(wide: pa.Table, records: Records, settings: Settings
     cand = wide.select(["record_id", "person_ref", "served_s"]).filter(late)  # the columns needed, then the rows
     if cand.num_rows == 0:
         return set()
-    con = records.con.cursor()  # another connection to the records: it may run beside the engine's other work
+    con = duck.cursor(records.con)  # another connection to the records: it may run beside the engine's other work
     try:
-        con.execute("SET TimeZone = 'UTC'")
         con.register("__late", cand)
         # a semi-join first, reading two columns: the people of a late service who have a detainer hold at all
         # (usually few or none); only their detainer holds' times are read then, by a filter the scan applies
@@ -387,10 +385,10 @@ def _unpivot_locally(
 def _finding_rows(wide: pa.Table, plan: LocalPlan, records: Records, as_of: datetime) -> pa.Table:
     """The flagged rows' finding rows (``FINDING_SCHEMA``), complaints' included, before settling."""
     schema = rules.FINDING_SCHEMA.to_pyarrow()
-    local = duckdb.connect()
+    local = duck.connect()
     try:
         # the few flagged rows: one thread keeps one set of buffers, not one per core
-        local.execute("SET TimeZone = 'UTC'; SET threads = 1")
+        local.execute("SET threads = 1")
         wide = _normalise(wide)
         local.register(WIDE, wide)
         parts = [_normalise(local.sql(plan.unpivot_sql).to_arrow_table()).cast(schema)]

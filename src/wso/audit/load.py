@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from wso.audit import duck
 from wso.audit.columns import (
     Col,
     RecordsError,
@@ -315,7 +316,7 @@ def _load_table(
 def _increasing_on_cursor(con: duckdb.DuckDBPyConnection, key: str, relation: str) -> bool:
     """``rejects.increasing`` on a cursor of ``con`` (another connection to its database, for another thread); a
     file it cannot read is answered by the check scan's message, so here it only proves nothing."""
-    cur = con.cursor()
+    cur = duck.cursor(con)
     try:
         return increasing(cur, key, relation)
     except duckdb.Error:
@@ -344,8 +345,7 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
     mapping = mapping or Mapping()
     if not root.is_dir():
         raise RecordsError(f"{root}: not a directory of hold records (holds, officers, agreements)")
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
+    con = duck.connect()
     files: dict[str, Path] = {}
     rejects: list[Rejects] = []
     extra: dict[str, object] = {}

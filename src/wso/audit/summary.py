@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
-from wso.audit import facts
+from wso.audit import duck, facts
 from wso.audit.engine import AuditResult
 from wso.audit.load import Records
 
@@ -15,9 +14,8 @@ from wso.audit.load import Records
 def hold_counts(records: Records) -> pa.Table:
     """Holds audited per state, agency and facility. On a cursor of its own (a connection to the same database), so
     that it may run in a thread while the engine uses the records' connection (``audit_to_file`` does)."""
-    cur = records.con.cursor()
+    cur = duck.cursor(records.con)
     try:
-        cur.execute("SET TimeZone = 'UTC'")
         return cur.execute(
             "SELECT state, agency_id, any_value(agency_name) AS agency_name, facility_id, count(*) AS holds "
             "FROM holds GROUP BY ALL ORDER BY agency_id, facility_id"
@@ -27,7 +25,7 @@ def hold_counts(records: Records) -> pa.Table:
 
 
 def summarize(result: AuditResult, counts: pa.Table) -> dict[str, Any]:
-    con = duckdb.connect()
+    con = duck.connect()
     # a few hundred thousand findings at most: one thread costs less than starting and joining one per core
     con.execute("SET threads = 1")
     con.register("f", result.findings)
