@@ -218,6 +218,32 @@ def test_duplicate_record_ids_are_refused_or_set_aside_by_name(tmp_path: Path) -
     assert run.result.findings.num_rows == 0  # neither R1 is audited: which one is the hold is unknown
 
 
+def test_repeated_ids_proven_after_the_rules_still_stop_the_audit_before_anything_is_written(tmp_path: Path) -> None:
+    """``audit_to_file`` proves the ids distinct beside the last steps of the audit (``defer_ids``): a repeat found
+    then is refused as at load time, with the same words, and no file is written."""
+    write_records(tmp_path, [hold("R1"), hold("R2"), hold("R1", ended_at=SERVED + 60 * H), hold("R3")])
+    out = tmp_path / "out" / "findings.json"
+    with pytest.raises(RecordsError) as err:
+        audit_to_file(tmp_path, out, as_of=AS_OF)
+    assert "holds.record_id" in str(err.value) and "appears on 2 rows (1, 3)" in str(err.value)
+    assert "nothing was written" in str(err.value)
+    assert not out.exists() and not out.parent.exists()
+
+
+def test_ids_out_of_order_but_distinct_audit_as_when_proven_at_load(tmp_path: Path) -> None:
+    """Ids not in increasing order prove nothing by their order: the repeat check groups them, finds none, and the
+    audit is the one of records checked in full at load time."""
+    late = SERVED + 2 * H
+    holds = [hold("R3", served_at=late), hold("R1"), hold("R2", ended_at=SERVED + 60 * H)]
+    write_records(tmp_path, holds)
+    deferred = load_records(tmp_path, defer_ids=True)
+    assert [p.table for p in deferred.pending] == ["holds"] and deferred.prove_order() == [False]
+    run = audit_to_file(tmp_path, tmp_path / "out" / "findings.json", as_of=AS_OF)
+    at_load = run_audit(load_records(tmp_path), AS_OF).findings
+    assert run.result.findings.equals(at_load) and at_load.num_rows > 0
+    assert run.result.holds == 3 and run.summary["rejected_rows"] == 0
+
+
 def test_ids_in_increasing_order_prove_themselves_distinct_and_an_empty_id_hides_no_repeat() -> None:
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'R1'), (2, 'R2'), (3, NULL), (4, 'R3')) AS v(n, id)")

@@ -594,5 +594,12 @@ def run_audit(
         )
     raw = _unpivot_locally(wide, plan, records, as_of, settings)
     del wide  # the flagged rows are settled: let their memory go before the findings are named and ordered
-    findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading), distinct=repeats)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # ids still to be proven distinct (``load_records(..., defer_ids=True)``): their streaming order check on the
+        # core that naming and ordering the findings leaves idle
+        order = pool.submit(records.prove_order) if records.pending else None
+        findings = finalize(raw, constant_evidence(settings.tolerance, settings.reading), distinct=repeats)
+        if order is not None and records.settle_ids(order.result()):
+            # lenient records lost repeated ids: what was computed from their rows is computed again
+            return run_audit(records, as_of, backend, spark=spark, tolerance=tolerance, reading=reading)
     return AuditResult(findings=findings, holds=holds, as_of=as_of, backend=backend, rejected=records.rejected)

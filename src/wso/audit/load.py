@@ -51,6 +51,17 @@ from wso.program import hold_records as hr
 __all__ = ["Records", "RecordsError", "Rejects", "load_records"]
 
 
+@dataclass(frozen=True)
+class PendingIds:
+    """A table whose ids are still to be proven distinct: its key, the key's SQL over the file, and how it was read."""
+
+    table: str
+    key: str
+    typed_key: str
+    base: str
+    check: Check
+
+
 @dataclass
 class Records:
     """Checked, typed hold records in a DuckDB connection: views ``holds``, ``officers``, ``agreements``."""
@@ -66,6 +77,30 @@ class Records:
     absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the latest value (naive UTC) of each holds time column whose maximum the file's statistics give cheaply
     latest: dict[str, datetime | None] = field(default_factory=dict)
+    #: ids not yet proven distinct (``load_records(..., defer_ids=True)``): ``prove_order``, then ``settle_ids``
+    pending: list[PendingIds] = field(default_factory=list)
+    lenient: bool = False
+
+    def prove_order(self) -> list[bool]:
+        """Whether each pending table's ids are in increasing order, so distinct (``rejects.increasing``); on
+        cursors of its own, so that it may run in a thread while the records' connection is used."""
+        return [_increasing_on_cursor(self.con, p.typed_key, p.base) for p in self.pending]
+
+    def settle_ids(self, in_order: list[bool]) -> bool:
+        """The pending tables' repeated ids, where their order did not prove them distinct: refused by name
+        (``RecordsError``), or, lenient, set aside with the table's other rejects and left out of its view. Whether
+        a view changed (then whatever was computed from it must be computed again)."""
+        changed = False
+        for pending, ordered in zip(self.pending, in_order, strict=True):
+            before = next((r for r in self.rejects if r.table == pending.table), None)
+            after = duplicates(
+                self.con, pending.table, pending.key, pending.check, self.lenient, before, proven_distinct=ordered
+            )
+            if after is not before and after is not None:
+                changed = True
+                self.rejects = [r for r in self.rejects if r is not before] + [after]
+        self.pending = []
+        return changed
 
     def maybe_future(self, as_of: datetime) -> tuple[str, ...]:
         """The epoch-second slots (``TIME_SLOTS``) of the time columns that may hold a time after ``as_of``: all
@@ -185,7 +220,7 @@ def _facility_source(f: _TableFile) -> str:
 
 
 def _load_table(
-    con: duckdb.DuckDBPyConnection, table: hr.Table, path: Path, mapping: Mapping, lenient: bool
+    con: duckdb.DuckDBPyConnection, table: hr.Table, path: Path, mapping: Mapping, lenient: bool, defer_ids: bool
 ) -> tuple[Rejects | None, dict[str, object]]:
     src = source(path)
     try:
@@ -243,7 +278,8 @@ def _load_table(
         with ThreadPoolExecutor(max_workers=1) as pool:
             # the ids' order, on a cursor of its own while the check scan runs: one streaming comparison on one core
             # beside a scan on both (in order, the file's ids are distinct, and so are those of any of its rows)
-            ordered = pool.submit(_increasing_on_cursor, con, typed_key, base) if typed_key is not None else None
+            prove = None if defer_ids else typed_key
+            ordered = pool.submit(_increasing_on_cursor, con, prove, base) if prove is not None else None
             got = scan()
             in_order = ordered is not None and ordered.result()
         strange = unknown_codes(table, coded, got)
@@ -307,10 +343,27 @@ def _load_table(
     con.execute(f"CREATE OR REPLACE VIEW {table.name} AS {body}")
     if key is not None:
         check = Check(path, numbered, cols, any_bad, line_offset, body)
-        rejects = duplicates(con, table.name, key, check, lenient, rejects, proven_distinct=in_order)
+        ids = PendingIds(table.name, key, str(typed_key), base, check)
+        rejects = _repeated_ids(con, ids, lenient, rejects, in_order, defer_ids, extra)
     extra["absent"] = [c.name for c in table.columns if c.since > 1 and c.name not in spec.constants
                        and spec.columns.get(c.name, c.name) not in sources]  # fmt: skip
     return rejects, extra
+
+
+def _repeated_ids(
+    con: duckdb.DuckDBPyConnection,
+    ids: PendingIds,
+    lenient: bool,
+    rejects: Rejects | None,
+    in_order: bool,
+    defer: bool,
+    extra: dict[str, object],
+) -> Rejects | None:
+    """The table's repeated ids (``duplicates``), or, deferred, ``ids`` noted as ``extra["pending"]``."""
+    if defer:
+        extra["pending"] = ids
+        return rejects
+    return duplicates(con, ids.table, ids.key, ids.check, lenient, rejects, proven_distinct=in_order)
 
 
 def _increasing_on_cursor(con: duckdb.DuckDBPyConnection, key: str, relation: str) -> bool:
@@ -340,8 +393,14 @@ def _micros_items(table: str, cols: list[Col]) -> str:
     )
 
 
-def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = False) -> Records:
-    """Check and type the records in directory ``root`` (holds, officers, agreements as .parquet or .csv)."""
+def load_records(
+    root: Path, mapping: Mapping | None = None, *, lenient: bool = False, defer_ids: bool = False
+) -> Records:
+    """Check and type the records in directory ``root`` (holds, officers, agreements as .parquet or .csv).
+
+    ``defer_ids``: leave the proof that ids are distinct (a streaming pass over the ids, on one core) to the caller,
+    as ``Records.pending``: ``run_audit`` runs it beside its last single-threaded step and, should lenient records
+    lose repeated ids, audits them again. Nothing may be written before it is settled."""
     mapping = mapping or Mapping()
     if not root.is_dir():
         raise RecordsError(f"{root}: not a directory of hold records (holds, officers, agreements)")
@@ -350,14 +409,18 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
     rejects: list[Rejects] = []
     extra: dict[str, object] = {}
     absent: dict[str, tuple[str, ...]] = {}
+    pending: list[PendingIds] = []
     for table in hr.ALL_TABLES:
         path = _find_file(root, table.name, mapping.table(table.name), optional=table.optional)
         if path is None:
             continue
         files[table.name] = path
-        rej, info = _load_table(con, table, path, mapping, lenient)
+        rej, info = _load_table(con, table, path, mapping, lenient, defer_ids)
         if rej is not None:
             rejects.append(rej)
+        waiting = info.pop("pending", None)
+        if isinstance(waiting, PendingIds):
+            pending.append(waiting)
         absent[table.name] = tuple(str(c) for c in info.pop("absent", ()))  # type: ignore[attr-defined]
         extra.update(info)
     zones_found = extra.get("zones") or []
@@ -376,4 +439,6 @@ def load_records(root: Path, mapping: Mapping | None = None, *, lenient: bool = 
         rejects=rejects,
         absent=absent,
         latest={str(k): v if isinstance(v, datetime) else None for k, v in latest.items()},
+        pending=pending,
+        lenient=lenient,
     )
