@@ -21,6 +21,7 @@ UNKNOWN_FILTERS = [
     (["custody", "bookings", "--state", "Atlantis"], "--state", "TX"),
     (["custody", "warrants", "--state", "ZZ"], "--state", "TX"),
     (["registry", "issues", "--snapshot", "2099-01-01am"], "--snapshot", "wso registry timeline"),
+    (["registry", "issues", "--code", "xyz"], "--code", "published_corrected"),
     (["registry", "timeline", "--kind", "xyz"], "--kind", "participating"),
     (["registry", "timeline", "--state", "Atlantis"], "--state", "TX"),
     (["registry", "agency", "sheriff", "--state", "Atlantis"], "--state", "TX"),

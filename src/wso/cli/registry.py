@@ -19,6 +19,7 @@ import typer
 from wso import registry
 from wso.cli.common import JsonFlag, counted, database, emit_json, fail, parse_date
 from wso.clock import SystemClock
+from wso.program import UnknownValue
 
 if TYPE_CHECKING:
     from wso.registry import HeadStart
@@ -226,6 +227,8 @@ def issues_command(
             found = registry.issues(session, code=code, snapshot=snapshot)
         except registry.UnknownSnapshot as exc:
             fail(f"--snapshot: {exc.args[0]}")
+        except UnknownValue as exc:  # a code none of the registry's: refused, never "0 issues"
+            fail(f"--code: {exc}")
     if as_json:
         emit_json(found)
         return

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from wso.registry.diffing import correction_pairs, diff
     from wso.registry.finding import IngestError
     from wso.registry.ingestion import IngestReport, ingest
+    from wso.registry.issue_codes import ISSUE_CODES
     from wso.registry.pool import HeadStart, head_start
     from wso.registry.queries import (
         UnknownSnapshot,
@@ -72,6 +73,7 @@ _HOMES: dict[str, str] = {
         ("AgencyView", "AgreementView", "Diff", "IssueView", "Stats", "TimelineEntry"), "wso.registry.views"
     ),
     "load_bundled_if_empty": "wso.registry.bundled",
+    "ISSUE_CODES": "wso.registry.issue_codes",
     **dict.fromkeys(
         ("Conflict", "ConflictReport", "CountyCoverage", "Coverage", "conflicts", "coverage", "runs_a_jail"),
         "wso.registry.compliance",
@@ -80,6 +82,7 @@ _HOMES: dict[str, str] = {
 _MODULES = frozenset({"bundled", "compliance", "export", "fetch", "ingestion", "pack", "ready"})
 
 __all__ = [
+    "ISSUE_CODES",
     "AgencyView",
     "AgreementView",
     "Conflict",

@@ -11,7 +11,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from wso.program import UnknownValue
 from wso.registry.derive import ordered_snapshots
+from wso.registry.issue_codes import ISSUE_CODES
 from wso.registry.kinds import MODELS
 from wso.registry.models import ANSWERS, Agency, Agreement, Issue, PendingListing, Reading, Row, Snapshot
 from wso.registry.states import read_state
@@ -332,7 +334,10 @@ def remember_answers(session: Session) -> None:
 
 def issues(session: Session, code: str | None = None, snapshot: str | None = None) -> list[IssueView]:
     """Every recorded issue, in publication order of its file, then row. A `snapshot` (label or sha256) that names
-    no stored snapshot raises UnknownSnapshot, never an empty list."""
+    no stored snapshot raises UnknownSnapshot, and a `code` none of ``ISSUE_CODES`` UnknownValue, never an empty
+    list."""
+    if code is not None and code not in ISSUE_CODES:
+        raise UnknownValue("issue code", code, ISSUE_CODES)
     labels = snapshot_labels(session)
     if snapshot is not None and snapshot not in labels and snapshot not in labels.values():
         raise UnknownSnapshot(
