@@ -102,6 +102,12 @@ def test_bookings_and_warrants_lists_search_and_page(client: TestClient, jail: D
     named = client.get("/api/console/bookings?q=zyxwv").json()
     assert [b["booking"] for b in named["bookings"]] == ["B-1"] and named["bookings"][0]["person"]["name"] == PERSON
     assert client.get("/api/console/bookings?state=TX").json()["total"] == 0
+    assert client.get("/api/console/bookings?state=fl").json()["total"] == 7  # the agency's state, any case
+    for path in ("/api/console/bookings?state=ZZ", "/api/console/warrants?state=ZZ"):
+        refused = client.get(path)  # a state none of the program's: refused, not "no bookings"
+        assert refused.status_code == 400 and "'ZZ'" in refused.json()["detail"] and "TX" in refused.json()["detail"]
+    page = client.get("/console/bookings?state=ZZ", headers={"accept": "text/html"})
+    assert page.status_code == 400 and "<html" in page.text and "&#39;ZZ&#39;" in page.text
     assert client.get("/api/console/bookings?facility=polk-jail").json()["total"] == 7
     waiting = client.get("/api/console/warrants?status=waiting").json()
     assert waiting["total"] == 6 and "W-200" not in [w["warrant"] for w in waiting["warrants"]]

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from wso.accounts import Principal
 from wso.custody import Search
-from wso.web.deps import NOT_FOUND, ApiUser, ClockDep, ConsoleUser, DbSession, SettingsDep
+from wso.program import UnknownValue, parse_state
+from wso.web.deps import BAD_INPUT, NOT_FOUND, ApiUser, ClockDep, ConsoleUser, DbSession, SettingsDep
 from wso.web.desk import (
     BOARD_HOURS,
     PAGE_SIZE,
@@ -61,20 +62,31 @@ class ListQuery:
         return (self.page - 1) * self.per_page
 
     def search(self, user: Principal, status: str = "") -> Search:
-        return search_of(user, self.q, self.facility, self.state, status)
+        return search_of(user, self.q, self.facility, _state(self.state), status)
+
+
+def _state(text: str) -> str:
+    """The state filter as a USPS code ("" for none); a state none of the program's is refused (400, a page to a
+    browser), never searched as though it had no holds."""
+    if not text.strip():
+        return ""
+    try:
+        return parse_state(text)
+    except UnknownValue as exc:
+        raise HTTPException(status_code=400, detail=f"state: {exc}") from exc
 
 
 ListDep = Annotated[ListQuery, Depends()]
 
 
-@router.get("/api/console/bookings", response_model=BookingsOut)
+@router.get("/api/console/bookings", response_model=BookingsOut, responses=BAD_INPUT)
 def api_bookings(user: ApiUser, session: DbSession, query: ListDep) -> BookingsOut:
     """Bookings, latest scheduled release first; `q` is a booking number (or a person's name, for roles that see
     personal data)."""
     return booking_list(session, query.search(user), offset=query.offset, limit=query.per_page)
 
 
-@router.get("/api/console/warrants", response_model=WarrantsOut)
+@router.get("/api/console/warrants", response_model=WarrantsOut, responses=BAD_INPUT)
 def api_warrants(user: ApiUser, session: DbSession, query: ListDep, status: Status = "") -> WarrantsOut:
     """Warrants received, latest first: `status=waiting` those not yet served (no hold), `served` those with one;
     `q` is a warrant or booking number (or a person's name, for roles that see personal data)."""
