@@ -181,3 +181,9 @@ def test_the_schema_describes_every_field_of_the_rows(client: TestClient) -> Non
         assert list(properties) == list(model.model_fields)
         undescribed = [name for name, schema in properties.items() if not schema.get("description")]
         assert undescribed == [], f"{model.__name__}: no description for {undescribed}"
+
+
+def test_an_alerts_text_is_required_in_the_schema(client: TestClient) -> None:
+    """Every alert carries what it asks of the jail in words: a client generated from the schema may rely on it."""
+    alert = client.get("/api/openapi.json").json()["components"]["schemas"]["AlertOut"]
+    assert "text" in alert["required"] and alert["properties"]["text"]["description"]

@@ -178,7 +178,6 @@ class AlertView(BaseModel):
     due_at: str | None = Field(description="When what it asks for is (or was) due, UTC.")
     tz: Zone = "UTC"
     text: str = Field(
-        default="",
         description="What the alert asks of the jail, as the sweep says it (custody's ALERT_TEXTS; a deadline "
         "alert about the end of a detention agreement's cover says when it ends, in the facility's zone).",
     )
