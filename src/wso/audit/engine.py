@@ -124,8 +124,7 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct
     200,000 findings, twice the findings themselves."""
     given = constant_evidence(SERVICE_TOLERANCE, DEFAULT_DETAINER_READING) if constants is None else constants
     info = facts.rule_table()
-    n = raw.num_rows
-    index = pc.subtract(pc.cumulative_sum(pa.nulls(n, pa.int64()).fill_null(1)), 1) if n else pa.array([], pa.int64())
+    index = _row_numbers(raw.num_rows)
     con = duck.connect()
     try:
         # a few hundred thousand rows at most: one thread keeps one set of hash and sort buffers, not one per core
@@ -170,6 +169,13 @@ def finalize(raw: pa.Table, constants: dict[str, str] | None = None, *, distinct
         "facility_id": taken["facility_id"],
     }
     return pa.table({name: _as_string(values) for name, values in named.items()})
+
+
+def _row_numbers(n: int) -> pa.Array:
+    """0, 1, ..., n - 1 in Arrow, vectorised (``pa.array(range(n))`` takes 0.2 s for 200,000)."""
+    if n == 0:
+        return pa.array([], pa.int64())
+    return pc.subtract(pc.cumulative_sum(pa.nulls(n, pa.int64()).fill_null(1)), 1)
 
 
 def _as_string(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
