@@ -244,6 +244,18 @@ def test_ids_out_of_order_but_distinct_audit_as_when_proven_at_load(tmp_path: Pa
     assert run.result.holds == 3 and run.summary["rejected_rows"] == 0
 
 
+def test_repeated_ids_set_aside_late_keep_their_tables_place_among_the_rejects(tmp_path: Path) -> None:
+    """Lenient, a bad officer row is set aside at load and repeated hold ids only once the rules ran: the rejects
+    are still listed by table, holds first, as load_records lists them."""
+    officers = [officer(), officer("OF-2", authorized_from="next Tuesday")]
+    write_records(tmp_path, [hold("R2"), hold("R1"), hold("R2", ended_at=SERVED + 60 * H)], officers)
+    records = load_records(tmp_path, lenient=True, defer_ids=True)
+    assert [r.table for r in records.rejects] == ["officers"]
+    result = run_audit(records, AS_OF)
+    assert [r.table for r in records.rejects] == ["holds", "officers"] and records.pending == []
+    assert result.holds == 1 and result.rejected == 3
+
+
 def test_ids_in_increasing_order_prove_themselves_distinct_and_an_empty_id_hides_no_repeat() -> None:
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (1, 'R1'), (2, 'R2'), (3, NULL), (4, 'R3')) AS v(n, id)")

@@ -51,6 +51,9 @@ from wso.program import hold_records as hr
 __all__ = ["Records", "RecordsError", "Rejects", "load_records"]
 
 
+_TABLE_ORDER = tuple(t.name for t in hr.ALL_TABLES)
+
+
 @dataclass(frozen=True)
 class PendingIds:
     """A table whose ids are still to be proven distinct: its key, the key's SQL over the file, and how it was read."""
@@ -98,7 +101,10 @@ class Records:
             )
             if after is not before and after is not None:
                 changed = True
-                self.rejects = [r for r in self.rejects if r is not before] + [after]
+                # in the table's place, as load_records lists them (by table)
+                kept = [r for r in self.rejects if r is not before]
+                at = sum(1 for r in kept if _TABLE_ORDER.index(r.table) < _TABLE_ORDER.index(pending.table))
+                self.rejects = [*kept[:at], after, *kept[at:]]
         self.pending = []
         return changed
 
