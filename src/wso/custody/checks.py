@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from wso.custody import ledger
-from wso.custody.models import Facility, Officer, OfficerEvent
+from wso.custody.models import Facility, Officer
 from wso.custody.notify import AlertMessage
 from wso.custody.policy import SERVICE_TOLERANCE, DetainerReading, UnknownValue, decision_second
 from wso.custody.sweep import settle
@@ -186,22 +185,9 @@ def _append(ctx: Context, hold: ledger.HoldRow, kind: str, payload: Mapping[str,
 
 
 def _officer_event(ctx: Context, officer: Officer, kind: str, payload: Mapping[str, Any]) -> None:
-    seq = (
-        ctx.session.execute(
-            select(func.coalesce(func.max(OfficerEvent.seq), 0)).where(OfficerEvent.officer_id == officer.id)
-        ).scalar_one()
-        + 1
-    )
-    ctx.session.execute(
-        insert(OfficerEvent).values(
-            officer_id=officer.id,
-            seq=seq,
-            kind=kind,
-            payload=ledger.canonical(dict(payload)),
-            actor=ctx.actor,
-            occurred_at=ctx.occurred_at,
-            recorded_at=ctx.now,
-        )
+    """Append the next event of the officer's chain (see `ledger.append_officer_event`)."""
+    ledger.append_officer_event(
+        ctx.session, officer.id, kind, payload, actor=ctx.actor, occurred_at=ctx.occurred_at, recorded_at=ctx.now
     )
 
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Executable, TextClause, bindparam, insert, literal, select, text, true, update
 from sqlalchemy.orm import Session
 
-from wso.custody.models import Hold, HoldEvent, IdempotencyKey
+from wso.custody.models import GENESIS as GENESIS  # the first event's `prev_hash`: 64 zeros
+from wso.custody.models import Hold, HoldEvent, IdempotencyKey, Officer, OfficerEvent
 
-GENESIS = "0" * 64
+_Row = TypeVar("_Row", HoldEvent, OfficerEvent)
 
 
 def timestamp(value: datetime) -> str:
@@ -48,8 +49,61 @@ def event_hash(
     recorded_at: datetime,
     prev_hash: str,
 ) -> str:
+    """The hash of a hold's event (its `hold` names the chain)."""
+    return _link_hash(
+        "hold",
+        hold_id,
+        seq=seq,
+        kind=kind,
+        payload=payload,
+        actor=actor,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        prev_hash=prev_hash,
+    )
+
+
+def officer_event_hash(
+    *,
+    officer_id: str,
+    seq: int,
+    kind: str,
+    payload: Mapping[str, Any],
+    actor: str,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    prev_hash: str,
+) -> str:
+    """The hash of an officer's event: as a hold's, with `officer` in place of `hold` naming the chain."""
+    return _link_hash(
+        "officer",
+        officer_id,
+        seq=seq,
+        kind=kind,
+        payload=payload,
+        actor=actor,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        prev_hash=prev_hash,
+    )
+
+
+def _link_hash(
+    chain: str,
+    owner: str,
+    *,
+    seq: int,
+    kind: str,
+    payload: Mapping[str, Any],
+    actor: str,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical JSON of one link of a chain; `chain` ("hold" or "officer") is the key naming its
+    owner, so no officer's event can pass for a hold's."""
     body = {
-        "hold": hold_id,
+        chain: owner,
         "seq": seq,
         "kind": kind,
         "payload": dict(payload),
@@ -366,6 +420,61 @@ def _pg_write(names: tuple[str, ...]) -> TextClause:
     return text((f"WITH {ctes} " if ctes else "") + statements[-1])
 
 
+_OFFICER_HEAD = select(Officer.last_seq, Officer.last_hash).where(Officer.id == bindparam("officer")).with_for_update()
+_INSERT_OFFICER_EVENT = insert(OfficerEvent)
+_MOVE_OFFICER_HEAD = (
+    update(Officer)
+    .where(Officer.id == bindparam("b_id"))
+    .values(last_seq=bindparam("b_seq"), last_hash=bindparam("b_hash"))
+)
+
+
+def append_officer_event(
+    session: Session,
+    officer_id: str,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    actor: str,
+    occurred_at: datetime,
+    recorded_at: datetime,
+) -> int:
+    """Append the next event of the officer's chain and move its head; return its `seq`.
+
+    As a hold's append: the officer's row (the head) is locked (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has
+    one writer at a time) and `UNIQUE(officer_id, seq)` is the backstop, so a writer that raced fails (an
+    IntegrityError, which `Custody` retries) rather than fork the chain."""
+    last_seq, last_hash = session.execute(_OFFICER_HEAD, {"officer": officer_id}).one()
+    seq = last_seq + 1
+    digest = officer_event_hash(
+        officer_id=officer_id,
+        seq=seq,
+        kind=kind,
+        payload=payload,
+        actor=actor,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        prev_hash=last_hash,
+    )
+    connection = session.connection()
+    connection.execute(
+        _INSERT_OFFICER_EVENT,
+        {
+            "officer_id": officer_id,
+            "seq": seq,
+            "kind": kind,
+            "payload": canonical(dict(payload)),
+            "actor": actor,
+            "occurred_at": occurred_at,
+            "recorded_at": recorded_at,
+            "prev_hash": last_hash,
+            "hash": digest,
+        },
+    )
+    connection.execute(_MOVE_OFFICER_HEAD, {"b_id": officer_id, "b_seq": seq, "b_hash": digest})
+    return seq
+
+
 def events(session: Session, hold_id: str) -> list[Event]:
     rows = session.execute(select(HoldEvent).where(HoldEvent.hold_id == hold_id).order_by(HoldEvent.seq)).scalars()
     return [_event(row) for row in rows]
@@ -393,14 +502,24 @@ class BrokenLink:
 
 
 @dataclass(frozen=True)
+class BrokenOfficerLink:
+    officer_id: str
+    seq: int
+    problem: str
+
+
+@dataclass(frozen=True)
 class Verification:
     holds: int
     events: int
     broken: tuple[BrokenLink, ...]
+    officers: int = 0
+    officer_events: int = 0
+    broken_officers: tuple[BrokenOfficerLink, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.broken
+        return not self.broken and not self.broken_officers
 
 
 def _all_events(session: Session, hold: str | None) -> Iterator[HoldEvent]:
@@ -410,49 +529,110 @@ def _all_events(session: Session, hold: str | None) -> Iterator[HoldEvent]:
     ).scalars()
 
 
-def verify(session: Session, hold: str | None = None) -> Verification:
-    """Recompute every chain (or only `hold`'s, a hold's id); report, for each broken hold, its first broken link."""
-    query = select(Hold.id, Hold.last_seq, Hold.last_hash)
-    heads = {
-        hold_id: (seq, digest)
-        for hold_id, seq, digest in session.execute(query if hold is None else query.where(Hold.id == hold))
-    }
-    broken: dict[str, BrokenLink] = {}
+def _all_officer_events(session: Session) -> Iterator[OfficerEvent]:
+    query = select(OfficerEvent).order_by(OfficerEvent.officer_id, OfficerEvent.seq)
+    yield from session.execute(query.execution_options(yield_per=5000)).scalars()
+
+
+def _hold_owner(row: HoldEvent) -> str:
+    return row.hold_id
+
+
+def _officer_owner(row: OfficerEvent) -> str:
+    return row.officer_id
+
+
+def _hold_hash(row: HoldEvent) -> str:
+    return event_hash(
+        hold_id=row.hold_id,
+        seq=row.seq,
+        kind=row.kind,
+        payload=json.loads(row.payload),
+        actor=row.actor,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        prev_hash=row.prev_hash,
+    )
+
+
+def _officer_hash(row: OfficerEvent) -> str:
+    return officer_event_hash(
+        officer_id=row.officer_id,
+        seq=row.seq,
+        kind=row.kind,
+        payload=json.loads(row.payload),
+        actor=row.actor,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        prev_hash=row.prev_hash,
+    )
+
+
+def _walk(
+    rows: Iterable[_Row],
+    owner_of: Callable[[_Row], str],
+    recompute: Callable[[_Row], str],
+    heads: Mapping[str, tuple[int, str]],
+    what: str,
+) -> tuple[int, dict[str, tuple[int, str]]]:
+    """Walk chains of events (in owner, seq order): the number of events, and for each broken chain (by its owner,
+    a hold's or an officer's id) its first broken link, as (seq, problem). `owner_of` gives an event's owner,
+    `recompute` its hash from its contents; `heads` every owner's (last_seq, last_hash); `what` names the owner
+    in the head's problem."""
+    broken: dict[str, tuple[int, str]] = {}
     seen: dict[str, tuple[int, str]] = {}
     count = 0
-    for row in _all_events(session, hold):
+    for row in rows:
         count += 1
-        if row.hold_id in broken:
+        owner = owner_of(row)
+        if owner in broken:
             continue
-        expected_seq, prev = seen.get(row.hold_id, (0, GENESIS))
+        expected_seq, prev = seen.get(owner, (0, GENESIS))
         expected_seq += 1
         problem = None
         if row.seq != expected_seq:
             problem = f"expected event {expected_seq}, found {row.seq} (an event is missing)"
         elif row.prev_hash != prev:
             problem = "prev_hash does not match the previous event's hash (an event was changed or removed)"
-        else:
-            digest = event_hash(
-                hold_id=row.hold_id,
-                seq=row.seq,
-                kind=row.kind,
-                payload=json.loads(row.payload),
-                actor=row.actor,
-                occurred_at=row.occurred_at,
-                recorded_at=row.recorded_at,
-                prev_hash=row.prev_hash,
-            )
-            if digest != row.hash:
-                problem = "hash does not match the event's contents (the event was altered)"
+        elif recompute(row) != row.hash:
+            problem = "hash does not match the event's contents (the event was altered)"
         if problem:
-            broken[row.hold_id] = BrokenLink(row.hold_id, row.seq, problem)
+            broken[owner] = (row.seq, problem)
         else:
-            seen[row.hold_id] = (row.seq, row.hash)
-    for hold_id, (last_seq, last_hash) in heads.items():
-        if hold_id in broken:
+            seen[owner] = (row.seq, row.hash)
+    for owner, head in heads.items():
+        if owner in broken:
             continue
-        if seen.get(hold_id, (0, GENESIS)) != (last_seq, last_hash):
-            at = seen.get(hold_id, (0, GENESIS))[0] + 1
-            broken[hold_id] = BrokenLink(hold_id, at, "the hold's chain head does not match its last event")
-    ordered = tuple(broken[k] for k in sorted(broken))
-    return Verification(holds=len(heads), events=count, broken=ordered)
+        if seen.get(owner, (0, GENESIS)) != head:
+            at = seen.get(owner, (0, GENESIS))[0] + 1
+            broken[owner] = (at, f"the {what}'s chain head does not match its last event")
+    return count, broken
+
+
+def verify(session: Session, hold: str | None = None) -> Verification:
+    """Recompute every chain, each hold's and each officer's (or only `hold`'s, a hold's id: then no officer's);
+    report, for each broken chain, its first broken link."""
+    query = select(Hold.id, Hold.last_seq, Hold.last_hash)
+    heads = {
+        hold_id: (seq, digest)
+        for hold_id, seq, digest in session.execute(query if hold is None else query.where(Hold.id == hold))
+    }
+    count, broken = _walk(_all_events(session, hold), _hold_owner, _hold_hash, heads, "hold")
+    links = tuple(BrokenLink(hold_id, *broken[hold_id]) for hold_id in sorted(broken))
+    if hold is not None:
+        return Verification(holds=len(heads), events=count, broken=links)
+    officer_heads = {
+        officer_id: (seq, digest)
+        for officer_id, seq, digest in session.execute(select(Officer.id, Officer.last_seq, Officer.last_hash))
+    }
+    officer_count, officer_broken = _walk(
+        _all_officer_events(session), _officer_owner, _officer_hash, officer_heads, "officer"
+    )
+    return Verification(
+        holds=len(heads),
+        events=count,
+        broken=links,
+        officers=len(officer_heads),
+        officer_events=officer_count,
+        broken_officers=tuple(BrokenOfficerLink(o, *officer_broken[o]) for o in sorted(officer_broken)),
+    )

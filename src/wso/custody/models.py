@@ -3,9 +3,10 @@
 Personal data (a person's name, date of birth, A-number) lives only in `custody_bookings`.
 
 `custody_hold_events` is the ledger: append-only (a database trigger refuses UPDATE and DELETE on PostgreSQL and
-SQLite), one hash chain per hold, `UNIQUE(hold_id, seq)` so two writers can never fork a chain. `custody_holds` is
-the projection of each hold's chain (its status, deadline and chain head) that commands lock (`SELECT ... FOR
-UPDATE`) before they append; it can always be rebuilt from the events.
+SQLite), one hash chain per hold, `UNIQUE(hold_id, seq)` so two writers can never fork a chain; so is
+`custody_officer_events`, one chain per officer, its head (`last_seq`, `last_hash`) on `custody_officers`.
+`custody_holds` is the projection of each hold's chain (its status, deadline and chain head) that commands lock
+(`SELECT ... FOR UPDATE`) before they append; it can always be rebuilt from the events.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wso.store import Base, UTCDateTime
+
+GENESIS = "0" * 64  # the `prev_hash` of a chain's first event
 
 
 class Agency(Base):
@@ -103,9 +106,15 @@ class Officer(Base):
     status: Mapped[str] = mapped_column(String(20))
     exam_attempts: Mapped[int] = mapped_column(Integer, default=0)
     exam_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The head of the officer's chain of events (as a hold's): `last_seq` 0 and 64 zeros before the first.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS, server_default=GENESIS)
 
 
 class OfficerEvent(Base):
+    """An officer's history (nominated, exam, ..., interview). Append-only, one hash chain per officer, as a hold's
+    events (`UNIQUE(officer_id, seq)`); its head is on `custody_officers`."""
+
     __tablename__ = "custody_officer_events"
     __table_args__ = (UniqueConstraint("officer_id", "seq"),)
 
@@ -117,6 +126,8 @@ class OfficerEvent(Base):
     actor: Mapped[str] = mapped_column(String(120))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Booking(Base):
