@@ -311,7 +311,15 @@ def test_a_holds_page_shows_its_history_chain_and_actions(
     assert client.get("/console/holds/nope").status_code == 404
     assert client.get("/api/console/holds/nope").status_code == 404
     verification = client.get("/api/console/ledger/verify").json()
-    assert verification == {"ok": True, "holds": 2, "events": 4, "broken": []}
+    assert verification == {
+        "ok": True,
+        "holds": 2,
+        "events": 4,
+        "broken": [],
+        "officers": 1,
+        "officer_events": 4,  # nominated, exam, certified, authorized: the officer's chain is verified too
+        "broken_officers": [],
+    }
 
 
 def test_api_commands_by_token_with_an_idempotency_key(client: TestClient, jail: Database) -> None:

@@ -218,16 +218,32 @@ def history_command(
 
 @app.command("verify")
 def verify_command(json_out: JsonFlag = False) -> None:
-    """Recompute every hold's hash chain; name the first broken link of each broken chain (exit 1)."""
+    """Recompute every hold's and every officer's hash chain; name the first broken link of each broken chain
+    (exit 1)."""
     with database().session() as session:
         result = verify(session)
     if json_out:
-        emit_json({"ok": result.ok, "holds": result.holds, "events": result.events, "broken": result.broken})
+        emit_json(
+            {
+                "ok": result.ok,
+                "holds": result.holds,
+                "events": result.events,
+                "broken": result.broken,
+                "officers": result.officers,
+                "officer_events": result.officer_events,
+                "broken_officers": result.broken_officers,
+            }
+        )
     elif result.ok:
-        typer.echo(f"ok: {result.holds} holds, {result.events} events, every chain verifies")
+        typer.echo(
+            f"ok: {result.holds} holds, {result.events} events, {result.officers} officers, "
+            f"{result.officer_events} officer events, every chain verifies"
+        )
     else:
         for link in result.broken:
             typer.echo(f"broken: hold {link.hold_id} at event {link.seq}: {link.problem}")
+        for officer in result.broken_officers:
+            typer.echo(f"broken: officer {officer.officer_id} at event {officer.seq}: {officer.problem}")
     if not result.ok:
         raise typer.Exit(1)
 

@@ -100,11 +100,22 @@ class HoldDetailOut(BaseModel):
     booking: BookingOut | None = None  # the person's data in it only for roles that see personal data
 
 
+class BrokenOfficerLinkOut(BaseModel):
+    officer: str
+    seq: int
+    problem: str
+
+
 class VerificationOut(BaseModel):
+    """Every chain recomputed: each hold's (`broken`) and each officer's (`broken_officers`)."""
+
     ok: bool
     holds: int
     events: int
     broken: list[BrokenLinkOut]
+    officers: int
+    officer_events: int
+    broken_officers: list[BrokenOfficerLinkOut]
 
 
 def _hold_out(view: HoldView) -> HoldOut:
@@ -149,6 +160,11 @@ def ledger_verification(session: Session) -> VerificationOut:
         holds=result.holds,
         events=result.events,
         broken=[BrokenLinkOut(hold=b.hold_id, seq=b.seq, problem=b.problem) for b in result.broken],
+        officers=result.officers,
+        officer_events=result.officer_events,
+        broken_officers=[
+            BrokenOfficerLinkOut(officer=b.officer_id, seq=b.seq, problem=b.problem) for b in result.broken_officers
+        ],
     )
 
 

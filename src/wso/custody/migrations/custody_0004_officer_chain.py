@@ -61,9 +61,11 @@ def upgrade() -> None:
 
 def _chain_existing_events() -> None:
     bind = op.get_bind()
-    columns = [EVENTS.c[name] for name in ("id", "officer_id", "seq", "kind", "payload", "actor")]
+    c = EVENTS.c
     rows = bind.execute(
-        sa.select(*columns, EVENTS.c.occurred_at, EVENTS.c.recorded_at).order_by(EVENTS.c.officer_id, EVENTS.c.seq)
+        sa.select(c.id, c.officer_id, c.seq, c.kind, c.payload, c.actor, c.occurred_at, c.recorded_at).order_by(
+            c.officer_id, c.seq
+        )
     ).all()
     if not rows:
         return

@@ -49,7 +49,7 @@ def api_hold(ref: str, user: ApiUser, session: DbSession, clock: ClockDep) -> Ho
 
 @router.get("/api/console/ledger/verify", response_model=VerificationOut)
 def api_verify(user: ApiUser, session: DbSession) -> VerificationOut:
-    """Every hold's hash chain recomputed; the first broken link of each broken chain."""
+    """Every hold's and every officer's hash chain recomputed; the first broken link of each broken chain."""
     return ledger_verification(session)
 
 
