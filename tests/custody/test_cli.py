@@ -54,6 +54,32 @@ def test_holds_history_verify(loaded: str) -> None:
     assert result.exit_code == 0 and "every chain verifies" in result.stdout
 
 
+def test_verify_names_an_officer_whose_interview_was_rewritten(loaded: str) -> None:
+    clean = json.loads(runner.invoke(app, ["custody", "verify", "--json"]).stdout)
+    assert clean["ok"] and clean["officers"] >= 1 and clean["officer_events"] >= 1 and clean["broken_officers"] == []
+    db = open_database(loaded)
+    try:
+        with db.engine.begin() as conn:
+            last = text("SELECT officer_id, max(seq) FROM custody_officer_events GROUP BY officer_id")
+            officer, seq = conn.execute(last).first()
+            conn.execute(text("DROP TRIGGER custody_officer_events_no_update"))
+            conn.execute(
+                text("UPDATE custody_officer_events SET actor = 'mallory' WHERE officer_id = :o AND seq = :s"),
+                {"o": officer, "s": seq},
+            )
+    finally:
+        db.dispose()
+    shown = runner.invoke(app, ["custody", "verify"])
+    assert shown.exit_code == 1
+    assert f"broken: officer {officer} at event {seq}: hash does not match" in shown.stdout
+    answer = runner.invoke(app, ["custody", "verify", "--json"])
+    found = json.loads(answer.stdout)
+    assert answer.exit_code == 1 and not found["ok"] and found["broken"] == []
+    problem = "hash does not match the event's contents (the event was altered)"
+    assert found["broken_officers"] == [{"officer_id": officer, "seq": seq, "problem": problem}]
+    assert (found["holds"], found["events"]) == (clean["holds"], clean["events"])
+
+
 def test_history_as_text_shows_the_alerts_too(loaded: str) -> None:
     shown = runner.invoke(app, ["custody", "history", "I200-101"])
     alerts = json.loads(runner.invoke(app, ["custody", "history", "I200-101", "--json"]).stdout)["alerts"]
