@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from wso.accounts import ROLES, WebAction, create_token
 from wso.audit import generate
@@ -76,6 +76,16 @@ def test_home_lists_open_holds_least_time_left_first_with_countdowns(
     assert [h["seconds_left"] for h in api["holds"]] == [45 * 3600, 47 * 3600]
     assert api["now"] == "2025-06-02T18:00:00Z"
     assert PERSON not in page and PERSON not in str(api)
+
+
+def test_home_names_an_officer_whose_record_was_altered(client: TestClient, jail: Database) -> None:
+    sign_in(client, "clerk")
+    assert "every hash chain verifies" in client.get("/console").text
+    with jail.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER custody_officer_events_no_update"))
+        conn.execute(text("UPDATE custody_officer_events SET actor = 'mallory' WHERE officer_id = 'wso-7' AND seq = 2"))
+    page = client.get("/console").text
+    assert "1 broken chain(s)" in page and "officer wso-7 at event 2: hash does not match" in page
 
 
 def test_a_command_form_is_accepted_recorded_with_its_actor_and_journaled(client: TestClient, jail: Database) -> None:
