@@ -6,6 +6,10 @@ zeros. Appending locks the hold's row (`SELECT ... FOR UPDATE` on PostgreSQL; SQ
 takes the next `seq` from it and moves the head (see `Unit`); `UNIQUE(hold_id, seq)` is the backstop: a writer
 that somehow raced would fail and retry rather than fork the chain. Appends use SQLAlchemy Core statements built
 once (no ORM unit of work on the hot path).
+
+Each officer's events (nominated, exam, ..., interview) are a chain built the same way, with `officer` in place of
+`hold` in the hashed JSON; the head is `last_seq`/`last_hash` on the officer's row, locked to append
+(`append_officer_event`). `verify` recomputes both kinds of chain.
 """
 
 from __future__ import annotations
