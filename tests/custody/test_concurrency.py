@@ -3,6 +3,7 @@ recorded once."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from tests.custody.conftest import RELEASE, accepted, build_jail
 from wso.clock import FixedClock
 from wso.custody import Command, Custody, Result, commands, ledger, verify
-from wso.custody.models import HoldEvent, OfficerEvent
+from wso.custody.models import HoldEvent, Officer, OfficerEvent
 from wso.store import Database, open_database
 
 pytestmark = pytest.mark.postgres
@@ -180,3 +181,26 @@ def test_concurrent_interviews_by_one_officer_neither_fork_nor_lose_its_chain(se
     assert [seq for seq, _ in kinds] == list(range(1, 5 + THREADS * per_writer))
     assert [kind for _, kind in kinds].count("interview") == THREADS * per_writer
     assert result.ok and result.officer_events == 4 + THREADS * per_writer
+
+
+def test_concurrent_exams_of_one_officer_count_every_attempt(served: Custody, pg: Database) -> None:
+    """Every writer records a failed exam for the same new officer at once. Each reads the officer's attempts and
+    writes them back: unless the officer's row is locked from that read, two of them count the same attempt and the
+    officer is never disqualified. Locked, the first two are accepted (the exam and its one retake), the officer
+    is disqualified, and every later one is refused."""
+    accepted(served, "officer.nominate", {"id": "O2", "agency": "AG", "name": "Deputy Two", "us_citizen": True})
+
+    def clerk(n: int) -> Result:
+        return served.run("officer.exam", {"id": "O2", "score": 40}, actor=f"clerk-{n}")
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(clerk, range(THREADS)))
+    assert sum(r.accepted for r in results) == 2
+    assert {r.rule for r in results if not r.accepted} == {"OFFICER-EXAM"}
+    with pg.session() as session:
+        officer = session.get(Officer, "O2")
+        assert officer is not None and (officer.exam_attempts, officer.status) == (2, "disqualified")
+        exams = session.execute(
+            select(OfficerEvent.payload).where(OfficerEvent.officer_id == "O2", OfficerEvent.kind == "exam")
+        ).scalars()
+        assert sorted(json.loads(p)["attempt"] for p in exams) == [1, 2]

@@ -123,8 +123,11 @@ def _instant(args: Mapping[str, Any], name: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _get(session: Session, model: type[_T], key: str, what: str) -> _T:
-    row = session.get(model, key)
+def _get(session: Session, model: type[_T], key: str, what: str, *, lock: bool = False) -> _T:
+    """The row of `model` with primary key `key`, or a refusal naming it. `lock`: read it under a row lock
+    (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one writer at a time), for a command that reads the row and
+    writes it back, so that two writers at once never both act on the same old values."""
+    row = session.get(model, key, with_for_update=lock)
     if row is None:
         raise Refused(INPUT, f"no {what} {key!r}; enter it first")
     return row

@@ -181,7 +181,7 @@ def _nominate(ctx: Context, args: Mapping[str, Any]) -> str:
 
 
 def _exam(ctx: Context, args: Mapping[str, Any]) -> str:
-    officer = _get(ctx.session, Officer, _text(args, "id"), "officer")
+    officer = _get(ctx.session, Officer, _text(args, "id"), "officer", lock=True)
     try:
         score = float(args["score"])
     except (KeyError, TypeError, ValueError):
@@ -214,7 +214,7 @@ def _exam(ctx: Context, args: Mapping[str, Any]) -> str:
 
 
 def _certify(ctx: Context, args: Mapping[str, Any]) -> str:
-    officer = _get(ctx.session, Officer, _text(args, "id"), "officer")
+    officer = _get(ctx.session, Officer, _text(args, "id"), "officer", lock=True)
     if officer.status != "trained":
         raise Refused(
             "OFFICER-EXAM",
@@ -226,7 +226,7 @@ def _certify(ctx: Context, args: Mapping[str, Any]) -> str:
 
 
 def _authorize(ctx: Context, args: Mapping[str, Any]) -> str:
-    officer = _get(ctx.session, Officer, _text(args, "id"), "officer")
+    officer = _get(ctx.session, Officer, _text(args, "id"), "officer", lock=True)
     if officer.status not in ("certified", "withdrawn") or not officer.exam_passed:
         raise Refused(
             "OFFICER-CERTIFIED", f"officer {officer.id} is {officer.status}: certify the officer before authorizing"
@@ -248,7 +248,7 @@ def _was_certified(session: Session, officer_id: str) -> bool:
 
 
 def _withdraw(ctx: Context, args: Mapping[str, Any]) -> str:
-    officer = _get(ctx.session, Officer, _text(args, "id"), "officer")
+    officer = _get(ctx.session, Officer, _text(args, "id"), "officer", lock=True)
     if officer.status in ("withdrawn", "disqualified"):
         raise Refused(
             "OFFICER-WITHDRAWAL", f"officer {officer.id} is already {officer.status}; there is nothing to withdraw"
