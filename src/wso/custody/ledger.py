@@ -20,9 +20,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
+from operator import attrgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable, TextClause, bindparam, insert, literal, select, text, true, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Select,
+    TextClause,
+    bindparam,
+    insert,
+    literal,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from wso.custody.models import GENESIS as GENESIS  # the first event's `prev_hash`: 64 zeros
@@ -538,30 +551,12 @@ def _all_officer_events(session: Session) -> Iterator[OfficerEvent]:
     yield from session.execute(query.execution_options(yield_per=5000)).scalars()
 
 
-def _hold_owner(row: HoldEvent) -> str:
-    return row.hold_id
-
-
-def _officer_owner(row: OfficerEvent) -> str:
-    return row.officer_id
-
-
-def _hold_hash(row: HoldEvent) -> str:
-    return event_hash(
-        hold_id=row.hold_id,
-        seq=row.seq,
-        kind=row.kind,
-        payload=json.loads(row.payload),
-        actor=row.actor,
-        occurred_at=row.occurred_at,
-        recorded_at=row.recorded_at,
-        prev_hash=row.prev_hash,
-    )
-
-
-def _officer_hash(row: OfficerEvent) -> str:
-    return officer_event_hash(
-        officer_id=row.officer_id,
+def _stored_hash(row: HoldEvent | OfficerEvent) -> str:
+    """A stored event's hash recomputed from its contents (a hold's or an officer's, by the chain it is in)."""
+    chain, owner = ("hold", row.hold_id) if isinstance(row, HoldEvent) else ("officer", row.officer_id)
+    return _link_hash(
+        chain,
+        owner,
         seq=row.seq,
         kind=row.kind,
         payload=json.loads(row.payload),
@@ -575,14 +570,12 @@ def _officer_hash(row: OfficerEvent) -> str:
 def _walk(
     rows: Iterable[_Row],
     owner_of: Callable[[_Row], str],
-    recompute: Callable[[_Row], str],
     heads: Mapping[str, tuple[int, str]],
     what: str,
 ) -> tuple[int, dict[str, tuple[int, str]]]:
     """Walk chains of events (in owner, seq order): the number of events, and for each broken chain (by its owner,
-    a hold's or an officer's id) its first broken link, as (seq, problem). `owner_of` gives an event's owner,
-    `recompute` its hash from its contents; `heads` every owner's (last_seq, last_hash); `what` names the owner
-    in the head's problem."""
+    a hold's or an officer's id) its first broken link, as (seq, problem). `owner_of` gives an event's owner;
+    `heads` every owner's (last_seq, last_hash); `what` names the owner in the head's problem."""
     broken: dict[str, tuple[int, str]] = {}
     seen: dict[str, tuple[int, str]] = {}
     count = 0
@@ -598,7 +591,7 @@ def _walk(
             problem = f"expected event {expected_seq}, found {row.seq} (an event is missing)"
         elif row.prev_hash != prev:
             problem = "prev_hash does not match the previous event's hash (an event was changed or removed)"
-        elif recompute(row) != row.hash:
+        elif _stored_hash(row) != row.hash:
             problem = "hash does not match the event's contents (the event was altered)"
         if problem:
             broken[owner] = (row.seq, problem)
@@ -613,24 +606,23 @@ def _walk(
     return count, broken
 
 
+def _heads(session: Session, query: Select[str, int, str]) -> dict[str, tuple[int, str]]:
+    """Each chain's head, (last_seq, last_hash), by its owner's id."""
+    return {owner: (seq, digest) for owner, seq, digest in session.execute(query)}
+
+
 def verify(session: Session, hold: str | None = None) -> Verification:
     """Recompute every chain, each hold's and each officer's (or only `hold`'s, a hold's id: then no officer's);
     report, for each broken chain, its first broken link."""
     query = select(Hold.id, Hold.last_seq, Hold.last_hash)
-    heads = {
-        hold_id: (seq, digest)
-        for hold_id, seq, digest in session.execute(query if hold is None else query.where(Hold.id == hold))
-    }
-    count, broken = _walk(_all_events(session, hold), _hold_owner, _hold_hash, heads, "hold")
+    heads = _heads(session, query if hold is None else query.where(Hold.id == hold))
+    count, broken = _walk(_all_events(session, hold), attrgetter("hold_id"), heads, "hold")
     links = tuple(BrokenLink(hold_id, *broken[hold_id]) for hold_id in sorted(broken))
     if hold is not None:
         return Verification(holds=len(heads), events=count, broken=links)
-    officer_heads = {
-        officer_id: (seq, digest)
-        for officer_id, seq, digest in session.execute(select(Officer.id, Officer.last_seq, Officer.last_hash))
-    }
+    officer_heads = _heads(session, select(Officer.id, Officer.last_seq, Officer.last_hash))
     officer_count, officer_broken = _walk(
-        _all_officer_events(session), _officer_owner, _officer_hash, officer_heads, "officer"
+        _all_officer_events(session), attrgetter("officer_id"), officer_heads, "officer"
     )
     return Verification(
         holds=len(heads),
